@@ -1,0 +1,57 @@
+/* The fixed-size event record that workers, the conductor and the sampler
+ * send to the front end, and the thread states the timelines draw. */
+#ifndef IL_EVENT_H
+#define IL_EVENT_H
+
+#include <stdint.h>
+
+enum ev_kind {
+	EV_THREAD_START, /* a: OS thread id */
+	EV_THREAD_END,
+	EV_STATE,    /* a: new enum thread_state, b: lock id for TS_LOCK_WAIT */
+	EV_LINE,     /* line: the source line the thread is now on */
+	EV_LOAD,     /* a: variable id, b: value loaded */
+	EV_STORE,    /* a: variable id, b: value stored */
+	EV_LOCK_REQ, /* a: lock id */
+	EV_LOCK_ACQ, /* a: lock id */
+	EV_LOCK_REL, /* a: lock id */
+	EV_OS_SAMPLE, /* a, b: sampler payload (defined by the sampler) */
+	EV_MARK,      /* a: enum mark_kind, b: argument */
+	EV_KIND_COUNT
+};
+
+enum mark_kind {
+	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */
+	MARK_NOTE = 2,  /* a lesson-defined moment: b is its argument */
+};
+
+enum thread_state {
+	TS_NONE,    /* not started yet */
+	TS_RUNNING, /* on a CPU / taking its step */
+	TS_READY,   /* waiting for a CPU, or for its turn in a controlled run */
+	TS_IO,      /* blocked on I/O */
+	TS_LOCK_WAIT, /* waiting for a lock */
+	TS_DONE,      /* finished */
+	TS_COUNT
+};
+
+/*
+ * One event: 40 bytes, no pointers, so it can cross a ring or shared memory.
+ * ts_ns is CLOCK_MONOTONIC. step is the conductor's count of completed steps
+ * when the event happened (0 in free runs); controlled runs draw their
+ * timelines in steps so that output is byte-for-byte reproducible.
+ */
+struct event {
+	uint64_t ts_ns;
+	int64_t a;
+	int64_t b;
+	uint32_t step;
+	int32_t line;
+	uint16_t thread; /* 0-based worker index */
+	uint16_t kind;   /* enum ev_kind */
+};
+
+const char *ev_kind_name(enum ev_kind);
+const char *thread_state_name(enum thread_state);
+
+#endif
