@@ -1,0 +1,304 @@
+/*
+ * The model: applies events to per-thread state, timelines, shared
+ * variables and locks, and detects lost updates (see model.h).
+ *
+ * Events come from other threads and, later, from child processes, so
+ * every id in an event is checked before it is used: an event naming a
+ * thread, variable, lock, kind or state that does not exist is dropped
+ * whole and changes nothing.
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Threads past this have no bit in a lock's waiter mask. */
+#define MODEL_WAITER_BITS 64
+
+struct model *
+model_new(int nthreads, enum model_clock clock, size_t max_spans)
+{
+	struct model *m = xcalloc(1, sizeof *m);
+	int i;
+
+	if (nthreads < 0)
+		nthreads = 0;
+	m->clock = clock;
+	m->nthreads = nthreads;
+	m->threads = xcalloc((size_t)nthreads, sizeof *m->threads);
+	for (i = 0; i < nthreads; i++) {
+		m->threads[i].state = TS_NONE;
+		m->threads[i].blocked_lock = -1;
+		timeline_init(&m->threads[i].tl, max_spans);
+	}
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	int i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nthreads; i++)
+		timeline_free(&m->threads[i].tl);
+	free(m->threads);
+	free(m);
+}
+
+int
+model_add_var(struct model *m, const char *name, int64_t initial, int counter)
+{
+	struct model_var *v;
+
+	if (m->nvars >= MODEL_MAX_VARS)
+		return -1;
+	v = &m->vars[m->nvars];
+	memset(v, 0, sizeof *v);
+	snprintf(v->name, sizeof v->name, "%s", name != NULL ? name : "");
+	v->value = initial;
+	v->expected = initial;
+	v->counter = counter != 0;
+	v->last_store_thread = -1;
+	return m->nvars++;
+}
+
+int
+model_add_lock(struct model *m, const char *name)
+{
+	struct model_lock *l;
+
+	if (m->nlocks >= MODEL_MAX_LOCKS)
+		return -1;
+	l = &m->locks[m->nlocks];
+	memset(l, 0, sizeof *l);
+	snprintf(l->name, sizeof l->name, "%s", name != NULL ? name : "");
+	l->owner = -1;
+	return m->nlocks++;
+}
+
+/* Whether id names one of the first n entries. */
+static int
+model_id_ok(int64_t id, int n)
+{
+	return id >= 0 && id < n;
+}
+
+/* Whether every id the event carries names something that exists. */
+static int
+model_event_ok(const struct model *m, const struct event *ev)
+{
+	if (ev->thread >= m->nthreads || ev->kind >= EV_KIND_COUNT)
+		return 0;
+	switch (ev->kind) {
+	case EV_STATE:
+		return model_id_ok(ev->a, TS_COUNT);
+	case EV_LOAD:
+	case EV_STORE:
+		return model_id_ok(ev->a, m->nvars);
+	case EV_LOCK_REQ:
+	case EV_LOCK_ACQ:
+	case EV_LOCK_REL:
+		return model_id_ok(ev->a, m->nlocks);
+	default:
+		return 1;
+	}
+}
+
+/* The model time of an event; the first event fixes the ns origin. */
+static uint64_t
+model_time(struct model *m, const struct event *ev)
+{
+	if (m->clock == MODEL_CLOCK_STEPS)
+		return ev->step;
+	if (m->events == 0)
+		m->t0_ns = ev->ts_ns;
+	return ev->ts_ns > m->t0_ns ? ev->ts_ns - m->t0_ns : 0;
+}
+
+/* Put thread th into state s from time t on. */
+static void
+model_set_state(struct model_thread *th, uint64_t t, enum thread_state s)
+{
+	th->state = s;
+	if (s != TS_LOCK_WAIT)
+		th->blocked_lock = -1;
+	timeline_set_state(&th->tl, t, s);
+}
+
+/* A thread read var: remember which store it saw. */
+static void
+model_load(
+    struct model_thread *th, const struct model_var *v, int var, uint32_t step)
+{
+	th->load_store_id[var] = v->last_store_id;
+	th->load_depth[var] = v->depth;
+	th->load_step[var] = step;
+	th->loaded[var] = 1;
+}
+
+/* Record a lost-update mark in the ring. */
+static void
+model_add_mark(struct model *m, const struct lost_mark *mk)
+{
+	m->marks[m->nmarks % MODEL_MAX_MARKS] = *mk;
+	m->nmarks++;
+}
+
+/*
+ * A thread wrote var. If its value came from a load that another store has
+ * since superseded, the stores between that load and now are cut off the
+ * chain behind the variable's value: they are lost.
+ */
+static void
+model_store(
+    struct model *m, int thread, int var, const struct event *ev, uint64_t t)
+{
+	struct model_thread *th = &m->threads[thread];
+	struct model_var *v = &m->vars[var];
+	uint64_t depth;
+
+	m->next_store_id++;
+	if (th->loaded[var]) {
+		if (th->load_store_id[var] != v->last_store_id) {
+			struct lost_mark mk = {
+			    .t = t,
+			    .step = ev->step,
+			    .load_step = th->load_step[var],
+			    .victim_step = v->last_store_step,
+			    .thread = thread,
+			    .victim = v->last_store_thread,
+			    .var = var,
+			    .value = ev->b,
+			    .overwritten = v->depth - th->load_depth[var],
+			};
+
+			model_add_mark(m, &mk);
+			v->stale++;
+		}
+		depth = th->load_depth[var] + 1;
+		th->loaded[var] = 0;
+	} else
+		depth = v->depth + 1; /* blind: builds on the current value */
+	v->stores++;
+	v->depth = depth;
+	v->lost = v->stores - v->depth;
+	v->value = ev->b;
+	if (v->counter)
+		v->expected++;
+	v->last_store_id = m->next_store_id;
+	v->last_store_thread = thread;
+	v->last_store_step = ev->step;
+}
+
+/* Lock bookkeeping for one request, acquisition or release. */
+static void
+model_lock_event(struct model *m, int thread, const struct event *ev)
+{
+	struct model_lock *l = &m->locks[ev->a];
+	uint64_t bit = thread < MODEL_WAITER_BITS ? (uint64_t)1 << thread : 0;
+
+	switch (ev->kind) {
+	case EV_LOCK_REQ:
+		l->waiters |= bit;
+		break;
+	case EV_LOCK_ACQ:
+		l->owner = thread;
+		l->waiters &= ~bit;
+		m->threads[thread].blocked_lock = -1;
+		break;
+	case EV_LOCK_REL:
+		/* In a free run the next owner's ACQ can reach the queue
+		 * before this REL, so only the owner frees the lock. */
+		if (l->owner == thread)
+			l->owner = -1;
+		break;
+	}
+}
+
+/* A lesson mark: MARK_LOCAL sets one of the thread's locals. */
+static void
+model_mark_event(struct model_thread *th, const struct event *ev)
+{
+	if (ev->a != MARK_LOCAL || !model_id_ok(ev->line, MODEL_MAX_LOCALS))
+		return;
+	th->locals[ev->line] = ev->b;
+	th->local_set |= (uint8_t)(1u << ev->line);
+}
+
+void
+model_apply(struct model *m, const struct event *ev)
+{
+	struct model_thread *th;
+	uint64_t t;
+	int thread = ev->thread;
+
+	if (!model_event_ok(m, ev))
+		return;
+	th = &m->threads[thread];
+	t = model_time(m, ev);
+	if (t > m->now)
+		m->now = t;
+	if (ev->step > m->step)
+		m->step = ev->step;
+	m->events++;
+	th->events++;
+	if (ev->line > 0 && !(ev->kind == EV_MARK && ev->a == MARK_LOCAL))
+		th->line = ev->line;
+	switch (ev->kind) {
+	case EV_THREAD_START:
+		if (th->state == TS_NONE)
+			model_set_state(th, t, TS_READY);
+		break;
+	case EV_THREAD_END:
+		model_set_state(th, t, TS_DONE);
+		break;
+	case EV_STATE:
+		model_set_state(th, t, (enum thread_state)ev->a);
+		if (ev->a == TS_LOCK_WAIT)
+			th->blocked_lock =
+			    model_id_ok(ev->b, m->nlocks) ? (int)ev->b : -1;
+		break;
+	case EV_LINE:
+		if (ev->line >= 0)
+			th->line = ev->line;
+		break;
+	case EV_LOAD:
+		model_load(th, &m->vars[ev->a], (int)ev->a, ev->step);
+		break;
+	case EV_STORE:
+		model_store(m, thread, (int)ev->a, ev, t);
+		break;
+	case EV_LOCK_REQ:
+	case EV_LOCK_ACQ:
+	case EV_LOCK_REL:
+		model_lock_event(m, thread, ev);
+		break;
+	case EV_MARK:
+		model_mark_event(th, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+size_t
+model_marks_kept(const struct model *m)
+{
+	return m->nmarks < MODEL_MAX_MARKS ? (size_t)m->nmarks
+	                                   : MODEL_MAX_MARKS;
+}
+
+const struct lost_mark *
+model_mark(const struct model *m, size_t i)
+{
+	size_t kept = model_marks_kept(m);
+
+	if (i >= kept)
+		return NULL;
+	return &m->marks[(m->nmarks - kept + i) % MODEL_MAX_MARKS];
+}

@@ -1,0 +1,111 @@
+/*
+ * The model: everything the views draw, built only from events.
+ * Pure data: no threads, no locks, no curses, so it is unit-tested alone.
+ *
+ * Lost-update detection: each load remembers which store it read from.
+ * A store is stale when another thread stored to the variable after that
+ * load; it overwrites their update(s). Every store has a parent (the store
+ * its value was read from), so the updates that survive are the chain of
+ * parents behind the variable's current value, and
+ *     lost = stores - length of that chain.
+ * For a counter (each store meant to add one), lost = expected - value.
+ */
+#ifndef IL_MODEL_H
+#define IL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "timeline.h"
+
+#define MODEL_MAX_VARS   16
+#define MODEL_MAX_LOCKS  16
+#define MODEL_MAX_LOCALS 4
+#define MODEL_MAX_MARKS  256 /* lost-update marks kept (newest); all counted */
+
+enum model_clock { MODEL_CLOCK_STEPS, MODEL_CLOCK_NS };
+
+struct model_var {
+	char name[32];
+	int64_t value;
+	int64_t expected; /* for a counter: initial + number of stores */
+	int counter;      /* 1: every store is meant to add one */
+	uint64_t stores;
+	uint64_t lost;  /* updates overwritten so far */
+	uint64_t stale; /* stale stores so far */
+	/* internal bookkeeping for detection */
+	uint64_t last_store_id; /* 0: the initial value */
+	uint64_t depth;         /* chain length behind the current value */
+	int last_store_thread;  /* -1: initial */
+	uint32_t last_store_step;
+};
+
+struct model_lock {
+	char name[32];
+	int owner;        /* -1: free */
+	uint64_t waiters; /* bit per thread */
+};
+
+struct model_thread {
+	enum thread_state state;
+	int line;         /* current source line, 0 if none */
+	int blocked_lock; /* lock waited for, or -1 */
+	int64_t locals[MODEL_MAX_LOCALS];
+	uint8_t local_set; /* bit per slot */
+	/* last load per variable, for lost-update detection */
+	uint64_t load_store_id[MODEL_MAX_VARS];
+	uint64_t load_depth[MODEL_MAX_VARS];
+	uint32_t load_step[MODEL_MAX_VARS];
+	uint8_t loaded[MODEL_MAX_VARS];
+	uint64_t events;
+	struct timeline tl;
+};
+
+/* A stale store: the moment an update was lost. */
+struct lost_mark {
+	uint64_t t;           /* model time of the store */
+	uint32_t step;        /* step of the store (controlled runs) */
+	uint32_t load_step;   /* step of the stale load */
+	uint32_t victim_step; /* step of the store it overwrote */
+	int thread;           /* who stored */
+	int victim;           /* whose update it overwrote (the latest one) */
+	int var;
+	int64_t value;        /* value stored */
+	uint64_t overwritten; /* updates lost by this store */
+};
+
+struct model {
+	enum model_clock clock;
+	uint64_t t0_ns; /* first event's ts_ns, for MODEL_CLOCK_NS */
+	uint64_t now;   /* latest model time seen */
+	uint32_t step;  /* latest step seen */
+	int nthreads;
+	struct model_thread *threads;
+	struct model_var vars[MODEL_MAX_VARS];
+	int nvars;
+	struct model_lock locks[MODEL_MAX_LOCKS];
+	int nlocks;
+	struct lost_mark
+	    marks[MODEL_MAX_MARKS]; /* ring, newest at (nmarks-1) */
+	uint64_t nmarks; /* total stale stores seen (marks kept: min(n, MAX)) */
+	uint64_t next_store_id;
+	uint64_t events;
+};
+
+struct model *model_new(int nthreads, enum model_clock, size_t max_spans);
+void model_free(struct model *);
+
+/* Declare variables and locks before any event; ids count up from 0 in
+ * the order declared, matching the run's il_var / il_lock ids. */
+int model_add_var(
+    struct model *, const char *name, int64_t initial, int counter);
+int model_add_lock(struct model *, const char *name);
+
+void model_apply(struct model *, const struct event *);
+
+/* The i-th kept lost-update mark, oldest first (i < model_marks_kept). */
+size_t model_marks_kept(const struct model *);
+const struct lost_mark *model_mark(const struct model *, size_t i);
+
+#endif

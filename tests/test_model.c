@@ -1,0 +1,485 @@
+/* The model: lost-update detection, locks, locals, lines, clocks and the
+ * handling of events that name things that do not exist. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "suites.h"
+#include "util.h"
+
+/* A zeroed event with the fields the model reads. */
+static struct event
+mk_ev(enum ev_kind kind, int thread, uint32_t step, int line, int64_t a,
+    int64_t b)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = (uint16_t)kind;
+	e.thread = (uint16_t)thread;
+	e.step = step;
+	e.line = line;
+	e.a = a;
+	e.b = b;
+	return e;
+}
+
+static void
+apply(struct model *m, enum ev_kind kind, int thread, uint32_t step, int line,
+    int64_t a, int64_t b)
+{
+	struct event e = mk_ev(kind, thread, step, line, a, b);
+
+	model_apply(m, &e);
+}
+
+/* ---- lost-update detection, table-driven ---- */
+
+struct lu_var {
+	int64_t value, expected;
+	uint64_t stores, lost, stale;
+};
+
+struct lu_mark {
+	int thread, victim, var;
+	uint32_t victim_step, load_step, step;
+	uint64_t overwritten;
+	int64_t value;
+};
+
+/*
+ * A script is a list of operations, one per step, e.g. "AL BL AS BS":
+ * thread letter, then L (tmp = var), I (tmp = tmp + 1, a line marker only),
+ * S (var = tmp + 1, from the last load) or B (a blind var = var + 1, as an
+ * atomic add would do), then an optional variable digit (default 0).
+ * The runner plays it on simulated memory, the way real threads would, and
+ * reports the loads and stores to the model.
+ */
+struct lu_case {
+	const char *name;
+	int nthreads, nvars;
+	int64_t initial;
+	const char *script;
+	struct lu_var v[2];
+	uint64_t nmarks;
+	struct lu_mark marks[3];
+};
+
+static const struct lu_case lu_cases[] = {
+    {"serial", 2, 1, 0, "AL AS BL BS", {{2, 2, 2, 0, 0}}, 0, {{0}}},
+    {"serial 1,1,1,2,2,2,3,3,3", 3, 1, 0, "AL AI AS BL BI BS CL CI CS",
+        {{3, 3, 3, 0, 0}}, 0, {{0}}},
+    {"classic", 2, 1, 0, "AL BL AS BS", {{1, 2, 2, 1, 1}}, 1,
+        {{1, 0, 0, 2, 1, 3, 1, 1}}},
+    {"classic 1,2,1,2,1,2", 2, 1, 0, "AL BL AI BI AS BS", {{1, 2, 2, 1, 1}}, 1,
+        {{1, 0, 0, 4, 1, 5, 1, 1}}},
+    {"classic from 10", 2, 1, 10, "AL BL AS BS", {{11, 12, 2, 1, 1}}, 1,
+        {{1, 0, 0, 2, 1, 3, 1, 11}}},
+    {"three threads load 0", 3, 1, 0, "AL BL CL AS BS CS", {{1, 3, 3, 2, 2}}, 2,
+        {{1, 0, 0, 3, 1, 4, 1, 1}, {2, 1, 0, 4, 2, 5, 1, 1}}},
+    {"stale store cuts three", 2, 1, 0, "AL BL BS BL BS BL BS AS",
+        {{1, 4, 4, 3, 1}}, 1, {{0, 1, 0, 6, 0, 7, 3, 1}}},
+    {"stale store cuts two threads", 3, 1, 0, "AL BL AS CL CS BS",
+        {{1, 3, 3, 2, 1}}, 1, {{1, 2, 0, 4, 1, 5, 2, 1}}},
+    {"stale store then fresh", 2, 1, 0, "AL BL BS AS BL BS", {{2, 3, 3, 1, 1}},
+        1, {{0, 1, 0, 2, 0, 3, 1, 1}}},
+    {"blind stores", 2, 1, 0, "AB BB AB", {{3, 3, 3, 0, 0}}, 0, {{0}}},
+    {"blind store under a load", 2, 1, 0, "AL BB AS", {{1, 2, 2, 1, 1}}, 1,
+        {{0, 1, 0, 1, 0, 2, 1, 1}}},
+    {"load used once", 1, 1, 0, "AL AS AB", {{2, 2, 2, 0, 0}}, 0, {{0}}},
+    {"two variables", 2, 2, 0, "AL0 BL1 AS0 BS1",
+        {{1, 1, 1, 0, 0}, {1, 1, 1, 0, 0}}, 0, {{0}}},
+    {"two variables, one lost", 2, 2, 0, "AL0 BL0 AL1 AS0 BS0 AS1",
+        {{1, 2, 2, 1, 1}, {1, 1, 1, 0, 0}}, 1, {{1, 0, 0, 3, 1, 4, 1, 1}}},
+    {"loads without stores", 2, 1, 0, "AL BL AL", {{0, 0, 0, 0, 0}}, 0, {{0}}},
+};
+
+/* Play a script; returns the number of steps. */
+static uint32_t
+lu_play(struct model *m, const char *script, int64_t initial)
+{
+	int64_t mem[2] = {initial, initial}, tmp[3][2] = {{0}};
+	uint32_t step = 0;
+	const char *p = script;
+
+	while (*p != '\0') {
+		int t = p[0] - 'A', v = 0;
+		char op = p[1];
+
+		ck_assert(t >= 0 && t < 3);
+		p += 2;
+		if (*p >= '0' && *p <= '9')
+			v = *p++ - '0';
+		switch (op) {
+		case 'L':
+			tmp[t][v] = mem[v];
+			apply(m, EV_LOAD, t, step, 1, v, mem[v]);
+			break;
+		case 'I':
+			apply(m, EV_LINE, t, step, 2, 0, 0);
+			break;
+		case 'S':
+			mem[v] = tmp[t][v] + 1;
+			apply(m, EV_STORE, t, step, 3, v, mem[v]);
+			break;
+		case 'B':
+			mem[v] = mem[v] + 1;
+			apply(m, EV_STORE, t, step, 3, v, mem[v]);
+			break;
+		default:
+			ck_abort_msg("bad op %c", op);
+		}
+		step++;
+		while (*p == ' ')
+			p++;
+	}
+	return step;
+}
+
+START_TEST(test_lost_update_cases)
+{
+	const struct lu_case *c = &lu_cases[_i];
+	struct model *m = model_new(c->nthreads, MODEL_CLOCK_STEPS, 64);
+	uint64_t i;
+	int v;
+
+	/* given */
+	for (v = 0; v < c->nvars; v++)
+		ck_assert_int_eq(
+		    model_add_var(m, v ? "other" : "counter", c->initial, 1),
+		    v);
+	/* when */
+	lu_play(m, c->script, c->initial);
+	/* then */
+	for (v = 0; v < c->nvars; v++) {
+		const struct model_var *mv = &m->vars[v];
+		const struct lu_var *want = &c->v[v];
+		uint64_t overwritten = 0;
+
+		ck_assert_msg(mv->value == want->value, "%s: var %d value %lld",
+		    c->name, v, (long long)mv->value);
+		ck_assert_int_eq(mv->expected, want->expected);
+		ck_assert_uint_eq(mv->stores, want->stores);
+		ck_assert_msg(mv->lost == want->lost, "%s: var %d lost %llu",
+		    c->name, v, (unsigned long long)mv->lost);
+		ck_assert_uint_eq(mv->stale, want->stale);
+		/* invariants of a counter */
+		ck_assert_int_eq((int64_t)mv->lost, mv->expected - mv->value);
+		for (i = 0; i < model_marks_kept(m); i++)
+			if (model_mark(m, i)->var == v)
+				overwritten += model_mark(m, i)->overwritten;
+		ck_assert_uint_eq(overwritten, mv->lost);
+	}
+	ck_assert_uint_eq(m->nmarks, c->nmarks);
+	ck_assert_uint_eq(model_marks_kept(m), c->nmarks);
+	for (i = 0; i < c->nmarks; i++) {
+		const struct lost_mark *got = model_mark(m, i);
+		const struct lu_mark *want = &c->marks[i];
+
+		ck_assert_ptr_nonnull(got);
+		ck_assert_int_eq(got->thread, want->thread);
+		ck_assert_int_eq(got->victim, want->victim);
+		ck_assert_int_eq(got->var, want->var);
+		ck_assert_uint_eq(got->victim_step, want->victim_step);
+		ck_assert_uint_eq(got->load_step, want->load_step);
+		ck_assert_uint_eq(got->step, want->step);
+		ck_assert_uint_eq(got->t, want->step); /* step clock */
+		ck_assert_uint_eq(got->overwritten, want->overwritten);
+		ck_assert_int_eq(got->value, want->value);
+	}
+	ck_assert_ptr_null(model_mark(m, c->nmarks));
+	model_free(m);
+}
+END_TEST
+
+/* The ring keeps the newest MODEL_MAX_MARKS marks; nmarks counts all. */
+START_TEST(test_mark_ring)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+	const uint32_t rounds = MODEL_MAX_MARKS + 44;
+	uint32_t r;
+	size_t i;
+
+	model_add_var(m, "counter", 0, 1);
+	for (r = 0; r < rounds; r++) /* A load, B load, A store, B store */
+		lu_play(m, "AL BL AS BS", m->vars[0].value);
+	ck_assert_uint_eq(m->nmarks, rounds);
+	ck_assert_uint_eq(m->vars[0].lost, rounds);
+	ck_assert_uint_eq(model_marks_kept(m), MODEL_MAX_MARKS);
+	/* every round restarts at step 0; values tell the rounds apart */
+	for (i = 0; i < MODEL_MAX_MARKS; i++)
+		ck_assert_int_eq(
+		    model_mark(m, i)->value, (int64_t)(44 + i + 1));
+	ck_assert_ptr_null(model_mark(m, MODEL_MAX_MARKS));
+	model_free(m);
+}
+END_TEST
+
+/* ---- locks, locals, lines, states ---- */
+
+START_TEST(test_locks)
+{
+	struct model *m = model_new(3, MODEL_CLOCK_STEPS, 64);
+
+	ck_assert_int_eq(model_add_lock(m, "a"), 0);
+	ck_assert_int_eq(model_add_lock(m, "b"), 1);
+	ck_assert_int_eq(m->locks[1].owner, -1);
+	apply(m, EV_LOCK_REQ, 0, 1, 0, 1, 0);
+	ck_assert_uint_eq(m->locks[1].waiters, 1);
+	apply(m, EV_LOCK_ACQ, 0, 2, 0, 1, 0);
+	ck_assert_int_eq(m->locks[1].owner, 0);
+	ck_assert_uint_eq(m->locks[1].waiters, 0);
+	/* B and C queue up */
+	apply(m, EV_LOCK_REQ, 1, 3, 0, 1, 0);
+	apply(m, EV_STATE, 1, 3, 0, TS_LOCK_WAIT, 1);
+	apply(m, EV_LOCK_REQ, 2, 4, 0, 1, 0);
+	apply(m, EV_STATE, 2, 4, 0, TS_LOCK_WAIT, 1);
+	ck_assert_uint_eq(m->locks[1].waiters, 6);
+	ck_assert_int_eq(m->threads[1].blocked_lock, 1);
+	ck_assert_int_eq(m->threads[2].state, TS_LOCK_WAIT);
+	ck_assert_int_eq(m->locks[0].owner, -1);
+	/* a release by a thread that does not hold it changes nothing */
+	apply(m, EV_LOCK_REL, 2, 5, 0, 1, 0);
+	ck_assert_int_eq(m->locks[1].owner, 0);
+	apply(m, EV_LOCK_REL, 0, 6, 0, 1, 0);
+	ck_assert_int_eq(m->locks[1].owner, -1);
+	apply(m, EV_LOCK_ACQ, 2, 7, 0, 1, 0);
+	ck_assert_int_eq(m->locks[1].owner, 2);
+	ck_assert_uint_eq(m->locks[1].waiters, 2);
+	ck_assert_int_eq(m->threads[2].blocked_lock, -1);
+	ck_assert_int_eq(m->threads[1].blocked_lock, 1);
+	/* leaving the wait state clears the blocked lock too */
+	apply(m, EV_STATE, 1, 8, 0, TS_READY, 0);
+	ck_assert_int_eq(m->threads[1].blocked_lock, -1);
+	/* a lock wait that names no lock */
+	apply(m, EV_STATE, 1, 9, 0, TS_LOCK_WAIT, 7);
+	ck_assert_int_eq(m->threads[1].blocked_lock, -1);
+	ck_assert_int_eq(m->threads[1].state, TS_LOCK_WAIT);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_locals)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+
+	apply(m, EV_LINE, 1, 0, 9, 0, 0);
+	apply(m, EV_MARK, 1, 1, 2, MARK_LOCAL, 7);
+	ck_assert_int_eq(m->threads[1].locals[2], 7);
+	ck_assert_uint_eq(m->threads[1].local_set, 1u << 2);
+	ck_assert_int_eq(m->threads[1].line, 9); /* the slot is not a line */
+	apply(m, EV_MARK, 1, 2, 0, MARK_LOCAL, -3);
+	ck_assert_int_eq(m->threads[1].locals[0], -3);
+	ck_assert_uint_eq(m->threads[1].local_set, 5);
+	/* slots out of range and other marks leave the locals alone */
+	apply(m, EV_MARK, 1, 3, MODEL_MAX_LOCALS, MARK_LOCAL, 1);
+	apply(m, EV_MARK, 1, 3, -1, MARK_LOCAL, 1);
+	apply(m, EV_MARK, 1, 3, 1, MARK_NOTE, 1);
+	ck_assert_uint_eq(m->threads[1].local_set, 5);
+	ck_assert_uint_eq(m->threads[0].local_set, 0);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_lines)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+
+	model_add_var(m, "x", 0, 0);
+	apply(m, EV_LINE, 0, 0, 5, 0, 0);
+	ck_assert_int_eq(m->threads[0].line, 5);
+	apply(m, EV_LOAD, 0, 1, 7, 0, 0);
+	ck_assert_int_eq(m->threads[0].line, 7);
+	apply(m, EV_STATE, 0, 2, 0, TS_READY, 0); /* line 0: unchanged */
+	ck_assert_int_eq(m->threads[0].line, 7);
+	ck_assert_int_eq(m->threads[1].line, 0);
+	apply(m, EV_LINE, 0, 3, 0, 0, 0); /* an explicit "no line" */
+	ck_assert_int_eq(m->threads[0].line, 0);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_states_and_timeline)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+	const struct timeline *tl = &m->threads[0].tl;
+
+	apply(m, EV_THREAD_START, 0, 0, 0, 1234, 0);
+	ck_assert_int_eq(m->threads[0].state, TS_READY);
+	apply(m, EV_STATE, 0, 2, 0, TS_RUNNING, 0);
+	apply(m, EV_STATE, 0, 3, 0, TS_IO, 0);
+	apply(m, EV_STATE, 0, 1, 0, TS_READY, 0); /* step went back: clamp */
+	apply(m, EV_THREAD_END, 0, 6, 0, 0, 0);
+	ck_assert_int_eq(m->threads[0].state, TS_DONE);
+	ck_assert_uint_eq(m->now, 6);
+	ck_assert_uint_eq(m->step, 6);
+	ck_assert_int_eq(timeline_bucket_state(tl, 0, 2, m->now), TS_READY);
+	ck_assert_int_eq(timeline_bucket_state(tl, 2, 3, m->now), TS_RUNNING);
+	/* IO lasted 0 steps: not stored */
+	ck_assert_int_eq(timeline_bucket_state(tl, 3, 6, m->now), TS_READY);
+	ck_assert_int_eq(timeline_bucket_state(tl, 6, 7, 7), TS_DONE);
+	ck_assert_int_eq(m->threads[1].state, TS_NONE);
+	ck_assert_uint_eq(m->threads[0].events, 5);
+	ck_assert_uint_eq(m->events, 5);
+	model_free(m);
+}
+END_TEST
+
+/* The ns clock starts at the first event and never runs backwards. */
+START_TEST(test_clock_ns)
+{
+	const uint64_t base = 5000000000ULL;
+	struct model *m = model_new(1, MODEL_CLOCK_NS, 64);
+	const struct timeline *tl = &m->threads[0].tl;
+	struct event e = mk_ev(EV_STATE, 0, 0, 0, TS_RUNNING, 0);
+	uint64_t out[TS_COUNT];
+
+	e.ts_ns = base;
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->t0_ns, base);
+	ck_assert_uint_eq(m->now, 0);
+	e.ts_ns = base + 300;
+	e.a = TS_READY;
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 300);
+	e.ts_ns = base + 100; /* late from another producer */
+	e.a = TS_IO;
+	model_apply(m, &e);
+	e.ts_ns = base - 50; /* before the origin */
+	e.a = TS_RUNNING;
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 300);
+	e.ts_ns = base + 1000;
+	e.a = TS_DONE;
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 1000);
+	ck_assert_uint_eq(m->t0_ns, base);
+	timeline_bucket_fractions(tl, 0, 1000, m->now, out);
+	ck_assert_uint_eq(out[TS_RUNNING], 1000);
+	ck_assert_uint_eq(tl->n, 1);
+	model_free(m);
+}
+END_TEST
+
+/* ---- events that name things that do not exist ---- */
+
+static const struct event bad_events[] = {
+    {.kind = EV_STATE, .thread = 2, .a = TS_RUNNING},
+    {.kind = EV_LOAD, .thread = 65535, .a = 0},
+    {.kind = EV_KIND_COUNT, .thread = 0},
+    {.kind = 999, .thread = 0, .a = 0},
+    {.kind = EV_STATE, .thread = 0, .a = TS_COUNT},
+    {.kind = EV_STATE, .thread = 0, .a = -1},
+    {.kind = EV_STATE, .thread = 0, .a = INT64_MIN},
+    {.kind = EV_LOAD, .thread = 0, .a = 1, .line = 4},
+    {.kind = EV_LOAD, .thread = 0, .a = -5},
+    {.kind = EV_STORE, .thread = 0, .a = MODEL_MAX_VARS, .b = 9},
+    {.kind = EV_STORE, .thread = 1, .a = INT64_MAX, .b = 9},
+    {.kind = EV_STORE, .thread = 1, .a = (int64_t)1 << 32, .b = 9},
+    {.kind = EV_LOCK_REQ, .thread = 0, .a = 1},
+    {.kind = EV_LOCK_ACQ, .thread = 1, .a = -1},
+    {.kind = EV_LOCK_REL, .thread = 0, .a = 99},
+};
+
+START_TEST(test_bad_events_ignored)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_NS, 64);
+	struct model before;
+	struct model_thread tb[2];
+	struct event e = bad_events[_i];
+
+	/* given: one var, one lock held by A, B loaded the var */
+	model_add_var(m, "counter", 0, 1);
+	model_add_lock(m, "m");
+	apply(m, EV_STATE, 0, 0, 1, TS_RUNNING, 0);
+	apply(m, EV_LOCK_ACQ, 0, 0, 1, 0, 0);
+	apply(m, EV_LOAD, 1, 0, 2, 0, 0);
+	memcpy(&before, m, sizeof before);
+	memcpy(tb, m->threads, sizeof tb);
+	/* when */
+	e.ts_ns = 77;
+	model_apply(m, &e);
+	/* then: nothing at all changed */
+	ck_assert_int_eq(memcmp(&before, m, sizeof before), 0);
+	ck_assert_int_eq(memcmp(tb, m->threads, sizeof tb), 0);
+	/* and the model still works */
+	apply(m, EV_STORE, 1, 1, 3, 0, 1);
+	ck_assert_int_eq(m->vars[0].value, 1);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_declare_limits)
+{
+	struct model *m = model_new(1, MODEL_CLOCK_STEPS, 64);
+	char name[64];
+	int i;
+
+	for (i = 0; i < MODEL_MAX_VARS; i++)
+		ck_assert_int_eq(model_add_var(m, "v", i, 0), i);
+	ck_assert_int_eq(model_add_var(m, "v", 0, 0), -1);
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	for (i = 0; i < MODEL_MAX_LOCKS; i++)
+		ck_assert_int_eq(model_add_lock(m, i ? "l" : name), i);
+	ck_assert_int_eq(model_add_lock(m, "l"), -1);
+	ck_assert_uint_eq(
+	    strlen(m->locks[0].name), sizeof m->locks[0].name - 1);
+	ck_assert_int_eq(m->vars[5].value, 5);
+	ck_assert_int_eq(m->vars[5].last_store_thread, -1);
+	/* a non-counter variable has no expectation to miss */
+	apply(m, EV_STORE, 0, 0, 0, 5, 42);
+	ck_assert_int_eq(m->vars[5].value, 42);
+	ck_assert_int_eq(m->vars[5].expected, 5);
+	ck_assert_uint_eq(m->vars[5].stores, 1);
+	model_free(m);
+	/* no threads at all is a valid, empty model */
+	m = model_new(0, MODEL_CLOCK_STEPS, 64);
+	apply(m, EV_STATE, 0, 0, 0, TS_RUNNING, 0);
+	ck_assert_uint_eq(m->events, 0);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(ev_kind_name(EV_LOAD), "load");
+	ck_assert_str_eq(ev_kind_name(EV_STORE), "store");
+	ck_assert_str_eq(ev_kind_name(EV_LOCK_ACQ), "lock-acq");
+	ck_assert_str_eq(ev_kind_name(EV_KIND_COUNT), "?");
+	ck_assert_str_eq(thread_state_name(TS_RUNNING), "running");
+	ck_assert_str_eq(thread_state_name(TS_READY), "ready");
+	ck_assert_str_eq(thread_state_name(TS_IO), "io");
+	ck_assert_str_eq(thread_state_name(TS_LOCK_WAIT), "lock-wait");
+	ck_assert_str_eq(thread_state_name(TS_DONE), "done");
+	ck_assert_str_eq(thread_state_name(TS_COUNT), "?");
+}
+END_TEST
+
+Suite *
+make_model_suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *tc;
+
+	tc = tcase_create("lost-update");
+	tcase_add_loop_test(
+	    tc, test_lost_update_cases, 0, (int)IL_ARRAY_LEN(lu_cases));
+	tcase_add_test(tc, test_mark_ring);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bookkeeping");
+	tcase_add_test(tc, test_locks);
+	tcase_add_test(tc, test_locals);
+	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_states_and_timeline);
+	tcase_add_test(tc, test_clock_ns);
+	tcase_add_loop_test(
+	    tc, test_bad_events_ignored, 0, (int)IL_ARRAY_LEN(bad_events));
+	tcase_add_test(tc, test_declare_limits);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
