@@ -1,0 +1,1393 @@
+/*
+ * Lesson files. The raw bytes are checked first (size, line length, UTF-8,
+ * control and bidirectional characters) so that every problem is reported
+ * at its exact line; then cmark parses the Markdown and this file walks the
+ * tree: the title, the ```lesson metadata block and the narration pages.
+ * The format is documented in doc/lesson-format.md.
+ */
+#include "lesson.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sanitize.h"
+#include "util.h"
+
+/* Slots for the metadata keys, to catch duplicates: the fixed keys, then
+ * one per module parameter. */
+enum { KEY_MODULE, KEY_SUMMARY, KEY_SCHEDULE, KEY_ORDER, KEY_PARAM0 };
+
+static const char *const lesson_fixed_keys[] = {
+    "module", "summary", "schedule", "order"};
+
+/* Quoted user text in messages is cut to this many bytes. */
+#define LESSON_QUOTE_MAX 60
+
+/* Plain text being rendered from Markdown, with the prefix that starts
+ * each new line inside list items and block quotes. */
+struct lesson_out {
+	char *s;
+	size_t len;
+	size_t cap;
+	char *prefix;
+	size_t plen;
+	size_t pcap;
+	int at_line_start; /* the next text must write the prefix first */
+	int inline_only;   /* a heading: hard line breaks become spaces */
+	size_t link_start; /* offset of the current link's text */
+
+	/* One frame per open list, item or block quote. */
+	struct lesson_frame {
+		size_t plen; /* prefix length to restore on exit */
+		long number; /* a list's next item number */
+	} * frames;
+	size_t nframes;
+	size_t fcap;
+};
+
+/* One line of the ```lesson block, split into key and value. */
+struct lesson_kv {
+	const char *key;
+	size_t klen;
+	const char *value;
+	size_t vlen;
+	int line;
+};
+
+/* The state of one parse. */
+struct lesson_parse {
+	char *name; /* sanitized, for messages */
+	const char *buf;
+	size_t len;
+	uint32_t *lines; /* byte offset where each line starts; line 1 first */
+	size_t nlines;
+	char *err;
+	size_t errlen;
+	struct lesson *l;
+	int title_line;
+	int block_line; /* the ```lesson block, 0 until seen */
+	int key_line[KEY_PARAM0 + MODULE_MAX_PARAMS];
+
+	/* The page being collected, if page_line != 0. */
+	int page_line;
+	char *page_title;
+	struct lesson_out page;
+};
+
+static void lesson_error(struct lesson_parse *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Write "NAME:LINE: message" into the caller's error buffer. */
+static void
+lesson_error(struct lesson_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->err == NULL || p->errlen == 0)
+		return;
+	n = snprintf(p->err, p->errlen, "%s:%d: ", p->name, line);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* Length of s for quoting in a message. */
+static int
+lesson_quote_len(size_t len)
+{
+	return (int)(len > LESSON_QUOTE_MAX ? LESSON_QUOTE_MAX : len);
+}
+
+/* Describe a character the raw check rejects in what, with advice in hint;
+ * -1 if the character is fine. */
+static int
+lesson_describe_char(uint32_t cp, char *what, size_t len, const char **hint)
+{
+	static const char *const c0[] = {"NUL", "SOH", "STX", "ETX", "EOT",
+	    "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+	    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+	    "SUB", "ESC", "FS", "GS", "RS", "US"};
+	static const char *const bidi[] = {"LRE", "RLE", "PDF", "LRO", "RLO"};
+	static const char *const isolate[] = {"LRI", "RLI", "FSI", "PDI"};
+
+	*hint = "";
+	if (cp == 0)
+		snprintf(what, len, "NUL byte");
+	else if (cp == 0x1b) {
+		snprintf(what, len, "escape character U+001B (ESC)");
+		*hint = "; terminal escape sequences are not allowed";
+	} else if (cp < 0x20 && cp != '\t')
+		snprintf(what, len, "control character U+%04X (%s)",
+		    (unsigned)cp, c0[cp]);
+	else if (cp == 0x7f)
+		snprintf(what, len, "control character U+007F (DEL)");
+	else if (cp >= 0x80 && cp <= 0x9f)
+		snprintf(
+		    what, len, "C1 control character U+%04X", (unsigned)cp);
+	else if ((cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069)) {
+		snprintf(what, len,
+		    "bidirectional control character U+%04X (%s)", (unsigned)cp,
+		    cp <= 0x202e ? bidi[cp - 0x202a] : isolate[cp - 0x2066]);
+		*hint = "; it can make text show in a different order from "
+		        "the one it is stored in";
+	} else if (cp == 0x2028 || cp == 0x2029) {
+		snprintf(what, len, "Unicode %s separator U+%04X",
+		    cp == 0x2028 ? "line" : "paragraph", (unsigned)cp);
+		*hint = "; use a normal line break";
+	} else
+		return -1;
+	return 0;
+}
+
+/* Record the start of a line. */
+static void
+lesson_add_line(struct lesson_parse *p, size_t off, size_t *cap)
+{
+	if (p->nlines == *cap) {
+		*cap = *cap == 0 ? 256 : *cap * 2;
+		p->lines = xrealloc(p->lines, *cap * sizeof *p->lines);
+	}
+	p->lines[p->nlines++] = (uint32_t)off;
+}
+
+/* Check a line's length when it ends. */
+static int
+lesson_check_line_len(struct lesson_parse *p, size_t n)
+{
+	if (n <= LESSON_MAX_LINE)
+		return 0;
+	lesson_error(p, (int)p->nlines,
+	    "line is %zu bytes long; the limit is %d", n, LESSON_MAX_LINE);
+	return -1;
+}
+
+/* Check the raw bytes and index the lines. Lines end at LF, CR or CRLF, as
+ * they do for cmark, so the line numbers agree. */
+static int
+lesson_check_raw(struct lesson_parse *p)
+{
+	const unsigned char *u = (const unsigned char *)p->buf;
+	size_t off = 0, start = 0, cap = 0, n;
+	uint32_t cp;
+	char what[128];
+	const char *hint;
+	int col = 1;
+
+	if (p->len == 0) {
+		lesson_error(p, 1, "file is empty");
+		return -1;
+	}
+	if (p->len > LESSON_MAX_SIZE) {
+		lesson_error(p, 1, "file is %zu bytes; the limit is %d bytes",
+		    p->len, LESSON_MAX_SIZE);
+		return -1;
+	}
+	lesson_add_line(p, 0, &cap);
+	while (off < p->len) {
+		if (u[off] == '\n' || u[off] == '\r') {
+			if (lesson_check_line_len(p, off - start) != 0)
+				return -1;
+			off += u[off] == '\r' && off + 1 < p->len &&
+			        u[off + 1] == '\n'
+			    ? 2
+			    : 1;
+			if (off < p->len)
+				lesson_add_line(p, off, &cap);
+			start = off;
+			col = 1;
+			continue;
+		}
+		n = utf8_decode(p->buf + off, p->len - off, &cp);
+		if (n == 0) {
+			lesson_error(p, (int)p->nlines,
+			    "invalid UTF-8 (byte 0x%02x) at column %d; save "
+			    "the "
+			    "file as UTF-8",
+			    u[off], col);
+			return -1;
+		}
+		if (lesson_describe_char(cp, what, sizeof what, &hint) == 0) {
+			lesson_error(p, (int)p->nlines, "%s at column %d%s",
+			    what, col, hint);
+			return -1;
+		}
+		off += n;
+		col++;
+	}
+	return lesson_check_line_len(p, off - start);
+}
+
+/* The bytes of line number line (1-based), without its line ending. */
+static const char *
+lesson_raw_line(struct lesson_parse *p, int line, size_t *len)
+{
+	const char *s;
+	size_t n = 0, max;
+
+	if (line < 1 || (size_t)line > p->nlines) {
+		*len = 0;
+		return "";
+	}
+	s = p->buf + p->lines[line - 1];
+	max = p->len - p->lines[line - 1];
+	while (n < max && s[n] != '\n' && s[n] != '\r')
+		n++;
+	*len = n;
+	return s;
+}
+
+/* Whether a code block was written with a fence; *fence and *flen get the
+ * fence character and length. An indented code block whose first line
+ * happens to look like a fence is told apart by its content: a fenced
+ * block's content never starts with its own opening line. */
+static int
+lesson_fence_of(
+    struct lesson_parse *p, cmark_node *n, char *fence, size_t *flen)
+{
+	const char *line, *lit = cmark_node_get_literal(n);
+	size_t len, col = (size_t)cmark_node_get_start_column(n), k = 0;
+	size_t rest;
+
+	line = lesson_raw_line(p, cmark_node_get_start_line(n), &len);
+	if (col < 1 || col > len)
+		return 0;
+	line += col - 1;
+	len -= col - 1;
+	if (line[0] != '`' && line[0] != '~')
+		return 0;
+	while (k < len && line[k] == line[0])
+		k++;
+	if (k < 3)
+		return 0;
+	if (lit == NULL)
+		lit = "";
+	rest = strcspn(lit, "\n");
+	while (rest > 0 && (lit[rest - 1] == ' ' || lit[rest - 1] == '\t'))
+		rest--;
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (rest == len && memcmp(lit, line, len) == 0)
+		return 0;
+	*fence = line[0];
+	*flen = k;
+	return 1;
+}
+
+/* Whether a fenced code block ends with a closing fence line in the raw
+ * text; an unclosed fence swallows the rest of the file. */
+static int
+lesson_fence_closed(
+    struct lesson_parse *p, cmark_node *n, char fence, size_t flen)
+{
+	int first = cmark_node_get_start_line(n);
+	int last = cmark_node_get_end_line(n);
+	const char *line;
+	size_t len, i = 0, k = 0;
+
+	if (last <= first || (size_t)last > p->nlines)
+		return 0;
+	line = lesson_raw_line(p, last, &len);
+	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '>'))
+		i++;
+	while (i < len && line[i] == fence) {
+		i++;
+		k++;
+	}
+	if (k < flen)
+		return 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i == len;
+}
+
+/* The first word of a code block's info string. */
+static size_t
+lesson_info_word(cmark_node *n, const char **word)
+{
+	const char *info = cmark_node_get_fence_info(n);
+
+	if (info == NULL)
+		info = "";
+	*word = info;
+	return strcspn(info, " \t");
+}
+
+/* Report the first fenced code block, anywhere in the file, that is never
+ * closed: that is what a truncated file looks like. */
+static int
+lesson_check_fences(struct lesson_parse *p, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	cmark_node *n;
+	const char *word;
+	size_t flen, wlen;
+	char fence, marks[11];
+	int rc = 0;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+			continue;
+		if (!lesson_fence_of(p, n, &fence, &flen) ||
+		    lesson_fence_closed(p, n, fence, flen))
+			continue;
+		wlen = lesson_info_word(n, &word);
+		if (flen > sizeof marks - 1)
+			flen = sizeof marks - 1;
+		memset(marks, fence, flen);
+		marks[flen] = '\0';
+		lesson_error(p, cmark_node_get_start_line(n),
+		    "the %s%.*s%s block is never closed (the file ends inside "
+		    "it); add a line with %s after it",
+		    marks, lesson_quote_len(wlen), word,
+		    wlen == 0 ? " code" : "", marks);
+		rc = -1;
+		break;
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+/* Append bytes to the output. */
+static void
+lesson_out_raw(struct lesson_out *o, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (o->len + n + 1 > o->cap) {
+		o->cap = o->cap == 0 ? 256 : o->cap;
+		while (o->len + n + 1 > o->cap)
+			o->cap *= 2;
+		o->s = xrealloc(o->s, o->cap);
+	}
+	memcpy(o->s + o->len, s, n);
+	o->len += n;
+	o->s[o->len] = '\0';
+}
+
+/* Append text, writing the prefix at the start of each new line. */
+static void
+lesson_out_text(struct lesson_out *o, const char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (s[i] == '\n') {
+			lesson_out_raw(o, "\n", 1);
+			o->at_line_start = 1;
+			i++;
+			continue;
+		}
+		if (o->at_line_start) {
+			lesson_out_raw(o, o->prefix, o->plen);
+			o->at_line_start = 0;
+		}
+		for (k = i; k < n && s[k] != '\n'; k++)
+			;
+		lesson_out_raw(o, s + i, k - i);
+		i = k;
+	}
+}
+
+/* Append a NUL-terminated string as text. */
+static void
+lesson_out_str(struct lesson_out *o, const char *s)
+{
+	lesson_out_text(o, s, strlen(s));
+}
+
+/* Extend the line prefix. */
+static void
+lesson_out_push_prefix(struct lesson_out *o, const char *s, size_t n)
+{
+	if (o->plen + n + 1 > o->pcap) {
+		o->pcap = (o->plen + n + 1) * 2;
+		o->prefix = xrealloc(o->prefix, o->pcap);
+	}
+	memcpy(o->prefix + o->plen, s, n);
+	o->plen += n;
+	o->prefix[o->plen] = '\0';
+}
+
+/* End the current line, if one is open. */
+static void
+lesson_out_cr(struct lesson_out *o)
+{
+	if (o->len > 0 && o->s[o->len - 1] != '\n')
+		lesson_out_text(o, "\n", 1);
+}
+
+/* Leave a blank line before the next block, unless nothing is written yet.
+ * Inside a block quote the blank line keeps the quote marks. */
+static void
+lesson_out_blank(struct lesson_out *o)
+{
+	size_t n = o->plen;
+
+	if (o->len == 0)
+		return;
+	lesson_out_cr(o);
+	if (o->len >= 2 && o->s[o->len - 2] == '\n')
+		return;
+	while (n > 0 && o->prefix[n - 1] == ' ')
+		n--;
+	lesson_out_raw(o, o->prefix, n);
+	lesson_out_raw(o, "\n", 1);
+	o->at_line_start = 1;
+}
+
+/* Free the output's buffers. */
+static void
+lesson_out_free(struct lesson_out *o)
+{
+	free(o->s);
+	free(o->prefix);
+	free(o->frames);
+	memset(o, 0, sizeof *o);
+}
+
+/* Open a list, item or block quote frame. */
+static struct lesson_frame *
+lesson_out_push(struct lesson_out *o, long number)
+{
+	struct lesson_frame *f;
+
+	if (o->nframes == o->fcap) {
+		o->fcap = o->fcap == 0 ? 16 : o->fcap * 2;
+		o->frames = xrealloc(o->frames, o->fcap * sizeof *o->frames);
+	}
+	f = &o->frames[o->nframes++];
+	f->plen = o->plen;
+	f->number = number;
+	return f;
+}
+
+/* Close the innermost frame and restore the prefix. */
+static void
+lesson_out_pop(struct lesson_out *o)
+{
+	if (o->nframes == 0)
+		return;
+	o->plen = o->frames[--o->nframes].plen;
+	if (o->prefix != NULL)
+		o->prefix[o->plen] = '\0';
+}
+
+/* Whether a node is laid out tightly: an item of a tight list, or a block
+ * inside such an item. */
+static int
+lesson_is_tight(cmark_node *n)
+{
+	cmark_node *parent = cmark_node_parent(n);
+
+	if (parent == NULL)
+		return 0;
+	if (cmark_node_get_type(n) == CMARK_NODE_ITEM)
+		return cmark_node_get_list_tight(parent);
+	if (cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
+	    cmark_node_parent(parent) != NULL)
+		return cmark_node_get_list_tight(cmark_node_parent(parent));
+	return 0;
+}
+
+/* Separate a block from what came before it. */
+static void
+lesson_out_separate(struct lesson_out *o, cmark_node *n)
+{
+	cmark_node *parent = cmark_node_parent(n);
+
+	/* The first block of an item or quote follows its marker. */
+	if (parent != NULL && cmark_node_previous(n) == NULL &&
+	    (cmark_node_get_type(parent) == CMARK_NODE_ITEM ||
+	        cmark_node_get_type(parent) == CMARK_NODE_BLOCK_QUOTE))
+		return;
+	if (lesson_is_tight(n))
+		lesson_out_cr(o);
+	else
+		lesson_out_blank(o);
+}
+
+/* Start a list item: write its marker and indent what follows under it. */
+static void
+lesson_out_item(struct lesson_out *o, cmark_node *n)
+{
+	cmark_node *list = cmark_node_parent(n);
+	char marker[32];
+	long number = 0;
+	size_t mlen, i;
+
+	if (o->nframes > 0)
+		number = o->frames[o->nframes - 1].number++;
+	if (list != NULL &&
+	    cmark_node_get_list_type(list) == CMARK_ORDERED_LIST)
+		snprintf(marker, sizeof marker, "%ld%c ", number,
+		    cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM ? ')'
+		                                                         : '.');
+	else
+		snprintf(marker, sizeof marker, "- ");
+	mlen = strlen(marker);
+	if (o->at_line_start) {
+		lesson_out_raw(o, o->prefix, o->plen);
+		o->at_line_start = 0;
+	}
+	lesson_out_raw(o, marker, mlen);
+	lesson_out_push(o, 0);
+	for (i = 0; i < mlen; i++)
+		lesson_out_push_prefix(o, " ", 1);
+}
+
+/* Write a code block's text indented by two spaces, with tabs expanded to
+ * stops every four columns (the sanitizer would turn a tab into one space). */
+static void
+lesson_out_code(struct lesson_out *o, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t plen = o->plen, len, i, col = 0;
+
+	if (lit == NULL)
+		return;
+	len = strlen(lit);
+	while (len > 0 && lit[len - 1] == '\n')
+		len--;
+	lesson_out_push_prefix(o, "  ", 2);
+	if (!o->at_line_start)
+		lesson_out_raw(o, "  ", 2);
+	for (i = 0; i < len; i++) {
+		if (lit[i] == '\t') {
+			do
+				lesson_out_text(o, " ", 1);
+			while (++col % 4 != 0);
+			continue;
+		}
+		lesson_out_text(o, lit + i, 1);
+		if (lit[i] == '\n')
+			col = 0;
+		else if (((unsigned char)lit[i] & 0xc0) != 0x80)
+			col++;
+	}
+	o->plen = plen;
+	o->prefix[plen] = '\0';
+}
+
+/* Write the text of a node with only a literal (code, HTML). */
+static void
+lesson_out_literal(struct lesson_out *o, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t len;
+
+	if (lit == NULL)
+		return;
+	len = strlen(lit);
+	while (len > 0 && lit[len - 1] == '\n')
+		len--;
+	lesson_out_text(o, lit, len);
+}
+
+/* After a link's text, show where it points unless the text is the URL. */
+static void
+lesson_out_link_end(struct lesson_out *o, cmark_node *n)
+{
+	const char *url = cmark_node_get_url(n);
+	size_t tlen = o->len - o->link_start, ulen;
+
+	if (url == NULL || *url == '\0')
+		return;
+	ulen = strlen(url);
+	if (ulen == tlen && memcmp(url, o->s + o->link_start, tlen) == 0)
+		return;
+	if (strncmp(url, "mailto:", 7) == 0 && ulen - 7 == tlen &&
+	    memcmp(url + 7, o->s + o->link_start, tlen) == 0)
+		return;
+	lesson_out_str(o, " (");
+	lesson_out_str(o, url);
+	lesson_out_str(o, ")");
+}
+
+/* Render one node on entry. */
+static void
+lesson_out_enter(struct lesson_out *o, cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_BLOCK_QUOTE:
+		lesson_out_separate(o, n);
+		lesson_out_push(o, 0);
+		if (!o->at_line_start)
+			lesson_out_raw(o, "> ", 2);
+		lesson_out_push_prefix(o, "> ", 2);
+		break;
+	case CMARK_NODE_LIST:
+		lesson_out_separate(o, n);
+		lesson_out_push(o, cmark_node_get_list_start(n));
+		break;
+	case CMARK_NODE_ITEM:
+		lesson_out_separate(o, n);
+		lesson_out_item(o, n);
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		lesson_out_separate(o, n);
+		lesson_out_code(o, n);
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		lesson_out_separate(o, n);
+		lesson_out_literal(o, n);
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		lesson_out_separate(o, n);
+		lesson_out_str(o, "---");
+		break;
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		lesson_out_separate(o, n);
+		break;
+	case CMARK_NODE_TEXT:
+	case CMARK_NODE_HTML_INLINE:
+		lesson_out_literal(o, n);
+		break;
+	case CMARK_NODE_CODE:
+		lesson_out_str(o, "`");
+		lesson_out_literal(o, n);
+		lesson_out_str(o, "`");
+		break;
+	case CMARK_NODE_SOFTBREAK:
+		lesson_out_str(o, " ");
+		break;
+	case CMARK_NODE_LINEBREAK:
+		lesson_out_str(o, o->inline_only ? " " : "\n");
+		break;
+	case CMARK_NODE_LINK:
+		o->link_start = o->len;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Render one node on exit. */
+static void
+lesson_out_exit(struct lesson_out *o, cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_BLOCK_QUOTE:
+	case CMARK_NODE_LIST:
+	case CMARK_NODE_ITEM:
+		lesson_out_pop(o);
+		break;
+	case CMARK_NODE_LINK:
+		lesson_out_link_end(o, n);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Render a node and everything under it as plain text. The iterator keeps
+ * this free of recursion, however deeply the Markdown nests. */
+static void
+lesson_out_node(struct lesson_out *o, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev == CMARK_EVENT_ENTER)
+			lesson_out_enter(o, cmark_iter_get_node(it));
+		else if (ev == CMARK_EVENT_EXIT)
+			lesson_out_exit(o, cmark_iter_get_node(it));
+	}
+	cmark_iter_free(it);
+}
+
+/* The output without surrounding white space, sanitized (caller frees). */
+static char *
+lesson_out_finish(struct lesson_out *o, int keep_newlines)
+{
+	const char *s = o->s != NULL ? o->s : "";
+	size_t len = o->len;
+
+	while (len > 0 && *s == '\n') {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n'))
+		len--;
+	return sanitize_text(s, len, keep_newlines);
+}
+
+/* A heading's text on one line, sanitized (caller frees). */
+static char *
+lesson_heading_text(cmark_node *heading)
+{
+	struct lesson_out o;
+	cmark_node *c;
+	char *s;
+
+	memset(&o, 0, sizeof o);
+	o.inline_only = 1;
+	for (c = cmark_node_first_child(heading); c != NULL;
+	     c = cmark_node_next(c))
+		lesson_out_node(&o, c);
+	s = lesson_out_finish(&o, 0);
+	lesson_out_free(&o);
+	return s;
+}
+
+/* Strip blanks from both ends of [*s, *s + *len). */
+static void
+lesson_trim(const char **s, size_t *len)
+{
+	while (*len > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 &&
+	    ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
+	        (*s)[*len - 1] == '\r'))
+		(*len)--;
+}
+
+/* Parse a decimal integer: 0, -1 if it is not one, -2 if it overflows. */
+static int
+lesson_parse_long(const char *s, size_t len, long *out)
+{
+	char buf[32];
+	size_t i = 0;
+
+	if (len > 0 && (s[0] == '+' || s[0] == '-'))
+		i++;
+	if (i == len)
+		return -1;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	if (len >= sizeof buf)
+		return -2;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtol(buf, NULL, 10);
+	return errno == ERANGE ? -2 : 0;
+}
+
+/* Split one line of the ```lesson block; 1 if it is a key: value line, 0
+ * for a comment or blank line, -1 on a syntax error. */
+static int
+lesson_meta_split(struct lesson_parse *p, const char *s, size_t len, int line,
+    struct lesson_kv *kv)
+{
+	const char *colon;
+
+	lesson_trim(&s, &len);
+	if (len == 0 || s[0] == '#')
+		return 0;
+	colon = memchr(s, ':', len);
+	if (colon == NULL) {
+		lesson_error(p, line,
+		    "expected 'key: value', but there is no ':' in '%.*s'",
+		    lesson_quote_len(len), s);
+		return -1;
+	}
+	kv->key = s;
+	kv->klen = (size_t)(colon - s);
+	kv->value = colon + 1;
+	kv->vlen = len - kv->klen - 1;
+	kv->line = line;
+	lesson_trim(&kv->key, &kv->klen);
+	lesson_trim(&kv->value, &kv->vlen);
+	if (kv->klen == 0) {
+		lesson_error(p, line,
+		    "expected 'key: value', but the key "
+		    "before ':' is missing");
+		return -1;
+	}
+	return 1;
+}
+
+/* Walk the lines of the ```lesson block: call fn on each key: value line
+ * until it fails. */
+static int
+lesson_meta_each(struct lesson_parse *p, cmark_node *block,
+    int (*fn)(struct lesson_parse *, struct lesson_kv *))
+{
+	const char *lit = cmark_node_get_literal(block), *nl;
+	int line = cmark_node_get_start_line(block) + 1, r;
+	struct lesson_kv kv;
+	size_t len;
+
+	if (lit == NULL)
+		return 0;
+	for (; *lit != '\0'; line++) {
+		nl = strchr(lit, '\n');
+		len = nl != NULL ? (size_t)(nl - lit) : strlen(lit);
+		r = lesson_meta_split(p, lit, len, line, &kv);
+		if (r < 0 || (r > 0 && fn(p, &kv) != 0))
+			return -1;
+		lit += len + (nl != NULL);
+	}
+	return 0;
+}
+
+/* Find the module a lesson names, or report it unknown. */
+static int
+lesson_meta_module(struct lesson_parse *p, const struct lesson_kv *kv)
+{
+	char id[64], known[256] = "";
+	size_t i;
+
+	if (kv->vlen == 0) {
+		lesson_error(p, kv->line, "'module' has no value");
+		return -1;
+	}
+	if (kv->vlen < sizeof id) {
+		memcpy(id, kv->value, kv->vlen);
+		id[kv->vlen] = '\0';
+		p->l->module = module_find(id);
+		if (p->l->module != NULL)
+			return 0;
+	}
+	for (i = 0; module_table[i] != NULL; i++) {
+		if (i > 0)
+			strncat(known, ", ", sizeof known - strlen(known) - 1);
+		strncat(known, module_table[i]->id,
+		    sizeof known - strlen(known) - 1);
+	}
+	lesson_error(p, kv->line, "unknown module '%.*s'; known modules: %s",
+	    lesson_quote_len(kv->vlen), kv->value, known);
+	return -1;
+}
+
+/* First pass: syntax only, and find the module. */
+static int
+lesson_meta_find_module(struct lesson_parse *p, struct lesson_kv *kv)
+{
+	if (kv->klen != 6 || memcmp(kv->key, "module", 6) != 0)
+		return 0;
+	if (p->key_line[KEY_MODULE] != 0) {
+		lesson_error(p, kv->line,
+		    "duplicate key 'module'; it is "
+		    "already set on line %d",
+		    p->key_line[KEY_MODULE]);
+		return -1;
+	}
+	p->key_line[KEY_MODULE] = kv->line;
+	return lesson_meta_module(p, kv);
+}
+
+/* The slot of a key for the lesson's module, or -1 if it is unknown. */
+static int
+lesson_key_slot(struct lesson_parse *p, const struct lesson_kv *kv)
+{
+	char key[64];
+	size_t i;
+	int idx;
+
+	if (kv->klen >= sizeof key)
+		return -1;
+	memcpy(key, kv->key, kv->klen);
+	key[kv->klen] = '\0';
+	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys); i++) {
+		if (strcmp(key, lesson_fixed_keys[i]) == 0)
+			return (int)i;
+	}
+	idx = module_param_index(p->l->module, key);
+	if (idx < 0 || idx >= MODULE_MAX_PARAMS)
+		return -1;
+	return KEY_PARAM0 + idx;
+}
+
+/* Report an unknown key, listing the valid ones. */
+static void
+lesson_unknown_key(struct lesson_parse *p, const struct lesson_kv *kv)
+{
+	const struct lesson_module *m = p->l->module;
+	char valid[512] = "";
+	size_t i;
+
+	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys) + m->nparams; i++) {
+		if (i >= IL_ARRAY_LEN(lesson_fixed_keys) + MODULE_MAX_PARAMS)
+			break;
+		if (i > 0)
+			strncat(valid, ", ", sizeof valid - strlen(valid) - 1);
+		strncat(valid,
+		    i < IL_ARRAY_LEN(lesson_fixed_keys)
+		        ? lesson_fixed_keys[i]
+		        : m->params[i - IL_ARRAY_LEN(lesson_fixed_keys)].name,
+		    sizeof valid - strlen(valid) - 1);
+	}
+	lesson_error(p, kv->line, "unknown key '%.*s'; valid keys are: %s",
+	    lesson_quote_len(kv->klen), kv->key, valid);
+}
+
+/* Set a module parameter from its value. */
+static int
+lesson_meta_param(struct lesson_parse *p, struct lesson_kv *kv, int idx)
+{
+	const struct param_def *d = &p->l->module->params[idx];
+	long v;
+	int r = lesson_parse_long(kv->value, kv->vlen, &v);
+
+	if (r == -1) {
+		lesson_error(p, kv->line, "'%s' must be an integer, not '%.*s'",
+		    d->name, lesson_quote_len(kv->vlen), kv->value);
+		return -1;
+	}
+	if (r == -2 || v < d->min || v > d->max) {
+		lesson_error(p, kv->line,
+		    "'%s' is %.*s, out of range: it must be between %ld and "
+		    "%ld",
+		    d->name, lesson_quote_len(kv->vlen), kv->value, d->min,
+		    d->max);
+		return -1;
+	}
+	p->l->params[idx] = v;
+	return 0;
+}
+
+/* Whether s is a schedule name: letters, digits, '-' and '_'. */
+static int
+lesson_schedule_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		        s[i] == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Second pass: check and store one key: value line. */
+static int
+lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
+{
+	struct lesson *l = p->l;
+	int slot = lesson_key_slot(p, kv), r;
+
+	if (slot < 0) {
+		lesson_unknown_key(p, kv);
+		return -1;
+	}
+	if (p->key_line[slot] != 0 && p->key_line[slot] != kv->line) {
+		lesson_error(p, kv->line,
+		    "duplicate key '%.*s'; it is already set on line %d",
+		    lesson_quote_len(kv->klen), kv->key, p->key_line[slot]);
+		return -1;
+	}
+	p->key_line[slot] = kv->line;
+	switch (slot) {
+	case KEY_MODULE:
+		return 0; /* done in the first pass */
+	case KEY_SUMMARY:
+		if (kv->vlen == 0) {
+			lesson_error(p, kv->line, "'summary' has no value");
+			return -1;
+		}
+		l->summary = sanitize_text(kv->value, kv->vlen, 0);
+		return 0;
+	case KEY_SCHEDULE:
+		if (!lesson_schedule_name_ok(kv->value, kv->vlen)) {
+			lesson_error(p, kv->line,
+			    "'schedule' must be the name of a schedule "
+			    "(letters, digits, '-' and '_'), not '%.*s'",
+			    lesson_quote_len(kv->vlen), kv->value);
+			return -1;
+		}
+		l->schedule = sanitize_text(kv->value, kv->vlen, 0);
+		return 0;
+	case KEY_ORDER:
+		r = lesson_parse_long(kv->value, kv->vlen, &l->order);
+		if (r != 0) {
+			lesson_error(p, kv->line,
+			    "'order' must be %s, not '%.*s'",
+			    r == -1 ? "an integer" : "a smaller integer",
+			    lesson_quote_len(kv->vlen), kv->value);
+			return -1;
+		}
+		return 0;
+	default:
+		return lesson_meta_param(p, kv, slot - KEY_PARAM0);
+	}
+}
+
+/* Interpret the ```lesson block. */
+static int
+lesson_meta(struct lesson_parse *p, cmark_node *block)
+{
+	struct lesson *l = p->l;
+	int line = cmark_node_get_start_line(block);
+	size_t i;
+
+	if (p->block_line != 0) {
+		lesson_error(p, line,
+		    "a second ```lesson block; the first is "
+		    "on line %d",
+		    p->block_line);
+		return -1;
+	}
+	if (p->page_line != 0) {
+		lesson_error(p, line,
+		    "the ```lesson block must come before the "
+		    "first page (line %d)",
+		    p->page_line);
+		return -1;
+	}
+	p->block_line = line;
+	if (lesson_meta_each(p, block, lesson_meta_find_module) != 0)
+		return -1;
+	if (l->module == NULL) {
+		lesson_error(p, line,
+		    "the ```lesson block has no 'module' key; "
+		    "add a line such as 'module: race'");
+		return -1;
+	}
+	for (i = 0; i < l->module->nparams && i < MODULE_MAX_PARAMS; i++)
+		l->params[i] = l->module->params[i].def;
+	if (lesson_meta_each(p, block, lesson_meta_apply) != 0)
+		return -1;
+	if (l->summary == NULL) {
+		lesson_error(p, line,
+		    "the ```lesson block has no 'summary' "
+		    "key; add a one-line 'summary: ...'");
+		return -1;
+	}
+	return 0;
+}
+
+/* Take the level-1 heading as the title. */
+static int
+lesson_title(struct lesson_parse *p, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n);
+
+	if (p->title_line != 0) {
+		lesson_error(p, line,
+		    "a second title (level-1 heading); the "
+		    "title is on line %d, and pages start with '##'",
+		    p->title_line);
+		return -1;
+	}
+	if (p->page_line != 0) {
+		lesson_error(p, line,
+		    "the title (level-1 heading) must come "
+		    "before the first page (line %d)",
+		    p->page_line);
+		return -1;
+	}
+	p->title_line = line;
+	p->l->title = lesson_heading_text(n);
+	if (p->l->title[0] == '\0') {
+		lesson_error(p, line, "the title is empty");
+		return -1;
+	}
+	return 0;
+}
+
+/* Finish the page being collected and add it to the lesson. */
+static int
+lesson_page_end(struct lesson_parse *p)
+{
+	struct lesson *l = p->l;
+	struct lesson_page *pg;
+	char *text;
+
+	if (p->page_line == 0)
+		return 0;
+	text = lesson_out_finish(&p->page, 1);
+	lesson_out_free(&p->page);
+	if (text[0] == '\0') {
+		free(text);
+		lesson_error(p, p->page_line, "the page '%s' has no text",
+		    p->page_title);
+		return -1;
+	}
+	l->pages = xrealloc(l->pages, (l->npages + 1) * sizeof *l->pages);
+	pg = &l->pages[l->npages++];
+	pg->title = p->page_title;
+	pg->text = text;
+	pg->line = p->page_line;
+	p->page_title = NULL;
+	p->page_line = 0;
+	return 0;
+}
+
+/* Start a page at a level-2 heading. */
+static int
+lesson_page_start(struct lesson_parse *p, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n);
+
+	if (lesson_page_end(p) != 0)
+		return -1;
+	p->page_title = lesson_heading_text(n);
+	p->page_line = line;
+	if (p->page_title[0] == '\0') {
+		lesson_error(p, line, "the page heading is empty");
+		return -1;
+	}
+	return 0;
+}
+
+/* A name for a block in messages. */
+static const char *
+lesson_block_name(cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_PARAGRAPH:
+		return "text";
+	case CMARK_NODE_LIST:
+		return "a list";
+	case CMARK_NODE_BLOCK_QUOTE:
+		return "a block quote";
+	case CMARK_NODE_CODE_BLOCK:
+		return "a code block";
+	case CMARK_NODE_HTML_BLOCK:
+		return "HTML";
+	case CMARK_NODE_THEMATIC_BREAK:
+		return "a horizontal rule";
+	case CMARK_NODE_HEADING:
+		return "a heading";
+	default:
+		return "something";
+	}
+}
+
+/* Interpret one top-level block. */
+static int
+lesson_block(struct lesson_parse *p, cmark_node *n)
+{
+	cmark_node_type type = cmark_node_get_type(n);
+	const char *word;
+	size_t wlen;
+
+	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1)
+		return lesson_title(p, n);
+	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 2)
+		return lesson_page_start(p, n);
+	if (type == CMARK_NODE_CODE_BLOCK) {
+		wlen = lesson_info_word(n, &word);
+		if (wlen == 6 && memcmp(word, "lesson", 6) == 0)
+			return lesson_meta(p, n);
+	}
+	if (p->page_line == 0) {
+		lesson_error(p, cmark_node_get_start_line(n),
+		    "%s before the first page; only the title and the "
+		    "```lesson block may come before it (start a page with "
+		    "'## Heading')",
+		    lesson_block_name(n));
+		return -1;
+	}
+	lesson_out_node(&p->page, n);
+	return 0;
+}
+
+/* Walk the document's top-level blocks, then check nothing is missing. */
+static int
+lesson_walk(struct lesson_parse *p, cmark_node *doc)
+{
+	cmark_node *n;
+
+	for (n = cmark_node_first_child(doc); n != NULL;
+	     n = cmark_node_next(n)) {
+		if (lesson_block(p, n) != 0)
+			return -1;
+	}
+	if (lesson_page_end(p) != 0)
+		return -1;
+	if (p->title_line == 0) {
+		lesson_error(p, 1,
+		    "the lesson has no title; start the file "
+		    "with a level-1 heading such as '# The lost "
+		    "update'");
+		return -1;
+	}
+	if (p->block_line == 0) {
+		lesson_error(p, 1,
+		    "the lesson has no ```lesson block; add one "
+		    "with at least 'module:' and 'summary:'");
+		return -1;
+	}
+	if (p->l->npages == 0) {
+		lesson_error(p, (int)p->nlines,
+		    "the lesson has no pages; the "
+		    "file ends here, but each page starts with a level-2 "
+		    "heading ('## Page title')");
+		return -1;
+	}
+	return 0;
+}
+
+/* A new, empty lesson named after name: its id is the base name without
+ * ".md". */
+static struct lesson *
+lesson_new(const char *name)
+{
+	struct lesson *l = xcalloc(1, sizeof *l);
+	const char *base = strrchr(name, '/');
+	size_t len;
+
+	base = base != NULL ? base + 1 : name;
+	len = strlen(base);
+	if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+		len -= 3;
+	l->path = sanitize_text(name, strlen(name), 0);
+	l->id = sanitize_text(base, len, 0);
+	return l;
+}
+
+/* Parse and validate a lesson from memory. */
+struct lesson *
+lesson_parse(
+    const char *name, const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct lesson_parse p;
+	cmark_node *doc = NULL;
+	int rc = -1;
+
+	if (name == NULL)
+		name = "(lesson)";
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	memset(&p, 0, sizeof p);
+	p.name = sanitize_text(name, strlen(name), 0);
+	p.buf = buf;
+	p.len = len;
+	p.err = err;
+	p.errlen = errlen;
+	if (lesson_check_raw(&p) != 0)
+		goto out;
+	p.l = lesson_new(name);
+	doc = cmark_parse_document(buf, len, CMARK_OPT_VALIDATE_UTF8);
+	if (lesson_check_fences(&p, doc) != 0 || lesson_walk(&p, doc) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (doc != NULL)
+		cmark_node_free(doc);
+	lesson_out_free(&p.page);
+	free(p.page_title);
+	free(p.lines);
+	free(p.name);
+	if (rc != 0) {
+		lesson_free(p.l);
+		return NULL;
+	}
+	return p.l;
+}
+
+/* Read a whole file of at most LESSON_MAX_SIZE bytes (one more tells that
+ * it is too big); NULL with errno set on failure. */
+static char *
+lesson_read(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0, r;
+	char *buf = xmalloc(cap);
+
+	while (n <= LESSON_MAX_SIZE) {
+		if (n == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Load and validate a lesson file. */
+struct lesson *
+lesson_load(const char *path, char *err, size_t errlen)
+{
+	struct lesson_parse p;
+	struct lesson *l;
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t len;
+
+	memset(&p, 0, sizeof p);
+	p.name = sanitize_text(path, strlen(path), 0);
+	p.err = err;
+	p.errlen = errlen;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		lesson_error(&p, 1, "cannot open: %s", strerror(errno));
+		free(p.name);
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > LESSON_MAX_SIZE) {
+		lesson_error(&p, 1, "file is %lld bytes; the limit is %d bytes",
+		    (long long)st.st_size, LESSON_MAX_SIZE);
+		fclose(f);
+		free(p.name);
+		return NULL;
+	}
+	buf = lesson_read(f, &len);
+	if (buf == NULL) {
+		lesson_error(&p, 1, "cannot read: %s", strerror(errno));
+		fclose(f);
+		free(p.name);
+		return NULL;
+	}
+	fclose(f);
+	if (len > LESSON_MAX_SIZE) {
+		/* Not a regular file, so its size was not known before. */
+		lesson_error(&p, 1,
+		    "file is more than %d bytes; the limit is "
+		    "%d bytes",
+		    LESSON_MAX_SIZE, LESSON_MAX_SIZE);
+		free(buf);
+		free(p.name);
+		return NULL;
+	}
+	free(p.name);
+	l = lesson_parse(path, buf, len, err, errlen);
+	free(buf);
+	return l;
+}
+
+/* Free a lesson. */
+void
+lesson_free(struct lesson *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->npages; i++) {
+		free(l->pages[i].title);
+		free(l->pages[i].text);
+	}
+	free(l->pages);
+	free(l->path);
+	free(l->id);
+	free(l->title);
+	free(l->summary);
+	free(l->schedule);
+	free(l);
+}

@@ -1,0 +1,46 @@
+/*
+ * Lesson files: CommonMark parsed with cmark. This module interprets and
+ * validates the tree; the format is documented in doc/lesson-format.md.
+ * Every error names the position as "FILE:LINE: message".
+ */
+#ifndef IL_LESSON_H
+#define IL_LESSON_H
+
+#include <stddef.h>
+
+#include "module.h"
+
+#define LESSON_MAX_LINE 4096 /* bytes in one line of a lesson file */
+#define LESSON_MAX_SIZE (1024 * 1024)
+
+/* A narration page: a level-2 heading and the text under it. */
+struct lesson_page {
+	char *title; /* sanitized */
+	char *text;  /* sanitized plain text; paragraphs separated by "\n\n" */
+	int line;    /* where the page starts in the file */
+};
+
+struct lesson {
+	char *path;
+	char *id;      /* file name without directory and ".md" */
+	char *title;   /* sanitized, from the level-1 heading */
+	char *summary; /* sanitized one-liner */
+	const struct lesson_module *module;
+	long params[MODULE_MAX_PARAMS]; /* module defaults, then the file's */
+	char *schedule; /* named schedule the lesson suggests, or NULL */
+	long order;     /* menu position from the lesson block; 0 if absent */
+	struct lesson_page *pages;
+	size_t npages;
+};
+
+/* Load and validate a lesson file. Returns NULL with "FILE:LINE: message"
+ * in err on any error. */
+struct lesson *lesson_load(const char *path, char *err, size_t errlen);
+
+/* The same from memory; name is used for messages and the id. */
+struct lesson *lesson_parse(
+    const char *name, const char *buf, size_t len, char *err, size_t errlen);
+
+void lesson_free(struct lesson *);
+
+#endif

@@ -1,0 +1,557 @@
+/* Tests for the lesson file loader: good files, bad files, page text. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson.h"
+#include "suites.h"
+#include "util.h"
+
+#define BYTES(s) s, sizeof(s) - 1
+
+/* The start of a valid lesson, 5 lines long, for in-memory cases. */
+#define HEAD                                                                   \
+	"# T\n"                                                                \
+	"```lesson\n"                                                          \
+	"module: race\n"                                                       \
+	"summary: s\n"                                                         \
+	"```\n"
+
+/* A path under the source tree (caller frees). */
+static char *
+lesson_test_path(const char *rel)
+{
+	const char *dir = test_srcdir();
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+static const struct good_case {
+	const char *file;
+	const char *id;
+	const char *title;
+	const char *schedule; /* NULL if none */
+	long order;
+	long threads, iterations, fuzz;
+	size_t min_pages;
+} good_cases[] = {
+    {"lessons/race.md", "race", "The race condition: the lost update",
+        "lost-update", 20, 2, 1, 0, 4},
+    {"tests/data/lessons/good-minimal.md", "good-minimal", "Minimal lesson",
+        NULL, 0, 2, 1, 0, 1},
+    {"tests/data/lessons/good-full.md", "good-full",
+        "A title written Setext style", "three-way-lost", -5, 3, 1000, 25, 2},
+};
+
+START_TEST(test_lesson_good)
+{
+	const struct good_case *c = &good_cases[_i];
+	char err[512], *path = lesson_test_path(c->file);
+	struct lesson *l;
+	size_t i;
+
+	/* when */
+	l = lesson_load(path, err, sizeof err);
+
+	/* then */
+	ck_assert_msg(l != NULL, "%s: %s", c->file, err);
+	ck_assert_str_eq(l->id, c->id);
+	ck_assert_str_eq(l->path, path);
+	ck_assert_str_eq(l->title, c->title);
+	ck_assert_str_eq(l->module->id, "race");
+	ck_assert_ptr_nonnull(l->summary);
+	ck_assert_uint_gt(strlen(l->summary), 0);
+	ck_assert_ptr_null(strchr(l->summary, '\n'));
+	if (c->schedule == NULL)
+		ck_assert_ptr_null(l->schedule);
+	else
+		ck_assert_str_eq(l->schedule, c->schedule);
+	ck_assert_int_eq(l->order, c->order);
+	ck_assert_int_eq(l->params[0], c->threads);
+	ck_assert_int_eq(l->params[1], c->iterations);
+	ck_assert_int_eq(l->params[2], c->fuzz);
+	ck_assert_uint_ge(l->npages, c->min_pages);
+	for (i = 0; i < l->npages; i++) {
+		ck_assert_uint_gt(strlen(l->pages[i].title), 0);
+		ck_assert_uint_gt(strlen(l->pages[i].text), 0);
+		ck_assert_int_gt(l->pages[i].line, 0);
+		if (i > 0)
+			ck_assert_int_gt(
+			    l->pages[i].line, l->pages[i - 1].line);
+	}
+	lesson_free(l);
+	free(path);
+}
+END_TEST
+
+/* Every page of the real lesson is short enough to read on an 80x24
+ * screen: at most about six wrapped lines of 76 columns. */
+START_TEST(test_lesson_race_pages_are_short)
+{
+	char err[512], *path = lesson_test_path("lessons/race.md");
+	struct lesson *l = lesson_load(path, err, sizeof err);
+	size_t i;
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_uint_ge(l->npages, 4);
+	ck_assert_uint_le(l->npages, 6);
+	for (i = 0; i < l->npages; i++)
+		ck_assert_msg(strlen(l->pages[i].text) <= 6 * 76,
+		    "page %zu is %zu bytes", i, strlen(l->pages[i].text));
+	lesson_free(l);
+	free(path);
+}
+END_TEST
+
+/* The complete example in doc/lesson-format.md loads. */
+START_TEST(test_lesson_doc_example)
+{
+	static const char fence_open[] = "````markdown\n",
+	                  fence_close[] = "\n````\n";
+	char err[512], *path = lesson_test_path("doc/lesson-format.md");
+	char *doc = NULL, *start, *end;
+	struct lesson *l;
+	size_t len = 0;
+	FILE *f = fopen(path, "r");
+
+	ck_assert_msg(f != NULL, "%s", path);
+	ck_assert_int_ne(getdelim(&doc, &len, '\0', f), -1);
+	fclose(f);
+	start = strstr(doc, fence_open);
+	ck_assert_ptr_nonnull(start);
+	start += strlen(fence_open);
+	end = strstr(start, fence_close);
+	ck_assert_ptr_nonnull(end);
+
+	l = lesson_parse("lost-update-3.md", start, (size_t)(end - start) + 1,
+	    err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_str_eq(l->id, "lost-update-3");
+	ck_assert_int_eq(l->params[0], 3);
+	ck_assert_uint_eq(l->npages, 3);
+	lesson_free(l);
+	free(doc);
+	free(path);
+}
+END_TEST
+
+/* A bad lesson: from a file under tests/data/lessons, or from memory. */
+static const struct bad_case {
+	const char *file; /* NULL for in-memory */
+	const char *data;
+	size_t len;
+	int line;
+	const char *message; /* a substring of the message */
+} bad_cases[] = {
+    {"bad-no-title.md", NULL, 0, 1, "has no title"},
+    {"bad-two-titles.md", NULL, 0, 8, "second title"},
+    {"bad-no-lesson-block.md", NULL, 0, 1, "no ```lesson block"},
+    {"bad-block-after-page.md", NULL, 0, 7,
+        "```lesson block must come before the first page (line 3)"},
+    {"bad-second-block.md", NULL, 0, 8,
+        "second ```lesson block; the first is on line 3"},
+    {"bad-no-pages.md", NULL, 0, 6, "has no pages"},
+    {"bad-empty-page.md", NULL, 0, 12, "'Nothing here' has no text"},
+    {"bad-text-before-page.md", NULL, 0, 8, "text before the first page"},
+    {"bad-unknown-key.md", NULL, 0, 6,
+        "unknown key 'thread'; valid keys are: module, summary, "
+        "schedule, order, threads, iterations, fuzz"},
+    {"bad-unknown-module.md", NULL, 0, 5,
+        "unknown module 'racing'; known modules: race"},
+    {"bad-missing-module.md", NULL, 0, 3, "no 'module' key"},
+    {"bad-missing-summary.md", NULL, 0, 3, "no 'summary' key"},
+    {"bad-integer.md", NULL, 0, 6, "'threads' must be an integer, not 'two'"},
+    {"bad-out-of-range.md", NULL, 0, 6,
+        "'threads' is 17, out of range: it must be between 1 and 16"},
+    {"bad-duplicate-key.md", NULL, 0, 7,
+        "duplicate key 'threads'; it is already set on line 5"},
+    {"bad-missing-colon.md", NULL, 0, 6, "no ':' in 'threads 2'"},
+    {"bad-truncated.md", NULL, 0, 3, "the ```lesson block is never closed"},
+    {"bad-unclosed-code.md", NULL, 0, 12, "the ```c block is never closed"},
+    {"bad-schedule-name.md", NULL, 0, 6, "'schedule' must be the name"},
+    {"bad-order.md", NULL, 0, 6, "'order' must be an integer"},
+
+    {NULL, BYTES(""), 1, "file is empty"},
+    {NULL, BYTES(HEAD "## P\nclear \x1b[2J screen\n"), 7,
+        "escape character U+001B (ESC) at column 7"},
+    {NULL, BYTES(HEAD "## P\nbell\a\n"), 7,
+        "control character U+0007 (BEL) at column 5"},
+    {NULL, BYTES(HEAD "## P\nrubout\x7f\n"), 7,
+        "control character U+007F (DEL) at column 7"},
+    {NULL, BYTES("# T\nnul\0here\n"), 2, "NUL byte at column 4"},
+    {NULL, BYTES("# T\n\ncaf\xc3\xa9 \xff\n"), 3,
+        "invalid UTF-8 (byte 0xff) at column 6"},
+    {NULL, BYTES("# T\n\n\xc0\xaf\n"), 3,
+        "invalid UTF-8 (byte 0xc0) at column 1"},
+    {NULL, BYTES(HEAD "## P\ncut \xe4\xb8"), 7,
+        "invalid UTF-8 (byte 0xe4) at column 5"},
+    {NULL,
+        BYTES("# T\nuser\xe2\x80\xae"
+              "fdp.exe\n"),
+        2, "bidirectional control character U+202E (RLO) at column 5"},
+    {NULL, BYTES("# T\n\xe2\x81\xa6x\n"), 2,
+        "bidirectional control character U+2066 (LRI) at column 1"},
+    {NULL, BYTES("# T\n\n\nnext\xc2\x85line\n"), 4,
+        "C1 control character U+0085 at column 5"},
+    {NULL, BYTES("# T\n\xe2\x80\xa8\n"), 2,
+        "line separator U+2028 at column 1"},
+    /* Lone CRs end lines too, as they do for cmark. */
+    {NULL, BYTES("# T\r\rx\a\r"), 3, "U+0007 (BEL) at column 2"},
+    {NULL, BYTES("# T\r\n\r\nx\a\r\n"), 3, "U+0007 (BEL) at column 2"},
+    {NULL, BYTES(HEAD "## P\n\n~~~~\ncode\n~~~\n"), 8,
+        "the ~~~~ code block is never closed"},
+    {NULL,
+        BYTES("```lesson\nmodule: race\nsummary: s\n```\n"
+              "# T\n## P\ntext\n# T2\n"),
+        8, "second title"},
+    {NULL, BYTES(HEAD "## P\n\n## Q\ntext\n"), 6, "the page 'P' has no text"},
+    {NULL, BYTES(HEAD "## \n\ntext\n"), 6, "the page heading is empty"},
+    {NULL, BYTES("```lesson\nmodule:\nsummary: s\n```\n# T\n## P\nx\n"), 2,
+        "'module' has no value"},
+    {NULL, BYTES("```lesson\nmodule: race\n: x\nsummary: s\n```\n"), 3,
+        "the key before ':' is missing"},
+    {NULL, BYTES("```lesson\nmodule: race\nsummary:\n```\n"), 3,
+        "'summary' has no value"},
+    {NULL,
+        BYTES("```lesson\nmodule: race\nsummary: s\nmodule: race\n"
+              "```\n"),
+        4, "duplicate key 'module'; it is already set on line 2"},
+    {NULL,
+        BYTES("```lesson\nmodule: race\nsummary: s\n"
+              "iterations: 99999999999999999999999\n```\n"),
+        4, "'iterations' is 99999999999999999999999, out of range"},
+    {NULL, BYTES("```lesson\nmodule: race\nsummary: s\nfuzz: -1\n```\n"), 4,
+        "must be between 0 and 1000"},
+    {NULL,
+        BYTES("```lesson\nmodule: race\nsummary: s\nthreads: 0x2\n"
+              "```\n"),
+        4, "'threads' must be an integer, not '0x2'"},
+    {NULL, BYTES("```lesson\nsummary: s\nmodule: race\norder: -\n```\n"), 4,
+        "'order' must be an integer"},
+};
+
+/* The name a bad case is loaded under, as it appears in messages (caller
+ * frees). */
+static char *
+lesson_test_bad_name(const struct bad_case *c)
+{
+	char rel[256];
+
+	if (c->file == NULL)
+		return xstrdup("mem.md");
+	snprintf(rel, sizeof rel, "tests/data/lessons/%s", c->file);
+	return lesson_test_path(rel);
+}
+
+START_TEST(test_lesson_bad)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	char err[1024], want[512], *name = lesson_test_bad_name(c);
+	struct lesson *l;
+
+	/* when */
+	if (c->file != NULL)
+		l = lesson_load(name, err, sizeof err);
+	else
+		l = lesson_parse(name, c->data, c->len, err, sizeof err);
+
+	/* then: exactly "NAME:LINE: message" */
+	ck_assert_msg(l == NULL, "case %d loaded", _i);
+	snprintf(want, sizeof want, "%s:%d: ", name, c->line);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+	    "case %d: got \"%s\", want prefix \"%s\"", _i, err, want);
+	ck_assert_msg(strstr(err + strlen(want), c->message) != NULL,
+	    "case %d: got \"%s\", want \"%s\"", _i, err, c->message);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	free(name);
+}
+END_TEST
+
+/* A valid lesson whose page holds one line of n bytes (caller frees). */
+static char *
+lesson_test_long_line(size_t n, size_t *len)
+{
+	size_t head = strlen(HEAD "## P\n");
+	char *buf = xmalloc(head + n + 2);
+
+	memcpy(buf, HEAD "## P\n", head);
+	memset(buf + head, 'a', n);
+	buf[head + n] = '\n';
+	*len = head + n + 1;
+	return buf;
+}
+
+START_TEST(test_lesson_line_limit)
+{
+	char err[512], *buf;
+	struct lesson *l;
+	size_t len;
+
+	/* given a line of exactly the limit: fine */
+	buf = lesson_test_long_line(LESSON_MAX_LINE, &len);
+	l = lesson_parse("long.md", buf, len, err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_uint_eq(strlen(l->pages[0].text), LESSON_MAX_LINE);
+	lesson_free(l);
+	free(buf);
+
+	/* given one byte more */
+	buf = lesson_test_long_line(LESSON_MAX_LINE + 1, &len);
+	l = lesson_parse("long.md", buf, len, err, sizeof err);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(err,
+	    "long.md:7: line is 4097 bytes long; the limit "
+	    "is 4096");
+	free(buf);
+
+	/* given the long line at the very end, with no newline */
+	buf = lesson_test_long_line(LESSON_MAX_LINE + 10, &len);
+	l = lesson_parse("long.md", buf, len - 1, err, sizeof err);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(err,
+	    "long.md:7: line is 4106 bytes long; the limit "
+	    "is 4096");
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_lesson_size_limit)
+{
+	size_t len = LESSON_MAX_SIZE + 1, i;
+	char err[512], *buf = xmalloc(len);
+	struct lesson *l;
+
+	/* given a valid lesson padded with short lines to one byte too many */
+	memcpy(buf, HEAD "## P\n", strlen(HEAD "## P\n"));
+	for (i = strlen(HEAD "## P\n"); i < len; i++)
+		buf[i] = i % 64 == 63 ? '\n' : 'x';
+
+	/* when, then */
+	l = lesson_parse("big.md", buf, len, err, sizeof err);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(err,
+	    "big.md:1: file is 1048577 bytes; the limit is "
+	    "1048576 bytes");
+
+	/* one byte less is fine */
+	l = lesson_parse("big.md", buf, len - 1, err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	lesson_free(l);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_lesson_load_oversized_file)
+{
+	char path[] = "/tmp/interleave-lesson-XXXXXX", err[512], want[600];
+	int fd = mkstemp(path);
+	FILE *f;
+	struct lesson *l;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, LESSON_MAX_SIZE, SEEK_SET), 0);
+	ck_assert_int_eq(fputc('\n', f), '\n');
+	ck_assert_int_eq(fclose(f), 0);
+
+	l = lesson_load(path, err, sizeof err);
+	unlink(path);
+	ck_assert_ptr_null(l);
+	snprintf(want, sizeof want,
+	    "%s:1: file is 1048577 bytes; the limit is 1048576 bytes", path);
+	ck_assert_str_eq(err, want);
+}
+END_TEST
+
+START_TEST(test_lesson_load_missing_file)
+{
+	char err[512];
+	struct lesson *l;
+
+	l = lesson_load("/nonexistent/dir/x.md", err, sizeof err);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(err,
+	    "/nonexistent/dir/x.md:1: cannot open: No such "
+	    "file or directory");
+}
+END_TEST
+
+/* How page Markdown becomes plain text. */
+static const struct render_case {
+	const char *what;
+	const char *md;
+	const char *text;
+} render_cases[] = {
+    {"emphasis removed", "Some *emphasis* and **strong** text.",
+        "Some emphasis and strong text."},
+    {"code spans keep backticks", "Run `counter = counter + 1` now.",
+        "Run `counter = counter + 1` now."},
+    {"lines of a paragraph join", "one\ntwo\nthree", "one two three"},
+    {"hard break", "one\\\ntwo", "one\ntwo"},
+    {"paragraphs", "First.\n\nSecond.", "First.\n\nSecond."},
+    {"bullet list", "- a\n- b", "- a\n- b"},
+    {"star bullets", "* a\n* b", "- a\n- b"},
+    {"ordered list", "1. load\n2. add\n3. store", "1. load\n2. add\n3. store"},
+    {"ordered list from 3", "3) x\n4) y", "3) x\n4) y"},
+    {"nested list", "- a\n  - b\n  - c\n- d", "- a\n  - b\n  - c\n- d"},
+    {"list item on two lines", "- long\n  item", "- long item"},
+    {"list then paragraph", "- a\n- b\n\nAfter.", "- a\n- b\n\nAfter."},
+    {"loose list", "- a\n\n- b", "- a\n\n- b"},
+    {"code block", "Code:\n\n```c\nint x;\n\tx++;\n```",
+        "Code:\n\n  int x;\n      x++;"},
+    {"indented code that looks like a fence", "Code:\n\n    ```  \n    x",
+        "Code:\n\n  ```  \n  x"},
+    {"quiz block kept as code", "```quiz\nQ?\n```", "  Q?"},
+    {"block quote", "> quoted\n> text", "> quoted text"},
+    {"link", "See [the docs](https://x.org/d).",
+        "See the docs (https://x.org/d)."},
+    {"autolink", "<https://x.org>", "https://x.org"},
+    {"sub heading", "### Note\n\nText.", "Note\n\nText."},
+    {"entity decoded", "a &amp; b &lt; c", "a & b < c"},
+    /* Defence in depth: the raw check cannot see these, they are made
+	 * by cmark from character references. */
+    {"escape from a reference", "x&#27;[2Jy", "x\\x1b[2Jy"},
+    {"bidi from a reference", "a&#x202E;b", "a\\u202eb"},
+    {"tab from a reference", "a&#9;b", "a b"},
+};
+
+START_TEST(test_lesson_render)
+{
+	const struct render_case *c = &render_cases[_i];
+	char err[512], buf[1024];
+	struct lesson *l;
+
+	snprintf(buf, sizeof buf, HEAD "## P\n%s\n", c->md);
+	l = lesson_parse("r.md", buf, strlen(buf), err, sizeof err);
+	ck_assert_msg(l != NULL, "%s: %s", c->what, err);
+	ck_assert_uint_eq(l->npages, 1);
+	ck_assert_msg(strcmp(l->pages[0].text, c->text) == 0,
+	    "%s: got \"%s\", want \"%s\"", c->what, l->pages[0].text, c->text);
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_lesson_title_sanitized)
+{
+	static const char md[] = "# Hi &#27;]0;x&#7; *there*\n"
+	                         "```lesson\nmodule: race\nsummary: a &#27; b\n"
+	                         "```\n## Page &#x2066;\ntext\n";
+	char err[512];
+	struct lesson *l =
+	    lesson_parse("dir/sub/t.md", md, strlen(md), err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_str_eq(l->id, "t");
+	ck_assert_str_eq(l->title, "Hi \\x1b]0;x\\x07 there");
+	/* The summary is copied as written: metadata is not Markdown. */
+	ck_assert_str_eq(l->summary, "a &#27; b");
+	ck_assert_str_eq(l->pages[0].title, "Page \\u2066");
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_lesson_pages_and_lines)
+{
+	static const char md[] = HEAD "\n## One\n\nA.\n\n## Two\nB.\n";
+	char err[512];
+	struct lesson *l =
+	    lesson_parse("p.md", md, strlen(md), err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_uint_eq(l->npages, 2);
+	ck_assert_str_eq(l->pages[0].title, "One");
+	ck_assert_str_eq(l->pages[0].text, "A.");
+	ck_assert_int_eq(l->pages[0].line, 7);
+	ck_assert_str_eq(l->pages[1].title, "Two");
+	ck_assert_str_eq(l->pages[1].text, "B.");
+	ck_assert_int_eq(l->pages[1].line, 11);
+	lesson_free(l);
+}
+END_TEST
+
+/* The same lesson with every kind of line ending, and a byte order mark. */
+static const struct ending_case {
+	const char *data;
+	size_t len;
+} ending_cases[] = {
+    {BYTES("# T\n```lesson\nmodule: race\nsummary: s\n```\n## P\n"
+           "a\nb\n\nc\n")},
+    {BYTES("# T\r\n```lesson\r\nmodule: race\r\nsummary: s\r\n```\r\n"
+           "## P\r\na\r\nb\r\n\r\nc")},
+    {BYTES("# T\r```lesson\rmodule: race\rsummary: s\r```\r## P\ra\rb"
+           "\r\rc\r")},
+    {BYTES("\xef\xbb\xbf# T\n```lesson\nmodule: race\nsummary: s\n```\n"
+           "## P\na\nb\n\nc\n")},
+};
+
+START_TEST(test_lesson_line_endings)
+{
+	const struct ending_case *c = &ending_cases[_i];
+	char err[512];
+	struct lesson *l;
+
+	l = lesson_parse("e.md", c->data, c->len, err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_str_eq(l->title, "T");
+	ck_assert_str_eq(l->summary, "s");
+	ck_assert_uint_eq(l->npages, 1);
+	ck_assert_int_eq(l->pages[0].line, 6);
+	ck_assert_str_eq(l->pages[0].text, "a b\n\nc");
+	lesson_free(l);
+}
+END_TEST
+
+START_TEST(test_lesson_error_buffer)
+{
+	char small[12];
+	struct lesson *l;
+
+	/* A message longer than the buffer is cut, and still terminated. */
+	memset(small, 'z', sizeof small);
+	l = lesson_parse("a-long-name.md", "", 0, small, sizeof small);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(small, "a-long-name");
+
+	/* No buffer at all is allowed. */
+	ck_assert_ptr_null(lesson_parse("x.md", "\x1b", 1, NULL, 0));
+}
+END_TEST
+
+Suite *
+make_lesson_suite(void)
+{
+	Suite *s = suite_create("lesson");
+	TCase *tc;
+
+	tc = tcase_create("good");
+	tcase_add_loop_test(
+	    tc, test_lesson_good, 0, (int)IL_ARRAY_LEN(good_cases));
+	tcase_add_test(tc, test_lesson_race_pages_are_short);
+	tcase_add_test(tc, test_lesson_doc_example);
+	tcase_add_test(tc, test_lesson_pages_and_lines);
+	tcase_add_test(tc, test_lesson_title_sanitized);
+	tcase_add_loop_test(
+	    tc, test_lesson_line_endings, 0, (int)IL_ARRAY_LEN(ending_cases));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bad");
+	tcase_add_loop_test(
+	    tc, test_lesson_bad, 0, (int)IL_ARRAY_LEN(bad_cases));
+	tcase_add_test(tc, test_lesson_line_limit);
+	tcase_add_test(tc, test_lesson_size_limit);
+	tcase_add_test(tc, test_lesson_load_oversized_file);
+	tcase_add_test(tc, test_lesson_load_missing_file);
+	tcase_add_test(tc, test_lesson_error_buffer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("render");
+	tcase_add_loop_test(
+	    tc, test_lesson_render, 0, (int)IL_ARRAY_LEN(render_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
