@@ -1,0 +1,121 @@
+/*
+ * The conductor decides when a parked worker may take its next step.
+ *
+ * Every il_* call is a step point: the worker announces the operation it is
+ * about to do (conductor_step_point) and, in a controlled run, parks until
+ * the controller grants it one step. The granted worker does that operation
+ * and runs on to its next step point (or to its end), where it parks again;
+ * conductor_grant() returns only then, so exactly one worker moves at a time
+ * and the same schedule always gives the same events.
+ *
+ * In a free run (POLICY_FREE) step points never park: the OS schedules.
+ *
+ * Teaching locks belong to the conductor in a controlled run: a worker whose
+ * next step is OP_LOCK on a lock held by another worker is not runnable.
+ */
+#ifndef IL_CONDUCTOR_H
+#define IL_CONDUCTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct evq;
+
+enum policy { POLICY_FREE, POLICY_STEP, POLICY_RANDOM, POLICY_REPLAY };
+
+/* The operation a worker is about to do at a step point. */
+enum op_kind {
+	OP_NONE,   /* not at a step point (running, or not started) */
+	OP_LINE,   /* local computation on a source line */
+	OP_LOAD,   /* arg: variable id */
+	OP_STORE,  /* arg: variable id */
+	OP_CPU,    /* arg: work units */
+	OP_IO,     /* arg: milliseconds */
+	OP_LOCK,   /* arg: lock id */
+	OP_UNLOCK, /* arg: lock id */
+	OP_COUNT
+};
+
+#define CONDUCTOR_MAX_THREADS 64
+#define CONDUCTOR_MAX_LOCKS   16
+
+struct conductor;
+
+/* policy and seed are fixed for the conductor's life; events go to q. */
+struct conductor *conductor_new(
+    int nthreads, enum policy, uint64_t seed, struct evq *q);
+void conductor_free(struct conductor *);
+
+enum policy conductor_policy(const struct conductor *);
+int conductor_nthreads(const struct conductor *);
+
+/* Register a teaching lock; returns its id (0, 1, ...). Before start only. */
+int conductor_lock_add(struct conductor *, const char *name);
+const char *conductor_lock_name(const struct conductor *, int lock);
+/* Current owner of a lock (0-based thread), or -1 when free. */
+int conductor_lock_owner(const struct conductor *, int lock);
+
+/* Send an event stamped with the current time and step. */
+void conductor_emit(struct conductor *, int thread, enum ev_kind, int line,
+    int64_t a, int64_t b);
+
+/* ---- Called by worker thread t ---- */
+
+/* The thread has started: emits EV_THREAD_START and EV_STATE. */
+void conductor_thread_begin(struct conductor *, int t);
+
+/* Announce the next operation and, in a controlled run, park until granted.
+ * Returns 0 when the thread may go on, -1 when the run is cancelled (the
+ * worker must then wind up without further step points). */
+int conductor_step_point(
+    struct conductor *, int t, enum op_kind, int64_t arg, int line);
+
+/* Record that t now holds / no longer holds a lock (after a granted OP_LOCK
+ * or OP_UNLOCK); emits EV_LOCK_ACQ / EV_LOCK_REL and wakes lock waiters. */
+void conductor_lock_acquired(struct conductor *, int t, int lock);
+void conductor_lock_released(struct conductor *, int t, int lock);
+
+/* The thread is finished: emits EV_STATE(TS_DONE) and EV_THREAD_END. */
+void conductor_thread_end(struct conductor *, int t);
+
+/* ---- Called by the controller (one thread: headless main or the UI) ---- */
+
+/* Wait until thread t is parked at a step point or finished. Used while
+ * starting threads one at a time, so start-up order is deterministic.
+ * Returns 0, or -1 if cancelled. */
+int conductor_wait_parked(struct conductor *, int t);
+
+/* 1 if t can take a step now. If not, and why is not NULL, a sentence such
+ * as "B has finished" or "B is waiting for lock m, held by A". */
+int conductor_runnable(
+    const struct conductor *, int t, char *why, size_t whylen);
+
+/* Let t take one step and wait until it has parked again or finished.
+ * Returns 0, or -1 if t is not runnable or the run was cancelled. */
+int conductor_grant(struct conductor *, int t);
+
+/* The seeded random policy's choice among runnable threads, or -1. */
+int conductor_pick_random(struct conductor *);
+/* The lowest-numbered runnable thread, or -1. */
+int conductor_lowest_runnable(const struct conductor *);
+/* 1 if every thread has finished. */
+int conductor_all_done(const struct conductor *);
+
+/* Steps granted so far. */
+uint32_t conductor_steps(const struct conductor *);
+
+/* Thread t's pending operation and source line (OP_NONE when not parked). */
+enum op_kind conductor_pending(
+    const struct conductor *, int t, int64_t *arg, int *line);
+
+/* Cancel the run: every parked or blocked worker returns promptly, so the
+ * caller can join them all. Safe from any thread. */
+void conductor_cancel(struct conductor *);
+int conductor_cancelled(const struct conductor *);
+
+/* Thread name for messages: "A", "B", ... */
+const char *conductor_thread_name(int t);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * The worker API: each il_* call is a step point, then the real operation,
+ * then its event.
+ *
+ * In a free run the calls really block (sleeps, mutex waits) but always in
+ * slices that check the cancel flag. In a controlled run a worker only moves
+ * when granted, lock ownership is decided by the conductor (so the real
+ * mutex is always free when a lock step is granted) and I/O is virtual.
+ *
+ * After cancel every call returns at once without events; il_unlock still
+ * releases a mutex the thread holds, so the run can destroy its locks.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "conductor.h"
+#include "event.h"
+
+#define WORKER_CPU_ROUNDS   4096 /* integer rounds per il_cpu unit */
+#define WORKER_IO_SLICE_NS  (10 * 1000 * 1000)
+#define WORKER_LOCK_WAIT_NS (20 * 1000 * 1000)
+#define NS_PER_SEC          1000000000L
+
+static int
+worker_controlled(const struct il_worker *w)
+{
+	return conductor_policy(w->conductor) != POLICY_FREE;
+}
+
+/* Send an event from this worker. */
+static void
+worker_emit(
+    struct il_worker *w, enum ev_kind kind, int line, int64_t a, int64_t b)
+{
+	conductor_emit(w->conductor, w->id, kind, line, a, b);
+}
+
+int
+il_cancelled(const struct il_worker *w)
+{
+	return conductor_cancelled(w->conductor);
+}
+
+void
+il_line(struct il_worker *w, int line)
+{
+	if (conductor_step_point(w->conductor, w->id, OP_LINE, 0, line) != 0)
+		return;
+	worker_emit(w, EV_LINE, line, 0, 0);
+}
+
+int64_t
+il_load(struct il_worker *w, struct il_var *var, int line)
+{
+	int64_t v;
+
+	if (conductor_step_point(w->conductor, w->id, OP_LOAD, var->id, line) !=
+	    0)
+		return 0;
+	v = atomic_load_explicit(&var->value, memory_order_relaxed);
+	worker_emit(w, EV_LOAD, line, var->id, v);
+	return v;
+}
+
+void
+il_store(struct il_worker *w, struct il_var *var, int64_t v, int line)
+{
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_STORE, var->id, line) != 0)
+		return;
+	atomic_store_explicit(&var->value, v, memory_order_relaxed);
+	worker_emit(w, EV_STORE, line, var->id, v);
+}
+
+/* One unit of real integer work that the compiler cannot remove. */
+static uint64_t
+worker_cpu_unit(uint64_t x)
+{
+	int i;
+
+	for (i = 0; i < WORKER_CPU_ROUNDS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		__asm__ __volatile__("" : "+r"(x));
+	}
+	return x;
+}
+
+void
+il_cpu(struct il_worker *w, long units, int line)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL + (uint64_t)w->id;
+	long i;
+
+	if (conductor_step_point(w->conductor, w->id, OP_CPU, units, line) != 0)
+		return;
+	for (i = 0; i < units && !il_cancelled(w); i++)
+		x = worker_cpu_unit(x);
+	__asm__ __volatile__("" : : "r"(x));
+}
+
+/* ts + ns, normalised. */
+static struct timespec
+worker_ts_add(struct timespec ts, long ns)
+{
+	ts.tv_nsec += ns % NS_PER_SEC;
+	ts.tv_sec += ns / NS_PER_SEC;
+	if (ts.tv_nsec >= NS_PER_SEC) {
+		ts.tv_nsec -= NS_PER_SEC;
+		ts.tv_sec++;
+	}
+	return ts;
+}
+
+static int
+worker_ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Really sleep ms milliseconds, in slices that check the cancel flag. */
+static void
+worker_sleep(struct il_worker *w, long ms)
+{
+	struct timespec now, end, slice;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	end = worker_ts_add(now, ms % 1000 * 1000000L);
+	end.tv_sec += ms / 1000;
+	while (worker_ts_before(&now, &end) && !il_cancelled(w)) {
+		slice = worker_ts_add(now, WORKER_IO_SLICE_NS);
+		if (worker_ts_before(&end, &slice))
+			slice = end;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &slice, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	}
+}
+
+void
+il_io(struct il_worker *w, long ms, int line)
+{
+	if (conductor_step_point(w->conductor, w->id, OP_IO, ms, line) != 0)
+		return;
+	/* Controlled runs use virtual time: the grant showed the step as I/O. */
+	if (worker_controlled(w))
+		return;
+	worker_emit(w, EV_STATE, line, TS_IO, 0);
+	worker_sleep(w, ms);
+	if (!il_cancelled(w))
+		worker_emit(w, EV_STATE, line, TS_RUNNING, 0);
+}
+
+/* Block on the real mutex in slices that check the cancel flag. Returns 0
+ * with the mutex held, or -1 if cancelled. */
+static int
+worker_mutex_wait(struct il_worker *w, struct il_lock *l)
+{
+	struct timespec deadline;
+	int rc;
+
+	for (;;) {
+		if (il_cancelled(w))
+			return -1;
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline = worker_ts_add(deadline, WORKER_LOCK_WAIT_NS);
+		rc = pthread_mutex_timedlock(&l->mutex, &deadline);
+		if (rc == 0 && il_cancelled(w)) {
+			/* Taken as the run ends: the caller must not hold it. */
+			pthread_mutex_unlock(&l->mutex);
+			return -1;
+		}
+		if (rc == 0)
+			return 0;
+		if (rc != ETIMEDOUT && rc != EINTR)
+			return -1;
+	}
+}
+
+int
+il_lock(struct il_worker *w, struct il_lock *l, int line)
+{
+	int waited = 0;
+
+	if (conductor_step_point(w->conductor, w->id, OP_LOCK, l->id, line) !=
+	    0)
+		return -1;
+	/* Controlled: the conductor granted this step only with the lock
+	 * free, so trylock succeeds; the wait below is a safety net. */
+	if (!worker_controlled(w))
+		worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
+	if (pthread_mutex_trylock(&l->mutex) != 0) {
+		waited = 1;
+		if (!worker_controlled(w))
+			worker_emit(w, EV_STATE, line, TS_LOCK_WAIT, l->id);
+		if (worker_mutex_wait(w, l) != 0)
+			return -1;
+	}
+	conductor_lock_acquired(w->conductor, w->id, l->id);
+	if (waited && !worker_controlled(w) && !il_cancelled(w))
+		worker_emit(w, EV_STATE, line, TS_RUNNING, 0);
+	return 0;
+}
+
+void
+il_unlock(struct il_worker *w, struct il_lock *l, int line)
+{
+	/* Even when cancelled, a held mutex is released. */
+	(void)conductor_step_point(w->conductor, w->id, OP_UNLOCK, l->id, line);
+	if (conductor_lock_owner(w->conductor, l->id) != w->id)
+		return;
+	/* Report first, so EV_LOCK_REL precedes the next owner's
+	 * EV_LOCK_ACQ in the queue. */
+	conductor_lock_released(w->conductor, w->id, l->id);
+	pthread_mutex_unlock(&l->mutex);
+}
+
+void
+il_local(struct il_worker *w, int slot, int64_t v)
+{
+	if (il_cancelled(w))
+		return;
+	worker_emit(w, EV_MARK, slot, MARK_LOCAL, v);
+}
+
+void
+il_var_init(struct il_var *var, int id, const char *name, int64_t initial)
+{
+	atomic_init(&var->value, initial);
+	var->id = id;
+	var->name = name;
+}
+
+void
+il_lock_init(struct il_lock *l, int id, const char *name)
+{
+	pthread_mutex_init(&l->mutex, NULL);
+	l->id = id;
+	l->name = name;
+}
+
+void
+il_lock_destroy(struct il_lock *l)
+{
+	pthread_mutex_destroy(&l->mutex);
+}

@@ -1,0 +1,69 @@
+/*
+ * The worker API that lesson modules call. Every il_* call is a step point
+ * (see conductor.h): it reports events, and in a controlled run it waits for
+ * the conductor's grant before it acts.
+ *
+ * Shared variables are real memory accessed with relaxed atomics, so a lost
+ * update is a real lost update and there is no undefined behaviour.
+ */
+#ifndef IL_WORKER_H
+#define IL_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+struct conductor;
+
+/* A shared variable. */
+struct il_var {
+	_Atomic int64_t value;
+	int id;
+	const char *name;
+};
+
+/* A teaching lock: a real mutex, whose ownership in a controlled run is
+ * decided by the conductor. */
+struct il_lock {
+	pthread_mutex_t mutex;
+	int id; /* conductor lock id */
+	const char *name;
+};
+
+/* One worker thread's handle. */
+struct il_worker {
+	int id; /* 0-based */
+	struct conductor *conductor;
+	void *lesson; /* the module's run state */
+};
+
+/* Each takes the source line (1-based, into the module's code[]) that the
+ * step executes. */
+
+/* A step that only computes locally. */
+void il_line(struct il_worker *, int line);
+/* Load a shared variable. Returns 0 if cancelled. */
+int64_t il_load(struct il_worker *, struct il_var *, int line);
+/* Store to a shared variable. */
+void il_store(struct il_worker *, struct il_var *, int64_t v, int line);
+/* CPU-bound work: units of real computation. */
+void il_cpu(struct il_worker *, long units, int line);
+/* Blocking I/O for ms milliseconds (virtual time in a controlled run). */
+void il_io(struct il_worker *, long ms, int line);
+/* Take / release a lock. il_lock returns 0, or -1 if cancelled (then the
+ * lock is not held). */
+int il_lock(struct il_worker *, struct il_lock *, int line);
+void il_unlock(struct il_worker *, struct il_lock *, int line);
+
+/* Show a local variable's value in the code panel (slot 0 is "tmp"). */
+void il_local(struct il_worker *, int slot, int64_t v);
+
+/* 1 once the run is cancelled; loops must then stop. */
+int il_cancelled(const struct il_worker *);
+
+/* Initialise / destroy shared objects before / after a run. */
+void il_var_init(struct il_var *, int id, const char *name, int64_t initial);
+void il_lock_init(struct il_lock *, int id, const char *name);
+void il_lock_destroy(struct il_lock *);
+
+#endif
