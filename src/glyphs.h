@@ -1,0 +1,28 @@
+/*
+ * Glyphs for thread states and marks, in a UTF-8 set and an ASCII set.
+ * Every state has its own glyph and its own colour role, so states stay
+ * distinct in monochrome and in ASCII.
+ */
+#ifndef IL_GLYPHS_H
+#define IL_GLYPHS_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "grid.h"
+
+struct glyphs {
+	uint32_t state[TS_COUNT];
+	uint32_t lost;
+};
+
+extern const struct glyphs glyphs_utf8;
+extern const struct glyphs glyphs_ascii;
+
+/* The words for a state in the legend ("waiting for a lock"). */
+const char *glyphs_state_words(enum thread_state);
+
+/* The colour role of a thread state. */
+enum role glyphs_state_role(enum thread_state);
+
+#endif

@@ -1,0 +1,465 @@
+/* interleave: command line and dispatch. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "headless.h"
+#include "lesson.h"
+#include "module.h"
+#include "paths.h"
+#include "util.h"
+
+#define EXIT_USAGE   2
+#define EXIT_DATAERR 65
+
+enum {
+	OPT_HEADLESS = 256,
+	OPT_POLICY,
+	OPT_SEED,
+	OPT_SCHEDULE,
+	OPT_SET,
+	OPT_LIST,
+	OPT_CHECK_LESSON,
+	OPT_ASCII,
+	OPT_NO_COLOR,
+	OPT_NO_MOUSE,
+};
+
+static const struct option long_options[] = {
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"schedule", required_argument, NULL, OPT_SCHEDULE},
+    {"set", required_argument, NULL, OPT_SET},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"check-lesson", required_argument, NULL, OPT_CHECK_LESSON},
+    {"ascii", no_argument, NULL, OPT_ASCII},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+    {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+#define MAX_SETS 32
+
+struct options {
+	int headless;
+	int policy; /* -1: not given */
+	uint64_t seed;
+	const char *schedule;
+	const char *sets[MAX_SETS];
+	int nsets;
+	int list;
+	const char *check_lesson;
+	int ascii;
+	const char *lesson;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs(
+	    "Usage: interleave [OPTION]... [LESSON]\n"
+	    "Watch real threads being scheduled: live per-thread timelines,\n"
+	    "shared variables, locks, and race conditions you can step.\n"
+	    "\n"
+	    "  interleave                  open the lesson menu\n"
+	    "  interleave LESSON           open a lesson (an id from --list, "
+	    "or a .md file)\n"
+	    "  interleave LESSON --headless [--policy P] [--seed N]\n"
+	    "             [--schedule S] [--set KEY=VALUE]...\n"
+	    "  interleave --list\n"
+	    "  interleave --check-lesson FILE\n"
+	    "\n"
+	    "Options:\n"
+	    "      --headless          run without the screen: print the "
+	    "text timeline,\n"
+	    "                          then a line starting 'result:'\n"
+	    "      --policy=POLICY     who picks the next step: free (the "
+	    "OS), step (thread\n"
+	    "                          numbers read from standard input), "
+	    "random (seeded)\n"
+	    "                          or replay (--schedule); default: "
+	    "replay when a\n"
+	    "                          schedule is given, else random\n"
+	    "      --seed=N            seed for the random policy (default "
+	    "1)\n"
+	    "      --schedule=S        1-based thread numbers, one per step, "
+	    "e.g. 1,2,1,2,\n"
+	    "                          or @NAME for a named schedule such "
+	    "as @lost-update;\n"
+	    "                          when it runs out, the lowest-numbered "
+	    "runnable\n"
+	    "                          thread takes the remaining steps\n"
+	    "      --set KEY=VALUE     set a lesson parameter, e.g. "
+	    "--set threads=4\n"
+	    "                          (repeatable; see the lesson file for "
+	    "its keys)\n"
+	    "      --list              print each lesson's id, a tab, and its "
+	    "title\n"
+	    "      --check-lesson=FILE validate a lesson file; errors are "
+	    "FILE:LINE: message\n"
+	    "      --ascii             draw with ASCII characters only\n"
+	    "      --no-color          no colours (also when NO_COLOR is "
+	    "set)\n"
+	    "      --no-mouse          ignore the mouse\n"
+	    "  -h, --help              show this help and exit\n"
+	    "  -V, --version           show the version and exit\n"
+	    "\n"
+	    "Exit status: 0 for a normal run (a lost update is a normal "
+	    "outcome), 2 for\n"
+	    "bad usage, 65 for bad input data (a lesson file or a "
+	    "schedule).\n"
+	    "\n"
+	    "Environment: INTERLEAVE_DATADIR overrides where lessons and "
+	    "schedules are\n"
+	    "found; NO_COLOR turns colour off.\n",
+	    f);
+}
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Print a usage error and return the usage exit status. */
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("interleave: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'interleave --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* Parse a whole non-negative decimal number. */
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+static int
+parse_policy(const char *s)
+{
+	static const char *const names[] = {"free", "step", "random", "replay"};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcmp(s, names[i]) == 0)
+			return i; /* same order as enum policy */
+	}
+	return -1;
+}
+
+/* Resolve LESSON to a file: a path if it looks like one, else an id in the
+ * lessons directory. */
+static void
+lesson_path(const char *arg, char *buf, size_t len)
+{
+	size_t n = strlen(arg);
+
+	if (strchr(arg, '/') != NULL ||
+	    (n > 3 && strcmp(arg + n - 3, ".md") == 0))
+		snprintf(buf, len, "%s", arg);
+	else
+		snprintf(buf, len, "%s/%s.md", paths_lessons_dir(), arg);
+}
+
+static int
+compare_lessons(const void *a, const void *b)
+{
+	const struct lesson *la = *(struct lesson *const *)a;
+	const struct lesson *lb = *(struct lesson *const *)b;
+
+	if (la->order != lb->order)
+		return la->order < lb->order ? -1 : 1;
+	return strcmp(la->id, lb->id);
+}
+
+/* --list: every valid lesson file in the lessons directory. */
+static int
+list_lessons(void)
+{
+	const char *dir = paths_lessons_dir();
+	struct lesson **ls = NULL;
+	size_t n = 0, i;
+	struct dirent *de;
+	char path[4096], err[512];
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "interleave: %s: %s\n", dir, strerror(errno));
+		return EXIT_DATAERR;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		struct lesson *l;
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".md") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
+			fprintf(stderr, "interleave: %s\n", err);
+			rc = EXIT_DATAERR;
+			continue;
+		}
+		ls = xrealloc(ls, (n + 1) * sizeof *ls);
+		ls[n++] = l;
+	}
+	closedir(d);
+	qsort(ls, n, sizeof *ls, compare_lessons);
+	for (i = 0; i < n; i++) {
+		printf("%s\t%s\n", ls[i]->id, ls[i]->title);
+		lesson_free(ls[i]);
+	}
+	free(ls);
+	return rc;
+}
+
+static int
+check_lesson(const char *path)
+{
+	struct lesson *l;
+	char err[512];
+
+	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_DATAERR;
+	}
+	printf("%s: ok: %s (module %s, %zu pages)\n", path, l->title,
+	    l->module->id, l->npages);
+	lesson_free(l);
+	return 0;
+}
+
+/* Apply --set KEY=VALUE pairs over the lesson's parameters. */
+static int
+apply_sets(const struct options *o, const struct lesson *l, long *params)
+{
+	const struct lesson_module *m = l->module;
+	int i, k;
+
+	memcpy(params, l->params, sizeof l->params);
+	for (i = 0; i < o->nsets; i++) {
+		char key[64], *end;
+		const char *eq = strchr(o->sets[i], '=');
+		long v;
+
+		if (eq == NULL || eq == o->sets[i] ||
+		    (size_t)(eq - o->sets[i]) >= sizeof key)
+			return usage_error(
+			    "--set '%s': expected KEY=VALUE", o->sets[i]);
+		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
+		key[eq - o->sets[i]] = '\0';
+		if ((k = module_param_index(m, key)) < 0) {
+			fprintf(stderr,
+			    "interleave: --set %s: lesson %s has no parameter "
+			    "'%s'; it has:",
+			    o->sets[i], l->id, key);
+			for (k = 0; k < (int)m->nparams; k++)
+				fprintf(stderr, " %s", m->params[k].name);
+			fputc('\n', stderr);
+			return EXIT_USAGE;
+		}
+		errno = 0;
+		v = strtol(eq + 1, &end, 10);
+		if (eq[1] == '\0' || *end != '\0' || errno != 0)
+			return usage_error("--set '%s': the value is not an "
+			                   "integer",
+			    o->sets[i]);
+		if (v < m->params[k].min || v > m->params[k].max) {
+			fprintf(stderr,
+			    "interleave: --set %s: %s must be %ld to %ld\n",
+			    o->sets[i], key, m->params[k].min,
+			    m->params[k].max);
+			return EXIT_USAGE;
+		}
+		params[k] = v;
+	}
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->policy = -1;
+	o->seed = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("interleave %s\n"
+			       "Copyright (C) 2026 the interleave developers.\n"
+			       "This is free software: you are free to change "
+			       "and redistribute it.\n",
+			    PACKAGE_VERSION);
+			exit(0);
+		case OPT_HEADLESS:
+			o->headless = 1;
+			break;
+		case OPT_POLICY:
+			if ((o->policy = parse_policy(optarg)) < 0)
+				return usage_error("unknown policy '%s' (use "
+				                   "free, step, random or "
+				                   "replay)",
+				    optarg);
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &o->seed) != 0)
+				return usage_error("--seed '%s': expected a "
+				                   "non-negative integer",
+				    optarg);
+			break;
+		case OPT_SCHEDULE:
+			o->schedule = optarg;
+			break;
+		case OPT_SET:
+			if (o->nsets == MAX_SETS)
+				return usage_error("too many --set options");
+			o->sets[o->nsets++] = optarg;
+			break;
+		case OPT_LIST:
+			o->list = 1;
+			break;
+		case OPT_CHECK_LESSON:
+			o->check_lesson = optarg;
+			break;
+		case OPT_ASCII:
+			o->ascii = 1;
+			break;
+		case OPT_NO_COLOR:
+		case OPT_NO_MOUSE:
+			break; /* the screen front end reads these */
+		case ':':
+			return usage_error(
+			    "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(
+			    "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->lesson = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Check that the options make sense together. */
+static int
+check_combination(struct options *o)
+{
+	if (o->schedule != NULL && o->policy < 0)
+		o->policy = POLICY_REPLAY;
+	if (o->policy < 0)
+		o->policy = POLICY_RANDOM;
+	if (o->schedule != NULL && o->policy != POLICY_REPLAY)
+		return usage_error("--schedule goes with --policy replay, not "
+		                   "--policy %s",
+		    o->policy == POLICY_FREE       ? "free"
+		        : o->policy == POLICY_STEP ? "step"
+		                                   : "random");
+	if (!o->headless && (o->schedule != NULL || o->nsets > 0))
+		return usage_error("--schedule and --set need --headless in "
+		                   "this version");
+	return 0;
+}
+
+static int
+run_lesson(const struct options *o)
+{
+	struct headless_args a;
+	struct lesson *l;
+	char path[4096], err[512];
+	FILE *probe;
+	int rc;
+
+	lesson_path(o->lesson, path, sizeof path);
+	if ((probe = fopen(path, "r")) == NULL) {
+		if (strchr(o->lesson, '/') == NULL)
+			fprintf(stderr,
+			    "interleave: no lesson named '%s' (try "
+			    "'interleave --list')\n",
+			    o->lesson);
+		else
+			fprintf(stderr, "interleave: %s: %s\n", path,
+			    strerror(errno));
+		return EXIT_USAGE;
+	}
+	fclose(probe);
+	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_DATAERR;
+	}
+	memset(&a, 0, sizeof a);
+	if ((rc = apply_sets(o, l, a.params)) != 0) {
+		lesson_free(l);
+		return rc;
+	}
+	a.lesson = l;
+	a.policy = (enum policy)o->policy;
+	a.seed = o->seed;
+	a.schedule = o->schedule;
+	a.ascii = o->ascii;
+	a.out = stdout;
+	rc = headless_main(&a);
+	lesson_free(l);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	const char *cs;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	if ((rc = parse_args(argc, argv, &o)) != 0)
+		return rc;
+	cs = nl_langinfo(CODESET);
+	if (cs == NULL || strcmp(cs, "UTF-8") != 0)
+		o.ascii = 1;
+	if (o.check_lesson != NULL)
+		return check_lesson(o.check_lesson);
+	if (o.list)
+		return list_lessons();
+	if ((rc = check_combination(&o)) != 0)
+		return rc;
+	if (o.lesson == NULL || !o.headless) {
+		fputs("interleave: the interactive screen is not in this "
+		      "version yet;\n"
+		      "run a lesson with --headless, e.g. 'interleave race "
+		      "--headless' (see --help)\n",
+		    stderr);
+		return EXIT_USAGE;
+	}
+	return run_lesson(&o);
+}

@@ -1,0 +1,62 @@
+/*
+ * A lesson module: the worker code and mechanics of one lesson, in C.
+ * The words (narration, defaults) live in the lesson file.
+ */
+#ifndef IL_MODULE_H
+#define IL_MODULE_H
+
+#include <stddef.h>
+
+struct il_worker;
+struct run;
+
+/* A parameter a lesson file or --set may give. */
+struct param_def {
+	const char *name;
+	long def;
+	long min;
+	long max;
+	const char *help;
+};
+
+#define MODULE_MAX_PARAMS 16
+
+struct lesson_module {
+	const char *id;
+	const struct param_def *params;
+	size_t nparams;
+
+	/* The code each thread runs, one entry per source line (line 1 is
+	 * code[0]); il_line() and the il_* calls refer to these numbers. */
+	const char *const *code;
+	size_t ncode;
+
+	/* How many worker threads a run with these parameters has. */
+	int (*threads)(const long *params);
+
+	/* Declare shared variables and locks on the run and set run->lesson;
+	 * 0, or -1 with a message in err. */
+	int (*setup)(
+	    struct run *, const long *params, char *err, size_t errlen);
+
+	/* The body of every worker thread. */
+	void (*worker)(struct il_worker *);
+
+	/* Write the lesson's key=value pairs for the result line, computed
+	 * from the run's real memory after every worker has been joined. */
+	void (*verdict)(struct run *, char *buf, size_t len);
+
+	/* Free what setup allocated. */
+	void (*teardown)(struct run *);
+};
+
+/* The module with this id, or NULL. */
+const struct lesson_module *module_find(const char *id);
+
+/* Index of the parameter called name in m, or -1. */
+int module_param_index(const struct lesson_module *m, const char *name);
+
+/* All modules, NULL-terminated. */
+extern const struct lesson_module *const module_table[];
+
+#endif

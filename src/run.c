@@ -1,0 +1,231 @@
+#include "run.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evq.h"
+#include "util.h"
+
+#define RUN_EVQ_CAPACITY (1u << 16)
+/* How long a worker waits for room in a full queue before the event is
+ * dropped (and counted): long enough that a loaded 2-core machine does not
+ * drop, short enough that a stalled consumer cannot hang the workers. */
+#define RUN_PUSH_TIMEOUT_NS (500u * 1000 * 1000)
+#define RUN_MAX_SPANS       4096
+#define RUN_PUMP_BATCH      1024
+
+struct il_var *
+run_add_var(struct run *r, const char *name, int64_t initial, int counter)
+{
+	struct il_var *v;
+
+	if (r->nvars == MODEL_MAX_VARS)
+		return NULL;
+	v = &r->vars[r->nvars];
+	il_var_init(v, r->nvars, name, initial);
+	model_add_var(r->m, name, initial, counter);
+	r->nvars++;
+	return v;
+}
+
+struct il_lock *
+run_add_lock(struct run *r, const char *name)
+{
+	struct il_lock *l;
+	int id;
+
+	if (r->nlocks == CONDUCTOR_MAX_LOCKS)
+		return NULL;
+	id = conductor_lock_add(r->c, name);
+	l = &r->locks[r->nlocks];
+	il_lock_init(l, id, name);
+	model_add_lock(r->m, name);
+	r->nlocks++;
+	return l;
+}
+
+struct run *
+run_new(const struct run_config *cfg, char *err, size_t errlen)
+{
+	struct run *r;
+	int n, i;
+
+	n = cfg->module->threads(cfg->params);
+	if (n < 1 || n > CONDUCTOR_MAX_THREADS) {
+		snprintf(err, errlen, "a run needs 1 to %d threads, not %d",
+		    CONDUCTOR_MAX_THREADS, n);
+		return NULL;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->cfg = *cfg;
+	r->nthreads = n;
+	r->q =
+	    evq_new(cfg->evq_capacity ? cfg->evq_capacity : RUN_EVQ_CAPACITY);
+	if (r->q == NULL) {
+		snprintf(err, errlen, "cannot create the event queue");
+		free(r);
+		return NULL;
+	}
+	evq_set_push_timeout(r->q, RUN_PUSH_TIMEOUT_NS);
+	r->c = conductor_new(n, cfg->policy, cfg->seed, r->q);
+	r->m = model_new(n,
+	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
+	    cfg->max_spans ? cfg->max_spans : RUN_MAX_SPANS);
+	r->tids = xcalloc((size_t)n, sizeof *r->tids);
+	r->workers = xcalloc((size_t)n, sizeof *r->workers);
+	r->args = xcalloc((size_t)n, sizeof *r->args);
+	if (cfg->module->setup(r, r->cfg.params, err, errlen) != 0) {
+		run_free(r);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		r->workers[i].id = i;
+		r->workers[i].conductor = r->c;
+		r->workers[i].lesson = r->lesson;
+		r->args[i].run = r;
+		r->args[i].id = i;
+	}
+	return r;
+}
+
+/* The body of every worker thread. */
+static void *
+run_thread(void *arg)
+{
+	struct run_thread_arg *a = arg;
+	struct run *r = a->run;
+	struct il_worker *w = &r->workers[a->id];
+
+	conductor_thread_begin(r->c, w->id);
+	r->cfg.module->worker(w);
+	conductor_thread_end(r->c, w->id);
+	atomic_fetch_add_explicit(&r->finished, 1, memory_order_release);
+	return NULL;
+}
+
+int
+run_start(struct run *r)
+{
+	sigset_t all, old;
+	int i, rc = 0;
+
+	/* Workers never handle signals: the controller does. Block them
+	 * all before any thread exists, so every worker inherits the mask. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r->start_ns = clock_now_ns();
+	for (i = 0; i < r->nthreads; i++) {
+		if (pthread_create(
+		        &r->tids[i], NULL, run_thread, &r->args[i]) != 0) {
+			rc = -1;
+			break;
+		}
+		r->started++;
+		/* One at a time, so start-up events come in a fixed order. */
+		if (r->cfg.policy != POLICY_FREE &&
+		    conductor_wait_parked(r->c, i) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		conductor_cancel(r->c);
+	run_pump(r);
+	return rc;
+}
+
+size_t
+run_pump(struct run *r)
+{
+	struct event buf[RUN_PUMP_BATCH];
+	size_t n, i, total = 0;
+
+	while ((n = evq_pop(r->q, buf, RUN_PUMP_BATCH)) > 0) {
+		for (i = 0; i < n; i++)
+			model_apply(r->m, &buf[i]);
+		total += n;
+	}
+	return total;
+}
+
+int
+run_step(struct run *r, int t, char *why, size_t whylen)
+{
+	if (!conductor_runnable(r->c, t, why, whylen))
+		return -1;
+	if (conductor_grant(r->c, t) != 0) {
+		snprintf(why, whylen, "the run was cancelled");
+		return -1;
+	}
+	run_pump(r);
+	return 0;
+}
+
+int
+run_done(const struct run *r)
+{
+	return atomic_load_explicit(&r->finished, memory_order_acquire) ==
+	    r->started;
+}
+
+void
+run_wait_free(struct run *r)
+{
+	while (!run_done(r)) {
+		if (run_pump(r) == 0)
+			evq_wait(r->q, 20);
+	}
+	run_pump(r);
+}
+
+void
+run_finish(struct run *r)
+{
+	int i;
+
+	if (r->joined)
+		return;
+	if (!run_done(r))
+		conductor_cancel(r->c);
+	for (i = 0; i < r->started; i++)
+		pthread_join(r->tids[i], NULL);
+	r->joined = 1;
+	r->end_ns = clock_now_ns();
+	run_pump(r);
+}
+
+void
+run_verdict(struct run *r, char *buf, size_t len)
+{
+	size_t off;
+
+	buf[0] = '\0';
+	r->cfg.module->verdict(r, buf, len);
+	off = strlen(buf);
+	snprintf(buf + off, len - off, "%sdropped=%llu", off ? " " : "",
+	    (unsigned long long)evq_dropped(r->q));
+}
+
+void
+run_free(struct run *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	run_finish(r);
+	if (r->lesson != NULL && r->cfg.module->teardown != NULL)
+		r->cfg.module->teardown(r);
+	for (i = 0; i < r->nlocks; i++)
+		il_lock_destroy(&r->locks[i]);
+	model_free(r->m);
+	conductor_free(r->c);
+	evq_free(r->q);
+	free(r->tids);
+	free(r->workers);
+	free(r->args);
+	free(r);
+}

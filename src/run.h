@@ -1,0 +1,98 @@
+/*
+ * One run of a lesson: the worker threads, the conductor that paces them,
+ * the event queue they report to and the model built from it.
+ *
+ * The controller (headless main or the UI thread) owns the run: it starts
+ * it, grants steps in a controlled run, pumps events into the model, and
+ * finally joins every worker.
+ */
+#ifndef IL_RUN_H
+#define IL_RUN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conductor.h"
+#include "model.h"
+#include "module.h"
+#include "worker.h"
+
+struct evq;
+
+struct run_config {
+	const struct lesson_module *module;
+	long params[MODULE_MAX_PARAMS];
+	enum policy policy;
+	uint64_t seed;
+	size_t evq_capacity; /* 0: default */
+	size_t max_spans;    /* per timeline; 0: default */
+};
+
+struct run_thread_arg {
+	struct run *run;
+	int id;
+};
+
+struct run {
+	struct run_config cfg;
+	struct evq *q;
+	struct conductor *c;
+	struct model *m;
+
+	struct il_var vars[MODEL_MAX_VARS];
+	int nvars;
+	struct il_lock locks[CONDUCTOR_MAX_LOCKS];
+	int nlocks;
+
+	int nthreads;
+	pthread_t *tids;
+	struct il_worker *workers;
+	struct run_thread_arg *args;
+	int started; /* threads created; controller only */
+	int joined;  /* every started thread joined; controller only */
+	/* Workers that have returned: each worker adds one as it ends, the
+	 * controller reads it to know when a free run is over. */
+	_Atomic int finished;
+	void *lesson; /* the module's state, set by its setup */
+
+	uint64_t start_ns;
+	uint64_t end_ns;
+};
+
+/* Declare a shared variable / lock (from a module's setup). */
+struct il_var *run_add_var(
+    struct run *, const char *name, int64_t initial, int counter);
+struct il_lock *run_add_lock(struct run *, const char *name);
+
+/* Build a run; threads are not started yet. NULL with a message on error. */
+struct run *run_new(const struct run_config *, char *err, size_t errlen);
+
+/* Start every worker with all signals blocked in them. In a controlled run
+ * each is started in turn and waits at its first step point. 0 or -1. */
+int run_start(struct run *);
+
+/* Move queued events into the model; returns how many. */
+size_t run_pump(struct run *);
+
+/* Controlled runs: let thread t take one step, then pump. 0, or -1 with the
+ * reason in why if t cannot move. */
+int run_step(struct run *, int t, char *why, size_t whylen);
+
+/* Free runs: wait until every worker has finished, pumping events as they
+ * arrive. */
+void run_wait_free(struct run *);
+
+/* Cancel (if still going), join every worker and pump the last events. */
+void run_finish(struct run *);
+
+/* 1 once every worker has finished. */
+int run_done(const struct run *);
+
+/* The module's result pairs plus dropped=N. */
+void run_verdict(struct run *, char *buf, size_t len);
+
+void run_free(struct run *);
+
+#endif

@@ -1,0 +1,247 @@
+#include "schedule.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conductor.h"
+#include "util.h"
+
+#define SCHEDULE_TEXT_MAX 120
+
+/* Append item to the schedule, growing the array. */
+static void
+schedule_push(struct schedule *s, size_t *cap, int item)
+{
+	if (s->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		s->items = xrealloc(s->items, *cap * sizeof *s->items);
+	}
+	s->items[s->n++] = item;
+}
+
+/* Build the short display form of the first items. */
+static void
+schedule_make_text(struct schedule *s)
+{
+	char buf[SCHEDULE_TEXT_MAX + 16];
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->n; i++) {
+		if (off > SCHEDULE_TEXT_MAX) {
+			snprintf(buf + off, sizeof buf - off, ",...");
+			break;
+		}
+		off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%d",
+		    i ? "," : "", s->items[i] + 1);
+	}
+	free(s->text);
+	s->text = xstrdup(buf);
+}
+
+/* Parse items from text into s, numbering from *item (for messages). */
+static enum schedule_error
+schedule_parse_more(
+    const char *text, struct schedule *s, size_t *cap, char *err, size_t errlen)
+{
+	const char *p = text;
+
+	for (;;) {
+		const char *start;
+		char *end;
+		long v;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return SCHEDULE_OK;
+		start = p;
+		while (*p != '\0' && *p != ',' && !isspace((unsigned char)*p))
+			p++;
+		errno = 0;
+		v = strtol(start, &end, 10);
+		if (start == p || end != p || errno != 0) {
+			snprintf(err, errlen,
+			    "schedule item %zu: '%.*s' is not a thread number",
+			    s->n + 1, (int)((p - start) > 20 ? 20 : p - start),
+			    start);
+			return SCHEDULE_BAD_DATA;
+		}
+		if (v < 1) {
+			snprintf(err, errlen,
+			    "schedule item %zu: threads are numbered from 1",
+			    s->n + 1);
+			return SCHEDULE_BAD_DATA;
+		}
+		if (v > CONDUCTOR_MAX_THREADS) {
+			snprintf(err, errlen,
+			    "schedule item %zu: thread %ld does not exist "
+			    "(at most %d threads)",
+			    s->n + 1, v, CONDUCTOR_MAX_THREADS);
+			return SCHEDULE_BAD_DATA;
+		}
+		if (s->n >= SCHEDULE_MAX_ITEMS) {
+			snprintf(err, errlen,
+			    "schedule item %zu: too many items (limit %d)",
+			    s->n + 1, SCHEDULE_MAX_ITEMS);
+			return SCHEDULE_BAD_DATA;
+		}
+		schedule_push(s, cap, (int)v - 1);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == ',') {
+			p++;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == ',' || *p == '\0') {
+				snprintf(err, errlen,
+				    "schedule item %zu: empty item", s->n + 1);
+				return SCHEDULE_BAD_DATA;
+			}
+		}
+	}
+}
+
+enum schedule_error
+schedule_parse(const char *text, struct schedule *out, char *err, size_t errlen)
+{
+	enum schedule_error e;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof *out);
+	e = schedule_parse_more(text, out, &cap, err, errlen);
+	if (e == SCHEDULE_OK && out->n == 0) {
+		snprintf(err, errlen, "schedule item 1: the schedule is empty");
+		e = SCHEDULE_BAD_DATA;
+	}
+	if (e != SCHEDULE_OK) {
+		schedule_free(out);
+		return e;
+	}
+	schedule_make_text(out);
+	return SCHEDULE_OK;
+}
+
+/* 1 if name is a plain schedule name (no path tricks). */
+static int
+schedule_name_ok(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0' || strlen(name) > 64)
+		return 0;
+	for (p = name; *p; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return 0;
+	}
+	return 1;
+}
+
+/* Read a named schedule file: '#' lines are comments. */
+static enum schedule_error
+schedule_load_file(
+    const char *path, struct schedule *out, char *err, size_t errlen)
+{
+	char line[4096], msg[256];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	FILE *f;
+
+	memset(out, 0, sizeof *out);
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return SCHEDULE_NOT_FOUND;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%u: line is too long", path,
+			    lineno);
+			goto bad;
+		}
+		if (line[0] == '#')
+			continue;
+		if (schedule_parse_more(line, out, &cap, msg, sizeof msg) !=
+		    SCHEDULE_OK) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, msg);
+			goto bad;
+		}
+	}
+	fclose(f);
+	if (out->n == 0) {
+		snprintf(err, errlen, "%s:%u: the schedule is empty", path,
+		    lineno ? lineno : 1);
+		schedule_free(out);
+		return SCHEDULE_BAD_DATA;
+	}
+	schedule_make_text(out);
+	return SCHEDULE_OK;
+bad:
+	fclose(f);
+	schedule_free(out);
+	return SCHEDULE_BAD_DATA;
+}
+
+enum schedule_error
+schedule_load(const char *spec, const char *dir, struct schedule *out,
+    char *err, size_t errlen)
+{
+	char path[4096];
+	enum schedule_error e;
+
+	if (spec[0] != '@')
+		return schedule_parse(spec, out, err, errlen);
+	if (!schedule_name_ok(spec + 1)) {
+		snprintf(err, errlen,
+		    "'%.64s' is not a schedule name (letters, digits, - and _)",
+		    spec + 1);
+		return SCHEDULE_NOT_FOUND;
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, spec + 1);
+	e = schedule_load_file(path, out, err, errlen);
+	if (e == SCHEDULE_NOT_FOUND)
+		snprintf(
+		    err, errlen, "no schedule named '%s' in %s", spec + 1, dir);
+	if (e == SCHEDULE_OK)
+		out->name = xstrdup(spec + 1);
+	return e;
+}
+
+char *
+schedule_describe(const char *dir, const char *name)
+{
+	char path[4096], line[512];
+	FILE *f;
+	char *out = NULL;
+
+	if (!schedule_name_ok(name))
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (line[0] == '#') {
+			char *p = line + 1;
+			while (*p == ' ')
+				p++;
+			p[strcspn(p, "\n")] = '\0';
+			out = xstrdup(p);
+			break;
+		}
+	}
+	fclose(f);
+	return out;
+}
+
+void
+schedule_free(struct schedule *s)
+{
+	free(s->items);
+	free(s->name);
+	free(s->text);
+	memset(s, 0, sizeof *s);
+}

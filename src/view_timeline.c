@@ -1,0 +1,193 @@
+#include "view_timeline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+char
+view_timeline_thread_letter(int t)
+{
+	return t < 26 ? (char)('A' + t) : (char)('a' + (t - 26) % 26);
+}
+
+void
+view_timeline_fit(
+    struct timeline_view *v, const struct model *m, int cols, int max_cell_w)
+{
+	uint64_t per;
+
+	if (cols < 1)
+		cols = 1;
+	v->t0 = 0;
+	per = (m->now + (uint64_t)cols - 1) / (uint64_t)cols;
+	v->per_col = per ? per : 1;
+	v->cell_w = 1;
+	if (v->per_col == 1 && m->now > 0) {
+		uint64_t w = (uint64_t)cols / m->now;
+		v->cell_w =
+		    (int)(w > (uint64_t)max_cell_w ? (uint64_t)max_cell_w : w);
+		if (v->cell_w < 1)
+			v->cell_w = 1;
+	}
+}
+
+/* Model time at lane column col, and the span one column covers. */
+static uint64_t
+view_timeline_col_time(const struct timeline_view *v, int col)
+{
+	if (v->cell_w > 1)
+		return v->t0 + (uint64_t)(col / v->cell_w);
+	return v->t0 + (uint64_t)col * v->per_col;
+}
+
+/* A ruler label for time t: a step number, or milliseconds. */
+static void
+view_timeline_tick_label(
+    const struct model *m, uint64_t t, char *buf, size_t len)
+{
+	if (m->clock == MODEL_CLOCK_STEPS)
+		snprintf(buf, len, "%llu", (unsigned long long)t + 1);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)(t / 1000000));
+}
+
+/* Draw the ruler: tick labels no closer than a few columns apart. */
+static void
+view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
+    const struct timeline_view *v)
+{
+	const char *unit = m->clock == MODEL_CLOCK_STEPS ? "step" : "ms";
+	int lane_w = w - VIEW_TIMELINE_LABEL, col, next_free = 0, every;
+	char label[32];
+
+	grid_print(g, x, y, VIEW_TIMELINE_LABEL, ROLE_RULER, unit);
+	/* Zoomed-in step rulers label every step that has room; plain step
+	 * rulers step 1 and every 5th; time rulers every 10 columns. */
+	every = m->clock == MODEL_CLOCK_STEPS && v->per_col == 1 ? 5 : 10;
+	if (v->cell_w >= 3)
+		every = 1;
+	for (col = 0; col < lane_w; col++) {
+		uint64_t t = view_timeline_col_time(v, col);
+		int len;
+
+		if (t > m->now ||
+		    (m->clock == MODEL_CLOCK_STEPS && t == m->now))
+			break;
+		if (v->cell_w > 1 && col % v->cell_w != 0)
+			continue;
+		if (m->clock == MODEL_CLOCK_STEPS && v->per_col == 1) {
+			if (t != 0 && (t + 1) % (uint64_t)every != 0)
+				continue;
+		} else if (col % every != 0) {
+			continue;
+		}
+		if (col < next_free)
+			continue;
+		view_timeline_tick_label(m, t, label, sizeof label);
+		len = (int)strlen(label);
+		if (col + len > lane_w)
+			break;
+		grid_print(g, x + VIEW_TIMELINE_LABEL + col, y, len, ROLE_RULER,
+		    label);
+		next_free = col + len + 1;
+	}
+}
+
+/* Put the lost-update marks that fall inside the visible window. */
+static void
+view_timeline_marks(struct grid *g, int x, int y, int lane_w,
+    const struct model *m, const struct timeline_view *v)
+{
+	size_t i, n = model_marks_kept(m);
+
+	/*
+	 * In a free run a worker's load and the event reporting it are not
+	 * one atomic action, so the queue's order of loads and stores is only
+	 * close to the real one and a mark could land on the wrong store.
+	 * Marks are exact only in controlled runs, where one thread moves at
+	 * a time; free runs report lost updates from real memory instead.
+	 */
+	if (m->clock != MODEL_CLOCK_STEPS)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct lost_mark *mk = model_mark(m, i);
+		uint64_t col;
+
+		if (mk->thread < 0 || mk->thread >= m->nthreads ||
+		    mk->t < v->t0)
+			continue;
+		col = v->cell_w > 1 ? (mk->t - v->t0) * (uint64_t)v->cell_w
+		                    : (mk->t - v->t0) / v->per_col;
+		if (col >= (uint64_t)lane_w)
+			continue;
+		grid_put(g, x + VIEW_TIMELINE_LABEL + (int)col, y + mk->thread,
+		    v->glyphs->lost, ROLE_LOST);
+	}
+}
+
+int
+view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
+    const struct timeline_view *v)
+{
+	int lane_w = w - VIEW_TIMELINE_LABEL, t, col;
+
+	for (t = 0; t < m->nthreads; t++) {
+		const struct timeline *tl = &m->threads[t].tl;
+
+		grid_printf(g, x, y + t, VIEW_TIMELINE_LABEL, ROLE_LABEL,
+		    "%2d %c", t + 1, view_timeline_thread_letter(t));
+		for (col = 0; col < lane_w; col++) {
+			uint64_t t0 = view_timeline_col_time(v, col);
+			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
+			enum thread_state s;
+
+			if (t0 >= m->now)
+				break;
+			s = timeline_bucket_state(tl, t0, t1, m->now);
+			grid_put(g, x + VIEW_TIMELINE_LABEL + col, y + t,
+			    v->glyphs->state[s], glyphs_state_role(s));
+		}
+	}
+	view_timeline_marks(g, x, y, lane_w, m, v);
+	view_timeline_ruler(g, x, y + m->nthreads, w, m, v);
+	return m->nthreads + 1;
+}
+
+int
+view_timeline_legend(
+    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+{
+	static const enum thread_state order[] = {
+	    TS_RUNNING, TS_READY, TS_IO, TS_LOCK_WAIT, TS_DONE};
+	int col = 0, row = 0;
+	size_t i;
+
+	for (i = 0; i <= sizeof order / sizeof order[0]; i++) {
+		const char *name;
+		uint32_t ch;
+		enum role role;
+		int need;
+
+		if (i < sizeof order / sizeof order[0]) {
+			name = glyphs_state_words(order[i]);
+			ch = gl->state[order[i]];
+			role = glyphs_state_role(order[i]);
+		} else {
+			name = "lost update";
+			ch = gl->lost;
+			role = ROLE_LOST;
+		}
+		need = 2 + (int)strlen(name) + (col ? 2 : 0);
+		if (col && col + need > w) {
+			row++;
+			col = 0;
+			need -= 2;
+		}
+		if (col)
+			col += 2;
+		grid_put(g, x + col, y + row, ch, role);
+		grid_print(
+		    g, x + col + 2, y + row, w - col - 2, ROLE_DEFAULT, name);
+		col += 2 + (int)strlen(name);
+	}
+	return row + 1;
+}

@@ -1,0 +1,37 @@
+/* The timelines view: one lane per thread, a time ruler and the legend. */
+#ifndef IL_VIEW_TIMELINE_H
+#define IL_VIEW_TIMELINE_H
+
+#include <stdint.h>
+
+#include "glyphs.h"
+#include "grid.h"
+#include "model.h"
+
+#define VIEW_TIMELINE_LABEL 6 /* columns before the lanes: "12 A  " */
+
+struct timeline_view {
+	uint64_t t0;      /* model time at the first lane column */
+	uint64_t per_col; /* model time per column, >= 1 */
+	int cell_w; /* columns per time unit when per_col is 1 (zoom in) */
+	const struct glyphs *glyphs;
+};
+
+/* Zoom so the whole run so far fits into cols columns: a short controlled
+ * run gets up to max_cell_w columns per step. */
+void view_timeline_fit(
+    struct timeline_view *, const struct model *, int cols, int max_cell_w);
+
+/* Draw every lane and the ruler under them in the box at x, y, w wide.
+ * Returns the rows used (threads + 1). */
+int view_timeline_draw(struct grid *, int x, int y, int w, const struct model *,
+    const struct timeline_view *);
+
+/* Draw the legend, wrapped to w columns; returns the rows used. */
+int view_timeline_legend(
+    struct grid *, int x, int y, int w, const struct glyphs *);
+
+/* Thread label: "A", "B", ... */
+char view_timeline_thread_letter(int t);
+
+#endif

@@ -1,0 +1,122 @@
+#!/bin/sh
+# The command-line contract: exit statuses, messages and results.
+. "${top_srcdir:-.}/tests/lib.sh"
+il="$INTERLEAVE"
+
+
+run "$il" --help
+expect_rc "--help exits 0" 0
+expect_out "--help prints usage on stdout" '^Usage: interleave'
+expect_out "--help lists --headless" '--headless'
+
+run "$il" --version
+expect_rc "--version exits 0" 0
+expect_out "--version names the program" '^interleave [0-9]+\.[0-9]+'
+
+run "$il" --list
+expect_rc "--list exits 0" 0
+expect_out "--list prints race, a tab and its title" "$(printf '^race\t.+')"
+
+run "$il" --bogus
+expect_rc "unknown flag exits 2" 2
+expect_err "unknown flag is named" "unknown option '--bogus'"
+
+run "$il" race --headless --policy sideways
+expect_rc "unknown policy exits 2" 2
+expect_err "unknown policy is named" "unknown policy 'sideways'"
+
+run "$il" race --headless --seed -3
+expect_rc "negative seed exits 2" 2
+
+run "$il" race --headless --seed
+expect_rc "missing option value exits 2" 2
+
+run "$il" no-such-lesson --headless
+expect_rc "missing lesson exits 2" 2
+expect_err "missing lesson message" "no lesson named 'no-such-lesson'"
+
+run "$il" race --headless --set colour=blue
+expect_rc "unknown --set key exits 2" 2
+expect_err "unknown --set key lists the keys" "has no parameter 'colour'.*threads"
+
+run "$il" race --headless --set threads=many
+expect_rc "non-integer --set exits 2" 2
+
+run "$il" race --headless --set threads=999
+expect_rc "out-of-range --set exits 2" 2
+expect_err "out-of-range --set gives the range" 'threads must be 1 to 16'
+
+run "$il" race --headless --policy free --schedule 1,2
+expect_rc "--schedule with --policy free exits 2" 2
+
+run "$il" race --headless --schedule 1,2,1,3
+expect_rc "schedule naming a missing thread exits 65" 65
+expect_err "and names the item and the thread count" \
+  'schedule item 4: thread 3 does not exist \(2 threads\)'
+
+run "$il" race --headless --schedule 1,1,1,1
+expect_rc "schedule stepping a finished thread exits 65" 65
+expect_err "and says the thread has finished" 'schedule item 4: A has finished'
+
+run "$il" race --headless --schedule 1,x
+expect_rc "malformed schedule exits 65" 65
+expect_err "and names the item" "schedule item 2: 'x' is not a thread number"
+
+run "$il" race --headless --schedule @no-such-schedule
+expect_rc "unknown named schedule exits 2" 2
+
+run "$il" race --headless --schedule 1,1,1,2,2,2
+expect_rc "serial schedule exits 0" 0
+expect_out "serial schedule: counter=2 lost=0" '^result: counter=2 expected=2 lost=0 dropped=0$'
+
+run "$il" race --headless --schedule 1,2,1,2,1,2
+expect_rc "lost-update schedule exits 0" 0
+expect_out "lost-update schedule: counter=1 lost=1" '^result: counter=1 expected=2 lost=1 dropped=0$'
+expect_out "the timeline notes the overwriting store" 'lost update at step 6: B stored counter=1, overwriting A.s update from step 5'
+
+run "$il" race --headless --schedule @lost-update
+expect_out "named schedule @lost-update loses an update" '^result: counter=1 expected=2 lost=1'
+
+run "$il" race --headless --schedule 1,2
+expect_out "a short schedule says who took the remaining steps" 'the remaining 4 steps went to the$'
+expect_out "and still finishes the run" '^result: counter=1 expected=2 lost=1'
+
+run "$il" race --headless --policy random --seed 7 --set threads=3 --set iterations=2
+first=$OUT
+run "$il" race --headless --policy random --seed 7 --set threads=3 --set iterations=2
+if [ "$first" = "$OUT" ] && [ -n "$OUT" ]; then pass "random seed 7 twice: identical output"
+else fail "random seed 7 twice: identical output"; fi
+run "$il" race --headless --policy random --seed 8 --set threads=3 --set iterations=2
+if [ "$first" != "$OUT" ]; then pass "a different seed gives a different run"
+else fail "a different seed gives a different run"; fi
+
+printf '1 2 1 2 1 2\n' >"$TMPD/steps"
+"$il" race --headless --policy step <"$TMPD/steps" >"$TMPD/out" 2>"$TMPD/err"; RC=$?; OUT=$(cat "$TMPD/out")
+expect_out "--policy step reads thread numbers from stdin" '^result: counter=1 expected=2 lost=1'
+
+run "$il" race --headless --policy free --set threads=4 --set iterations=200000
+expect_rc "free run exits 0" 0
+expect_out "free run reports counter, expected, lost, dropped" '^result: counter=[0-9]+ expected=800000 lost=[0-9]+ dropped=[0-9]+$'
+c=$(printf '%s\n' "$OUT" | sed -n 's/^result: counter=\([0-9]*\) expected=\([0-9]*\) lost=\([0-9]*\).*/\1 \2 \3/p')
+set -- $c
+if [ $(($1 + $3)) -eq "$2" ] && [ "$1" -ge 1 ] && [ "$1" -le "$2" ]; then pass "free run: counter + lost = expected"
+else fail "free run: counter + lost = expected" "got $c"; fi
+
+run "$il" race --headless --policy free --set threads=1 --set iterations=100000
+expect_out "one thread alone loses nothing" '^result: counter=100000 expected=100000 lost=0'
+
+LC_ALL=C run "$il" race --headless --schedule 1,2,1,2,1,2
+expect_out "LC_ALL=C output uses the ASCII legend" '# running  \. ready'
+
+run "$il" --check-lesson "$top_srcdir/lessons/race.md"
+expect_rc "--check-lesson on a good file exits 0" 0
+
+printf '# Title\n\n```lesson\nmodule: race\nsummary: x\ncolour: blue\n```\n\n## Page\n\nText.\n' >"$TMPD/bad.md"
+run "$il" --check-lesson "$TMPD/bad.md"
+expect_rc "--check-lesson on a bad file exits 65" 65
+expect_err "and names FILE:LINE" "bad.md:6: .*colour"
+
+run "$il" "$TMPD/bad.md" --headless
+expect_rc "running a bad lesson file exits 65" 65
+
+finish

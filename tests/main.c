@@ -1,0 +1,35 @@
+/* The single Check runner: every module's suite. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "suites.h"
+
+const char *
+test_srcdir(void)
+{
+	const char *d = getenv("top_srcdir");
+
+	return d != NULL && *d != '\0' ? d : ".";
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	setlocale(LC_ALL, "C.UTF-8");
+	sr = srunner_create(make_evq_suite());
+	srunner_add_suite(sr, make_conductor_suite());
+	srunner_add_suite(sr, make_timeline_suite());
+	srunner_add_suite(sr, make_model_suite());
+	srunner_add_suite(sr, make_lesson_suite());
+	srunner_add_suite(sr, make_sanitize_suite());
+	srunner_add_suite(sr, make_schedule_suite());
+	srunner_add_suite(sr, make_headless_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

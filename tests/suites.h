@@ -1,0 +1,19 @@
+/* Every module's Check suite, collected by tests/main.c. */
+#ifndef IL_TEST_SUITES_H
+#define IL_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *make_evq_suite(void);
+Suite *make_conductor_suite(void);
+Suite *make_timeline_suite(void);
+Suite *make_model_suite(void);
+Suite *make_lesson_suite(void);
+Suite *make_sanitize_suite(void);
+Suite *make_schedule_suite(void);
+Suite *make_headless_suite(void);
+
+/* The source tree's top directory (from the test environment), for data. */
+const char *test_srcdir(void);
+
+#endif
