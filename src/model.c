@@ -115,9 +115,40 @@ model_time(struct model *m, const struct event *ev)
 {
 	if (m->clock == MODEL_CLOCK_STEPS)
 		return ev->step;
+	uint64_t ts = ev->ts_ns, cut = 0;
+	int i;
+
 	if (m->events == 0)
-		m->t0_ns = ev->ts_ns;
-	return ev->ts_ns > m->t0_ns ? ev->ts_ns - m->t0_ns : 0;
+		m->t0_ns = ts;
+	for (i = 0; i < m->nskips; i++) {
+		if (ts >= m->skip_from[i] + m->skip_len[i])
+			cut += m->skip_len[i];
+		else if (ts > m->skip_from[i])
+			cut += ts - m->skip_from[i]; /* inside the gap */
+	}
+	ts = ts > cut ? ts - cut : 0;
+	return ts > m->t0_ns ? ts - m->t0_ns : 0;
+}
+
+void
+model_skip(struct model *m, uint64_t from_ns, uint64_t len_ns)
+{
+	if (m->clock != MODEL_CLOCK_NS || len_ns == 0)
+		return;
+	if (m->nskips == MODEL_MAX_SKIPS) {
+		/* fold the oldest two gaps: times between them shift by
+		 * at most the first gap's length */
+		m->skip_len[1] += m->skip_len[0];
+		m->skip_from[1] = m->skip_from[0];
+		memmove(m->skip_from, m->skip_from + 1,
+		    (MODEL_MAX_SKIPS - 1) * sizeof m->skip_from[0]);
+		memmove(m->skip_len, m->skip_len + 1,
+		    (MODEL_MAX_SKIPS - 1) * sizeof m->skip_len[0]);
+		m->nskips--;
+	}
+	m->skip_from[m->nskips] = from_ns;
+	m->skip_len[m->nskips] = len_ns;
+	m->nskips++;
 }
 
 /* Put thread th into state s from time t on. */

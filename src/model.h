@@ -22,6 +22,7 @@
 #define MODEL_MAX_VARS   16
 #define MODEL_MAX_LOCKS  16
 #define MODEL_MAX_LOCALS 4
+#define MODEL_MAX_SKIPS  16
 #define MODEL_MAX_MARKS  256 /* lost-update marks kept (newest); all counted */
 
 enum model_clock { MODEL_CLOCK_STEPS, MODEL_CLOCK_NS };
@@ -91,6 +92,10 @@ struct model {
 	uint64_t nmarks; /* total stale stores seen (marks kept: min(n, MAX)) */
 	uint64_t next_store_id;
 	uint64_t events;
+	/* Gaps cut out of the ns clock (the process was suspended). */
+	uint64_t skip_from[MODEL_MAX_SKIPS];
+	uint64_t skip_len[MODEL_MAX_SKIPS];
+	int nskips;
 };
 
 struct model *model_new(int nthreads, enum model_clock, size_t max_spans);
@@ -103,6 +108,11 @@ int model_add_var(
 int model_add_lock(struct model *, const char *name);
 
 void model_apply(struct model *, const struct event *);
+
+/* Free runs: the process was stopped (Ctrl-Z) for len_ns from from_ns
+ * (monotonic clock). Later events are moved back by that much, so the
+ * timeline does not jump over the time nobody could run. */
+void model_skip(struct model *, uint64_t from_ns, uint64_t len_ns);
 
 /* The i-th kept lost-update mark, oldest first (i < model_marks_kept). */
 size_t model_marks_kept(const struct model *);

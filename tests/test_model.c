@@ -363,6 +363,43 @@ START_TEST(test_clock_ns)
 }
 END_TEST
 
+/* A suspension (Ctrl-Z) is cut out of the ns clock. */
+START_TEST(test_clock_skip)
+{
+	const uint64_t base = 1000000000ULL;
+	struct model *m = model_new(1, MODEL_CLOCK_NS, 64);
+	struct model *s = model_new(1, MODEL_CLOCK_STEPS, 64);
+	struct event e = mk_ev(EV_STATE, 0, 0, 0, TS_RUNNING, 0);
+
+	e.ts_ns = base;
+	model_apply(m, &e);
+	model_skip(m, base + 100, 5000); /* stopped from +100 to +5100 */
+	e.ts_ns = base + 50;             /* queued before the stop */
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 50);
+	e.ts_ns = base + 5300; /* 200 ns of running after fg */
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 300);
+	model_skip(m, base + 6000, 1000);
+	e.ts_ns = base + 8000;
+	model_apply(m, &e);
+	ck_assert_uint_eq(m->now, 2000);
+	/* many gaps fold together, and time stays monotonic */
+	for (int i = 0; i < 3 * MODEL_MAX_SKIPS; i++)
+		model_skip(m, base + 10000 + (uint64_t)i * 100, 10);
+	ck_assert_int_le(m->nskips, MODEL_MAX_SKIPS);
+	e.ts_ns = base + 20000;
+	model_apply(m, &e);
+	ck_assert_uint_eq(
+	    m->now, 20000 - 5000 - 1000 - 3 * MODEL_MAX_SKIPS * 10);
+	/* a step clock has no gaps */
+	model_skip(s, 0, 100);
+	ck_assert_int_eq(s->nskips, 0);
+	model_free(m);
+	model_free(s);
+}
+END_TEST
+
 /* ---- events that name things that do not exist ---- */
 
 static const struct event bad_events[] = {
@@ -480,6 +517,7 @@ make_model_suite(void)
 	    tc, test_bad_events_ignored, 0, (int)IL_ARRAY_LEN(bad_events));
 	tcase_add_test(tc, test_declare_limits);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_clock_skip);
 	suite_add_tcase(s, tc);
 	return s;
 }
