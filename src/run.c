@@ -140,10 +140,16 @@ run_start(struct run *r)
 size_t
 run_pump(struct run *r)
 {
+	return run_pump_max(r, SIZE_MAX);
+}
+
+size_t
+run_pump_max(struct run *r, size_t max)
+{
 	struct event buf[RUN_PUMP_BATCH];
 	size_t n, i, total = 0;
 
-	while ((n = evq_pop(r->q, buf, RUN_PUMP_BATCH)) > 0) {
+	while (total < max && (n = evq_pop(r->q, buf, RUN_PUMP_BATCH)) > 0) {
 		for (i = 0; i < n; i++)
 			model_apply(r->m, &buf[i]);
 		total += n;

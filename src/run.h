@@ -75,6 +75,9 @@ int run_start(struct run *);
 
 /* Move queued events into the model; returns how many. */
 size_t run_pump(struct run *);
+/* The same, stopping once max events have been moved (a front end that
+ * must stay responsive while producers keep pushing). */
+size_t run_pump_max(struct run *, size_t max);
 
 /* Controlled runs: let thread t take one step, then pump. 0, or -1 with the
  * reason in why if t cannot move. */

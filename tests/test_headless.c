@@ -9,49 +9,6 @@
 #include "model.h"
 #include "suites.h"
 
-/* Read a whole file into a new string, or NULL. */
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* Compare text with tests/data/golden/NAME; UPDATE_GOLDEN=1 rewrites it. */
-static void
-check_golden(const char *name, const char *text)
-{
-	char path[4096];
-	char *want;
-
-	snprintf(
-	    path, sizeof path, "%s/tests/data/golden/%s", test_srcdir(), name);
-	if (getenv("UPDATE_GOLDEN") != NULL) {
-		FILE *f = fopen(path, "wb");
-		ck_assert_ptr_nonnull(f);
-		fputs(text, f);
-		fclose(f);
-	}
-	want = slurp(path);
-	ck_assert_msg(want != NULL, "missing golden file %s", path);
-	ck_assert_msg(strcmp(want, text) == 0,
-	    "%s differs:\n--- got\n%s--- want\n%s", name, text, want);
-	free(want);
-}
-
 static struct event
 ev(uint32_t step, int thread, enum ev_kind kind, int line, int64_t a, int64_t b)
 {
@@ -129,7 +86,7 @@ START_TEST(test_render_fixed_model)
 		f = open_memstream(&buf, &len);
 		headless_render(f, m, &rep, ascii);
 		fclose(f);
-		check_golden(
+		test_check_golden(
 		    ascii ? "fixed-model.ascii" : "fixed-model.utf8", buf);
 		free(buf);
 	}
@@ -201,7 +158,7 @@ START_TEST(test_run_golden)
 
 	if (c->result != NULL)
 		ck_assert_msg(strstr(out, c->result) != NULL, "%s", out);
-	check_golden(c->golden, out);
+	test_check_golden(c->golden, out);
 	/* Controlled runs are deterministic: the same output every time. */
 	again =
 	    run_headless(c->policy, c->schedule, c->seed, c->threads, c->ascii);

@@ -1,0 +1,251 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conductor.h"
+#include "util.h"
+
+#define SESSION_MAX_HIST 1000000
+
+void
+session_init(struct session *s, const struct lesson *l, const long *params,
+    int free_run, uint64_t seed)
+{
+	memset(s, 0, sizeof *s);
+	s->lesson = l;
+	memcpy(
+	    s->params, params != NULL ? params : l->params, sizeof s->params);
+	s->free_run = free_run;
+	s->seed = seed;
+	s->max_hist = SESSION_MAX_HIST;
+}
+
+static void
+session_stop(struct session *s)
+{
+	if (s->run != NULL) {
+		run_free(s->run); /* cancels and joins every worker */
+		s->run = NULL;
+	}
+}
+
+void
+session_close(struct session *s)
+{
+	session_stop(s);
+	free(s->hist);
+	s->hist = NULL;
+	s->nhist = s->caphist = 0;
+}
+
+int
+session_check_done(struct session *s)
+{
+	if (s->done || s->run == NULL)
+		return s->done;
+	if (s->free_run ? !run_done(s->run) : !conductor_all_done(s->run->c))
+		return 0;
+	run_finish(s->run);
+	run_verdict(s->run, s->verdict, sizeof s->verdict);
+	s->done = 1;
+	return 1;
+}
+
+int
+session_start(struct session *s, char *msg, size_t msglen)
+{
+	struct run_config cfg;
+
+	session_stop(s);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.module = s->lesson->module;
+	memcpy(cfg.params, s->params, sizeof cfg.params);
+	cfg.policy = s->free_run ? POLICY_FREE : POLICY_RANDOM;
+	cfg.seed = s->seed;
+	s->done = 0;
+	s->verdict[0] = '\0';
+	s->nhist = 0;
+	s->overflow = 0;
+	if ((s->run = run_new(&cfg, msg, msglen)) == NULL)
+		return -1;
+	if (run_start(s->run) != 0) {
+		snprintf(msg, msglen, "cannot start the worker threads");
+		session_stop(s);
+		return -1;
+	}
+	session_check_done(s);
+	return 0;
+}
+
+static void
+history_push(struct session *s, int t, int autopick)
+{
+	if (s->nhist == s->caphist) {
+		if (s->caphist >= s->max_hist) {
+			/* Undo replays from the start, so a history cut
+			 * short cannot be undone; stop recording. */
+			s->overflow = 1;
+			return;
+		} else {
+			s->caphist = s->caphist ? s->caphist * 2 : 256;
+			s->hist =
+			    xrealloc(s->hist, s->caphist * sizeof *s->hist);
+		}
+	}
+	s->hist[s->nhist].thread = t;
+	s->hist[s->nhist].autopick = autopick;
+	s->nhist++;
+}
+
+/* Say what the step just taken did. */
+static void
+describe_step(const struct session *s, int t, uint64_t marks_before, char *msg,
+    size_t msglen)
+{
+	const struct model *m = s->run->m;
+	const struct lesson_module *mod = s->lesson->module;
+	int line = m->threads[t].line;
+
+	if (m->nmarks > marks_before) {
+		const struct lost_mark *k =
+		    model_mark(m, model_marks_kept(m) - 1);
+
+		snprintf(msg, msglen,
+		    "step %u: %s stored %s=%lld, overwriting %s's update: "
+		    "a lost update",
+		    (unsigned)m->step, conductor_thread_name(t),
+		    m->vars[k->var].name, (long long)k->value,
+		    conductor_thread_name(k->victim));
+	} else if (m->threads[t].state == TS_DONE) {
+		snprintf(msg, msglen, "step %u: %s has finished",
+		    (unsigned)m->step, conductor_thread_name(t));
+	} else if (line > 0 && (size_t)line <= mod->ncode) {
+		snprintf(msg, msglen, "step %u: %s moved; its next line is %s",
+		    (unsigned)m->step, conductor_thread_name(t),
+		    mod->code[line - 1]);
+	} else {
+		snprintf(msg, msglen, "step %u: %s moved", (unsigned)m->step,
+		    conductor_thread_name(t));
+	}
+}
+
+static int
+step(struct session *s, int t, int autopick, char *msg, size_t msglen)
+{
+	uint64_t marks;
+
+	if (s->run == NULL) {
+		snprintf(msg, msglen, "the lesson is not running");
+		return -1;
+	}
+	if (s->free_run) {
+		snprintf(msg, msglen,
+		    "this is a free run: the operating system schedules the "
+		    "threads (r runs it again)");
+		return -1;
+	}
+	if (s->done) {
+		snprintf(msg, msglen,
+		    "every thread has finished: u undoes the last step, r "
+		    "runs the lesson again");
+		return -1;
+	}
+	if (t < 0 || t >= s->run->nthreads) {
+		snprintf(msg, msglen, "thread %d does not exist (%d threads)",
+		    t + 1, s->run->nthreads);
+		return -1;
+	}
+	marks = s->run->m->nmarks;
+	if (run_step(s->run, t, msg, msglen) != 0)
+		return -1;
+	history_push(s, t, autopick);
+	describe_step(s, t, marks, msg, msglen);
+	session_check_done(s);
+	return 0;
+}
+
+int
+session_step(struct session *s, int t, char *msg, size_t msglen)
+{
+	return step(s, t, 0, msg, msglen);
+}
+
+int
+session_auto_step(struct session *s, char *msg, size_t msglen)
+{
+	int t;
+
+	if (s->run == NULL || s->free_run || s->done)
+		return step(s, 0, 1, msg, msglen); /* says why not */
+	if ((t = conductor_pick_random(s->run->c)) < 0) {
+		snprintf(msg, msglen,
+		    "no thread can move: each waits for a lock another "
+		    "holds (a deadlock)");
+		return -1;
+	}
+	return step(s, t, 1, msg, msglen);
+}
+
+int
+session_undo(struct session *s, char *msg, size_t msglen)
+{
+	struct session_step *h;
+	size_t n, i;
+	char why[256];
+
+	if (s->free_run) {
+		snprintf(msg, msglen, "a free run cannot be undone");
+		return -1;
+	}
+	if (s->overflow) {
+		snprintf(msg, msglen,
+		    "undo works for the first %zu steps only; r runs the "
+		    "lesson again",
+		    s->max_hist);
+		return -1;
+	}
+	if (s->nhist == 0) {
+		snprintf(msg, msglen, "nothing to undo");
+		return -1;
+	}
+	n = s->nhist - 1;
+	h = xmalloc((n ? n : 1) * sizeof *h);
+	memcpy(h, s->hist, n * sizeof *h);
+	if (session_start(s, msg, msglen) != 0) {
+		free(h);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		int t = h[i].thread;
+
+		/* Controlled runs are deterministic, so the random policy
+		 * picks the same thread again; check it anyway. */
+		if (h[i].autopick && conductor_pick_random(s->run->c) != t)
+			break;
+		if (run_step(s->run, t, why, sizeof why) != 0)
+			break;
+		history_push(s, t, h[i].autopick);
+	}
+	free(h);
+	session_check_done(s);
+	if (i < n) {
+		snprintf(msg, msglen, "undo could not replay step %zu", i + 1);
+		return -1;
+	}
+	snprintf(msg, msglen, "undid step %zu; back at step %zu", n + 1, n);
+	return 0;
+}
+
+size_t
+session_pump(struct session *s, size_t max)
+{
+	size_t n;
+
+	if (s->run == NULL || s->done)
+		return 0;
+	n = run_pump_max(s->run, max);
+	session_check_done(s);
+	return n;
+}

@@ -1,0 +1,63 @@
+/*
+ * A lesson session: the run on screen, the steps taken so far, and what
+ * the keys do to it (step, auto-step, undo, reset). No curses, so it is
+ * unit-tested directly; tui.c only maps keys to these calls.
+ *
+ * Undo replays every step but the last on fresh threads with the same
+ * seed. Steps the random policy chose are chosen by it again, so its
+ * generator ends where it would have been had the step never been taken.
+ */
+#ifndef IL_SESSION_H
+#define IL_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lesson.h"
+#include "run.h"
+
+struct session_step {
+	int thread;
+	int autopick; /* chosen by the random policy */
+};
+
+struct session {
+	const struct lesson *lesson;
+	long params[MODULE_MAX_PARAMS];
+	int free_run;
+	uint64_t seed;
+	struct run *run; /* NULL if the last start failed */
+	int done;        /* every worker finished and was joined */
+	char verdict[512];
+	struct session_step *hist;
+	size_t nhist, caphist;
+	size_t max_hist; /* steps recorded for undo */
+	int overflow;    /* more steps than that: undo is off */
+};
+
+/* Set up s for a lesson (no run yet). */
+void session_init(struct session *, const struct lesson *, const long *params,
+    int free_run, uint64_t seed);
+/* End the run (cancel, join) and free everything. */
+void session_close(struct session *);
+
+/* Start the run afresh with s->seed. 0, or -1 with a message in msg. */
+int session_start(struct session *, char *msg, size_t msglen);
+
+/* Let thread t take one step. 0 with what happened in msg, or -1 with why
+ * it could not ("B has finished", "B is waiting for lock m, held by A"). */
+int session_step(struct session *, int t, char *msg, size_t msglen);
+/* The same with the thread the seeded random policy picks. */
+int session_auto_step(struct session *, char *msg, size_t msglen);
+/* Take back the last step. 0, or -1 with why in msg. */
+int session_undo(struct session *, char *msg, size_t msglen);
+
+/* Free runs: move queued events into the model (at most max) and notice
+ * the end of the run. Returns the events moved. */
+size_t session_pump(struct session *, size_t max);
+
+/* Notice that every worker has finished: join them, compute the verdict.
+ * Returns s->done. */
+int session_check_done(struct session *);
+
+#endif
