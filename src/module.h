@@ -30,6 +30,10 @@ struct lesson_module {
 	 * code[0]); il_line() and the il_* calls refer to these numbers. */
 	const char *const *code;
 	size_t ncode;
+	/* Names of the thread-local values il_local() reports, by slot
+	 * (NULL-terminated; at most MODEL_MAX_LOCALS), shown in the code
+	 * panel as "tmp=1". */
+	const char *const *locals;
 
 	/* How many worker threads a run with these parameters has. */
 	int (*threads)(const long *params);

@@ -33,6 +33,8 @@ static const char *const race_code[] = {
     "counter = tmp",
 };
 
+static const char *const race_locals[] = {"tmp", NULL};
+
 struct race {
 	struct il_var *counter;
 	long iterations;
@@ -140,6 +142,7 @@ const struct lesson_module race_module = {
     .nparams = IL_ARRAY_LEN(race_params),
     .code = race_code,
     .ncode = IL_ARRAY_LEN(race_code),
+    .locals = race_locals,
     .threads = race_threads,
     .setup = race_setup,
     .worker = race_worker,
