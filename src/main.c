@@ -15,6 +15,7 @@
 #include "lesson.h"
 #include "module.h"
 #include "paths.h"
+#include "tui.h"
 #include "util.h"
 
 #define EXIT_USAGE   2
@@ -62,6 +63,8 @@ struct options {
 	int list;
 	const char *check_lesson;
 	int ascii;
+	int no_color;
+	int no_mouse;
 	const char *lesson;
 };
 
@@ -74,8 +77,11 @@ usage(FILE *f)
 	    "shared variables, locks, and race conditions you can step.\n"
 	    "\n"
 	    "  interleave                  open the lesson menu\n"
-	    "  interleave LESSON           open a lesson (an id from --list, "
-	    "or a .md file)\n"
+	    "  interleave LESSON           open a lesson on the screen (an id "
+	    "from --list,\n"
+	    "                              or a .md file); keys: 1-9 step a "
+	    "thread, space\n"
+	    "                              run/pause, u undo, ? help, q quit\n"
 	    "  interleave LESSON --headless [--policy P] [--seed N]\n"
 	    "             [--schedule S] [--set KEY=VALUE]...\n"
 	    "  interleave --list\n"
@@ -89,9 +95,11 @@ usage(FILE *f)
 	    "OS), step (thread\n"
 	    "                          numbers read from standard input), "
 	    "random (seeded)\n"
-	    "                          or replay (--schedule); default: "
-	    "replay when a\n"
-	    "                          schedule is given, else random\n"
+	    "                          or replay (--schedule); headless "
+	    "default: replay\n"
+	    "                          with a schedule, else random; on "
+	    "the screen: step\n"
+	    "                          (keys), random (auto-run) or free\n"
 	    "      --seed=N            seed for the random policy (default "
 	    "1)\n"
 	    "      --schedule=S        1-based thread numbers, one per step, "
@@ -195,21 +203,24 @@ compare_lessons(const void *a, const void *b)
 	return strcmp(la->id, lb->id);
 }
 
-/* --list: every valid lesson file in the lessons directory. */
-static int
-list_lessons(void)
+/* Load every valid lesson file in the lessons directory, sorted for the
+ * menu. Files that do not load are reported; *bad is set if any. */
+static struct lesson **
+load_lessons(size_t *np, int *bad)
 {
 	const char *dir = paths_lessons_dir();
 	struct lesson **ls = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	struct dirent *de;
 	char path[4096], err[512];
 	DIR *d;
-	int rc = 0;
 
+	*bad = 0;
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "interleave: %s: %s\n", dir, strerror(errno));
-		return EXIT_DATAERR;
+		*bad = 1;
+		*np = 0;
+		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
@@ -221,20 +232,42 @@ list_lessons(void)
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
 			fprintf(stderr, "interleave: %s\n", err);
-			rc = EXIT_DATAERR;
+			*bad = 1;
 			continue;
 		}
 		ls = xrealloc(ls, (n + 1) * sizeof *ls);
 		ls[n++] = l;
 	}
 	closedir(d);
-	qsort(ls, n, sizeof *ls, compare_lessons);
-	for (i = 0; i < n; i++) {
-		printf("%s\t%s\n", ls[i]->id, ls[i]->title);
+	if (n > 0)
+		qsort(ls, n, sizeof *ls, compare_lessons);
+	*np = n;
+	return ls;
+}
+
+static void
+free_lessons(struct lesson **ls, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
 		lesson_free(ls[i]);
-	}
 	free(ls);
-	return rc;
+}
+
+/* --list: one lesson per line, id TAB title. */
+static int
+list_lessons(void)
+{
+	struct lesson **ls;
+	size_t n, i;
+	int bad;
+
+	ls = load_lessons(&n, &bad);
+	for (i = 0; i < n; i++)
+		printf("%s\t%s\n", ls[i]->id, ls[i]->title);
+	free_lessons(ls, n);
+	return bad ? EXIT_DATAERR : 0;
 }
 
 static int
@@ -355,8 +388,11 @@ parse_args(int argc, char **argv, struct options *o)
 			o->ascii = 1;
 			break;
 		case OPT_NO_COLOR:
+			o->no_color = 1;
+			break;
 		case OPT_NO_MOUSE:
-			break; /* the screen front end reads these */
+			o->no_mouse = 1;
+			break;
 		case ':':
 			return usage_error(
 			    "option '%s' needs a value", argv[optind - 1]);
@@ -379,17 +415,47 @@ check_combination(struct options *o)
 	if (o->schedule != NULL && o->policy < 0)
 		o->policy = POLICY_REPLAY;
 	if (o->policy < 0)
-		o->policy = POLICY_RANDOM;
+		o->policy = o->headless ? POLICY_RANDOM : POLICY_STEP;
 	if (o->schedule != NULL && o->policy != POLICY_REPLAY)
 		return usage_error("--schedule goes with --policy replay, not "
 		                   "--policy %s",
 		    o->policy == POLICY_FREE       ? "free"
 		        : o->policy == POLICY_STEP ? "step"
 		                                   : "random");
-	if (!o->headless && (o->schedule != NULL || o->nsets > 0))
-		return usage_error("--schedule and --set need --headless in "
-		                   "this version");
+	if (!o->headless && o->schedule != NULL)
+		return usage_error(
+		    "--schedule needs --headless; on the screen, "
+		    "step the threads with the keys 1-9");
+	if (!o->headless && o->lesson == NULL && o->nsets > 0)
+		return usage_error("--set needs a LESSON");
 	return 0;
+}
+
+/* The screen front end, after checking there is a terminal to draw on. */
+static int
+run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
+    const long *params)
+{
+	struct tui_args t;
+	const char *nc = getenv("NO_COLOR");
+	char err[256];
+
+	if (tui_check_terminal(err, sizeof err) != 0) {
+		fprintf(stderr, "interleave: %s\n", err);
+		return EXIT_USAGE;
+	}
+	memset(&t, 0, sizeof t);
+	t.lessons = ls;
+	t.nlessons = n;
+	t.start = start;
+	if (params != NULL)
+		memcpy(t.params, params, sizeof t.params);
+	t.policy = (enum policy)o->policy;
+	t.seed = o->seed;
+	t.ascii = o->ascii;
+	t.color = !o->no_color && (nc == NULL || *nc == '\0');
+	t.mouse = !o->no_mouse;
+	return tui_main(&t);
 }
 
 static int
@@ -423,6 +489,11 @@ run_lesson(const struct options *o)
 		lesson_free(l);
 		return rc;
 	}
+	if (!o->headless) {
+		rc = run_tui(o, &l, 1, 0, a.params);
+		lesson_free(l);
+		return rc;
+	}
 	a.lesson = l;
 	a.policy = (enum policy)o->policy;
 	a.seed = o->seed;
@@ -431,6 +502,26 @@ run_lesson(const struct options *o)
 	a.out = stdout;
 	rc = headless_main(&a);
 	lesson_free(l);
+	return rc;
+}
+
+/* No LESSON: the menu of every lesson. */
+static int
+run_menu(const struct options *o)
+{
+	struct lesson **ls;
+	size_t n;
+	int bad, rc;
+
+	ls = load_lessons(&n, &bad);
+	if (n == 0) {
+		fprintf(stderr, "interleave: no lessons found in %s\n",
+		    paths_lessons_dir());
+		free_lessons(ls, n);
+		return EXIT_DATAERR;
+	}
+	rc = run_tui(o, ls, n, -1, NULL);
+	free_lessons(ls, n);
 	return rc;
 }
 
@@ -453,13 +544,14 @@ main(int argc, char **argv)
 		return list_lessons();
 	if ((rc = check_combination(&o)) != 0)
 		return rc;
-	if (o.lesson == NULL || !o.headless) {
-		fputs("interleave: the interactive screen is not in this "
-		      "version yet;\n"
-		      "run a lesson with --headless, e.g. 'interleave race "
-		      "--headless' (see --help)\n",
-		    stderr);
-		return EXIT_USAGE;
+	if (o.lesson == NULL) {
+		if (o.headless)
+			return usage_error("--headless needs a LESSON");
+		if (o.policy == POLICY_REPLAY)
+			return usage_error("--policy replay needs --headless");
+		return run_menu(&o);
 	}
+	if (!o.headless && o.policy == POLICY_REPLAY)
+		return usage_error("--policy replay needs --headless");
 	return run_lesson(&o);
 }

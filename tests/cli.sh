@@ -119,4 +119,23 @@ expect_err "and names FILE:LINE" "bad.md:6: .*colour"
 run "$il" "$TMPD/bad.md" --headless
 expect_rc "running a bad lesson file exits 65" 65
 
+# The screen front end refuses what it cannot do, before touching the tty.
+run "$il" race --schedule 1,2
+expect_rc "--schedule without --headless exits 2" 2
+expect_err "--schedule without --headless says why" 'needs --headless'
+
+run "$il" --headless
+expect_rc "--headless without a lesson exits 2" 2
+expect_err "--headless without a lesson says why" 'needs a LESSON'
+
+run "$il" race --policy replay
+expect_rc "--policy replay on the screen exits 2" 2
+
+run "$il" race
+expect_rc "the screen without a terminal exits 2" 2
+expect_err "the screen without a terminal suggests --headless" '--headless'
+
+run env TERM=dumb "$il"
+expect_rc "the menu without a terminal exits 2" 2
+
 finish

@@ -1,0 +1,838 @@
+/*
+ * The curses front end. One thread (the caller of tui_main) owns curses,
+ * the run and the model; workers only push events. The loop sleeps in
+ * poll() on the terminal, a self-pipe for signals and, during a free run,
+ * the event queue's wake descriptor. While events flow it redraws at most
+ * 30 times a second; when nothing can change it sets no timer at all.
+ */
+#include "config.h"
+
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "evq.h"
+#include "grid.h"
+#include "run.h"
+#include "screen.h"
+#include "session.h"
+#include "util.h"
+
+#define FRAME_NS      (1000000000ull / 30)
+#define CLOCK_TICK_NS (100000000ull) /* free-run clock redraw */
+#define PUMP_BUDGET   200000         /* events moved per loop turn */
+
+static const int speeds[] = {1, 2, 5, 10, 20, 50, 100, 500};
+#define SPEED_DEFAULT 2 /* index: 5 steps a second */
+
+/* ---- signals and terminal restore (async-signal-safe parts) ---- */
+
+static int sig_pipe[2] = {-1, -1};
+/* SIGCONTs seen, and how many had been seen when SIGTSTP came: a SIGCONT
+ * after the SIGTSTP means the job was resumed before the loop got round
+ * to stopping, so it must not stop any more. */
+static volatile sig_atomic_t conts;
+static volatile sig_atomic_t conts_at_tstp;
+static struct termios saved_tio;
+static int saved_tio_ok;
+static char restore_bytes[256];
+static size_t restore_len;
+
+static void
+on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int saved = errno;
+
+	if (sig == SIGCONT)
+		conts++;
+	else if (sig == SIGTSTP)
+		conts_at_tstp = conts;
+	if (write(sig_pipe[1], &b, 1) < 0) {
+		/* the pipe is full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+/* A crash: put the terminal back with bytes prepared at start-up, then let
+ * the default action (a core dump) happen. */
+static void
+on_crash(int sig)
+{
+	if (restore_len > 0 &&
+	    write(STDOUT_FILENO, restore_bytes, restore_len) < 0) {
+		/* nothing more can be done */
+	}
+	if (saved_tio_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+add_restore(const char *cap)
+{
+	char *s = tigetstr(cap);
+	size_t n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (restore_len + n < sizeof restore_bytes) {
+		memcpy(restore_bytes + restore_len, s, n);
+		restore_len += n;
+	}
+}
+
+static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
+
+static int
+signals_install(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe(sig_pipe) != 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fcntl(sig_pipe[i], F_SETFL,
+		    fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < IL_ARRAY_LEN(quit_signals); i++)
+		sigaction(quit_signals[i], &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGCONT, &sa, NULL);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < IL_ARRAY_LEN(crash_signals); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+	return 0;
+}
+
+static void
+signals_default(void)
+{
+	size_t i;
+
+	for (i = 0; i < IL_ARRAY_LEN(quit_signals); i++)
+		signal(quit_signals[i], SIG_DFL);
+	signal(SIGTSTP, SIG_DFL);
+	signal(SIGWINCH, SIG_DFL);
+	signal(SIGCONT, SIG_DFL);
+	for (i = 0; i < IL_ARRAY_LEN(crash_signals); i++)
+		signal(crash_signals[i], SIG_DFL);
+}
+
+int
+tui_check_terminal(char *err, size_t errlen)
+{
+	const char *term = getenv("TERM");
+	int e = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen,
+		    "the screen needs a terminal on standard input and "
+		    "output; use --headless to print the run as text");
+		return -1;
+	}
+	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0) {
+		snprintf(err, errlen,
+		    "TERM is %s%s%s, which cannot draw the screen; use "
+		    "--headless to print the run as text",
+		    term == NULL || *term == '\0' ? "not set" : "'",
+		    term == NULL || *term == '\0' ? "" : term,
+		    term == NULL || *term == '\0' ? "" : "'");
+		return -1;
+	}
+	if (setupterm(NULL, STDOUT_FILENO, &e) != OK) {
+		snprintf(err, errlen,
+		    "terminal type '%s' is unknown; use --headless to print "
+		    "the run as text",
+		    term);
+		return -1;
+	}
+	del_curterm(cur_term);
+	return 0;
+}
+
+/* ---- state ---- */
+
+struct tui {
+	const struct tui_args *args;
+	SCREEN *sp;
+	struct grid *g;
+	const struct glyphs *glyphs;
+	attr_t attrs[ROLE_COUNT];
+
+	/* the lesson open now, or NULL in the menu */
+	const struct lesson *lesson;
+	struct session ses;
+	int speed;
+	enum screen_mode mode;
+	char status[256];
+	struct screen scr;
+
+	/* free-run clock: suspended time (Ctrl-Z) does not count */
+	uint64_t run_t0;
+	uint64_t suspended_ns;
+	uint64_t suspend_at;
+
+	size_t menu_sel;
+	int dirty;
+	int full_repaint;
+	uint64_t next_frame;
+	uint64_t next_auto;
+	uint64_t next_tick;
+	int quit;
+	int quit_signal;
+};
+
+/* ---- colours ---- */
+
+/* Okabe-Ito colours in the xterm 256-colour cube, then 8-colour fallbacks. */
+struct role_colour {
+	short c256;
+	short c8;
+	attr_t mono;
+	attr_t extra;
+};
+
+static const struct role_colour role_colours[ROLE_COUNT] = {
+    [ROLE_DEFAULT] = {-1, -1, A_NORMAL, A_NORMAL},
+    [ROLE_TITLE] = {-1, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD},
+    [ROLE_LABEL] = {-1, -1, A_BOLD, A_BOLD},
+    [ROLE_RULER] = {-1, -1, A_NORMAL, A_NORMAL},
+    [ROLE_RUNNING] = {36, COLOR_GREEN, A_BOLD, A_BOLD},     /* bluish green */
+    [ROLE_READY] = {227, COLOR_YELLOW, A_NORMAL, A_NORMAL}, /* yellow */
+    [ROLE_IO] = {74, COLOR_CYAN, A_UNDERLINE, A_NORMAL},    /* sky blue */
+    [ROLE_LOCK_WAIT] = {166, COLOR_RED, A_REVERSE, A_BOLD}, /* vermillion */
+    [ROLE_DONE] = {-1, -1, A_NORMAL, A_NORMAL},
+    [ROLE_LOST] = {175, COLOR_MAGENTA, A_REVERSE | A_BOLD,
+        A_BOLD},                                          /* reddish purple */
+    [ROLE_WARNING] = {214, COLOR_YELLOW, A_BOLD, A_BOLD}, /* orange */
+};
+
+static void
+colours_init(struct tui *ui)
+{
+	int use = ui->args->color && has_colors();
+	short i;
+
+	if (use && start_color() != OK)
+		use = 0;
+	if (use)
+		use_default_colors();
+	for (i = 0; i < ROLE_COUNT; i++) {
+		const struct role_colour *rc = &role_colours[i];
+		short fg = COLORS >= 256 ? rc->c256 : rc->c8;
+
+		if (!use) {
+			ui->attrs[i] = rc->mono;
+			continue;
+		}
+		ui->attrs[i] = rc->extra;
+		if (fg >= 0 && init_pair((short)(i + 1), fg, -1) == OK)
+			ui->attrs[i] |= COLOR_PAIR(i + 1);
+		else if (rc->c256 >= 0)
+			ui->attrs[i] = rc->mono; /* no colour to be had */
+	}
+}
+
+/* ---- drawing ---- */
+
+/* Characters an ASCII terminal cannot show, replaced by look-alikes. */
+static uint32_t
+ascii_fallback(uint32_t ch)
+{
+	switch (ch) {
+	case 0x2018:
+	case 0x2019:
+		return '\'';
+	case 0x201c:
+	case 0x201d:
+		return '"';
+	case 0x2013:
+	case 0x2014:
+	case 0x2212:
+		return '-';
+	case 0x00a0:
+		return ' ';
+	}
+	return '?';
+}
+
+static void
+flush_grid(struct tui *ui)
+{
+	const struct grid *g = ui->g;
+	int x, y;
+
+	if (ui->full_repaint) {
+		clearok(curscr, TRUE);
+		ui->full_repaint = 0;
+	}
+	for (y = 0; y < g->h; y++) {
+		for (x = 0; x < g->w; x++) {
+			const struct cell *c = &g->cells[y * g->w + x];
+			wchar_t wc[2];
+			cchar_t cc;
+			uint32_t ch = c->ch;
+
+			if (ch == 0)
+				continue; /* right half of a wide character */
+			if (ui->args->ascii && ch > 0x7e)
+				ch = ascii_fallback(ch);
+			if (ch < 0x20)
+				ch = '?';
+			wc[0] = (wchar_t)ch;
+			wc[1] = L'\0';
+			setcchar(&cc, wc,
+			    c->role < ROLE_COUNT ? ui->attrs[c->role]
+			                         : A_NORMAL,
+			    0, NULL);
+			mvadd_wch(y, x, &cc);
+		}
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static uint64_t
+elapsed_ms(const struct tui *ui)
+{
+	uint64_t end;
+
+	if (ui->ses.run == NULL)
+		return 0;
+	end = ui->ses.done && ui->ses.run->end_ns ? ui->ses.run->end_ns
+	                                          : clock_now_ns();
+	if (ui->suspend_at != 0)
+		end = ui->suspend_at;
+	if (end < ui->run_t0 + ui->suspended_ns)
+		return 0;
+	return (end - ui->run_t0 - ui->suspended_ns) / 1000000;
+}
+
+static void
+draw(struct tui *ui)
+{
+	int h, w;
+
+	getmaxyx(stdscr, h, w);
+	if (ui->g == NULL || ui->g->w != w || ui->g->h != h) {
+		grid_free(ui->g);
+		ui->g = grid_new(w, h);
+	}
+	grid_clear(ui->g);
+	if (ui->lesson == NULL) {
+		screen_draw_menu(ui->g, ui->args->lessons, ui->args->nlessons,
+		    ui->menu_sel, ui->args->ascii);
+	} else {
+		struct screen *s = &ui->scr;
+
+		s->lesson = ui->lesson;
+		s->model = ui->ses.run != NULL ? ui->ses.run->m : NULL;
+		s->glyphs = ui->glyphs;
+		s->mode = ui->ses.done ? SCREEN_DONE : ui->mode;
+		s->seed = ui->ses.seed;
+		s->elapsed_ms = elapsed_ms(ui);
+		s->status = ui->status[0] != '\0' ? ui->status : NULL;
+		s->verdict = ui->ses.done ? ui->ses.verdict : NULL;
+		s->dropped =
+		    ui->ses.run != NULL ? evq_dropped(ui->ses.run->q) : 0;
+		s->speed = speeds[ui->speed];
+		if (s->model != NULL)
+			screen_draw(ui->g, s);
+	}
+	flush_grid(ui);
+	ui->dirty = 0;
+	ui->next_frame = clock_now_ns() + FRAME_NS;
+}
+
+/* ---- the run ---- */
+
+static void set_status(struct tui *ui, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_status(struct tui *ui, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+	va_end(ap);
+	ui->dirty = 1;
+}
+
+/* (Re)start the lesson's run; the status line says so or says why not. */
+static int
+restart(struct tui *ui)
+{
+	char msg[256];
+
+	ui->suspended_ns = 0;
+	ui->run_t0 = clock_now_ns();
+	ui->scr.zoom.fit = 1;
+	ui->scr.zoom.follow = 1;
+	ui->dirty = 1;
+	if (session_start(&ui->ses, msg, sizeof msg) != 0) {
+		set_status(ui, "cannot start the lesson: %s", msg);
+		return -1;
+	}
+	if (ui->mode == SCREEN_AUTO)
+		ui->mode = SCREEN_PAUSED;
+	return 0;
+}
+
+static void
+user_step(struct tui *ui, int t)
+{
+	char msg[256];
+
+	if (ui->mode == SCREEN_AUTO)
+		ui->mode = SCREEN_PAUSED;
+	session_step(&ui->ses, t, msg, sizeof msg);
+	set_status(ui, "%s", msg);
+}
+
+static void
+auto_step(struct tui *ui)
+{
+	char msg[256];
+
+	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0)
+		ui->mode = SCREEN_PAUSED;
+	set_status(ui, "%s", msg);
+}
+
+static void
+lesson_open(struct tui *ui, size_t i, const long *params)
+{
+	int free_run = ui->args->policy == POLICY_FREE;
+
+	ui->lesson = ui->args->lessons[i];
+	session_close(&ui->ses);
+	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
+	memset(&ui->scr, 0, sizeof ui->scr);
+	ui->status[0] = '\0';
+	ui->mode = free_run                     ? SCREEN_FREE
+	    : ui->args->policy == POLICY_RANDOM ? SCREEN_AUTO
+	                                        : SCREEN_STEP;
+	if (restart(ui) == 0 && ui->mode == SCREEN_STEP)
+		set_status(ui,
+		    "press 1-%d to let a thread take one step, space to "
+		    "run, ? for help",
+		    ui->ses.run->nthreads < 9 ? ui->ses.run->nthreads : 9);
+	if (ui->args->policy == POLICY_RANDOM)
+		ui->mode = SCREEN_AUTO;
+	ui->next_auto = clock_now_ns();
+}
+
+static void
+lesson_close(struct tui *ui)
+{
+	session_close(&ui->ses);
+	ui->lesson = NULL;
+}
+
+/* ---- input ---- */
+
+static void
+key_lesson(struct tui *ui, int ch)
+{
+	struct screen *s = &ui->scr;
+
+	if (s->help) {
+		/* any key closes the help; q still quits */
+		s->help = 0;
+		ui->dirty = 1;
+		if (ch == 'q')
+			ui->quit = 1;
+		return;
+	}
+	switch (ch) {
+	case 'q':
+		ui->quit = 1;
+		return;
+	case 'm':
+		if (ui->args->start < 0 || ui->args->nlessons > 1) {
+			lesson_close(ui);
+		}
+		break;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		s->help = 1;
+		break;
+	case ' ':
+		if (ui->ses.free_run) {
+			set_status(ui,
+			    "a free run cannot be paused: the "
+			    "operating system schedules it");
+		} else if (ui->mode == SCREEN_AUTO) {
+			ui->mode = SCREEN_PAUSED;
+			set_status(ui, "paused at step %zu", ui->ses.nhist);
+		} else if (!ui->ses.done) {
+			ui->mode = SCREEN_AUTO;
+			ui->next_auto = clock_now_ns();
+			set_status(ui,
+			    "running: the seeded random policy picks "
+			    "each step");
+		}
+		break;
+	case '[':
+	case ']':
+		if (ch == '[' && ui->speed > 0)
+			ui->speed--;
+		if (ch == ']' && ui->speed < (int)IL_ARRAY_LEN(speeds) - 1)
+			ui->speed++;
+		set_status(ui, "speed: %d steps a second", speeds[ui->speed]);
+		break;
+	case 'r':
+		if (restart(ui) == 0)
+			set_status(ui, "reset: seed %llu",
+			    (unsigned long long)ui->ses.seed);
+		break;
+	case 's':
+		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
+		if (restart(ui) == 0)
+			set_status(ui, "new seed: %llu",
+			    (unsigned long long)ui->ses.seed);
+		break;
+	case 'u':
+		if (ui->mode == SCREEN_AUTO)
+			ui->mode = SCREEN_PAUSED;
+		session_undo(&ui->ses, ui->status, sizeof ui->status);
+		break;
+	case 'n':
+	case 'p':
+		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
+			s->page++;
+		if (ch == 'p' && s->page > 0)
+			s->page--;
+		break;
+	case '+':
+	case '=':
+		screen_zoom_in(s);
+		break;
+	case '-':
+		screen_zoom_out(s);
+		break;
+	case KEY_LEFT:
+		screen_scroll(s, -1);
+		break;
+	case KEY_RIGHT:
+		screen_scroll(s, 1);
+		break;
+	case KEY_END:
+		screen_follow(s);
+		break;
+	case KEY_MOUSE: {
+		MEVENT me;
+		int t;
+
+		if (getmouse(&me) == OK &&
+		    (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) &&
+		    (t = screen_lane_at(s, me.y)) >= 0)
+			user_step(ui, t);
+		break;
+	}
+	default:
+		if (ch >= '1' && ch <= '9') {
+			user_step(ui, ch - '1');
+		}
+		break;
+	}
+	ui->dirty = 1;
+}
+
+static void
+key_menu(struct tui *ui, int ch)
+{
+	size_t n = ui->args->nlessons;
+
+	switch (ch) {
+	case 'q':
+		ui->quit = 1;
+		return;
+	case KEY_UP:
+	case 'k':
+		if (ui->menu_sel > 0)
+			ui->menu_sel--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		if (ui->menu_sel + 1 < n)
+			ui->menu_sel++;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (n > 0)
+			lesson_open(ui, ui->menu_sel, NULL);
+		break;
+	default:
+		if (ch >= '1' && ch <= '9' && (size_t)(ch - '1') < n) {
+			ui->menu_sel = (size_t)(ch - '1');
+			lesson_open(ui, ui->menu_sel, NULL);
+		}
+		break;
+	}
+	ui->dirty = 1;
+}
+
+static void
+read_keys(struct tui *ui)
+{
+	int ch;
+
+	while (!ui->quit && (ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE) {
+			ui->dirty = 1;
+			continue;
+		}
+		if (ui->lesson != NULL)
+			key_lesson(ui, ch);
+		else
+			key_menu(ui, ch);
+	}
+}
+
+/* ---- suspend, resize, signals ---- */
+
+static void
+resize(struct tui *ui)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	ui->full_repaint = 1;
+	ui->dirty = 1;
+}
+
+static void
+suspend(struct tui *ui)
+{
+	struct sigaction sa, old;
+	sigset_t set, oldset;
+	uint64_t gap;
+
+	if (conts != conts_at_tstp) {
+		resize(ui); /* already resumed: just repaint */
+		return;
+	}
+	ui->suspend_at = clock_now_ns();
+	endwin();
+	fflush(stdout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, &old);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
+	raise(SIGTSTP); /* stops here until fg */
+	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+	sigaction(SIGTSTP, &old, NULL);
+	gap = clock_now_ns() - ui->suspend_at;
+	ui->suspended_ns += gap;
+	if (ui->ses.run != NULL && !ui->ses.done)
+		model_skip(ui->ses.run->m, ui->suspend_at, gap);
+	ui->suspend_at = 0;
+	resize(ui); /* the size may have changed meanwhile */
+	reset_prog_mode();
+}
+
+static void
+read_signals(struct tui *ui)
+{
+	unsigned char buf[64];
+	ssize_t n, i;
+
+	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			switch (buf[i]) {
+			case SIGINT:
+			case SIGTERM:
+			case SIGHUP:
+				ui->quit = 1;
+				ui->quit_signal = buf[i];
+				break;
+			case SIGTSTP:
+				suspend(ui);
+				break;
+			case SIGWINCH:
+			case SIGCONT:
+				resize(ui);
+				break;
+			}
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+static int
+ms_until(uint64_t when, uint64_t now)
+{
+	if (when <= now)
+		return 0;
+	return (int)((when - now + 999999) / 1000000);
+}
+
+static void
+loop(struct tui *ui)
+{
+	while (!ui->quit) {
+		struct pollfd fds[3];
+		nfds_t nfds = 2;
+		int timeout = -1, armed = 0;
+		uint64_t now = clock_now_ns();
+		struct run *run = ui->lesson != NULL ? ui->ses.run : NULL;
+		int live = run != NULL && !ui->ses.done;
+
+		if (live && ui->ses.free_run) {
+			if (session_pump(&ui->ses, PUMP_BUDGET) > 0 ||
+			    ui->ses.done)
+				ui->dirty = 1;
+			if (now >= ui->next_tick) {
+				ui->dirty = 1; /* the clock moves */
+				ui->next_tick = now + CLOCK_TICK_NS;
+			}
+		}
+		if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run &&
+		    now >= ui->next_auto) {
+			auto_step(ui);
+			ui->next_auto = now + 1000000000ull / speeds[ui->speed];
+		}
+		if (ui->dirty && now >= ui->next_frame)
+			draw(ui);
+
+		fds[0].fd = STDIN_FILENO;
+		fds[0].events = POLLIN;
+		fds[1].fd = sig_pipe[0];
+		fds[1].events = POLLIN;
+		run = ui->lesson != NULL ? ui->ses.run : NULL;
+		live = run != NULL && !ui->ses.done;
+		if (ui->dirty)
+			timeout = ms_until(ui->next_frame, now);
+		if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run) {
+			int t = ms_until(ui->next_auto, now);
+
+			timeout = timeout < 0 || t < timeout ? t : timeout;
+		}
+		if (live && ui->ses.free_run) {
+			int t = ms_until(ui->next_tick, now);
+
+			if (evq_arm(run->q)) {
+				timeout = 0; /* events already waiting */
+			} else {
+				armed = 1;
+				fds[2].fd = evq_wake_fd(run->q);
+				fds[2].events = POLLIN;
+				nfds = 3;
+			}
+			timeout = timeout < 0 || t < timeout ? t : timeout;
+		}
+		if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
+			break;
+		if (armed)
+			evq_disarm(run->q);
+		read_signals(ui);
+		if (!ui->quit)
+			read_keys(ui);
+	}
+}
+
+int
+tui_main(const struct tui_args *args)
+{
+	struct tui ui;
+	FILE *out;
+
+	memset(&ui, 0, sizeof ui);
+	ui.args = args;
+	ui.speed = SPEED_DEFAULT;
+	ui.glyphs = args->ascii ? &glyphs_ascii : &glyphs_utf8;
+
+	saved_tio_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	/* Our handlers go in first, so curses leaves these signals to us. */
+	if (signals_install() != 0) {
+		fprintf(stderr, "interleave: cannot create a pipe: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	out = fdopen(dup(STDOUT_FILENO), "w");
+	if (out == NULL || (ui.sp = newterm(NULL, out, stdin)) == NULL) {
+		signals_default();
+		fprintf(stderr,
+		    "interleave: cannot start the screen on this "
+		    "terminal; use --headless\n");
+		if (out != NULL)
+			fclose(out);
+		return 2;
+	}
+	set_term(ui.sp);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	colours_init(&ui);
+	if (args->mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	add_restore("sgr0");
+	add_restore("cnorm");
+	add_restore("rmkx");
+	add_restore("rmcup");
+	if (args->mouse && restore_len + 16 < sizeof restore_bytes) {
+		memcpy(restore_bytes + restore_len, "\033[?1000l", 8);
+		restore_len += 8;
+	}
+
+	if (args->start >= 0)
+		lesson_open(&ui, (size_t)args->start, args->params);
+	ui.dirty = 1;
+	loop(&ui);
+
+	session_close(&ui.ses);
+	endwin();
+	delscreen(ui.sp);
+	fclose(out);
+	grid_free(ui.g);
+	signals_default();
+	if (ui.quit_signal != 0) {
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, ui.quit_signal);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		raise(ui.quit_signal);
+	}
+	return 0;
+}

@@ -1,0 +1,213 @@
+#!/bin/sh
+# The screen front end end to end: the real binary in a private tmux
+# server at a fixed size. Every wait polls the pane until a deadline;
+# nothing waits a fixed time.
+. "${top_srcdir:-.}/tests/lib.sh"
+il="$INTERLEAVE"
+
+# Without a terminal the screen refuses with one clear line (no tmux needed).
+out=$(TERM=dumb "$il" race 2>&1 </dev/null); rc=$?
+if [ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q -- '--headless'; then
+  pass "TERM=dumb: exit 2 and a hint to use --headless"
+else fail "TERM=dumb: exit 2 and a hint to use --headless" "rc=$rc: $out"; fi
+out=$("$il" race 2>&1 </dev/null); rc=$?
+if [ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q -- '--headless'; then
+  pass "stdin not a terminal: exit 2 and a hint to use --headless"
+else fail "stdin not a terminal: exit 2 and a hint to use --headless" "rc=$rc: $out"; fi
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && pass "the refusal is one line" ||
+  fail "the refusal is one line" "$out"
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "ok $((TAP_N + 1)) # SKIP tmux is not installed"
+  TAP_N=$((TAP_N + 1))
+  finish
+fi
+
+DEADLINE=${TUI_DEADLINE:-30} # seconds per wait: generous for a loaded box
+NSOCK=0
+SOCK="il-test-$$-0"
+SEED=$$ # tags this test's processes for pgrep
+# -u: the server speaks UTF-8 whatever the test's own locale is.
+T() { tmux -u -L "$SOCK" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+
+cap() { T capture-pane -p -t il 2>/dev/null; }
+
+# wait_for NAME PATTERN: poll the pane until grep -E PATTERN matches.
+wait_for() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if cap | grep -Eq -- "$2"; then pass "$1"; return 0; fi
+    T has-session -t il 2>/dev/null || break # the pane is gone
+    sleep 0.05
+  done
+  fail "$1" "no /$2/ on screen within ${DEADLINE}s" "$(cap | sed 's/^/| /')"
+  return 1
+}
+
+# wait_file NAME FILE PATTERN: poll a file until it matches.
+wait_file() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if [ -f "$2" ] && grep -Eq -- "$3" "$2"; then pass "$1"; return 0; fi
+    sleep 0.05
+  done
+  fail "$1" "$2 lacks /$3/ within ${DEADLINE}s" "$(cat "$2" 2>/dev/null)"
+  return 1
+}
+
+# start_shell [LANG [TERM [NO_COLOR]]]: a fresh session running an
+# interactive bash (for job control), 100x30, with a known environment.
+start_shell() {
+  # A new server each time: a killed one may still hold its socket.
+  T kill-server 2>/dev/null
+  NSOCK=$((NSOCK + 1))
+  SOCK="il-test-$$-$NSOCK"
+  T new-session -d -s il -x 100 -y 30 \
+    -e "LANG=${1:-C.UTF-8}" -e "LC_ALL=${1:-C.UTF-8}" \
+    -e "TERM=${2:-xterm-256color}" -e "NO_COLOR=${3:-}" \
+    "bash --norc --noprofile -i"
+  T set-option -g window-size manual 2>/dev/null
+}
+
+# run_in_pane ARGS: run interleave with ARGS in a child shell that records
+# stty before and after and the exit status. The child shell shares the
+# job, so Ctrl-C reaches both (it traps INT to go on) and Ctrl-Z stops
+# both until fg.
+run_in_pane() {
+  rm -f "$TMPD/before" "$TMPD/after" "$TMPD/rc"
+  T send-keys -t il "bash -c 'trap : INT; stty -a > $TMPD/before; $il $1 --seed $SEED; echo rc=\$? > $TMPD/rc; stty -a > $TMPD/after'" Enter
+}
+
+il_pid() { pgrep -f "^$il .*--seed $SEED\$" | head -n 1; }
+
+alt_screen() { T display -p -t il '#{alternate_on}'; }
+
+# restored NAME: the terminal modes are as before and the alternate screen
+# is gone.
+restored() {
+  wait_file "$1: the shell is back" "$TMPD/after" 'speed'
+  if cmp -s "$TMPD/before" "$TMPD/after"; then pass "$1: stty -a is unchanged"
+  else fail "$1: stty -a is unchanged" "$(diff "$TMPD/before" "$TMPD/after")"; fi
+  if [ "$(alt_screen)" = 0 ]; then pass "$1: left the alternate screen"
+  else fail "$1: left the alternate screen"; fi
+}
+
+# ---- the lost update, stepped from the menu, and undo ----
+start_shell
+run_in_pane ""
+wait_for "the menu lists race" '1 +race +The race condition'
+T send-keys -t il Enter
+wait_for "race opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
+n=0
+for k in 1 2 1 2 1; do
+  n=$((n + 1))
+  T send-keys -t il "$k"
+  wait_for "key $k takes step $n" "step $n  seed"
+done
+cap | sed -n '/threads/,/code/p' >"$TMPD/step5"
+T send-keys -t il 2
+wait_for "step 6 finishes the run" 'DONE  step 6'
+wait_for "the shared panel shows counter 1" 'counter   1'
+wait_for "the shared panel shows expected 2" 'expected  2'
+wait_for "the lost-update mark is on the screen" 'lost      1 ✗'
+wait_for "B's lane carries the mark" ' 2 B  .*✗'
+wait_for "the status line names the lost update" 'B stored counter=1, overwriting A.s update'
+wait_for "the result is shown" 'counter=1 expected=2'
+T send-keys -t il u
+wait_for "u goes back to step 5" "STEP  step 5  seed $SEED"
+cap | sed -n '/threads/,/code/p' >"$TMPD/undone"
+if cmp -s "$TMPD/step5" "$TMPD/undone"; then pass "after u the timelines and shared panel are step 5's"
+else fail "after u the timelines and shared panel are step 5's" "$(diff "$TMPD/step5" "$TMPD/undone")"; fi
+T send-keys -t il 2
+wait_for "stepping again after undo loses the update again" 'lost      1 ✗'
+
+# ---- help, refusals, pages ----
+T send-keys -t il '?'
+wait_for "? shows every key" 'undo one step'
+T send-keys -t il x
+wait_for "any key closes the help" '1-9 step'
+T send-keys -t il 1
+wait_for "a finished run says why it cannot step" 'every thread has finished'
+T send-keys -t il r
+wait_for "r resets to step 0" "STEP  step 0  seed $SEED"
+T send-keys -t il 1 1 1 1
+wait_for "a finished thread cannot step, and the status says so" 'A has finished'
+T send-keys -t il n
+wait_for "n turns the page" 'page 2/'
+
+# ---- resize below 80x24 and back ----
+T resize-window -t il -x 60 -y 20
+wait_for "below 80x24 the screen says so" 'terminal too small: need 80x24, have 60x20'
+T resize-window -t il -x 100 -y 30
+wait_for "growing back restores the lesson at the same step" "STEP  step 3  seed $SEED"
+
+# ---- Ctrl-Z, fg ----
+T send-keys -t il C-z
+wait_for "Ctrl-Z suspends to the shell" 'Stopped|stopped'
+if [ "$(alt_screen)" = 0 ]; then pass "Ctrl-Z: the alternate screen is left"
+else fail "Ctrl-Z: the alternate screen is left"; fi
+T send-keys -t il fg Enter
+wait_for "fg repaints the lesson" "STEP  step 3  seed $SEED"
+wait_for "fg repaints the legend" 'waiting for a lock'
+T send-keys -t il q
+wait_file "q exits with status 0" "$TMPD/rc" '^rc=0$'
+restored "q"
+
+# ---- Ctrl-C, SIGTERM, SIGHUP ----
+for sig in INT TERM HUP; do
+  start_shell
+  run_in_pane race
+  wait_for "SIG$sig: the lesson is up" 'STEP  step 0'
+  case $sig in
+  INT) T send-keys -t il C-c; want=130 ;;
+  TERM) kill -TERM "$(il_pid)"; want=143 ;;
+  HUP) kill -HUP "$(il_pid)"; want=129 ;;
+  esac
+  wait_file "SIG$sig: the program dies of the signal (status $want)" "$TMPD/rc" "^rc=$want\$"
+  restored "SIG$sig"
+done
+
+# ---- a crash restores the terminal too ----
+start_shell
+run_in_pane race
+wait_for "SIGSEGV: the lesson is up" 'STEP  step 0'
+kill -SEGV "$(il_pid)"
+wait_file "SIGSEGV: the default action still happens (status 139)" "$TMPD/rc" '^rc=139$'
+restored "SIGSEGV"
+
+# ---- NO_COLOR, LANG=C (ASCII), TERM=vt100 ----
+start_shell C.UTF-8 xterm-256color 1
+run_in_pane race
+wait_for "NO_COLOR: the screen comes up" 'STEP  step 0'
+T send-keys -t il q
+wait_file "NO_COLOR: q exits 0" "$TMPD/rc" '^rc=0$'
+
+start_shell C
+run_in_pane race
+wait_for "LANG=C: the screen comes up" 'STEP  step 0'
+T send-keys -t il 1 2 1 2 1 2
+wait_for "LANG=C: the lost mark is an ASCII X" 'lost      1 X'
+wait_for "LANG=C: the lanes use ASCII glyphs" ' 1 A  ####'
+if cap | LC_ALL=C grep -q '[^ -~]'; then fail "LANG=C: nothing but ASCII on screen" "$(cap | LC_ALL=C grep '[^ -~]')"
+else pass "LANG=C: nothing but ASCII on screen"; fi
+T send-keys -t il q
+wait_file "LANG=C: q exits 0" "$TMPD/rc" '^rc=0$'
+
+start_shell C.UTF-8 vt100
+run_in_pane race
+wait_for "TERM=vt100: the screen comes up" 'STEP  step 0'
+T send-keys -t il 1
+wait_for "TERM=vt100: keys work" 'STEP  step 1'
+T send-keys -t il q
+wait_file "TERM=vt100: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- a free run on screen ----
+start_shell
+run_in_pane "race --policy free --set threads=4 --set iterations=200000"
+wait_for "a free run finishes on screen" 'DONE +[0-9]+\.[0-9] s'
+wait_for "the free run shows its result" 'expected=800000'
+T send-keys -t il q
+wait_file "free run: q exits 0" "$TMPD/rc" '^rc=0$'
+
+finish
