@@ -27,8 +27,9 @@
  * READY / LOCK_WAIT / DONE carries the new count.
  *
  * Cancel. conductor_cancel() sets cancelled and then advances every word,
- * so every waiter wakes, sees cancelled and returns -1. FUTEX_WAIT also has
- * a 100 ms timeout as a safety net.
+ * so every waiter wakes, sees cancelled and returns -1. FUTEX_WAIT has no
+ * timeout: a word only changes together with a wake, so a parked worker
+ * costs nothing while a lesson sits paused.
  */
 #include "conductor.h"
 
@@ -55,7 +56,6 @@
 #define CONDUCTOR_YIELDS     1000 /* sched_yield rounds before sleeping */
 #define CONDUCTOR_YIELD_NS   (200 * 1000) /* and at most this long */
 #define CONDUCTOR_SKIP_WAITS 1024         /* then this many waits just sleep */
-#define CONDUCTOR_SLEEP_NS   (100 * 1000 * 1000)
 
 /* Where a thread is in its life. */
 enum conductor_phase {
@@ -142,15 +142,13 @@ conductor_relax(void)
 #endif
 }
 
-/* Sleep while *w still holds val, for at most the safety-net timeout. */
+/* Sleep while *w still holds val (until a wake, or spuriously). */
 static void
 conductor_futex_wait(_Atomic uint32_t *w, uint32_t val)
 {
 #ifdef __linux__
-	struct timespec ts = {0, CONDUCTOR_SLEEP_NS};
-
 	syscall(
-	    SYS_futex, (uint32_t *)w, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
+	    SYS_futex, (uint32_t *)w, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
 #else
 	struct timespec ts = {0, 1000 * 1000};
 
