@@ -654,7 +654,10 @@ suspend(struct tui *ui)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTSTP);
 	pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
-	raise(SIGTSTP); /* stops here until fg */
+	/* Resumed while the screen was being put away? Then do not stop:
+	 * the window left is a few instructions long. */
+	if (conts == conts_at_tstp)
+		raise(SIGTSTP); /* stops here until fg */
 	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
 	sigaction(SIGTSTP, &old, NULL);
 	gap = clock_now_ns() - ui->suspend_at;

@@ -142,17 +142,32 @@ wait_for "below 80x24 the screen says so" 'terminal too small: need 80x24, have 
 T resize-window -t il -x 100 -y 30
 wait_for "growing back restores the lesson at the same step" "STEP  step 3  seed $SEED"
 
-# ---- Ctrl-Z, fg ----
-T send-keys -t il C-z
-wait_for "Ctrl-Z suspends to the shell" 'Stopped|stopped'
-if [ "$(alt_screen)" = 0 ]; then pass "Ctrl-Z: the alternate screen is left"
-else fail "Ctrl-Z: the alternate screen is left"; fi
-T send-keys -t il fg Enter
-wait_for "fg repaints the lesson" "STEP  step 3  seed $SEED"
-wait_for "fg repaints the legend" 'waiting for a lock'
 T send-keys -t il q
 wait_file "q exits with status 0" "$TMPD/rc" '^rc=0$'
 restored "q"
+
+# ---- Ctrl-Z, fg ----
+# Straight from the interactive shell, as a user would: a wrapper shell in
+# the same job would stop at once and could be resumed before interleave
+# had put the screen away.
+start_shell
+T send-keys -t il "$il race --seed $SEED" Enter
+wait_for "Ctrl-Z: the lesson is up" "STEP  step 0  seed $SEED"
+T send-keys -t il 1
+wait_for "Ctrl-Z: a step is taken" "STEP  step 1  seed $SEED"
+T send-keys -t il C-z
+wait_for "Ctrl-Z suspends to the shell" 'Stopped'
+if [ "$(alt_screen)" = 0 ]; then pass "Ctrl-Z: the alternate screen is left"
+else fail "Ctrl-Z: the alternate screen is left"; fi
+T send-keys -t il fg Enter
+wait_for "fg repaints the lesson at the same step" "STEP  step 1  seed $SEED"
+wait_for "fg repaints the legend" 'waiting for a lock'
+T send-keys -t il 2
+wait_for "keys work after fg" "STEP  step 2  seed $SEED"
+T send-keys -t il q
+end=$(($(date +%s) + DEADLINE))
+while [ -n "$(il_pid)" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.05; done
+[ -z "$(il_pid)" ] && pass "Ctrl-Z: q quits after fg" || fail "Ctrl-Z: q quits after fg"
 
 # ---- Ctrl-C, SIGTERM, SIGHUP ----
 for sig in INT TERM HUP; do
