@@ -54,13 +54,13 @@ struct screen {
 	const struct glyphs *glyphs;
 	enum screen_mode mode;
 	uint64_t seed;
-	uint64_t elapsed_ms;  /* free runs: shown instead of the step */
-	int page;             /* narration page shown */
-	const char *status;   /* status line, or NULL */
-	const char *verdict;  /* result pairs once done, or NULL */
-	uint64_t dropped;     /* events the queue dropped */
-	int speed;            /* auto-run steps per second */
-	int help;             /* 1: draw the help overlay on top */
+	uint64_t elapsed_ms; /* free runs: shown instead of the step */
+	int page;            /* narration page shown */
+	const char *status;  /* status line, or NULL */
+	const char *verdict; /* result pairs once done, or NULL */
+	uint64_t dropped;    /* events the queue dropped */
+	int speed;           /* auto-run steps per second */
+	int help;            /* 1: draw the help overlay on top */
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
 };
@@ -73,8 +73,8 @@ void screen_draw(struct grid *g, struct screen *s);
 
 /* The lesson menu: one row per lesson with its number, title and summary;
  * sel is highlighted. */
-void screen_draw_menu(struct grid *g, struct lesson *const *lessons,
-    size_t n, size_t sel, int ascii);
+void screen_draw_menu(struct grid *g, struct lesson *const *lessons, size_t n,
+    size_t sel, int ascii);
 
 /* Zoom in / out one level; scroll by a quarter of the lane width (dir -1
  * earlier, +1 later); follow the live end again. */
