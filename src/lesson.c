@@ -936,24 +936,28 @@ static int
 lesson_meta_param(struct lesson_parse *p, struct lesson_kv *kv, int idx)
 {
 	const struct param_def *d = &p->l->module->params[idx];
+	char accepts[256];
 	long v;
-	int r = lesson_parse_long(kv->value, kv->vlen, &v);
+	int r = module_param_parse(d, kv->value, kv->vlen, &v);
 
-	if (r == -1) {
+	if (r == 0) {
+		p->l->params[idx] = v;
+		return 0;
+	}
+	module_param_accepts(d, accepts, sizeof accepts);
+	if (d->names != NULL)
+		lesson_error(p, kv->line, "'%s' must be %s, not '%.*s'",
+		    d->name, accepts, lesson_quote_len(kv->vlen), kv->value);
+	else if (r == -1)
 		lesson_error(p, kv->line, "'%s' must be an integer, not '%.*s'",
 		    d->name, lesson_quote_len(kv->vlen), kv->value);
-		return -1;
-	}
-	if (r == -2 || v < d->min || v > d->max) {
+	else
 		lesson_error(p, kv->line,
 		    "'%s' is %.*s, out of range: it must be between %ld and "
 		    "%ld",
 		    d->name, lesson_quote_len(kv->vlen), kv->value, d->min,
 		    d->max);
-		return -1;
-	}
-	p->l->params[idx] = v;
-	return 0;
+	return -1;
 }
 
 /* Whether s is a schedule name: letters, digits, '-' and '_'. */

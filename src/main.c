@@ -13,6 +13,7 @@
 
 #include "headless.h"
 #include "lesson.h"
+#include "measure.h"
 #include "module.h"
 #include "paths.h"
 #include "tui.h"
@@ -291,11 +292,11 @@ static int
 apply_sets(const struct options *o, const struct lesson *l, long *params)
 {
 	const struct lesson_module *m = l->module;
-	int i, k;
+	int i, k, r;
 
 	memcpy(params, l->params, sizeof l->params);
 	for (i = 0; i < o->nsets; i++) {
-		char key[64], *end;
+		char key[64];
 		const char *eq = strchr(o->sets[i], '=');
 		long v;
 
@@ -315,17 +316,18 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 			fputc('\n', stderr);
 			return EXIT_USAGE;
 		}
-		errno = 0;
-		v = strtol(eq + 1, &end, 10);
-		if (eq[1] == '\0' || *end != '\0' || errno != 0)
-			return usage_error("--set '%s': the value is not an "
-			                   "integer",
-			    o->sets[i]);
-		if (v < m->params[k].min || v > m->params[k].max) {
-			fprintf(stderr,
-			    "interleave: --set %s: %s must be %ld to %ld\n",
-			    o->sets[i], key, m->params[k].min,
-			    m->params[k].max);
+		if ((r = module_param_parse(
+		         &m->params[k], eq + 1, strlen(eq + 1), &v)) != 0) {
+			char accepts[256];
+
+			module_param_accepts(
+			    &m->params[k], accepts, sizeof accepts);
+			if (m->params[k].names == NULL && r == -1)
+				return usage_error("--set '%s': the value is "
+				                   "not an integer",
+				    o->sets[i]);
+			fprintf(stderr, "interleave: --set %s: %s must be %s\n",
+			    o->sets[i], key, accepts);
 			return EXIT_USAGE;
 		}
 		params[k] = v;
@@ -500,7 +502,10 @@ run_lesson(const struct options *o)
 	a.schedule = o->schedule;
 	a.ascii = o->ascii;
 	a.out = stdout;
-	rc = headless_main(&a);
+	if (l->module->measure.all != NULL)
+		rc = measure_main(&a);
+	else
+		rc = headless_main(&a);
 	lesson_free(l);
 	return rc;
 }

@@ -1,12 +1,17 @@
 /* The table of lesson modules compiled into the program. */
 #include "module.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const struct lesson_module race_module;
+extern const struct lesson_module iovscpu_module;
 
 const struct lesson_module *const module_table[] = {
     &race_module,
+    &iovscpu_module,
     NULL,
 };
 
@@ -34,4 +39,75 @@ module_param_index(const struct lesson_module *m, const char *name)
 			return (int)i;
 	}
 	return -1;
+}
+
+int
+module_param_parse(
+    const struct param_def *d, const char *s, size_t len, long *out)
+{
+	char buf[32], *end;
+	long v;
+	size_t i;
+
+	if (d->names != NULL) {
+		for (i = 0; d->names[i] != NULL; i++) {
+			if (strlen(d->names[i]) == len &&
+			    memcmp(d->names[i], s, len) == 0) {
+				*out = (long)i;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	if (len == 0 || len >= sizeof buf)
+		return len == 0 ? -1 : -2;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (!(buf[0] == '-' || buf[0] == '+' ||
+	        (buf[0] >= '0' && buf[0] <= '9')))
+		return -1;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (*end != '\0')
+		return -1;
+	if (errno != 0 || v < d->min || v > d->max)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+void
+module_param_accepts(const struct param_def *d, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	if (d->names == NULL) {
+		snprintf(buf, len, "%ld to %ld", d->min, d->max);
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; d->names[i] != NULL && off < len; i++) {
+		const char *sep = i == 0      ? ""
+		    : d->names[i + 1] == NULL ? " or "
+		                              : ", ";
+		int n =
+		    snprintf(buf + off, len - off, "%s%s", sep, d->names[i]);
+
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+const char *
+module_param_name(const struct param_def *d, long v)
+{
+	long i;
+
+	if (d->names == NULL || v < 0)
+		return NULL;
+	for (i = 0; d->names[i] != NULL; i++)
+		if (i == v)
+			return d->names[i];
+	return NULL;
 }

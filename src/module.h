@@ -10,13 +10,15 @@
 struct il_worker;
 struct run;
 
-/* A parameter a lesson file or --set may give. */
+/* A parameter a lesson file or --set may give: an integer from min to max,
+ * or, when names is set, one of those words (its value is the index). */
 struct param_def {
 	const char *name;
 	long def;
 	long min;
 	long max;
 	const char *help;
+	const char *const *names; /* NULL-terminated, or NULL */
 };
 
 #define MODULE_MAX_PARAMS 16
@@ -52,6 +54,18 @@ struct lesson_module {
 
 	/* Free what setup allocated. */
 	void (*teardown)(struct run *);
+	/* Free runs: the OS sampler interval in ms for these parameters, or
+	 * NULL for no sampler. */
+	int (*sample_ms)(const long *params);
+	/* A measuring lesson (measure.all != NULL): headless
+	 * runs the baseline mode too and compares, and all_value runs every
+	 * mode in all[] (ended by -1) in turn. all == NULL: not measuring. */
+	struct {
+		int mode_param;
+		long all_value;
+		long baseline;
+		const long *all;
+	} measure;
 };
 
 /* The module with this id, or NULL. */
@@ -59,6 +73,17 @@ const struct lesson_module *module_find(const char *id);
 
 /* Index of the parameter called name in m, or -1. */
 int module_param_index(const struct lesson_module *m, const char *name);
+
+/* Parse a parameter's value from len bytes at s: 0, -1 if it is not a
+ * number (or not one of the names), -2 if it is out of range. */
+int module_param_parse(
+    const struct param_def *, const char *s, size_t len, long *out);
+
+/* What a parameter accepts, for messages: "io or cpu", "1 to 16". */
+void module_param_accepts(const struct param_def *, char *buf, size_t len);
+
+/* The word for a named parameter's value, or NULL. */
+const char *module_param_name(const struct param_def *, long v);
 
 /* All modules, NULL-terminated. */
 extern const struct lesson_module *const module_table[];
