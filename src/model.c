@@ -33,6 +33,8 @@ model_new(int nthreads, enum model_clock clock, size_t max_spans)
 		m->threads[i].state = TS_NONE;
 		m->threads[i].blocked_lock = -1;
 		timeline_init(&m->threads[i].tl, max_spans);
+		timeline_init(&m->threads[i].os_tl, max_spans);
+		m->threads[i].os_cpu = -1;
 	}
 	return m;
 }
@@ -44,8 +46,10 @@ model_free(struct model *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->nthreads; i++)
+	for (i = 0; i < m->nthreads; i++) {
 		timeline_free(&m->threads[i].tl);
+		timeline_free(&m->threads[i].os_tl);
+	}
 	free(m->threads);
 	free(m);
 }
@@ -261,6 +265,34 @@ model_mark_event(struct model_thread *th, const struct event *ev)
 	th->local_set |= (uint8_t)(1u << ev->line);
 }
 
+/* One sampler interval ending at model time t (ns clock). */
+static void
+model_os_sample(struct model_thread *th, const struct event *ev, uint64_t t)
+{
+	uint64_t run_pm = (uint64_t)ev->a & 0x3ff;
+	uint64_t wait_pm = (uint64_t)ev->a >> 10 & 0x3ff;
+	uint64_t iv = ((uint64_t)ev->a >> 20 & 0xffffffffu) * 1000;
+	uint64_t run, wait, t0;
+	int cpu = (int)(ev->b & 0xffff);
+
+	if (run_pm > 1000 || wait_pm > 1000 - (run_pm > 1000 ? 0 : run_pm))
+		return; /* not a sample the sampler could have made */
+	run = iv * run_pm / 1000;
+	wait = iv * wait_pm / 1000;
+	th->os_run_ns += run;
+	th->os_wait_ns += wait;
+	th->os_blocked_ns += iv - run - wait;
+	th->os_samples++;
+	th->os_cpu = cpu == 0xffff ? -1 : cpu;
+	t0 = t > iv ? t - iv : 0;
+	if (run > 0)
+		timeline_set_state(&th->os_tl, t0, TS_RUNNING);
+	if (wait > 0)
+		timeline_set_state(&th->os_tl, t0 + run, TS_READY);
+	if (iv - run - wait > 0)
+		timeline_set_state(&th->os_tl, t0 + run + wait, TS_IO);
+}
+
 void
 model_apply(struct model *m, const struct event *ev)
 {
@@ -311,6 +343,9 @@ model_apply(struct model *m, const struct event *ev)
 		break;
 	case EV_MARK:
 		model_mark_event(th, ev);
+		break;
+	case EV_OS_SAMPLE:
+		model_os_sample(th, ev, t);
 		break;
 	default:
 		break;

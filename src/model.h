@@ -61,6 +61,13 @@ struct model_thread {
 	uint8_t loaded[MODEL_MAX_VARS];
 	uint64_t events;
 	struct timeline tl;
+	/* The kernel's view from EV_OS_SAMPLE (free runs): totals, and a
+	 * timeline where each sample interval is split into running, then
+	 * waiting for a CPU (TS_READY), then blocked (TS_IO). */
+	uint64_t os_run_ns, os_wait_ns, os_blocked_ns;
+	uint64_t os_samples;
+	int os_cpu; /* last CPU, -1 if unknown */
+	struct timeline os_tl;
 };
 
 /* A stale store: the moment an update was lost. */

@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "evq.h"
+#include "sampler.h"
 #include "util.h"
 
 #define RUN_EVQ_CAPACITY (1u << 16)
@@ -76,6 +80,7 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);
 	r->args = xcalloc((size_t)n, sizeof *r->args);
+	r->os_tid = xcalloc((size_t)n, sizeof *r->os_tid);
 	if (cfg->module->setup(r, r->cfg.params, err, errlen) != 0) {
 		run_free(r);
 		return NULL;
@@ -98,10 +103,87 @@ run_thread(void *arg)
 	struct run *r = a->run;
 	struct il_worker *w = &r->workers[a->id];
 
+	atomic_store_explicit(
+	    &r->os_tid[w->id], (int)syscall(SYS_gettid), memory_order_release);
 	conductor_thread_begin(r->c, w->id);
 	r->cfg.module->worker(w);
 	conductor_thread_end(r->c, w->id);
 	atomic_fetch_add_explicit(&r->finished, 1, memory_order_release);
+	return NULL;
+}
+
+/* Pack a sample into an EV_OS_SAMPLE event (see model.h). */
+static void
+run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof e);
+	e.ts_ns = now;
+	e.thread = (uint16_t)t;
+	e.kind = EV_OS_SAMPLE;
+	e.a = (int64_t)sm->run_pm | (int64_t)sm->wait_pm << 10 |
+	    (int64_t)(sm->interval_ns / 1000 > 0xffffffffu
+	            ? 0xffffffffu
+	            : sm->interval_ns / 1000)
+	        << 20;
+	e.b = (int64_t)(sm->cpu < 0 ? 0xffff : sm->cpu) |
+	    (int64_t)(unsigned char)sm->state << 16;
+	evq_push(r->q, &e);
+}
+
+/* The OS sampler: every cfg.sample_ms, each live worker's schedstat and
+ * stat, as EV_OS_SAMPLE events. It owns its file descriptors. */
+static void *
+run_sampler(void *arg)
+{
+	struct run *r = arg;
+	struct sampled_thread *st = xcalloc((size_t)r->nthreads, sizeof *st);
+	uint8_t *state =
+	    xcalloc((size_t)r->nthreads, 1); /* 0 new 1 open 2 gone */
+	struct timespec tick = {r->cfg.sample_ms / 1000,
+	    (long)(r->cfg.sample_ms % 1000) * 1000000L};
+	int i, failures = 0, reads = 0;
+
+	while (!atomic_load_explicit(&r->sampler_stop, memory_order_acquire)) {
+		uint64_t now = clock_now_ns();
+
+		for (i = 0; i < r->nthreads; i++) {
+			struct sample sm;
+			int tid, rc;
+
+			if (state[i] == 0) {
+				tid = atomic_load_explicit(
+				    &r->os_tid[i], memory_order_acquire);
+				if (tid == 0)
+					continue;
+				if (sampler_open(&st[i], 0, tid) != 0) {
+					state[i] = 2;
+					failures++;
+					continue;
+				}
+				state[i] = 1;
+			}
+			if (state[i] != 1)
+				continue;
+			rc = sampler_read(&st[i], now, &sm);
+			if (rc == 1) {
+				run_emit_sample(r, i, &sm, now);
+				reads++;
+			} else if (rc < 0) {
+				sampler_close(&st[i]); /* the thread ended */
+				state[i] = 2;
+			}
+		}
+		if (failures > 0 && reads == 0)
+			atomic_store(&r->os_unavailable, 1);
+		nanosleep(&tick, NULL);
+	}
+	for (i = 0; i < r->nthreads; i++)
+		if (state[i] == 1)
+			sampler_close(&st[i]);
+	free(st);
+	free(state);
 	return NULL;
 }
 
@@ -130,6 +212,9 @@ run_start(struct run *r)
 			break;
 		}
 	}
+	if (rc == 0 && r->cfg.policy == POLICY_FREE && r->cfg.sample_ms > 0 &&
+	    pthread_create(&r->sampler, NULL, run_sampler, r) == 0)
+		r->sampler_started = 1;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		conductor_cancel(r->c);
@@ -198,6 +283,12 @@ run_finish(struct run *r)
 		conductor_cancel(r->c);
 	for (i = 0; i < r->started; i++)
 		pthread_join(r->tids[i], NULL);
+	if (r->sampler_started) {
+		atomic_store_explicit(
+		    &r->sampler_stop, 1, memory_order_release);
+		pthread_join(r->sampler, NULL);
+		r->sampler_started = 0;
+	}
 	r->joined = 1;
 	r->end_ns = clock_now_ns();
 	run_pump(r);
@@ -233,5 +324,6 @@ run_free(struct run *r)
 	free(r->tids);
 	free(r->workers);
 	free(r->args);
+	free(r->os_tid);
 	free(r);
 }

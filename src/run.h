@@ -28,6 +28,7 @@ struct run_config {
 	uint64_t seed;
 	size_t evq_capacity; /* 0: default */
 	size_t max_spans;    /* per timeline; 0: default */
+	int sample_ms;       /* free runs: OS sampler interval, 0 for none */
 };
 
 struct run_thread_arg {
@@ -56,6 +57,14 @@ struct run {
 	 * controller reads it to know when a free run is over. */
 	_Atomic int finished;
 	void *lesson; /* the module's state, set by its setup */
+
+	/* Each worker's kernel thread id, set as it starts (0 before). */
+	_Atomic int *os_tid;
+	/* The OS sampler thread (free runs with cfg.sample_ms > 0). */
+	pthread_t sampler;
+	int sampler_started;
+	_Atomic int sampler_stop;
+	_Atomic int os_unavailable; /* 1: /proc could not be read */
 
 	uint64_t start_ns;
 	uint64_t end_ns;

@@ -64,6 +64,8 @@ session_start(struct session *s, char *msg, size_t msglen)
 	memcpy(cfg.params, s->params, sizeof cfg.params);
 	cfg.policy = s->free_run ? POLICY_FREE : POLICY_RANDOM;
 	cfg.seed = s->seed;
+	if (s->free_run && cfg.module->sample_ms != NULL)
+		cfg.sample_ms = cfg.module->sample_ms(s->params);
 	s->done = 0;
 	s->verdict[0] = '\0';
 	s->nhist = 0;
