@@ -429,9 +429,12 @@ auto_step(struct tui *ui)
 static void
 lesson_open(struct tui *ui, size_t i, const long *params)
 {
-	int free_run = ui->args->policy == POLICY_FREE;
+	int free_run;
 
 	ui->lesson = ui->args->lessons[i];
+	/* a measuring lesson runs free: it times real work */
+	free_run = ui->args->policy == POLICY_FREE ||
+	    ui->lesson->module->measure.all != NULL;
 	session_close(&ui->ses);
 	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
 	memset(&ui->scr, 0, sizeof ui->scr);
@@ -444,7 +447,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 		    "press 1-%d to let a thread take one step, space to "
 		    "run, ? for help",
 		    ui->ses.run->nthreads < 9 ? ui->ses.run->nthreads : 9);
-	if (ui->args->policy == POLICY_RANDOM)
+	if (ui->args->policy == POLICY_RANDOM && !free_run)
 		ui->mode = SCREEN_AUTO;
 	ui->next_auto = clock_now_ns();
 }

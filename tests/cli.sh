@@ -138,4 +138,30 @@ expect_err "the screen without a terminal suggests --headless" '--headless'
 run env TERM=dumb "$il"
 expect_rc "the menu without a terminal exits 2" 2
 
+# io-vs-cpu: measured runs, compared with a sequential run in the same go.
+run "$il" io-vs-cpu --headless --set mode=threads --set tasks=4 --set ms=20
+expect_rc "io-vs-cpu threads exits 0" 0
+expect_out "io-vs-cpu threads: the result keys" \
+  '^result: kind=io io=sleep mode=threads tasks=4 workers=4 wall_ms=[0-9.]+ sequential_ms=[0-9.]+ speedup=[0-9.]+ ideal=4 cores=[0-9]+ cpu_util=[0-9.]+ .*done=4 .*dropped=0$'
+expect_out "io-vs-cpu threads: one result line" "$(printf '^result:')"
+[ "$(printf '%s\n' "$OUT" | grep -c '^result:')" -eq 1 ] && pass "io-vs-cpu threads: exactly one result line" ||
+  fail "io-vs-cpu threads: exactly one result line" "$OUT"
+expect_out "io-vs-cpu shows the kernel's view" "the kernel's view|kernel data unavailable"
+
+run "$il" io-vs-cpu --headless --set kind=cpu --set mode=all --set tasks=4 --set ms=5
+expect_rc "io-vs-cpu mode=all exits 0" 0
+for m in sequential threads gil; do
+  expect_out "io-vs-cpu mode=all: a table row for $m" "^$m +[0-9]+ +[0-9.]+ +[0-9.]+x"
+  expect_out "io-vs-cpu mode=all: a result line for $m with correct sums" \
+    "^result: kind=cpu io=sleep mode=$m .*done=4 sums=ok dropped=0$"
+done
+expect_out "io-vs-cpu sequential: speedup 1 and ideal 1" 'mode=sequential .*speedup=1.00 ideal=1 '
+
+run "$il" io-vs-cpu --headless --set kind=gpu
+expect_rc "io-vs-cpu bad kind exits 2" 2
+expect_err "io-vs-cpu bad kind names the choices" 'kind must be io or cpu'
+
+run "$il" io-vs-cpu --headless --schedule 1,2
+expect_rc "io-vs-cpu with a schedule exits 2" 2
+
 finish

@@ -96,7 +96,9 @@ restored() {
 # ---- the lost update, stepped from the menu, and undo ----
 start_shell
 run_in_pane ""
-wait_for "the menu lists race" '1 +race +The race condition'
+wait_for "the menu lists io-vs-cpu first" '1 +io-vs-cpu +I/O-bound vs CPU-bound'
+wait_for "the menu lists race" '2 +race +The race condition'
+T send-keys -t il j
 T send-keys -t il Enter
 wait_for "race opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
 n=0

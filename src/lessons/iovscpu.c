@@ -1,0 +1,479 @@
+/*
+ * The io-vs-cpu lesson: the same N tasks done sequentially, by a pool of
+ * threads, or by threads behind a simulated CPython GIL, and measured.
+ *
+ * I/O tasks wait ms milliseconds in a blocking timed wait. CPU tasks sum
+ * the squares of a range of integers sized (by a calibration at the start)
+ * to take about ms on this machine; every sum is checked against the
+ * closed form. Free runs only: this lesson measures, it does not step.
+ *
+ * The GIL: a thread must hold it to compute. It lets go for blocking I/O,
+ * and after each switch interval if another thread is waiting for it, in
+ * which case it waits until someone else has taken it (CPython 3's forced
+ * switching). Waiting for the GIL shows as waiting for the lock "GIL".
+ */
+#include "conductor.h"
+#include "module.h"
+#include "run.h"
+#include "sampler.h"
+#include "util.h"
+#include "worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lessons/iovscpu.h"
+
+enum {
+	P_KIND = IOVSCPU_KIND,
+	P_IO = IOVSCPU_IO,
+	P_MODE = IOVSCPU_MODE,
+	P_TASKS = IOVSCPU_TASKS,
+	P_MS = IOVSCPU_MS,
+	P_WORKERS = IOVSCPU_WORKERS,
+	P_SWITCH = IOVSCPU_SWITCH,
+	P_SAMPLE = IOVSCPU_SAMPLE,
+};
+enum { KIND_IO = IOVSCPU_KIND_IO, KIND_CPU = IOVSCPU_KIND_CPU };
+enum {
+	MODE_SEQUENTIAL = IOVSCPU_SEQUENTIAL,
+	MODE_THREADS = IOVSCPU_THREADS,
+	MODE_GIL = IOVSCPU_GIL,
+	MODE_ALL = IOVSCPU_ALL,
+};
+
+static const char *const kind_names[] = {"io", "cpu", NULL};
+static const char *const io_names[] = {"sleep", NULL};
+static const char *const mode_names[] = {
+    "sequential", "threads", "gil", "all", NULL};
+
+static const struct param_def iovscpu_params[] = {
+    [P_KIND] = {"kind", KIND_IO, 0, 1, "io: tasks wait; cpu: tasks compute",
+        kind_names},
+    [P_IO] = {"io", 0, 0, 0, "how an I/O task waits: a blocking sleep",
+        io_names},
+    [P_MODE] = {"mode", MODE_THREADS, 0, 3,
+        "sequential, threads, gil, or all of them in turn", mode_names},
+    [P_TASKS] = {"tasks", 10, 1, 1000, "how many tasks", NULL},
+    [P_MS] = {"ms", 500, 1, 60000, "how long each task takes", NULL},
+    [P_WORKERS] = {"workers", 0, 0, 256,
+        "pool size; 0: tasks for I/O, cores for CPU", NULL},
+    [P_SWITCH] = {"switch", 5, 1, 1000, "GIL switch interval in ms", NULL},
+    [P_SAMPLE] = {"sample", 10, 1, 1000, "OS sampler interval in ms", NULL},
+};
+
+enum { LINE_TAKE = 1, LINE_IO, LINE_CPU, LINE_GIL };
+
+static const char *const iovscpu_code[] = {
+    "task = next_task()",
+    "wait_for_io(ms)",
+    "total = sum_of_squares(task)",
+    "gil.acquire()",
+};
+
+#define CHUNK 4096 /* sum-of-squares iterations between checks */
+
+struct gil {
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	int holder;         /* -1: free */
+	int waiting;        /* threads waiting to take it */
+	uint64_t takes;     /* times it was taken */
+	struct il_lock *lk; /* for the events: the lock "GIL" */
+};
+
+struct iovscpu {
+	int kind, mode, tasks;
+	long ms;
+	int workers;
+	uint64_t per_task; /* CPU: iterations per task */
+	uint64_t switch_ns;
+	_Atomic int next;        /* next task to take */
+	_Atomic int done;        /* tasks completed */
+	_Atomic uint64_t end_ns; /* when the last worker finished */
+	_Atomic uint64_t cpu_ns; /* CPU time the workers used */
+	uint64_t *sums;          /* CPU: each task's result */
+	struct gil gil;
+};
+
+/* ---- the CPU work ---- */
+
+/* Sum of i*i for i in [a, b), modulo 2^64. The empty asm keeps the
+ * compiler from replacing the loop by its closed form. Never inlined:
+ * the calibration must time the very code the tasks run, because the
+ * loop's placement alone can halve its speed on some CPUs. */
+static uint64_t squares(uint64_t a, uint64_t b)
+    __attribute__((noinline, aligned(64)));
+
+static uint64_t
+squares(uint64_t a, uint64_t b)
+{
+	uint64_t s = 0, i;
+
+	for (i = a; i < b; i++) {
+		s += i * i;
+		__asm__ __volatile__("" : "+r"(s));
+	}
+	return s;
+}
+
+/* The same from the closed form n(n-1)(2n-1)/6, for checking. */
+static uint64_t
+squares_below(uint64_t n)
+{
+	unsigned __int128 x = (unsigned __int128)n * (n - (n > 0)) *
+	    (2 * (unsigned __int128)n - (n > 0));
+
+	return (uint64_t)(x / 6);
+}
+
+uint64_t
+iovscpu_expected_sum(uint64_t a, uint64_t b)
+{
+	return squares_below(b) - squares_below(a);
+}
+
+static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
+static uint64_t iterations_per_ms;
+
+/* How many iterations of squares() take a millisecond here: rounds grow
+ * until one lasts 20 ms (so the CPU has left any idle clock), then the
+ * fastest of three such rounds counts. */
+static void
+calibrate(void)
+{
+	uint64_t best = UINT64_MAX, n = 1 << 16, dt = 0;
+	volatile uint64_t sink;
+	int i;
+
+	while (n < ((uint64_t)1 << 40)) {
+		uint64_t t0 = clock_now_ns();
+
+		sink = squares(0, n);
+		dt = clock_now_ns() - t0;
+		if (dt >= 20 * 1000 * 1000)
+			break;
+		n *= 2;
+	}
+	for (i = 0; i < 3; i++) {
+		uint64_t t0 = clock_now_ns();
+
+		sink = squares(0, n);
+		dt = clock_now_ns() - t0;
+		if (dt < best)
+			best = dt;
+	}
+	(void)sink;
+	iterations_per_ms = best > 0 ? n * 1000000 / best : n;
+	if (iterations_per_ms == 0)
+		iterations_per_ms = 1;
+}
+
+/* ---- the GIL ---- */
+
+static void
+gil_emit(struct il_worker *w, enum ev_kind k, int line, int64_t b)
+{
+	struct iovscpu *st = w->lesson;
+
+	conductor_emit(w->conductor, w->id, k, line, st->gil.lk->id, b);
+}
+
+/* Wait on the GIL's condition for at most ms (so cancel is noticed);
+ * called with g->m held. */
+static void
+gil_wait(struct gil *g, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += ms * 1000 * 1000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&g->cv, &g->m, &ts);
+}
+
+/* Take the GIL, showing the wait. 0, or -1 if the run was cancelled. */
+static int
+gil_take(struct il_worker *w)
+{
+	struct iovscpu *st = w->lesson;
+	struct gil *g = &st->gil;
+	int waited = 0;
+
+	pthread_mutex_lock(&g->m);
+	if (g->holder != -1) {
+		waited = 1;
+		gil_emit(w, EV_LOCK_REQ, LINE_GIL, 0);
+		conductor_emit(w->conductor, w->id, EV_STATE, LINE_GIL,
+		    TS_LOCK_WAIT, g->lk->id);
+	}
+	g->waiting++;
+	while (g->holder != -1 && !il_cancelled(w))
+		gil_wait(g, 50);
+	g->waiting--;
+	if (il_cancelled(w)) {
+		pthread_mutex_unlock(&g->m);
+		return -1;
+	}
+	g->holder = w->id;
+	g->takes++;
+	pthread_cond_broadcast(&g->cv); /* a forced switch waits on takes */
+	pthread_mutex_unlock(&g->m);
+	/* Emitted after taking it and before letting go (gil_drop), so the
+	 * event stream's holding intervals lie inside the real ones. */
+	if (!waited)
+		gil_emit(w, EV_LOCK_REQ, LINE_GIL, 0);
+	gil_emit(w, EV_LOCK_ACQ, LINE_GIL, 0);
+	conductor_emit(w->conductor, w->id, EV_STATE, LINE_GIL, TS_RUNNING, 0);
+	return 0;
+}
+
+static void
+gil_drop(struct il_worker *w)
+{
+	struct gil *g = &((struct iovscpu *)w->lesson)->gil;
+
+	gil_emit(w, EV_LOCK_REL, LINE_GIL, 0);
+	pthread_mutex_lock(&g->m);
+	g->holder = -1;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->m);
+}
+
+/* After a switch interval: if someone waits, hand the GIL over and wait
+ * until another thread has taken it, then queue for it again. */
+static int
+gil_maybe_switch(struct il_worker *w, uint64_t *held_since)
+{
+	struct iovscpu *st = w->lesson;
+	struct gil *g = &st->gil;
+	uint64_t now = clock_now_ns(), takes;
+	int want;
+
+	if (now - *held_since < st->switch_ns)
+		return 0;
+	pthread_mutex_lock(&g->m);
+	want = g->waiting > 0;
+	pthread_mutex_unlock(&g->m);
+	if (!want) {
+		*held_since = now;
+		return 0;
+	}
+	gil_emit(w, EV_LOCK_REL, LINE_GIL, 0);
+	pthread_mutex_lock(&g->m);
+	g->holder = -1;
+	takes = g->takes;
+	pthread_cond_broadcast(&g->cv);
+	while (g->takes == takes && g->waiting > 0 && !il_cancelled(w))
+		gil_wait(g, 20);
+	pthread_mutex_unlock(&g->m);
+	if (gil_take(w) != 0)
+		return -1;
+	*held_since = clock_now_ns();
+	return 0;
+}
+
+/* ---- the module ---- */
+
+static int
+iovscpu_threads(const long *params)
+{
+	if (params[P_MODE] == MODE_SEQUENTIAL)
+		return 1;
+	if (params[P_WORKERS] > 0)
+		return (int)params[P_WORKERS];
+	if (params[P_KIND] == KIND_IO)
+		return (int)params[P_TASKS];
+	return sampler_cpus();
+}
+
+static int
+iovscpu_sample_ms(const long *params)
+{
+	return (int)params[P_SAMPLE];
+}
+
+/* Every mode this version runs, for mode=all. */
+static const long iovscpu_all_modes[] = {
+    MODE_SEQUENTIAL, MODE_THREADS, MODE_GIL, -1};
+
+static int
+iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
+{
+	struct iovscpu *st;
+
+	if (params[P_MODE] == MODE_ALL) {
+		snprintf(err, errlen,
+		    "io-vs-cpu: mode=all runs each mode in "
+		    "turn; a single run needs one mode");
+		return -1;
+	}
+	if (r->cfg.policy != POLICY_FREE) {
+		snprintf(err, errlen,
+		    "io-vs-cpu measures real time, so it runs with --policy "
+		    "free only");
+		return -1;
+	}
+	st = xcalloc(1, sizeof *st);
+	st->kind = (int)params[P_KIND];
+	st->mode = (int)params[P_MODE];
+	st->tasks = (int)params[P_TASKS];
+	st->ms = params[P_MS];
+	st->workers = r->nthreads;
+	st->switch_ns = (uint64_t)params[P_SWITCH] * 1000000;
+	st->sums = xcalloc((size_t)st->tasks, sizeof *st->sums);
+	if (st->kind == KIND_CPU) {
+		pthread_once(&calibrate_once, calibrate);
+		st->per_task = iterations_per_ms * (uint64_t)st->ms;
+	}
+	pthread_mutex_init(&st->gil.m, NULL);
+	pthread_cond_init(&st->gil.cv, NULL);
+	st->gil.holder = -1;
+	if (st->mode == MODE_GIL &&
+	    (st->gil.lk = run_add_lock(r, "GIL")) == NULL) {
+		snprintf(err, errlen, "io-vs-cpu: cannot declare the GIL");
+		free(st->sums);
+		free(st);
+		return -1;
+	}
+	r->lesson = st;
+	return 0;
+}
+
+/* One CPU task, in chunks; with the GIL, switching when asked. */
+static int
+cpu_task(struct il_worker *w, int task, uint64_t *held_since)
+{
+	struct iovscpu *st = w->lesson;
+	uint64_t a = (uint64_t)task * st->per_task, b = a + st->per_task;
+	uint64_t s = 0, i;
+
+	il_line(w, LINE_CPU);
+	for (i = a; i < b; i += CHUNK) {
+		if (il_cancelled(w))
+			return -1;
+		if (st->mode == MODE_GIL &&
+		    gil_maybe_switch(w, held_since) != 0)
+			return -1;
+		s += squares(i, i + CHUNK < b ? i + CHUNK : b);
+	}
+	st->sums[task] = s;
+	return 0;
+}
+
+static void
+iovscpu_worker(struct il_worker *w)
+{
+	struct iovscpu *st = w->lesson;
+	uint64_t held_since = 0, end;
+	struct timespec cpu;
+	int gil = st->mode == MODE_GIL, holding = 0;
+
+	for (;;) {
+		int task;
+
+		if (gil && !holding) {
+			if (gil_take(w) != 0)
+				break;
+			holding = 1;
+			held_since = clock_now_ns();
+		}
+		il_line(w, LINE_TAKE);
+		task = atomic_fetch_add_explicit(
+		    &st->next, 1, memory_order_relaxed);
+		if (task >= st->tasks || il_cancelled(w))
+			break;
+		if (st->kind == KIND_IO) {
+			if (gil) {
+				gil_drop(w); /* blocking I/O lets go of it */
+				holding = 0;
+			}
+			il_io(w, st->ms, LINE_IO);
+		} else if (cpu_task(w, task, &held_since) != 0) {
+			break;
+		}
+		if (il_cancelled(w))
+			break;
+		atomic_fetch_add_explicit(&st->done, 1, memory_order_relaxed);
+	}
+	if (gil && holding)
+		gil_drop(w);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+	atomic_fetch_add_explicit(&st->cpu_ns,
+	    (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec,
+	    memory_order_relaxed);
+	end = clock_now_ns();
+	for (uint64_t prev = atomic_load(&st->end_ns); prev < end &&
+	     !atomic_compare_exchange_weak(&st->end_ns, &prev, end);)
+		;
+}
+
+/* kind, mode, sizes, the wall time from the start of the run to the end
+ * of its last worker, CPU use, and whether every task ran and every sum
+ * is right. */
+static void
+iovscpu_verdict(struct run *r, char *buf, size_t len)
+{
+	struct iovscpu *st = r->lesson;
+	uint64_t end = atomic_load(&st->end_ns), wall;
+	int i, done = atomic_load(&st->done), wrong = 0;
+
+	wall = end > r->start_ns ? end - r->start_ns : 0;
+	if (st->kind == KIND_CPU)
+		for (i = 0; i < st->tasks; i++)
+			if (st->sums[i] !=
+			    iovscpu_expected_sum((uint64_t)i * st->per_task,
+			        (uint64_t)(i + 1) * st->per_task))
+				wrong++;
+	snprintf(buf, len,
+	    "kind=%s io=%s mode=%s tasks=%d workers=%d wall_ms=%.1f "
+	    "cpu_ms=%.1f done=%d sums=%s",
+	    kind_names[st->kind], io_names[0], mode_names[st->mode], st->tasks,
+	    st->workers, (double)wall / 1e6,
+	    (double)atomic_load(&st->cpu_ns) / 1e6, done,
+	    st->kind == KIND_IO                   ? "n/a"
+	        : wrong == 0 && done == st->tasks ? "ok"
+	                                          : "WRONG");
+}
+
+static void
+iovscpu_teardown(struct run *r)
+{
+	struct iovscpu *st = r->lesson;
+
+	pthread_mutex_destroy(&st->gil.m);
+	pthread_cond_destroy(&st->gil.cv);
+	free(st->sums);
+	free(st);
+	r->lesson = NULL;
+}
+
+const struct lesson_module iovscpu_module = {
+    .id = "io-vs-cpu",
+    .params = iovscpu_params,
+    .nparams = IL_ARRAY_LEN(iovscpu_params),
+    .code = iovscpu_code,
+    .ncode = IL_ARRAY_LEN(iovscpu_code),
+    .locals = NULL,
+    .threads = iovscpu_threads,
+    .setup = iovscpu_setup,
+    .worker = iovscpu_worker,
+    .verdict = iovscpu_verdict,
+    .teardown = iovscpu_teardown,
+    .sample_ms = iovscpu_sample_ms,
+    .measure =
+        {
+            .mode_param = P_MODE,
+            .all_value = MODE_ALL,
+            .baseline = MODE_SEQUENTIAL,
+            .all = iovscpu_all_modes,
+        },
+};

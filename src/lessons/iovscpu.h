@@ -1,0 +1,25 @@
+/* The io-vs-cpu lesson's pieces that tests and the measuring front end
+ * use. */
+#ifndef IL_IOVSCPU_H
+#define IL_IOVSCPU_H
+
+#include <stdint.h>
+
+/* Parameter slots and their named values. */
+enum {
+	IOVSCPU_KIND,
+	IOVSCPU_IO,
+	IOVSCPU_MODE,
+	IOVSCPU_TASKS,
+	IOVSCPU_MS,
+	IOVSCPU_WORKERS,
+	IOVSCPU_SWITCH,
+	IOVSCPU_SAMPLE
+};
+enum { IOVSCPU_KIND_IO, IOVSCPU_KIND_CPU };
+enum { IOVSCPU_SEQUENTIAL, IOVSCPU_THREADS, IOVSCPU_GIL, IOVSCPU_ALL };
+
+/* The sum of i*i for i in [a, b), modulo 2^64, from the closed form. */
+uint64_t iovscpu_expected_sum(uint64_t a, uint64_t b);
+
+#endif

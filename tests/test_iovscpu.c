@@ -1,0 +1,270 @@
+/* The io-vs-cpu lesson: every mode finishes every task with the right
+ * sums, the GIL never lets two threads compute at once (checked from the
+ * event stream), and the sampler reports on the workers. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evq.h"
+#include "lessons/iovscpu.h"
+#include "module.h"
+#include "run.h"
+#include "suites.h"
+
+static const struct lesson_module *mod;
+
+static void
+setup(void)
+{
+	mod = module_find("io-vs-cpu");
+	ck_assert_ptr_nonnull(mod);
+}
+
+static void
+params_for(long *p, int kind, int mode, int tasks, int ms, int workers)
+{
+	size_t i;
+
+	for (i = 0; i < mod->nparams; i++)
+		p[i] = mod->params[i].def;
+	p[IOVSCPU_KIND] = kind;
+	p[IOVSCPU_MODE] = mode;
+	p[IOVSCPU_TASKS] = tasks;
+	p[IOVSCPU_MS] = ms;
+	p[IOVSCPU_WORKERS] = workers;
+}
+
+static struct run *
+start(const long *params, int sample_ms)
+{
+	struct run_config cfg;
+	struct run *r;
+	char err[256];
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.module = mod;
+	memcpy(cfg.params, params, sizeof cfg.params);
+	cfg.policy = POLICY_FREE;
+	cfg.sample_ms = sample_ms;
+	r = run_new(&cfg, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(run_start(r), 0);
+	return r;
+}
+
+START_TEST(test_expected_sum)
+{
+	static const uint64_t ranges[][2] = {{0, 0}, {0, 1}, {0, 2}, {3, 10},
+	    {1000, 5000}, {1 << 20, (1 << 20) + 4096},
+	    {(uint64_t)3 << 32, ((uint64_t)3 << 32) + 1000}};
+	size_t k;
+
+	for (k = 0; k < sizeof ranges / sizeof ranges[0]; k++) {
+		uint64_t s = 0, i;
+
+		for (i = ranges[k][0]; i < ranges[k][1]; i++)
+			s += i * i; /* wraps modulo 2^64, like the lesson */
+		ck_assert_uint_eq(
+		    iovscpu_expected_sum(ranges[k][0], ranges[k][1]), s);
+	}
+}
+END_TEST
+
+struct mode_case {
+	int kind, mode, workers;
+};
+
+static const struct mode_case mode_cases[] = {
+    {IOVSCPU_KIND_IO, IOVSCPU_SEQUENTIAL, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_THREADS, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_GIL, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_SEQUENTIAL, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 5},
+    {IOVSCPU_KIND_CPU, IOVSCPU_GIL, 3},
+};
+
+/* Every mode completes every task, and every sum is right. */
+START_TEST(test_modes_complete)
+{
+	const struct mode_case *c = &mode_cases[_i];
+	long p[MODULE_MAX_PARAMS];
+	struct run *r;
+	char v[512];
+
+	params_for(p, c->kind, c->mode, 7, 5, c->workers);
+	r = start(p, 0);
+	run_wait_free(r);
+	run_finish(r);
+	run_verdict(r, v, sizeof v);
+	ck_assert_msg(strstr(v, "done=7 ") != NULL, "%s", v);
+	ck_assert_msg(
+	    strstr(v, c->kind == IOVSCPU_KIND_CPU ? "sums=ok" : "sums=n/a") !=
+	        NULL,
+	    "%s", v);
+	ck_assert_msg(strstr(v, "dropped=0") != NULL, "%s", v);
+	if (c->mode == IOVSCPU_SEQUENTIAL)
+		ck_assert_int_eq(r->nthreads, 1);
+	run_free(r);
+}
+END_TEST
+
+/* Holding intervals of the GIL from an event stream: events are sorted by
+ * time, and the number of holders must never pass one. Returns the most
+ * holders seen at once. */
+static int
+cmp_ts(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
+}
+
+static int
+max_holders(struct event *ev, size_t n, int lock, int *acquisitions)
+{
+	uint64_t held = 0; /* bit per thread */
+	int most = 0;
+	size_t i;
+
+	qsort(ev, n, sizeof *ev, cmp_ts);
+	*acquisitions = 0;
+	for (i = 0; i < n; i++) {
+		if (ev[i].a != lock || ev[i].thread >= 64)
+			continue;
+		/* by thread, so a release whose acquisition was pumped
+		 * elsewhere (run_start) does not count */
+		if (ev[i].kind == EV_LOCK_ACQ) {
+			held |= (uint64_t)1 << ev[i].thread;
+			(*acquisitions)++;
+		} else if (ev[i].kind == EV_LOCK_REL) {
+			held &= ~((uint64_t)1 << ev[i].thread);
+		}
+		if (__builtin_popcountll(held) > most)
+			most = __builtin_popcountll(held);
+	}
+	return most;
+}
+
+/* The checker itself catches an overlap. */
+START_TEST(test_gil_checker)
+{
+	struct event ev[4];
+	int acq;
+
+	memset(ev, 0, sizeof ev);
+	ev[0] = (struct event){.ts_ns = 10, .kind = EV_LOCK_ACQ, .thread = 0};
+	ev[1] = (struct event){.ts_ns = 20, .kind = EV_LOCK_ACQ, .thread = 1};
+	ev[2] = (struct event){.ts_ns = 30, .kind = EV_LOCK_REL, .thread = 0};
+	ev[3] = (struct event){.ts_ns = 40, .kind = EV_LOCK_REL, .thread = 1};
+	ck_assert_int_eq(max_holders(ev, 4, 0, &acq), 2);
+	ev[1].ts_ns = 35;
+	ck_assert_int_eq(max_holders(ev, 4, 0, &acq), 1);
+}
+END_TEST
+
+/* Never two threads computing at once behind the GIL, from the events the
+ * workers really sent, with a 1 ms switch interval so it changes hands
+ * often. */
+START_TEST(test_gil_invariant)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct event *ev = NULL, buf[256];
+	size_t n = 0, cap = 0, k, i;
+	int acq, lock;
+	struct run *r;
+
+	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_GIL, 6, 20, 3);
+	p[IOVSCPU_SWITCH] = 1;
+	r = start(p, 0);
+	ck_assert_int_eq(r->nlocks, 1);
+	lock = r->locks[0].id;
+	for (;;) {
+		int done = run_done(r);
+
+		while ((k = evq_pop(r->q, buf, 256)) > 0) {
+			if (n + k > cap) {
+				cap = (n + k) * 2;
+				ev = realloc(ev, cap * sizeof *ev);
+				ck_assert_ptr_nonnull(ev);
+			}
+			for (i = 0; i < k; i++)
+				ev[n++] = buf[i];
+		}
+		if (done)
+			break;
+		evq_wait(r->q, 20);
+	}
+	run_finish(r);
+	while ((k = evq_pop(r->q, buf, 256)) > 0) {
+		if (n + k > cap) {
+			cap = (n + k) * 2;
+			ev = realloc(ev, cap * sizeof *ev);
+		}
+		for (i = 0; i < k; i++)
+			ev[n++] = buf[i];
+	}
+	ck_assert_uint_eq(evq_dropped(r->q), 0);
+	ck_assert_int_eq(max_holders(ev, n, lock, &acq), 1);
+	ck_assert_msg(acq > 6, "the GIL changed hands only %d times", acq);
+	free(ev);
+	run_free(r);
+}
+END_TEST
+
+/* The sampler reports on a computing worker. */
+START_TEST(test_sampled)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct run *r;
+
+	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_SEQUENTIAL, 2, 60, 0);
+	r = start(p, 5);
+	run_wait_free(r);
+	run_finish(r);
+	if (atomic_load(&r->os_unavailable) == 0) {
+		ck_assert_uint_gt(r->m->threads[0].os_samples, 3);
+		ck_assert_uint_gt(r->m->threads[0].os_run_ns, 0);
+	}
+	run_free(r);
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct run_config cfg;
+	char err[256];
+
+	params_for(p, IOVSCPU_KIND_IO, IOVSCPU_ALL, 3, 5, 0);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.module = mod;
+	memcpy(cfg.params, p, sizeof cfg.params);
+	cfg.policy = POLICY_FREE;
+	ck_assert_ptr_null(run_new(&cfg, err, sizeof err));
+	ck_assert_msg(strstr(err, "mode=all") != NULL, "%s", err);
+	cfg.params[IOVSCPU_MODE] = IOVSCPU_THREADS;
+	cfg.policy = POLICY_RANDOM;
+	ck_assert_ptr_null(run_new(&cfg, err, sizeof err));
+	ck_assert_msg(strstr(err, "--policy free") != NULL, "%s", err);
+}
+END_TEST
+
+Suite *
+make_iovscpu_suite(void)
+{
+	Suite *s = suite_create("iovscpu");
+	TCase *tc = tcase_create("iovscpu");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_expected_sum);
+	tcase_add_loop_test(tc, test_modes_complete, 0,
+	    (int)(sizeof mode_cases / sizeof mode_cases[0]));
+	tcase_add_test(tc, test_gil_checker);
+	tcase_add_test(tc, test_gil_invariant);
+	tcase_add_test(tc, test_sampled);
+	tcase_add_test(tc, test_refusals);
+	suite_add_tcase(s, tc);
+	return s;
+}
