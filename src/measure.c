@@ -82,11 +82,13 @@ print_kernel_view(FILE *f, const struct run *r)
 		    "reports\n");
 		return;
 	}
-	fprintf(f, "the kernel's view (/proc/self/task/TID/schedstat):\n");
+	fprintf(f, "the kernel's view (/proc/PID/task/TID/schedstat):\n");
 	for (t = 0; t < m->nthreads; t++) {
 		const struct model_thread *th = &m->threads[t];
 		uint64_t tot =
 		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+		char who[32];
+		int pid;
 
 		if (tot == 0) {
 			fprintf(f,
@@ -95,10 +97,16 @@ print_kernel_view(FILE *f, const struct run *r)
 			    t + 1, view_timeline_thread_letter(t));
 			continue;
 		}
+		pid = atomic_load(&r->workers[t].os_pid);
+		if (pid != 0)
+			snprintf(who, sizeof who, "pid %d", pid);
+		else
+			snprintf(who, sizeof who, "thread");
 		fprintf(f,
-		    "  %2d %c  running %3.0f%%  waiting for a CPU %3.0f%%  "
+		    "  %2d %c  %-9s running %3.0f%%  waiting for a CPU %3.0f%% "
+		    " "
 		    "blocked %3.0f%%  last CPU %d\n",
-		    t + 1, view_timeline_thread_letter(t),
+		    t + 1, view_timeline_thread_letter(t), who,
 		    100.0 * (double)th->os_run_ns / (double)tot,
 		    100.0 * (double)th->os_wait_ns / (double)tot,
 		    100.0 * (double)th->os_blocked_ns / (double)tot,

@@ -80,7 +80,6 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);
 	r->args = xcalloc((size_t)n, sizeof *r->args);
-	r->os_tid = xcalloc((size_t)n, sizeof *r->os_tid);
 	if (cfg->module->setup(r, r->cfg.params, err, errlen) != 0) {
 		run_free(r);
 		return NULL;
@@ -103,8 +102,7 @@ run_thread(void *arg)
 	struct run *r = a->run;
 	struct il_worker *w = &r->workers[a->id];
 
-	atomic_store_explicit(
-	    &r->os_tid[w->id], (int)syscall(SYS_gettid), memory_order_release);
+	il_os_identity(w, 0, (int)syscall(SYS_gettid));
 	conductor_thread_begin(r->c, w->id);
 	r->cfg.module->worker(w);
 	conductor_thread_end(r->c, w->id);
@@ -139,40 +137,43 @@ run_sampler(void *arg)
 {
 	struct run *r = arg;
 	struct sampled_thread *st = xcalloc((size_t)r->nthreads, sizeof *st);
-	uint8_t *state =
-	    xcalloc((size_t)r->nthreads, 1); /* 0 new 1 open 2 gone */
+	int *watching = xcalloc((size_t)r->nthreads, sizeof *watching);
 	struct timespec tick = {r->cfg.sample_ms / 1000,
 	    (long)(r->cfg.sample_ms % 1000) * 1000000L};
 	int i, failures = 0, reads = 0;
 
+	for (i = 0; i < r->nthreads; i++)
+		st[i].fd_schedstat = st[i].fd_stat = -1;
 	while (!atomic_load_explicit(&r->sampler_stop, memory_order_acquire)) {
 		uint64_t now = clock_now_ns();
 
 		for (i = 0; i < r->nthreads; i++) {
+			struct il_worker *w = &r->workers[i];
 			struct sample sm;
 			int tid, rc;
 
-			if (state[i] == 0) {
-				tid = atomic_load_explicit(
-				    &r->os_tid[i], memory_order_acquire);
-				if (tid == 0)
-					continue;
-				if (sampler_open(&st[i], 0, tid) != 0) {
-					state[i] = 2;
+			/* follow the lane to whatever it runs in now */
+			tid = atomic_load_explicit(
+			    &w->os_tid, memory_order_acquire);
+			if (tid != 0 && tid != watching[i]) {
+				sampler_close(&st[i]);
+				watching[i] = tid;
+				if (sampler_open(&st[i],
+				        atomic_load_explicit(
+				            &w->os_pid, memory_order_relaxed),
+				        tid) != 0) {
 					failures++;
 					continue;
 				}
-				state[i] = 1;
 			}
-			if (state[i] != 1)
+			if (st[i].fd_schedstat < 0)
 				continue;
 			rc = sampler_read(&st[i], now, &sm);
 			if (rc == 1) {
 				run_emit_sample(r, i, &sm, now);
 				reads++;
 			} else if (rc < 0) {
-				sampler_close(&st[i]); /* the thread ended */
-				state[i] = 2;
+				sampler_close(&st[i]); /* it has ended */
 			}
 		}
 		if (failures > 0 && reads == 0)
@@ -180,10 +181,9 @@ run_sampler(void *arg)
 		nanosleep(&tick, NULL);
 	}
 	for (i = 0; i < r->nthreads; i++)
-		if (state[i] == 1)
-			sampler_close(&st[i]);
+		sampler_close(&st[i]);
 	free(st);
-	free(state);
+	free(watching);
 	return NULL;
 }
 
@@ -324,6 +324,5 @@ run_free(struct run *r)
 	free(r->tids);
 	free(r->workers);
 	free(r->args);
-	free(r->os_tid);
 	free(r);
 }

@@ -58,8 +58,6 @@ struct run {
 	_Atomic int finished;
 	void *lesson; /* the module's state, set by its setup */
 
-	/* Each worker's kernel thread id, set as it starts (0 before). */
-	_Atomic int *os_tid;
 	/* The OS sampler thread (free runs with cfg.sample_ms > 0). */
 	pthread_t sampler;
 	int sampler_started;

@@ -247,3 +247,10 @@ il_lock_destroy(struct il_lock *l)
 {
 	pthread_mutex_destroy(&l->mutex);
 }
+
+void
+il_os_identity(struct il_worker *w, int pid, int tid)
+{
+	atomic_store_explicit(&w->os_pid, pid, memory_order_relaxed);
+	atomic_store_explicit(&w->os_tid, tid, memory_order_release);
+}

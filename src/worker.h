@@ -35,10 +35,18 @@ struct il_worker {
 	int id; /* 0-based */
 	struct conductor *conductor;
 	void *lesson; /* the module's run state */
+	/* Whom the OS sampler watches for this lane: the worker thread
+	 * itself (pid 0), or a process it runs the work in. */
+	_Atomic int os_pid;
+	_Atomic int os_tid;
 };
 
 /* Each takes the source line (1-based, into the module's code[]) that the
  * step executes. */
+
+/* The lane's work now runs in thread tid of process pid (pid 0: this
+ * process): the OS sampler follows it from the next interval. */
+void il_os_identity(struct il_worker *, int pid, int tid);
 
 /* A step that only computes locally. */
 void il_line(struct il_worker *, int line);

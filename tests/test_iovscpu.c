@@ -2,8 +2,14 @@
  * sums, the GIL never lets two threads compute at once (checked from the
  * event stream), and the sampler reports on the workers. */
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "evq.h"
 #include "lessons/iovscpu.h"
@@ -82,6 +88,9 @@ static const struct mode_case mode_cases[] = {
     {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 0},
     {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 5},
     {IOVSCPU_KIND_CPU, IOVSCPU_GIL, 3},
+    {IOVSCPU_KIND_IO, IOVSCPU_PROCESSES, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 3},
 };
 
 /* Every mode completes every task, and every sum is right. */
@@ -230,6 +239,58 @@ START_TEST(test_sampled)
 }
 END_TEST
 
+/* Entries in /dev/shm, or -1 if there is none. */
+static int
+shm_entries(void)
+{
+	DIR *d = opendir("/dev/shm");
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* Processes are all reaped, even when the run is cancelled mid-task,
+ * and leave nothing behind in /dev/shm. */
+START_TEST(test_processes_reaped)
+{
+	long p[MODULE_MAX_PARAMS];
+	int shm_before = shm_entries(), k;
+	struct run *r;
+
+	for (k = 0; k < 2; k++) {
+		params_for(p, k == 0 ? IOVSCPU_KIND_CPU : IOVSCPU_KIND_IO,
+		    IOVSCPU_PROCESSES, 6, k == 0 ? 5 : 5000, 3);
+		r = start(p, 5);
+		if (k == 0) {
+			run_wait_free(r);
+		} else {
+			/* cancel while every child sleeps in its 5 s task */
+			struct timespec ts = {0, 100 * 1000 * 1000};
+
+			nanosleep(&ts, NULL);
+		}
+		run_finish(r); /* cancels if still going, joins, reaps */
+		ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+		ck_assert_int_eq(errno, ECHILD);
+		for (int t = 0; t < r->nthreads; t++) {
+			char path[64];
+			int pid = atomic_load(&r->workers[t].os_pid);
+
+			ck_assert_int_gt(pid, 0);
+			snprintf(path, sizeof path, "/proc/%d", pid);
+			ck_assert_int_ne(access(path, F_OK), 0);
+		}
+		run_free(r);
+	}
+	ck_assert_int_eq(shm_entries(), shm_before);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	long p[MODULE_MAX_PARAMS];
@@ -264,6 +325,7 @@ make_iovscpu_suite(void)
 	tcase_add_test(tc, test_gil_checker);
 	tcase_add_test(tc, test_gil_invariant);
 	tcase_add_test(tc, test_sampled);
+	tcase_add_test(tc, test_processes_reaped);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
 	return s;

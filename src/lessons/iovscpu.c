@@ -21,11 +21,15 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lessons/iovscpu.h"
 
@@ -44,21 +48,23 @@ enum {
 	MODE_SEQUENTIAL = IOVSCPU_SEQUENTIAL,
 	MODE_THREADS = IOVSCPU_THREADS,
 	MODE_GIL = IOVSCPU_GIL,
+	MODE_PROCESSES = IOVSCPU_PROCESSES,
 	MODE_ALL = IOVSCPU_ALL,
 };
 
 static const char *const kind_names[] = {"io", "cpu", NULL};
 static const char *const io_names[] = {"sleep", NULL};
 static const char *const mode_names[] = {
-    "sequential", "threads", "gil", "all", NULL};
+    "sequential", "threads", "gil", "processes", "all", NULL};
 
 static const struct param_def iovscpu_params[] = {
     [P_KIND] = {"kind", KIND_IO, 0, 1, "io: tasks wait; cpu: tasks compute",
         kind_names},
     [P_IO] = {"io", 0, 0, 0, "how an I/O task waits: a blocking sleep",
         io_names},
-    [P_MODE] = {"mode", MODE_THREADS, 0, 3,
-        "sequential, threads, gil, or all of them in turn", mode_names},
+    [P_MODE] = {"mode", MODE_THREADS, 0, MODE_ALL,
+        "sequential, threads, gil, processes, or all of them in turn",
+        mode_names},
     [P_TASKS] = {"tasks", 10, 1, 1000, "how many tasks", NULL},
     [P_MS] = {"ms", 500, 1, 60000, "how long each task takes", NULL},
     [P_WORKERS] = {"workers", 0, 0, 256,
@@ -99,6 +105,40 @@ struct iovscpu {
 	_Atomic uint64_t cpu_ns; /* CPU time the workers used */
 	uint64_t *sums;          /* CPU: each task's result */
 	struct gil gil;
+	struct shm *shm; /* processes: shared with the children */
+	size_t shm_size;
+	_Atomic int fork_failed;
+};
+
+/*
+ * Processes: the region below is mapped shared and anonymous before the
+ * children are forked, so it is gone with the last process that maps it
+ * (nothing is left in /dev/shm). Children take tasks from next, write
+ * their sums, and report state changes on their own single-producer ring,
+ * which their parent-side thread drains into the event queue. Each ring
+ * has room for every event its child can send (four per task and a few
+ * more), so nothing is dropped.
+ */
+struct shm_ev {
+	uint64_t ts;
+	int32_t state;
+	int32_t line;
+};
+
+struct shm_ring {
+	_Atomic uint32_t head; /* written by the child */
+	_Atomic uint32_t tail; /* written by the parent */
+	uint32_t cap;          /* a power of two */
+	uint32_t pad;
+	struct shm_ev ev[];
+};
+
+struct shm {
+	_Atomic int next;
+	_Atomic int done;
+	_Atomic uint64_t cpu_ns;
+	size_t ring_off, ring_size;
+	uint64_t sums[]; /* tasks of them, then the rings */
 };
 
 /* ---- the CPU work ---- */
@@ -303,7 +343,9 @@ iovscpu_sample_ms(const long *params)
 
 /* Every mode this version runs, for mode=all. */
 static const long iovscpu_all_modes[] = {
-    MODE_SEQUENTIAL, MODE_THREADS, MODE_GIL, -1};
+    MODE_SEQUENTIAL, MODE_THREADS, MODE_GIL, MODE_PROCESSES, -1};
+
+static int shm_map(struct iovscpu *, int lanes, char *err, size_t errlen);
 
 static int
 iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
@@ -344,6 +386,13 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 		free(st);
 		return -1;
 	}
+	if (st->mode == MODE_PROCESSES) {
+		if (shm_map(st, r->nthreads, err, errlen) != 0) {
+			free(st->sums);
+			free(st);
+			return -1;
+		}
+	}
 	r->lesson = st;
 	return 0;
 }
@@ -369,6 +418,145 @@ cpu_task(struct il_worker *w, int task, uint64_t *held_since)
 	return 0;
 }
 
+/* ---- processes ---- */
+
+static struct shm_ring *
+shm_ring_of(struct shm *sh, int lane)
+{
+	return (struct shm_ring *)((char *)sh + sh->ring_off +
+	    (size_t)lane * sh->ring_size);
+}
+
+/* Child side: one event on the lane's ring (never blocks). */
+static void
+child_report(struct shm_ring *rg, int state, int line)
+{
+	uint32_t h = atomic_load_explicit(&rg->head, memory_order_relaxed);
+	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_acquire);
+	struct timespec ts;
+
+	if (h - t >= rg->cap)
+		return; /* cannot happen: the ring holds every event */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rg->ev[h & (rg->cap - 1)].ts =
+	    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	rg->ev[h & (rg->cap - 1)].state = state;
+	rg->ev[h & (rg->cap - 1)].line = line;
+	atomic_store_explicit(&rg->head, h + 1, memory_order_release);
+}
+
+/* The child process: take tasks until none are left, then _exit. Only
+ * atomics, clock_gettime, nanosleep and the sums: nothing that another
+ * (now absent) thread could have held locked at fork time. */
+static void
+child_main(struct iovscpu *st, int lane)
+{
+	struct shm *sh = st->shm;
+	struct shm_ring *rg = shm_ring_of(sh, lane);
+	struct timespec cpu;
+	int task;
+
+	while ((task = atomic_fetch_add(&sh->next, 1)) < st->tasks) {
+		if (st->kind == KIND_IO) {
+			struct timespec left = {
+			    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
+
+			child_report(rg, TS_IO, LINE_IO);
+			while (nanosleep(&left, &left) != 0 && errno == EINTR)
+				;
+			child_report(rg, TS_RUNNING, LINE_TAKE);
+		} else {
+			uint64_t a = (uint64_t)task * st->per_task;
+
+			sh->sums[task] = squares(a, a + st->per_task);
+		}
+		atomic_fetch_add(&sh->done, 1);
+	}
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	atomic_fetch_add(&sh->cpu_ns,
+	    (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec);
+	_exit(0);
+}
+
+/* Move the child's events into the lane. */
+static void
+drain_child(struct il_worker *w, struct shm_ring *rg)
+{
+	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_relaxed);
+	uint32_t h = atomic_load_explicit(&rg->head, memory_order_acquire);
+
+	for (; t != h; t++) {
+		const struct shm_ev *e = &rg->ev[t & (rg->cap - 1)];
+
+		conductor_emit(
+		    w->conductor, w->id, EV_STATE, e->line, e->state, 0);
+	}
+	atomic_store_explicit(&rg->tail, t, memory_order_release);
+}
+
+/* The lane's thread forks its process, relays its events, and reaps it
+ * (killing it first if the run is cancelled). */
+static void
+process_lane(struct il_worker *w)
+{
+	struct iovscpu *st = w->lesson;
+	struct shm_ring *rg = shm_ring_of(st->shm, w->id);
+	struct timespec tick = {0, 1000 * 1000};
+	pid_t pid;
+	int status;
+
+	il_line(w, LINE_TAKE);
+	if ((pid = fork()) < 0) {
+		atomic_store(&st->fork_failed, 1);
+		return;
+	}
+	if (pid == 0)
+		child_main(st, w->id); /* does not return */
+	il_os_identity(w, pid, pid);
+	for (;;) {
+		pid_t r;
+
+		drain_child(w, rg);
+		if (il_cancelled(w))
+			kill(pid, SIGKILL);
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		nanosleep(&tick, NULL);
+	}
+	drain_child(w, rg); /* the sampler finds the process gone */
+}
+
+static int
+shm_map(struct iovscpu *st, int lanes, char *err, size_t errlen)
+{
+	uint32_t cap = 16;
+	size_t sums = sizeof(struct shm) + (size_t)st->tasks * sizeof(uint64_t);
+	size_t ring;
+	void *p;
+
+	while (cap < 4u * (uint32_t)st->tasks + 16)
+		cap *= 2;
+	ring = sizeof(struct shm_ring) + cap * sizeof(struct shm_ev);
+	ring = (ring + 63) & ~(size_t)63;
+	sums = (sums + 63) & ~(size_t)63;
+	st->shm_size = sums + (size_t)lanes * ring;
+	p = mmap(NULL, st->shm_size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "io-vs-cpu: cannot map shared memory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	memset(p, 0, st->shm_size);
+	st->shm = p;
+	st->shm->ring_off = sums;
+	st->shm->ring_size = ring;
+	for (int i = 0; i < lanes; i++)
+		shm_ring_of(st->shm, i)->cap = cap;
+	return 0;
+}
+
 static void
 iovscpu_worker(struct il_worker *w)
 {
@@ -376,6 +564,11 @@ iovscpu_worker(struct il_worker *w)
 	uint64_t held_since = 0, end;
 	struct timespec cpu;
 	int gil = st->mode == MODE_GIL, holding = 0;
+
+	if (st->mode == MODE_PROCESSES) {
+		process_lane(w);
+		goto out;
+	}
 
 	for (;;) {
 		int task;
@@ -406,6 +599,7 @@ iovscpu_worker(struct il_worker *w)
 	}
 	if (gil && holding)
 		gil_drop(w);
+out:
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	atomic_fetch_add_explicit(&st->cpu_ns,
 	    (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec,
@@ -427,6 +621,13 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 	int i, done = atomic_load(&st->done), wrong = 0;
 
 	wall = end > r->start_ns ? end - r->start_ns : 0;
+	if (st->shm != NULL) {
+		done += atomic_load(&st->shm->done);
+		memcpy(st->sums, st->shm->sums,
+		    (size_t)st->tasks * sizeof *st->sums);
+		atomic_fetch_add(&st->cpu_ns, atomic_load(&st->shm->cpu_ns));
+		atomic_store(&st->shm->cpu_ns, 0);
+	}
 	if (st->kind == KIND_CPU)
 		for (i = 0; i < st->tasks; i++)
 			if (st->sums[i] !=
@@ -451,6 +652,8 @@ iovscpu_teardown(struct run *r)
 
 	pthread_mutex_destroy(&st->gil.m);
 	pthread_cond_destroy(&st->gil.cv);
+	if (st->shm != NULL)
+		munmap(st->shm, st->shm_size);
 	free(st->sums);
 	free(st);
 	r->lesson = NULL;

@@ -17,7 +17,13 @@ enum {
 	IOVSCPU_SAMPLE
 };
 enum { IOVSCPU_KIND_IO, IOVSCPU_KIND_CPU };
-enum { IOVSCPU_SEQUENTIAL, IOVSCPU_THREADS, IOVSCPU_GIL, IOVSCPU_ALL };
+enum {
+	IOVSCPU_SEQUENTIAL,
+	IOVSCPU_THREADS,
+	IOVSCPU_GIL,
+	IOVSCPU_PROCESSES,
+	IOVSCPU_ALL
+};
 
 /* The sum of i*i for i in [a, b), modulo 2^64, from the closed form. */
 uint64_t iovscpu_expected_sum(uint64_t a, uint64_t b);
