@@ -272,7 +272,6 @@ measure_main(const struct headless_args *a)
 			modes[n++] = mod->measure.baseline;
 		modes[n++] = chosen;
 	}
-	fprintf(f, "%s: %s\n", a->lesson->id, a->lesson->title);
 	for (i = 0; i < n; i++) {
 		memcpy(params, a->params, sizeof params);
 		params[mod->measure.mode_param] = modes[i];
@@ -285,6 +284,7 @@ measure_main(const struct headless_args *a)
 		if (modes[i] == mod->measure.baseline)
 			base = ms[i].wall_ms;
 	}
+	fprintf(f, "%s: %s\n", a->lesson->id, a->lesson->title);
 	if (shown != NULL) {
 		char mode[32];
 

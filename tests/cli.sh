@@ -150,7 +150,7 @@ expect_out "io-vs-cpu shows the kernel's view" "the kernel's view|kernel data un
 
 run "$il" io-vs-cpu --headless --set kind=cpu --set mode=all --set tasks=4 --set ms=5
 expect_rc "io-vs-cpu mode=all exits 0" 0
-for m in sequential threads gil processes; do
+for m in sequential threads gil processes eventloop; do
   expect_out "io-vs-cpu mode=all: a table row for $m" "^$m +[0-9]+ +[0-9.]+ +[0-9.]+x"
   expect_out "io-vs-cpu mode=all: a result line for $m with correct sums" \
     "^result: kind=cpu io=sleep mode=$m .*done=4 sums=ok dropped=0$"
@@ -160,6 +160,15 @@ expect_out "io-vs-cpu sequential: speedup 1 and ideal 1" 'mode=sequential .*spee
 run "$il" io-vs-cpu --headless --set kind=gpu
 expect_rc "io-vs-cpu bad kind exits 2" 2
 expect_err "io-vs-cpu bad kind names the choices" 'kind must be io or cpu'
+
+run "$il" io-vs-cpu --headless --set mode=eventloop --set greedy=1 --set tasks=3 --set ms=5
+expect_rc "io-vs-cpu greedy eventloop exits 0" 0
+expect_out "io-vs-cpu greedy eventloop: every task done" \
+  '^result: kind=io io=sleep mode=eventloop tasks=3 workers=3 .*done=3 '
+
+run "$il" io-vs-cpu --headless --set mode=eventloop --set tasks=65
+expect_rc "io-vs-cpu eventloop with 65 tasks exits 65" 65
+expect_err "io-vs-cpu eventloop with 65 tasks says why" 'at most 64 tasks, not 65'
 
 run "$il" io-vs-cpu --headless --schedule 1,2
 expect_rc "io-vs-cpu with a schedule exits 2" 2

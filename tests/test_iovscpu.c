@@ -77,20 +77,24 @@ START_TEST(test_expected_sum)
 END_TEST
 
 struct mode_case {
-	int kind, mode, workers;
+	int kind, mode, workers, greedy;
 };
 
 static const struct mode_case mode_cases[] = {
-    {IOVSCPU_KIND_IO, IOVSCPU_SEQUENTIAL, 0},
-    {IOVSCPU_KIND_IO, IOVSCPU_THREADS, 0},
-    {IOVSCPU_KIND_IO, IOVSCPU_GIL, 0},
-    {IOVSCPU_KIND_CPU, IOVSCPU_SEQUENTIAL, 0},
-    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 0},
-    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 5},
-    {IOVSCPU_KIND_CPU, IOVSCPU_GIL, 3},
-    {IOVSCPU_KIND_IO, IOVSCPU_PROCESSES, 0},
-    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 0},
-    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 3},
+    {IOVSCPU_KIND_IO, IOVSCPU_SEQUENTIAL, 0, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_THREADS, 0, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_GIL, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_SEQUENTIAL, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_THREADS, 5, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_GIL, 3, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_PROCESSES, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_PROCESSES, 3, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_EVENTLOOP, 0, 0},
+    {IOVSCPU_KIND_CPU, IOVSCPU_EVENTLOOP, 0, 0},
+    {IOVSCPU_KIND_IO, IOVSCPU_EVENTLOOP, 0, 1},
+    {IOVSCPU_KIND_CPU, IOVSCPU_EVENTLOOP, 0, 1},
 };
 
 /* Every mode completes every task, and every sum is right. */
@@ -102,6 +106,7 @@ START_TEST(test_modes_complete)
 	char v[512];
 
 	params_for(p, c->kind, c->mode, 7, 5, c->workers);
+	p[IOVSCPU_GREEDY] = c->greedy;
 	r = start(p, 0);
 	run_wait_free(r);
 	run_finish(r);
@@ -114,6 +119,8 @@ START_TEST(test_modes_complete)
 	ck_assert_msg(strstr(v, "dropped=0") != NULL, "%s", v);
 	if (c->mode == IOVSCPU_SEQUENTIAL)
 		ck_assert_int_eq(r->nthreads, 1);
+	if (c->mode == IOVSCPU_EVENTLOOP)
+		ck_assert_int_eq(r->nthreads, 7); /* a lane per task */
 	run_free(r);
 }
 END_TEST
@@ -172,25 +179,18 @@ START_TEST(test_gil_checker)
 }
 END_TEST
 
-/* Never two threads computing at once behind the GIL, from the events the
- * workers really sent, with a 1 ms switch interval so it changes hands
- * often. */
-START_TEST(test_gil_invariant)
+/* Every event of a free run, in queue order, until it has finished. */
+static struct event *
+collect(struct run *r, size_t *np)
 {
-	long p[MODULE_MAX_PARAMS];
 	struct event *ev = NULL, buf[256];
 	size_t n = 0, cap = 0, k, i;
-	int acq, lock;
-	struct run *r;
+	int done;
 
-	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_GIL, 6, 20, 3);
-	p[IOVSCPU_SWITCH] = 1;
-	r = start(p, 0);
-	ck_assert_int_eq(r->nlocks, 1);
-	lock = r->locks[0].id;
-	for (;;) {
-		int done = run_done(r);
-
+	do {
+		done = run_done(r);
+		if (done)
+			run_finish(r);
 		while ((k = evq_pop(r->q, buf, 256)) > 0) {
 			if (n + k > cap) {
 				cap = (n + k) * 2;
@@ -200,19 +200,30 @@ START_TEST(test_gil_invariant)
 			for (i = 0; i < k; i++)
 				ev[n++] = buf[i];
 		}
-		if (done)
-			break;
-		evq_wait(r->q, 20);
-	}
-	run_finish(r);
-	while ((k = evq_pop(r->q, buf, 256)) > 0) {
-		if (n + k > cap) {
-			cap = (n + k) * 2;
-			ev = realloc(ev, cap * sizeof *ev);
-		}
-		for (i = 0; i < k; i++)
-			ev[n++] = buf[i];
-	}
+		if (!done)
+			evq_wait(r->q, 20);
+	} while (!done);
+	*np = n;
+	return ev;
+}
+
+/* Never two threads computing at once behind the GIL, from the events the
+ * workers really sent, with a 1 ms switch interval so it changes hands
+ * often. */
+START_TEST(test_gil_invariant)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct event *ev;
+	size_t n;
+	int acq, lock;
+	struct run *r;
+
+	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_GIL, 6, 20, 3);
+	p[IOVSCPU_SWITCH] = 1;
+	r = start(p, 0);
+	ck_assert_int_eq(r->nlocks, 1);
+	lock = r->locks[0].id;
+	ev = collect(r, &n);
 	ck_assert_uint_eq(evq_dropped(r->q), 0);
 	ck_assert_int_eq(max_holders(ev, n, lock, &acq), 1);
 	ck_assert_msg(acq > 6, "the GIL changed hands only %d times", acq);
@@ -291,6 +302,71 @@ START_TEST(test_processes_reaped)
 }
 END_TEST
 
+/* The event loop, from the states it reported for its tasks (sorted by
+ * time): never two tasks running at once; and whether any other task ran
+ * before task 1 had finished. */
+static int
+eventloop_trace(int greedy, int *others_before_first_done)
+{
+	long p[MODULE_MAX_PARAMS];
+	enum thread_state st[8] = {0};
+	struct event *ev;
+	size_t n, i;
+	int most = 0, t, first_done = 0;
+	struct run *r;
+
+	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_EVENTLOOP, 4, 20, 0);
+	p[IOVSCPU_GREEDY] = greedy;
+	p[IOVSCPU_SWITCH] = 1;
+	r = start(p, 0);
+	ev = collect(r, &n);
+	ck_assert_uint_eq(evq_dropped(r->q), 0);
+	qsort(ev, n, sizeof *ev, cmp_ts);
+	*others_before_first_done = 0;
+	for (i = 0; i < n; i++) {
+		int running = 0;
+
+		/* the loop's reports (a lane's own start says line 0) */
+		if (ev[i].kind != EV_STATE || ev[i].thread >= 4 ||
+		    ev[i].line == 0)
+			continue;
+		st[ev[i].thread] = (enum thread_state)ev[i].a;
+		if (ev[i].thread == 0 && ev[i].a == TS_DONE)
+			first_done = 1;
+		if (ev[i].thread != 0 && ev[i].a == TS_RUNNING && !first_done)
+			(*others_before_first_done)++;
+		for (t = 0; t < 4; t++)
+			running += st[t] == TS_RUNNING;
+		if (running > most)
+			most = running;
+	}
+	ck_assert_int_eq(first_done, 1);
+	free(ev);
+	run_free(r);
+	return most;
+}
+
+/* One thread, cooperative: one task runs at a time, and they take turns
+ * at their await points... */
+START_TEST(test_eventloop_turns)
+{
+	int others;
+
+	ck_assert_int_eq(eventloop_trace(0, &others), 1);
+	ck_assert_msg(others > 0, "no task ran while task 1 was unfinished");
+}
+END_TEST
+
+/* ...unless task 1 never awaits: then nothing else runs until it ends. */
+START_TEST(test_eventloop_greedy)
+{
+	int others;
+
+	ck_assert_int_eq(eventloop_trace(1, &others), 1);
+	ck_assert_int_eq(others, 0);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	long p[MODULE_MAX_PARAMS];
@@ -308,6 +384,11 @@ START_TEST(test_refusals)
 	cfg.policy = POLICY_RANDOM;
 	ck_assert_ptr_null(run_new(&cfg, err, sizeof err));
 	ck_assert_msg(strstr(err, "--policy free") != NULL, "%s", err);
+	cfg.policy = POLICY_FREE;
+	cfg.params[IOVSCPU_MODE] = IOVSCPU_EVENTLOOP;
+	cfg.params[IOVSCPU_TASKS] = 65;
+	ck_assert_ptr_null(run_new(&cfg, err, sizeof err));
+	ck_assert_msg(strstr(err, "at most 64 tasks") != NULL, "%s", err);
 }
 END_TEST
 
@@ -326,6 +407,8 @@ make_iovscpu_suite(void)
 	tcase_add_test(tc, test_gil_invariant);
 	tcase_add_test(tc, test_sampled);
 	tcase_add_test(tc, test_processes_reaped);
+	tcase_add_test(tc, test_eventloop_turns);
+	tcase_add_test(tc, test_eventloop_greedy);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,6 +1,7 @@
 /*
  * The io-vs-cpu lesson: the same N tasks done sequentially, by a pool of
- * threads, or by threads behind a simulated CPython GIL, and measured.
+ * threads, by threads behind a simulated CPython GIL, by forked processes,
+ * or as cooperative tasks of one event-loop thread, and measured.
  *
  * I/O tasks wait ms milliseconds in a blocking timed wait. CPU tasks sum
  * the squares of a range of integers sized (by a calibration at the start)
@@ -20,7 +21,9 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,6 +45,7 @@ enum {
 	P_WORKERS = IOVSCPU_WORKERS,
 	P_SWITCH = IOVSCPU_SWITCH,
 	P_SAMPLE = IOVSCPU_SAMPLE,
+	P_GREEDY = IOVSCPU_GREEDY,
 };
 enum { KIND_IO = IOVSCPU_KIND_IO, KIND_CPU = IOVSCPU_KIND_CPU };
 enum {
@@ -49,13 +53,14 @@ enum {
 	MODE_THREADS = IOVSCPU_THREADS,
 	MODE_GIL = IOVSCPU_GIL,
 	MODE_PROCESSES = IOVSCPU_PROCESSES,
+	MODE_EVENTLOOP = IOVSCPU_EVENTLOOP,
 	MODE_ALL = IOVSCPU_ALL,
 };
 
 static const char *const kind_names[] = {"io", "cpu", NULL};
 static const char *const io_names[] = {"sleep", NULL};
 static const char *const mode_names[] = {
-    "sequential", "threads", "gil", "processes", "all", NULL};
+    "sequential", "threads", "gil", "processes", "eventloop", "all", NULL};
 
 static const struct param_def iovscpu_params[] = {
     [P_KIND] = {"kind", KIND_IO, 0, 1, "io: tasks wait; cpu: tasks compute",
@@ -63,14 +68,18 @@ static const struct param_def iovscpu_params[] = {
     [P_IO] = {"io", 0, 0, 0, "how an I/O task waits: a blocking sleep",
         io_names},
     [P_MODE] = {"mode", MODE_THREADS, 0, MODE_ALL,
-        "sequential, threads, gil, processes, or all of them in turn",
+        "sequential, threads, gil, processes, eventloop, or all of them "
+        "in turn",
         mode_names},
     [P_TASKS] = {"tasks", 10, 1, 1000, "how many tasks", NULL},
     [P_MS] = {"ms", 500, 1, 60000, "how long each task takes", NULL},
-    [P_WORKERS] = {"workers", 0, 0, 256,
+    [P_WORKERS] = {"workers", 0, 0, CONDUCTOR_MAX_THREADS,
         "pool size; 0: tasks for I/O, cores for CPU", NULL},
-    [P_SWITCH] = {"switch", 5, 1, 1000, "GIL switch interval in ms", NULL},
+    [P_SWITCH] = {"switch", 5, 1, 1000,
+        "GIL switch interval, and an event-loop task's turn, in ms", NULL},
     [P_SAMPLE] = {"sample", 10, 1, 1000, "OS sampler interval in ms", NULL},
+    [P_GREEDY] = {"greedy", 0, 0, 1,
+        "eventloop: 1 makes task 1 never yield, starving the others", NULL},
 };
 
 enum { LINE_TAKE = 1, LINE_IO, LINE_CPU, LINE_GIL };
@@ -105,6 +114,11 @@ struct iovscpu {
 	_Atomic uint64_t cpu_ns; /* CPU time the workers used */
 	uint64_t *sums;          /* CPU: each task's result */
 	struct gil gil;
+	struct run *run;
+	int greedy;
+	/* eventloop: lanes that have started, and the loop's end */
+	_Atomic int lanes_in;
+	_Atomic int loop_done;
 	struct shm *shm; /* processes: shared with the children */
 	size_t shm_size;
 	_Atomic int fork_failed;
@@ -328,10 +342,16 @@ iovscpu_threads(const long *params)
 {
 	if (params[P_MODE] == MODE_SEQUENTIAL)
 		return 1;
+	if (params[P_MODE] == MODE_EVENTLOOP) /* a lane per task */
+		return params[P_TASKS] < CONDUCTOR_MAX_THREADS
+		    ? (int)params[P_TASKS]
+		    : CONDUCTOR_MAX_THREADS; /* setup refuses more */
 	if (params[P_WORKERS] > 0)
 		return (int)params[P_WORKERS];
 	if (params[P_KIND] == KIND_IO)
-		return (int)params[P_TASKS];
+		return params[P_TASKS] < CONDUCTOR_MAX_THREADS
+		    ? (int)params[P_TASKS]
+		    : CONDUCTOR_MAX_THREADS;
 	return sampler_cpus();
 }
 
@@ -342,8 +362,8 @@ iovscpu_sample_ms(const long *params)
 }
 
 /* Every mode this version runs, for mode=all. */
-static const long iovscpu_all_modes[] = {
-    MODE_SEQUENTIAL, MODE_THREADS, MODE_GIL, MODE_PROCESSES, -1};
+static const long iovscpu_all_modes[] = {MODE_SEQUENTIAL, MODE_THREADS,
+    MODE_GIL, MODE_PROCESSES, MODE_EVENTLOOP, -1};
 
 static int shm_map(struct iovscpu *, int lanes, char *err, size_t errlen);
 
@@ -364,6 +384,14 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 		    "free only");
 		return -1;
 	}
+	if (params[P_MODE] == MODE_EVENTLOOP &&
+	    params[P_TASKS] > CONDUCTOR_MAX_THREADS) {
+		snprintf(err, errlen,
+		    "io-vs-cpu: mode=eventloop draws a lane for each task, so "
+		    "it runs at most %d tasks, not %ld",
+		    CONDUCTOR_MAX_THREADS, params[P_TASKS]);
+		return -1;
+	}
 	st = xcalloc(1, sizeof *st);
 	st->kind = (int)params[P_KIND];
 	st->mode = (int)params[P_MODE];
@@ -371,6 +399,8 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->ms = params[P_MS];
 	st->workers = r->nthreads;
 	st->switch_ns = (uint64_t)params[P_SWITCH] * 1000000;
+	st->run = r;
+	st->greedy = (int)params[P_GREEDY];
 	st->sums = xcalloc((size_t)st->tasks, sizeof *st->sums);
 	if (st->kind == KIND_CPU) {
 		pthread_once(&calibrate_once, calibrate);
@@ -557,6 +587,146 @@ shm_map(struct iovscpu *st, int lanes, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- the event loop ---- */
+
+/* One thread runs every task. Each task is a lane; the loop reports its
+ * tasks' states for them: running (the loop runs it), ready (its turn has
+ * not come), blocked on I/O (it awaits a timer: the loop is free), done.
+ * A CPU task yields at an await point after each switch interval, unless
+ * greedy=1 makes task 1 never yield: it computes, or for I/O blocks the
+ * whole loop in a plain sleep, and every other task starves meanwhile. */
+
+struct el_task {
+	uint64_t next;     /* CPU: next number to square */
+	uint64_t end;      /* CPU: one past the last */
+	uint64_t sum;      /* CPU: so far */
+	uint64_t deadline; /* I/O: when its timer fires, 0 if none */
+	int awaited;       /* I/O: its wait has been started */
+	int done;
+};
+
+static void
+el_state(struct il_worker *loop, int task, enum thread_state s, int line)
+{
+	conductor_emit(loop->conductor, task, EV_STATE, line, s, 0);
+}
+
+/* Run task k until it awaits, yields or ends; 1 if it ended. */
+static int
+el_step(struct il_worker *w, struct el_task *t, int k)
+{
+	struct iovscpu *st = w->lesson;
+	int greedy = st->greedy && k == 0;
+
+	el_state(w, k, TS_RUNNING, st->kind == KIND_IO ? LINE_TAKE : LINE_CPU);
+	if (st->kind == KIND_IO) {
+		if (t->awaited)
+			return 1; /* back from its await: the task ends */
+		t->awaited = 1;
+		if (greedy) { /* time.sleep(): the loop itself blocks */
+			struct timespec left = {
+			    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
+
+			el_state(w, k, TS_IO, LINE_IO);
+			while (nanosleep(&left, &left) != 0 && errno == EINTR)
+				;
+			return 1;
+		}
+		t->deadline = clock_now_ns() + (uint64_t)st->ms * 1000000;
+		el_state(w, k, TS_IO, LINE_IO); /* await: the loop moves on */
+		return 0;
+	}
+	for (uint64_t t0 = clock_now_ns(); t->next < t->end;) {
+		uint64_t b =
+		    t->next + CHUNK < t->end ? t->next + CHUNK : t->end;
+
+		if (il_cancelled(w))
+			return 1;
+		t->sum += squares(t->next, b);
+		t->next = b;
+		if (!greedy && t->next < t->end &&
+		    clock_now_ns() - t0 >= st->switch_ns) {
+			el_state(w, k, TS_READY, LINE_CPU); /* await */
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+eventloop_lane(struct il_worker *w)
+{
+	struct iovscpu *st = w->lesson;
+	struct run *r = st->run;
+	struct el_task *t;
+	int *queue, qhead = 0, qlen = 0, n = st->tasks, left = n, k, tid;
+
+	atomic_fetch_add(&st->lanes_in, 1);
+	if (w->id != 0) {
+		/* A task's lane: its work happens in the loop thread. */
+		while (!atomic_load(&st->loop_done) && !il_cancelled(w)) {
+			struct timespec ts = {0, 5 * 1000 * 1000};
+
+			nanosleep(&ts, NULL);
+		}
+		return;
+	}
+	while (atomic_load(&st->lanes_in) < r->nthreads && !il_cancelled(w))
+		sched_yield(); /* so no lane's start-up event comes later */
+	tid = atomic_load(&w->os_tid);
+	for (k = 1; k < r->nthreads; k++)
+		il_os_identity(&r->workers[k], 0, tid); /* all in one thread */
+	t = xcalloc((size_t)n, sizeof *t);
+	queue = xcalloc((size_t)n, sizeof *queue);
+	for (k = 0; k < n; k++) {
+		t[k].next = (uint64_t)k * st->per_task;
+		t[k].end = t[k].next + st->per_task;
+		queue[qlen++] = k;
+		el_state(w, k, TS_READY, LINE_TAKE);
+	}
+	while (left > 0 && !il_cancelled(w)) {
+		uint64_t now, soonest = UINT64_MAX;
+
+		if (qlen > 0) {
+			k = queue[qhead];
+			qhead = (qhead + 1) % n;
+			qlen--;
+			if (el_step(w, &t[k], k)) {
+				t[k].done = 1;
+				st->sums[k] = t[k].sum;
+				el_state(w, k, TS_DONE, LINE_TAKE);
+				atomic_fetch_add(&st->done, 1);
+				left--;
+			} else if (t[k].deadline == 0) {
+				queue[(qhead + qlen) % n] = k; /* yielded */
+				qlen++;
+			}
+			continue;
+		}
+		/* nothing ready: sleep in poll() until the next timer */
+		now = clock_now_ns();
+		for (k = 0; k < n; k++)
+			if (t[k].deadline != 0 && t[k].deadline < soonest)
+				soonest = t[k].deadline;
+		if (soonest > now)
+			poll(NULL, 0,
+			    (int)((soonest - now + 999999) / 1000000 < 50
+			            ? (soonest - now + 999999) / 1000000
+			            : 50));
+		now = clock_now_ns();
+		for (k = 0; k < n; k++) {
+			if (t[k].deadline != 0 && t[k].deadline <= now) {
+				t[k].deadline = 0;
+				queue[(qhead + qlen) % n] = k; /* resumes */
+				qlen++;
+			}
+		}
+	}
+	free(t);
+	free(queue);
+	atomic_store(&st->loop_done, 1);
+}
+
 static void
 iovscpu_worker(struct il_worker *w)
 {
@@ -567,6 +737,12 @@ iovscpu_worker(struct il_worker *w)
 
 	if (st->mode == MODE_PROCESSES) {
 		process_lane(w);
+		goto out;
+	}
+	if (st->mode == MODE_EVENTLOOP) {
+		eventloop_lane(w);
+		if (w->id != 0)
+			return; /* a task's lane: the loop's time is what counts */
 		goto out;
 	}
 
