@@ -20,18 +20,7 @@
 #include "util.h"
 #include "view_timeline.h"
 
-#define MEASURE_MAX_MODES 8
-#define BAR_W             40
-
-struct measured {
-	long mode;
-	char verdict[512];
-	double wall_ms;
-	double cpu_ms;
-	int workers;
-	int ideal;
-	uint64_t dropped;
-};
+#define BAR_W 40
 
 /* The number after "key=" in a verdict, or -1. */
 static double
@@ -50,20 +39,122 @@ verdict_number(const char *v, const char *key)
 	return strtod(p, NULL);
 }
 
-/* The mode word of a verdict ("threads"). */
-static void
-mode_word(const char *verdict, char *buf, size_t len)
+void
+measure_plan(
+    struct measure_set *ms, const struct lesson_module *mod, long chosen)
 {
-	const char *p = strstr(verdict, "mode=");
-	size_t n;
+	int i;
 
-	if (p == NULL) {
-		snprintf(buf, len, "?");
+	memset(ms, 0, sizeof *ms);
+	ms->mod = mod;
+	ms->cores = sampler_cpus();
+	if (chosen == mod->measure.all_value) {
+		for (i = 0;
+		     mod->measure.all[i] >= 0 && ms->nmodes < MEASURE_MAX_MODES;
+		     i++)
+			ms->modes[ms->nmodes++] = mod->measure.all[i];
 		return;
 	}
-	p += 5;
-	n = strcspn(p, " ");
-	snprintf(buf, len, "%.*s", (int)n, p);
+	if (chosen != mod->measure.baseline)
+		ms->modes[ms->nmodes++] = mod->measure.baseline;
+	ms->modes[ms->nmodes++] = chosen;
+}
+
+int
+measure_next(const struct measure_set *ms, const long *params, long *out)
+{
+	if (ms->n >= ms->nmodes)
+		return -1;
+	memcpy(out, params, MODULE_MAX_PARAMS * sizeof *out);
+	out[ms->mod->measure.mode_param] = ms->modes[ms->n];
+	return 0;
+}
+
+const char *
+measure_mode_name(const struct measure_set *ms, int i)
+{
+	const struct param_def *pd =
+	    &ms->mod->params[ms->mod->measure.mode_param];
+	const char *name = module_param_name(pd, ms->modes[i]);
+
+	return name != NULL ? name : "?";
+}
+
+void
+measure_record(struct measure_set *ms, struct run *r)
+{
+	struct measured *out;
+	int tasks;
+
+	if (ms->n >= ms->nmodes)
+		return;
+	out = &ms->res[ms->n];
+	memset(out, 0, sizeof *out);
+	out->mode = ms->modes[ms->n];
+	snprintf(
+	    out->name, sizeof out->name, "%s", measure_mode_name(ms, ms->n));
+	ms->mod->verdict(r, out->verdict, sizeof out->verdict);
+	out->wall_ms = verdict_number(out->verdict, "wall_ms");
+	out->cpu_ms = verdict_number(out->verdict, "cpu_ms");
+	out->workers = r->nthreads;
+	out->dropped = evq_dropped(r->q);
+	/* the ideal: every task at once, but CPU work only on the cores */
+	tasks = (int)verdict_number(out->verdict, "tasks");
+	out->ideal = out->workers < tasks ? out->workers : tasks;
+	if (strstr(out->verdict, "kind=cpu") != NULL && out->ideal > ms->cores)
+		out->ideal = ms->cores;
+	if (out->mode == ms->mod->measure.baseline) {
+		out->ideal = 1;
+		ms->base_ms = out->wall_ms;
+	}
+	ms->n++;
+}
+
+double
+measure_speedup(const struct measure_set *ms, int i)
+{
+	if (i >= ms->n || ms->res[i].wall_ms <= 0 || ms->base_ms <= 0)
+		return 0;
+	return ms->base_ms / ms->res[i].wall_ms;
+}
+
+double
+measure_cpu_use(const struct measure_set *ms, int i)
+{
+	if (i >= ms->n || ms->res[i].wall_ms <= 0)
+		return 0;
+	return ms->res[i].cpu_ms / (ms->res[i].wall_ms * ms->cores);
+}
+
+void
+measure_header(char *buf, size_t len)
+{
+	snprintf(buf, len, "%-11s %7s %10s %8s %6s %8s", "mode", "workers",
+	    "wall ms", "speedup", "ideal", "CPU use");
+}
+
+void
+measure_row(const struct measure_set *ms, int i, char *buf, size_t len)
+{
+	const struct measured *m = &ms->res[i];
+
+	snprintf(buf, len, "%-11s %7d %10.1f %7.2fx %5dx %7.0f%%", m->name,
+	    m->workers, m->wall_ms, measure_speedup(ms, i), m->ideal,
+	    100.0 * measure_cpu_use(ms, i));
+}
+
+int
+measure_bar(const struct measure_set *ms, int i, int w)
+{
+	double most = 0;
+	int k;
+
+	for (k = 0; k < ms->n; k++)
+		if (ms->res[k].wall_ms > most)
+			most = ms->res[k].wall_ms;
+	if (i >= ms->n || most <= 0)
+		return 0;
+	return (int)(w * ms->res[i].wall_ms / most + 0.5);
 }
 
 /* Print the kernel's view of each worker of a finished run. */
@@ -133,51 +224,38 @@ print_lanes(FILE *f, const struct run *r, int ascii)
 }
 
 static void
-print_table(FILE *f, const struct measured *ms, int n, double base, int cores,
-    int ascii)
+print_table(FILE *f, const struct measure_set *ms, int ascii)
 {
-	double most = 0;
+	char row[128];
 	int i, j;
 
-	fprintf(f, "\n%-11s %7s %10s %8s %6s %8s\n", "mode", "workers",
-	    "wall ms", "speedup", "ideal", "CPU use");
-	for (i = 0; i < n; i++) {
-		char mode[32];
-
-		mode_word(ms[i].verdict, mode, sizeof mode);
-		fprintf(f, "%-11s %7d %10.1f %7.2fx %5dx %7.0f%%\n", mode,
-		    ms[i].workers, ms[i].wall_ms,
-		    ms[i].wall_ms > 0 ? base / ms[i].wall_ms : 0, ms[i].ideal,
-		    ms[i].wall_ms > 0
-		        ? 100.0 * ms[i].cpu_ms / (ms[i].wall_ms * cores)
-		        : 0);
-		if (ms[i].wall_ms > most)
-			most = ms[i].wall_ms;
+	measure_header(row, sizeof row);
+	fprintf(f, "\n%s\n", row);
+	for (i = 0; i < ms->n; i++) {
+		measure_row(ms, i, row, sizeof row);
+		fprintf(f, "%s\n", row);
 	}
 	fputc('\n', f);
-	for (i = 0; i < n; i++) {
-		char mode[32];
-		int w =
-		    most > 0 ? (int)(BAR_W * ms[i].wall_ms / most + 0.5) : 0;
+	for (i = 0; i < ms->n; i++) {
+		int w = measure_bar(ms, i, BAR_W);
 
-		mode_word(ms[i].verdict, mode, sizeof mode);
-		fprintf(f, "%-11s ", mode);
+		fprintf(f, "%-11s ", ms->res[i].name);
 		for (j = 0; j < w; j++)
 			fputs(ascii ? "#" : "\xe2\x96\x88", f);
-		fprintf(f, "%s%.0f ms\n", w > 0 ? " " : "", ms[i].wall_ms);
+		fprintf(f, "%s%.0f ms\n", w > 0 ? " " : "", ms->res[i].wall_ms);
 	}
 }
 
-/* One free run with params; fills out. 0, or 65 with a message. */
+/* One free run with params; kept in *keep if keep is not NULL, else
+ * freed. 0, or an exit status with a message. */
 static int
-measure_run(const struct headless_args *a, const long *params,
-    struct measured *out, struct run **keep)
+measure_run(const struct headless_args *a, struct measure_set *ms,
+    const long *params, struct run **keep)
 {
 	const struct lesson_module *mod = a->lesson->module;
 	struct run_config cfg;
 	struct run *r;
 	char err[256];
-	int cores = sampler_cpus(), tasks;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.module = mod;
@@ -197,20 +275,8 @@ measure_run(const struct headless_args *a, const long *params,
 	}
 	run_wait_free(r);
 	run_finish(r);
-	memset(out, 0, sizeof *out);
-	out->mode = params[mod->measure.mode_param];
-	mod->verdict(r, out->verdict, sizeof out->verdict);
-	out->wall_ms = verdict_number(out->verdict, "wall_ms");
-	out->cpu_ms = verdict_number(out->verdict, "cpu_ms");
-	out->workers = r->nthreads;
-	out->dropped = evq_dropped(r->q);
-	tasks = (int)verdict_number(out->verdict, "tasks");
-	out->ideal = out->workers < tasks ? out->workers : tasks;
-	if (strstr(out->verdict, "kind=cpu") != NULL && out->ideal > cores)
-		out->ideal = cores;
-	if (out->mode == mod->measure.baseline)
-		out->ideal = 1;
-	if (keep != NULL && *keep == NULL)
+	measure_record(ms, r);
+	if (keep != NULL)
 		*keep = r;
 	else
 		run_free(r);
@@ -220,8 +286,9 @@ measure_run(const struct headless_args *a, const long *params,
 /* The result line: the module's pairs with the comparison after
  * wall_ms, and dropped last. */
 static void
-print_result(FILE *f, const struct measured *m, double base, int cores)
+print_result(FILE *f, const struct measure_set *ms, int i)
 {
+	const struct measured *m = &ms->res[i];
 	const char *w = strstr(m->verdict, "wall_ms=");
 	size_t head = w != NULL
 	    ? (size_t)(strchr(w, ' ') != NULL ? strchr(w, ' ') - m->verdict
@@ -231,22 +298,20 @@ print_result(FILE *f, const struct measured *m, double base, int cores)
 	fprintf(f,
 	    "result: %.*s sequential_ms=%.1f speedup=%.2f ideal=%d "
 	    "cores=%d cpu_util=%.2f%s dropped=%llu\n",
-	    (int)head, m->verdict, base, m->wall_ms > 0 ? base / m->wall_ms : 0,
-	    m->ideal, cores,
-	    m->wall_ms > 0 ? m->cpu_ms / (m->wall_ms * cores) : 0,
-	    m->verdict + head, (unsigned long long)m->dropped);
+	    (int)head, m->verdict, ms->base_ms, measure_speedup(ms, i),
+	    m->ideal, ms->cores, measure_cpu_use(ms, i), m->verdict + head,
+	    (unsigned long long)m->dropped);
 }
 
 int
 measure_main(const struct headless_args *a)
 {
 	const struct lesson_module *mod = a->lesson->module;
-	struct measured ms[MEASURE_MAX_MODES];
-	long modes[MEASURE_MAX_MODES], params[MODULE_MAX_PARAMS];
+	struct measure_set ms;
+	long params[MODULE_MAX_PARAMS];
 	long chosen = a->params[mod->measure.mode_param];
 	struct run *shown = NULL;
-	int n = 0, i, rc, cores = sampler_cpus();
-	double base = 0;
+	int i, rc;
 	FILE *f = a->out;
 
 	if (a->policy != POLICY_FREE && a->policy != POLICY_RANDOM) {
@@ -263,43 +328,28 @@ measure_main(const struct headless_args *a)
 		    a->lesson->id);
 		return 2;
 	}
-	if (chosen == mod->measure.all_value) {
-		for (i = 0; mod->measure.all[i] >= 0 && n < MEASURE_MAX_MODES;
-		     i++)
-			modes[n++] = mod->measure.all[i];
-	} else {
-		if (chosen != mod->measure.baseline)
-			modes[n++] = mod->measure.baseline;
-		modes[n++] = chosen;
-	}
-	for (i = 0; i < n; i++) {
-		memcpy(params, a->params, sizeof params);
-		params[mod->measure.mode_param] = modes[i];
-		/* the chosen mode's run (the last) is the one drawn */
-		if ((rc = measure_run(
-		         a, params, &ms[i], i == n - 1 ? &shown : NULL)) != 0) {
-			run_free(shown);
+	measure_plan(&ms, mod, chosen);
+	while (measure_next(&ms, a->params, params) == 0) {
+		/* the last run is the one drawn */
+		run_free(shown);
+		shown = NULL;
+		if ((rc = measure_run(a, &ms, params,
+		         ms.n == ms.nmodes - 1 ? &shown : NULL)) != 0)
 			return rc;
-		}
-		if (modes[i] == mod->measure.baseline)
-			base = ms[i].wall_ms;
 	}
 	fprintf(f, "%s: %s\n", a->lesson->id, a->lesson->title);
 	if (shown != NULL) {
-		char mode[32];
-
-		mode_word(ms[n - 1].verdict, mode, sizeof mode);
 		fprintf(f, "\n%s with %d workers, as the workers report it:\n",
-		    mode, ms[n - 1].workers);
+		    ms.res[ms.n - 1].name, ms.res[ms.n - 1].workers);
 		print_lanes(f, shown, a->ascii);
 		fputc('\n', f);
 		print_kernel_view(f, shown);
 		run_free(shown);
 	}
-	print_table(f, ms, n, base, cores, a->ascii);
+	print_table(f, &ms, a->ascii);
 	fputc('\n', f);
-	for (i = 0; i < n; i++)
-		if (chosen == mod->measure.all_value || i == n - 1)
-			print_result(f, &ms[i], base, cores);
+	for (i = 0; i < ms.n; i++)
+		if (chosen == mod->measure.all_value || i == ms.n - 1)
+			print_result(f, &ms, i);
 	return 0;
 }

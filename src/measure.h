@@ -1,13 +1,72 @@
 /*
- * Headless runs of a measuring lesson (a module with measure.all set):
- * the baseline and the chosen mode, or every mode, compared.
+ * Measuring lessons (a module with measure.all set, such as io-vs-cpu):
+ * the modes to run one after another, the result of each, and the
+ * comparison with the baseline. Used headless (measure_main) and by the
+ * curses front end, which fills a results table as each run ends.
  */
 #ifndef IL_MEASURE_H
 #define IL_MEASURE_H
 
-#include "headless.h"
+#include <stddef.h>
+#include <stdint.h>
 
-/* Returns the exit status, with messages already on stderr. */
+#include "headless.h"
+#include "module.h"
+#include "run.h"
+
+#define MEASURE_MAX_MODES 8
+
+/* One finished run. */
+struct measured {
+	long mode;
+	char name[16]; /* the mode's name: "threads" */
+	char verdict[512];
+	double wall_ms;
+	double cpu_ms;
+	int workers;
+	int ideal;
+	uint64_t dropped;
+};
+
+struct measure_set {
+	const struct lesson_module *mod;
+	long modes[MEASURE_MAX_MODES]; /* the plan, baseline first */
+	int nmodes;
+	struct measured res[MEASURE_MAX_MODES]; /* res[i] ran modes[i] */
+	int n;                                  /* finished so far */
+	double base_ms;                         /* the baseline's wall time */
+	int cores;
+};
+
+/* Plan the runs for mode value chosen: every mode for "all", else the
+ * baseline (unless chosen is the baseline) and chosen. No results yet. */
+void measure_plan(
+    struct measure_set *, const struct lesson_module *, long chosen);
+
+/* The parameters for the next planned run: params with the mode set.
+ * 0, or -1 if every planned run has a result. */
+int measure_next(const struct measure_set *, const long *params, long *out);
+
+/* Record the next planned run's result from its finished run. */
+void measure_record(struct measure_set *, struct run *);
+
+/* The name of planned run i ("sequential"). */
+const char *measure_mode_name(const struct measure_set *, int i);
+
+/* Speedup against the baseline (0 if unknown), and CPU use as a
+ * fraction of every core over the wall time. */
+double measure_speedup(const struct measure_set *, int i);
+double measure_cpu_use(const struct measure_set *, int i);
+
+/* The table's header, and result i as a row under it. */
+void measure_header(char *buf, size_t len);
+void measure_row(const struct measure_set *, int i, char *buf, size_t len);
+
+/* Bar length for result i when the longest wall time gets width w. */
+int measure_bar(const struct measure_set *, int i, int w);
+
+/* Headless: run the plan and print it. Returns the exit status, with
+ * messages already on stderr. */
 int measure_main(const struct headless_args *);
 
 #endif

@@ -20,6 +20,7 @@ session_init(struct session *s, const struct lesson *l, const long *params,
 	s->free_run = free_run;
 	s->seed = seed;
 	s->max_hist = SESSION_MAX_HIST;
+	s->measuring = free_run && l->module->measure.all != NULL;
 }
 
 static void
@@ -40,15 +41,30 @@ session_close(struct session *s)
 	s->nhist = s->caphist = 0;
 }
 
+static int session_launch(
+    struct session *, const long *params, char *msg, size_t msglen);
+
 int
 session_check_done(struct session *s)
 {
+	long next[MODULE_MAX_PARAMS];
+	char msg[256];
+
 	if (s->done || s->run == NULL)
 		return s->done;
 	if (s->free_run ? !run_done(s->run) : !conductor_all_done(s->run->c))
 		return 0;
 	run_finish(s->run);
 	run_verdict(s->run, s->verdict, sizeof s->verdict);
+	if (s->measuring) {
+		measure_record(&s->meas, s->run);
+		if (measure_next(&s->meas, s->params, next) == 0) {
+			if (session_launch(s, next, msg, sizeof msg) == 0)
+				return s->done;
+			snprintf(s->verdict, sizeof s->verdict,
+			    "cannot start the next run: %s", msg);
+		}
+	}
 	s->done = 1;
 	return 1;
 }
@@ -56,12 +72,27 @@ session_check_done(struct session *s)
 int
 session_start(struct session *s, char *msg, size_t msglen)
 {
+	long params[MODULE_MAX_PARAMS];
+	const struct lesson_module *mod = s->lesson->module;
+
+	if (!s->measuring)
+		return session_launch(s, s->params, msg, msglen);
+	measure_plan(&s->meas, mod, s->params[mod->measure.mode_param]);
+	measure_next(&s->meas, s->params, params);
+	return session_launch(s, params, msg, msglen);
+}
+
+/* Start a run with params. */
+static int
+session_launch(struct session *s, const long *params, char *msg, size_t msglen)
+{
 	struct run_config cfg;
 
 	session_stop(s);
+	s->generation++;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.module = s->lesson->module;
-	memcpy(cfg.params, s->params, sizeof cfg.params);
+	memcpy(cfg.params, params, sizeof cfg.params);
 	cfg.policy = s->free_run ? POLICY_FREE : POLICY_RANDOM;
 	cfg.seed = s->seed;
 	if (s->free_run && cfg.module->sample_ms != NULL)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "lesson.h"
+#include "measure.h"
 #include "run.h"
 
 struct session_step {
@@ -33,6 +34,11 @@ struct session {
 	size_t nhist, caphist;
 	size_t max_hist; /* steps recorded for undo */
 	int overflow;    /* more steps than that: undo is off */
+	/* A measuring lesson (free runs only) runs its planned modes one
+	 * after another; meas holds the results so far. */
+	int measuring;
+	struct measure_set meas;
+	unsigned generation; /* counts runs started, so a new one is seen */
 };
 
 /* Set up s for a lesson (no run yet). */
@@ -41,7 +47,9 @@ void session_init(struct session *, const struct lesson *, const long *params,
 /* End the run (cancel, join) and free everything. */
 void session_close(struct session *);
 
-/* Start the run afresh with s->seed. 0, or -1 with a message in msg. */
+/* Start the run afresh with s->seed (a measuring lesson: its first
+ * planned mode, with the results cleared). 0, or -1 with a message in
+ * msg. */
 int session_start(struct session *, char *msg, size_t msglen);
 
 /* Let thread t take one step. 0 with what happened in msg, or -1 with why
@@ -57,7 +65,8 @@ int session_undo(struct session *, char *msg, size_t msglen);
 size_t session_pump(struct session *, size_t max);
 
 /* Notice that every worker has finished: join them, compute the verdict.
- * Returns s->done. */
+ * A measuring lesson records the result and starts its next planned run,
+ * if any. Returns s->done. */
 int session_check_done(struct session *);
 
 #endif

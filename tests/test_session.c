@@ -6,6 +6,7 @@
 
 #include "headless.h"
 #include "lesson.h"
+#include "lessons/iovscpu.h"
 #include "session.h"
 #include "suites.h"
 
@@ -230,6 +231,56 @@ START_TEST(test_free_run)
 }
 END_TEST
 
+/* A measuring lesson runs every planned mode in turn, recording each
+ * result, and is done only after the last. Starting again clears them. */
+START_TEST(test_measuring)
+{
+	struct lesson *l = test_lesson("io-vs-cpu");
+	const struct lesson_module *mod = l->module;
+	static const char *const order[] = {
+	    "sequential", "threads", "gil", "processes", "eventloop"};
+	long params[MODULE_MAX_PARAMS];
+	struct session s;
+	char msg[256];
+	int i;
+
+	memcpy(params, l->params, sizeof params);
+	params[module_param_index(mod, "mode")] = mod->measure.all_value;
+	params[module_param_index(mod, "tasks")] = 3;
+	params[module_param_index(mod, "ms")] = 5;
+	session_init(&s, l, params, 1, 1);
+	ck_assert_int_eq(s.measuring, 1);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	ck_assert_int_eq(s.meas.nmodes, 5);
+	while (!s.done)
+		session_pump(&s, 1000);
+	ck_assert_int_eq(s.meas.n, 5);
+	ck_assert_uint_eq(s.generation, 5);
+	for (i = 0; i < 5; i++) {
+		ck_assert_str_eq(s.meas.res[i].name, order[i]);
+		ck_assert_msg(strstr(s.meas.res[i].verdict, "done=3 ") != NULL,
+		    "%s", s.meas.res[i].verdict);
+		ck_assert(s.meas.res[i].wall_ms >= 5.0);
+	}
+	ck_assert(s.meas.base_ms >= 15.0); /* three 5 ms waits in turn */
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	ck_assert_int_lt(s.meas.n, 5);
+	session_close(&s);
+	/* one mode: the baseline, then it */
+	params[module_param_index(mod, "mode")] = IOVSCPU_GIL;
+	session_init(&s, l, params, 1, 1);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	while (!s.done)
+		session_pump(&s, 1000);
+	ck_assert_int_eq(s.meas.n, 2);
+	ck_assert_str_eq(s.meas.res[0].name, "sequential");
+	ck_assert_str_eq(s.meas.res[1].name, "gil");
+	ck_assert_msg(strstr(s.verdict, "mode=gil") != NULL, "%s", s.verdict);
+	session_close(&s);
+	lesson_free(l);
+}
+END_TEST
+
 Suite *
 make_session_suite(void)
 {
@@ -244,6 +295,7 @@ make_session_suite(void)
 	tcase_add_test(tc, test_undo_auto);
 	tcase_add_test(tc, test_restart_same_seed);
 	tcase_add_test(tc, test_free_run);
+	tcase_add_test(tc, test_measuring);
 	suite_add_tcase(s, tc);
 	return s;
 }
