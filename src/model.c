@@ -28,6 +28,7 @@ model_new(int nthreads, enum model_clock clock, size_t max_spans)
 		nthreads = 0;
 	m->clock = clock;
 	m->nthreads = nthreads;
+	m->max_spans = max_spans < 16 ? 16 : max_spans;
 	m->threads = xcalloc((size_t)nthreads, sizeof *m->threads);
 	for (i = 0; i < nthreads; i++) {
 		m->threads[i].state = TS_NONE;
@@ -51,6 +52,8 @@ model_free(struct model *m)
 		timeline_free(&m->threads[i].os_tl);
 	}
 	free(m->threads);
+	for (i = 0; i < m->ncpus; i++)
+		free(m->cpus[i].spans);
 	free(m);
 }
 
@@ -265,10 +268,92 @@ model_mark_event(struct model_thread *th, const struct event *ev)
 	th->local_set |= (uint8_t)(1u << ev->line);
 }
 
+/* Note that thread ran run ns on cpu within [t0, t1). When a lane is
+ * full, its older half merges pairwise (keeping the longer runner). */
+static void
+model_cpu_add(struct model *m, int cpu, int thread, uint64_t t0, uint64_t t1,
+    uint64_t run)
+{
+	struct cpu_lane *cl;
+	struct cpu_span *sp;
+
+	if (cpu < 0 || cpu >= MODEL_MAX_CPUS || run == 0)
+		return;
+	if (cpu >= m->ncpus)
+		m->ncpus = cpu + 1;
+	cl = &m->cpus[cpu];
+	if (cl->n == cl->cap && cl->cap >= m->max_spans) {
+		size_t half = cl->n / 2, i, k = 0;
+
+		for (i = 0; i + 1 < half; i += 2) {
+			struct cpu_span a = cl->spans[i], b = cl->spans[i + 1];
+			struct cpu_span *keep = a.run_ns >= b.run_ns ? &a : &b;
+
+			keep->t0 = a.t0 < b.t0 ? a.t0 : b.t0;
+			keep->t1 = a.t1 > b.t1 ? a.t1 : b.t1;
+			cl->spans[k++] = *keep;
+		}
+		for (; i < cl->n; i++)
+			cl->spans[k++] = cl->spans[i];
+		cl->n = k;
+	}
+	if (cl->n == cl->cap) {
+		cl->cap = cl->cap ? cl->cap * 2 : 16;
+		cl->spans = xrealloc(cl->spans, cl->cap * sizeof *cl->spans);
+	}
+	sp = &cl->spans[cl->n++];
+	sp->t0 = t0;
+	sp->t1 = t1;
+	sp->run_ns = run > UINT32_MAX ? UINT32_MAX : (uint32_t)run;
+	sp->thread = thread;
+}
+
+int
+model_cpu_who(const struct model *m, int cpu, uint64_t t0, uint64_t t1)
+{
+	uint64_t most = 0, ran[64] = {0};
+	const struct cpu_lane *cl;
+	size_t lo = 0, hi, i;
+	int who = -1, t;
+
+	if (cpu < 0 || cpu >= m->ncpus || t1 <= t0)
+		return -1;
+	cl = &m->cpus[cpu];
+	hi = cl->n;
+	while (lo < hi) { /* the first span ending after t0 */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cl->spans[mid].t1 <= t0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < cl->n && cl->spans[i].t0 < t1; i++) {
+		const struct cpu_span *sp = &cl->spans[i];
+		uint64_t a = sp->t0 > t0 ? sp->t0 : t0;
+		uint64_t b = sp->t1 < t1 ? sp->t1 : t1;
+
+		if (b <= a || sp->thread < 0 || sp->thread >= 64 ||
+		    sp->t1 <= sp->t0)
+			continue;
+		/* its running time, spread over the span */
+		ran[sp->thread] +=
+		    (uint64_t)sp->run_ns * (b - a) / (sp->t1 - sp->t0);
+	}
+	for (t = 0; t < 64; t++) {
+		if (ran[t] > most) {
+			most = ran[t];
+			who = t;
+		}
+	}
+	return who;
+}
+
 /* One sampler interval ending at model time t (ns clock). */
 static void
-model_os_sample(struct model_thread *th, const struct event *ev, uint64_t t)
+model_os_sample(struct model *m, int thread, const struct event *ev, uint64_t t)
 {
+	struct model_thread *th = &m->threads[thread];
 	uint64_t run_pm = (uint64_t)ev->a & 0x3ff;
 	uint64_t wait_pm = (uint64_t)ev->a >> 10 & 0x3ff;
 	uint64_t iv = ((uint64_t)ev->a >> 20 & 0xffffffffu) * 1000;
@@ -291,6 +376,7 @@ model_os_sample(struct model_thread *th, const struct event *ev, uint64_t t)
 		timeline_set_state(&th->os_tl, t0 + run, TS_READY);
 	if (iv - run - wait > 0)
 		timeline_set_state(&th->os_tl, t0 + run + wait, TS_IO);
+	model_cpu_add(m, th->os_cpu, thread, t0, t, run);
 }
 
 void
@@ -345,7 +431,7 @@ model_apply(struct model *m, const struct event *ev)
 		model_mark_event(th, ev);
 		break;
 	case EV_OS_SAMPLE:
-		model_os_sample(th, ev, t);
+		model_os_sample(m, thread, ev, t);
 		break;
 	default:
 		break;

@@ -83,6 +83,21 @@ struct lost_mark {
 	uint64_t overwritten; /* updates lost by this store */
 };
 
+/* The cores view: on one CPU, a worker that ran there for part of a
+ * sampler interval (the CPU it was last seen on at the interval's end). */
+struct cpu_span {
+	uint64_t t0, t1;
+	uint32_t run_ns; /* its running time within [t0, t1) */
+	int32_t thread;
+};
+
+struct cpu_lane {
+	struct cpu_span *spans; /* by t1, oldest first */
+	size_t n, cap;
+};
+
+#define MODEL_MAX_CPUS 64
+
 struct model {
 	enum model_clock clock;
 	uint64_t t0_ns; /* first event's ts_ns, for MODEL_CLOCK_NS */
@@ -103,6 +118,11 @@ struct model {
 	uint64_t skip_from[MODEL_MAX_SKIPS];
 	uint64_t skip_len[MODEL_MAX_SKIPS];
 	int nskips;
+	/* From EV_OS_SAMPLE: per CPU, who ran there (ncpus: highest CPU
+	 * seen + 1). Bounded like the timelines: older spans merge. */
+	struct cpu_lane cpus[MODEL_MAX_CPUS];
+	int ncpus;
+	size_t max_spans;
 };
 
 struct model *model_new(int nthreads, enum model_clock, size_t max_spans);
@@ -115,6 +135,10 @@ int model_add_var(
 int model_add_lock(struct model *, const char *name);
 
 void model_apply(struct model *, const struct event *);
+
+/* The worker that ran longest on cpu within [t0, t1), or -1 if none
+ * did (the CPU was idle, or ran something else). */
+int model_cpu_who(const struct model *, int cpu, uint64_t t0, uint64_t t1);
 
 /* Free runs: the process was stopped (Ctrl-Z) for len_ns from from_ns
  * (monotonic clock). Later events are moved back by that much, so the

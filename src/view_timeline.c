@@ -18,6 +18,7 @@ view_timeline_fit(
 	if (cols < 1)
 		cols = 1;
 	v->t0 = 0;
+	v->kernel = 0;
 	per = (m->now + (uint64_t)cols - 1) / (uint64_t)cols;
 	v->per_col = per ? per : 1;
 	v->cell_w = 1;
@@ -124,6 +125,29 @@ view_timeline_marks(struct grid *g, int x, int y, int lane_w,
 	}
 }
 
+/* Where a worker says it runs, the kernel decides: running, or runnable
+ * but waiting for a CPU. A column shows one of them; the share of
+ * waiting columns follows the kernel's fractions (the remainder carries
+ * to the next column), so a thread that waited half the time shows half
+ * its columns waiting at any zoom. */
+static enum thread_state
+kernel_state(const struct model_thread *th, uint64_t t0, uint64_t t1,
+    uint64_t now, double *owed)
+{
+	uint64_t f[TS_COUNT], busy;
+
+	timeline_bucket_fractions(&th->os_tl, t0, t1, now, f);
+	busy = f[TS_RUNNING] + f[TS_READY];
+	if (busy == 0)
+		return TS_RUNNING;
+	*owed += (double)f[TS_READY] / (double)busy;
+	if (*owed >= 0.5) {
+		*owed -= 1.0;
+		return TS_READY;
+	}
+	return TS_RUNNING;
+}
+
 int
 view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
@@ -132,6 +156,8 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 
 	for (t = 0; t < m->nthreads; t++) {
 		const struct timeline *tl = &m->threads[t].tl;
+		const struct model_thread *th = &m->threads[t];
+		double owed = 0; /* waiting-for-a-CPU columns not yet drawn */
 
 		grid_printf(g, x, y + t, VIEW_TIMELINE_LABEL, ROLE_LABEL,
 		    "%2d %c", t + 1, view_timeline_thread_letter(t));
@@ -143,6 +169,8 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 			if (t0 >= m->now)
 				break;
 			s = timeline_bucket_state(tl, t0, t1, m->now);
+			if (v->kernel && s == TS_RUNNING && th->os_samples > 0)
+				s = kernel_state(th, t0, t1, m->now, &owed);
 			grid_put(g, x + VIEW_TIMELINE_LABEL + col, y + t,
 			    v->glyphs->state[s], glyphs_state_role(s));
 		}
@@ -153,30 +181,49 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 }
 
 int
-view_timeline_legend(
-    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
+    const struct timeline_view *v, int ncpus)
 {
-	static const enum thread_state order[] = {
-	    TS_RUNNING, TS_READY, TS_IO, TS_LOCK_WAIT, TS_DONE};
+	int lane_w = w - VIEW_TIMELINE_LABEL, cpu, col;
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		grid_printf(g, x, y + cpu, VIEW_TIMELINE_LABEL, ROLE_LABEL,
+		    "cpu%-2d", cpu);
+		for (col = 0; col < lane_w; col++) {
+			uint64_t t0 = view_timeline_col_time(v, col);
+			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
+			int who;
+
+			if (t0 >= m->now)
+				break;
+			who = model_cpu_who(m, cpu, t0, t1);
+			if (who >= 0)
+				grid_put(g, x + VIEW_TIMELINE_LABEL + col,
+				    y + cpu,
+				    (uint32_t)view_timeline_thread_letter(who),
+				    ROLE_RUNNING);
+		}
+	}
+	return ncpus;
+}
+
+/* One legend item per entry: a glyph, its role and its words. */
+struct legend_item {
+	uint32_t ch;
+	enum role role;
+	const char *words;
+};
+
+static int
+legend_draw(
+    struct grid *g, int x, int y, int w, const struct legend_item *it, size_t n)
+{
 	int col = 0, row = 0;
 	size_t i;
 
-	for (i = 0; i <= sizeof order / sizeof order[0]; i++) {
-		const char *name;
-		uint32_t ch;
-		enum role role;
-		int need;
+	for (i = 0; i < n; i++) {
+		int need = 2 + (int)strlen(it[i].words) + (col ? 2 : 0);
 
-		if (i < sizeof order / sizeof order[0]) {
-			name = glyphs_state_words(order[i]);
-			ch = gl->state[order[i]];
-			role = glyphs_state_role(order[i]);
-		} else {
-			name = "lost update";
-			ch = gl->lost;
-			role = ROLE_LOST;
-		}
-		need = 2 + (int)strlen(name) + (col ? 2 : 0);
 		if (col && col + need > w) {
 			row++;
 			col = 0;
@@ -184,10 +231,48 @@ view_timeline_legend(
 		}
 		if (col)
 			col += 2;
-		grid_put(g, x + col, y + row, ch, role);
-		grid_print(
-		    g, x + col + 2, y + row, w - col - 2, ROLE_DEFAULT, name);
-		col += 2 + (int)strlen(name);
+		grid_put(g, x + col, y + row, it[i].ch, it[i].role);
+		grid_print(g, x + col + 2, y + row, w - col - 2, ROLE_DEFAULT,
+		    it[i].words);
+		col += 2 + (int)strlen(it[i].words);
 	}
 	return row + 1;
+}
+
+int
+view_timeline_legend(
+    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+{
+	static const enum thread_state order[] = {
+	    TS_RUNNING, TS_READY, TS_IO, TS_LOCK_WAIT, TS_DONE};
+	struct legend_item it[6];
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		it[i].ch = gl->state[order[i]];
+		it[i].role = glyphs_state_role(order[i]);
+		it[i].words = glyphs_state_words(order[i]);
+	}
+	it[5].ch = gl->lost;
+	it[5].role = ROLE_LOST;
+	it[5].words = "lost update";
+	return legend_draw(g, x, y, w, it, 6);
+}
+
+int
+view_timeline_legend_kernel(
+    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+{
+	const struct legend_item it[] = {
+	    {gl->state[TS_RUNNING], glyphs_state_role(TS_RUNNING), "running"},
+	    {gl->state[TS_READY], glyphs_state_role(TS_READY),
+	        "waiting for a CPU"},
+	    {gl->state[TS_IO], glyphs_state_role(TS_IO), "blocked on I/O"},
+	    {gl->state[TS_LOCK_WAIT], glyphs_state_role(TS_LOCK_WAIT),
+	        "waiting for a lock (GIL)"},
+	    {gl->state[TS_DONE], glyphs_state_role(TS_DONE), "done"},
+	    {'A', ROLE_RUNNING, "cpuN: worker on that CPU"},
+	};
+
+	return legend_draw(g, x, y, w, it, sizeof it / sizeof it[0]);
 }

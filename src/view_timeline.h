@@ -15,6 +15,9 @@ struct timeline_view {
 	uint64_t per_col; /* model time per column, >= 1 */
 	int cell_w; /* columns per time unit when per_col is 1 (zoom in) */
 	const struct glyphs *glyphs;
+	/* 1: where a worker says it runs, the kernel's samples decide
+	 * between running and waiting for a CPU */
+	int kernel;
 };
 
 /* Zoom so the whole run so far fits into cols columns: a short controlled
@@ -27,8 +30,18 @@ void view_timeline_fit(
 int view_timeline_draw(struct grid *, int x, int y, int w, const struct model *,
     const struct timeline_view *);
 
+/* The cores view: one row per CPU ("cpu0"), each column showing the
+ * letter of the worker that ran there longest in that time, from the
+ * kernel's samples; blank while no worker ran there. Returns ncpus. */
+int view_timeline_cores(struct grid *, int x, int y, int w,
+    const struct model *, const struct timeline_view *, int ncpus);
+
 /* Draw the legend, wrapped to w columns; returns the rows used. */
 int view_timeline_legend(
+    struct grid *, int x, int y, int w, const struct glyphs *);
+/* The legend of the kernel's view: "waiting for a CPU" where the workers'
+ * view says "ready", the cores view's letters, no lost updates. */
+int view_timeline_legend_kernel(
     struct grid *, int x, int y, int w, const struct glyphs *);
 
 /* Thread label: "A", "B", ... */

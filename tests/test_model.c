@@ -363,6 +363,76 @@ START_TEST(test_clock_ns)
 }
 END_TEST
 
+/* A sampler interval of iv_us ending at ts, packed as run.c does. */
+static struct event
+os_sample(int thread, uint64_t ts, int run_pm, int wait_pm, int iv_us, int cpu)
+{
+	struct event e = mk_ev(EV_OS_SAMPLE, thread, 0, 0, 0, 0);
+
+	e.ts_ns = ts;
+	e.a = (int64_t)run_pm | (int64_t)wait_pm << 10 | (int64_t)iv_us << 20;
+	e.b = cpu | (int64_t)'R' << 16;
+	return e;
+}
+
+/* The kernel's view: totals, the split timeline, and who ran on which
+ * CPU, with the CPU a worker was last seen on counting for its interval. */
+START_TEST(test_os_samples)
+{
+	struct model *m = model_new(3, MODEL_CLOCK_NS, 16);
+	struct event e;
+	uint64_t t;
+	int k;
+
+	e = mk_ev(EV_STATE, 0, 0, 0, TS_RUNNING, 0);
+	e.ts_ns = 1000000000; /* the clock's origin */
+	model_apply(m, &e);
+	/* A and B share CPU 0 half and half in 10 ms intervals; C runs
+	 * alone on CPU 1 for a quarter of each. */
+	for (k = 1; k <= 4; k++) {
+		t = 1000000000 + (uint64_t)k * 10000000;
+		e = os_sample(0, t, 500, 500, 10000, 0);
+		model_apply(m, &e);
+		e = os_sample(1, t, 400, 600, 10000, 0);
+		model_apply(m, &e);
+		e = os_sample(2, t, 250, 0, 10000, 1);
+		model_apply(m, &e);
+	}
+	ck_assert_uint_eq(m->threads[0].os_samples, 4);
+	ck_assert_uint_eq(m->threads[0].os_run_ns, 20000000);
+	ck_assert_uint_eq(m->threads[0].os_wait_ns, 20000000);
+	ck_assert_uint_eq(m->threads[2].os_blocked_ns, 30000000);
+	ck_assert_int_eq(m->threads[2].os_cpu, 1);
+	ck_assert_int_eq(m->ncpus, 2);
+	ck_assert_int_eq(
+	    timeline_bucket_state(&m->threads[0].os_tl, 0, 5000000, m->now),
+	    TS_RUNNING);
+	ck_assert_int_eq(timeline_bucket_state(
+	                     &m->threads[0].os_tl, 5000000, 10000000, m->now),
+	    TS_READY);
+	ck_assert_int_eq(model_cpu_who(m, 0, 0, 40000000), 0);
+	ck_assert_int_eq(model_cpu_who(m, 1, 0, 40000000), 2);
+	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000), -1);
+	ck_assert_int_eq(model_cpu_who(m, 5, 0, 40000000), -1);
+	/* B moves to CPU 1 and runs more there than C */
+	e = os_sample(1, 1050000000, 900, 0, 10000, 1);
+	model_apply(m, &e);
+	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000), 1);
+	/* far more intervals than the bound: memory stays bounded and the
+	 * early history is still answered */
+	for (k = 6; k < 2000; k++) {
+		e = os_sample(
+		    0, 1000000000 + (uint64_t)k * 10000000, 1000, 0, 10000, 0);
+		model_apply(m, &e);
+	}
+	ck_assert_uint_le(m->cpus[0].cap, 32);
+	ck_assert_int_ge(model_cpu_who(m, 0, 0, 40000000), 0);
+	ck_assert_int_eq(
+	    model_cpu_who(m, 0, 19000000000ULL, 19900000000ULL), 0);
+	model_free(m);
+}
+END_TEST
+
 /* A suspension (Ctrl-Z) is cut out of the ns clock. */
 START_TEST(test_clock_skip)
 {
@@ -518,6 +588,7 @@ make_model_suite(void)
 	tcase_add_test(tc, test_declare_limits);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_clock_skip);
+	tcase_add_test(tc, test_os_samples);
 	suite_add_tcase(s, tc);
 	return s;
 }
