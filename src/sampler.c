@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,21 +77,31 @@ sampler_parse_stat(const char *text, char *state, int *cpu)
 	return 0;
 }
 
+/* Where proc is mounted: INTERLEAVE_PROC if set (to try the lessons
+ * without kernel data), else /proc. */
+static const char *
+proc_root(void)
+{
+	const char *p = getenv("INTERLEAVE_PROC");
+
+	return p != NULL && *p != '\0' ? p : "/proc";
+}
+
 int
 sampler_open(struct sampled_thread *t, pid_t pid, pid_t tid)
 {
-	char path[96];
+	char path[PATH_MAX];
 
 	memset(t, 0, sizeof *t);
 	t->fd_schedstat = t->fd_stat = -1;
 	if (pid == 0)
 		pid = getpid();
-	snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", (int)pid,
-	    (int)tid);
+	snprintf(path, sizeof path, "%s/%d/task/%d/schedstat", proc_root(),
+	    (int)pid, (int)tid);
 	if ((t->fd_schedstat = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	snprintf(
-	    path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	snprintf(path, sizeof path, "%s/%d/task/%d/stat", proc_root(), (int)pid,
+	    (int)tid);
 	if ((t->fd_stat = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		sampler_close(t);
 		return -1;

@@ -349,6 +349,19 @@ shared_lines(
 		}                                                              \
 	} while (0)
 
+	if (s->meas != NULL) {
+		const struct measure_set *ms = s->meas;
+
+		if (s->kernel < 0)
+			ADD(ROLE_WARNING, 0, "kernel data unavailable");
+		else if (s->kernel > 0)
+			ADD(ROLE_LABEL, 0, "kernel's view: /proc");
+		if (ms->n < ms->nmodes)
+			ADD(ROLE_LABEL, 0, "run %d of %d: %s", ms->n + 1,
+			    ms->nmodes, measure_mode_name(ms, ms->n));
+		else
+			ADD(ROLE_LABEL, 0, "%d runs done", ms->n);
+	}
 	for (i = 0; i < m->nvars; i++) {
 		const struct model_var *v = &m->vars[i];
 
@@ -392,7 +405,21 @@ shared_lines(
 	if (s->dropped > 0)
 		ADD(ROLE_WARNING, 0, "%-9s %llu", "dropped",
 		    (unsigned long long)s->dropped);
-	if (s->verdict != NULL) {
+	if (s->meas != NULL && s->params != NULL) {
+		const struct lesson_module *mod = s->lesson->module;
+
+		for (i = 0; i < (int)mod->nparams; i++) {
+			const struct param_def *pd = &mod->params[i];
+			const char *name = module_param_name(pd, s->params[i]);
+
+			if (name != NULL)
+				ADD(ROLE_DEFAULT, 0, "%-8s %s", pd->name, name);
+			else
+				ADD(ROLE_DEFAULT, 0, "%-8s %ld", pd->name,
+				    s->params[i]);
+		}
+	}
+	if (s->verdict != NULL && s->meas == NULL) {
 		const char *p = s->verdict, *next;
 
 		ADD(ROLE_LABEL, 0, "result:");
@@ -475,7 +502,8 @@ zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
 }
 
 static void
-draw_timelines(struct grid *g, int y, int w, int lanes, struct screen *s)
+draw_timelines(
+    struct grid *g, int y, int w, int lanes, int cores, struct screen *s)
 {
 	const struct model *m = s->model;
 	struct timeline_view v;
@@ -483,8 +511,10 @@ draw_timelines(struct grid *g, int y, int w, int lanes, struct screen *s)
 	int n = m->nthreads, first = 0;
 
 	zoom_view(s, &v, w - VIEW_TIMELINE_LABEL);
-	tmp = grid_new(w, n + 1);
+	v.kernel = s->meas != NULL && s->kernel > 0;
+	tmp = grid_new(w, n + 1 + cores);
 	view_timeline_draw(tmp, 0, 0, w, m, &v);
+	view_timeline_cores(tmp, 0, n + 1, w, m, &v, cores);
 	if (lanes < n) {
 		/* show the first lanes-1 threads and say how many more */
 		blit_rows(g, 0, y, tmp, first, lanes - 1);
@@ -496,7 +526,7 @@ draw_timelines(struct grid *g, int y, int w, int lanes, struct screen *s)
 		blit_rows(g, 0, y, tmp, 0, n);
 		s->layout.nlanes = n;
 	}
-	blit_rows(g, 0, y + lanes, tmp, n, 1); /* the ruler */
+	blit_rows(g, 0, y + lanes, tmp, n, 1 + cores); /* ruler, cores */
 	grid_free(tmp);
 	s->layout.lanes_x = VIEW_TIMELINE_LABEL;
 	s->layout.lanes_y = y;
@@ -571,29 +601,98 @@ draw_code(struct grid *g, int y, int rows, const struct screen *s,
 	}
 }
 
+static int
+draw_legend(struct grid *g, int x, int y, int w, const struct screen *s)
+{
+	if (s->meas != NULL && s->kernel > 0)
+		return view_timeline_legend_kernel(g, x, y, w, s->glyphs);
+	return view_timeline_legend(g, x, y, w, s->glyphs);
+}
+
+/* Measuring lessons: the results table, filled in as runs end, with a
+ * bar of each wall time after its row. */
+static void
+draw_results(struct grid *g, int y, int rows, const struct screen *s,
+    const struct rules *r)
+{
+	const struct measure_set *ms = s->meas;
+	int ascii = s->glyphs == &glyphs_ascii, i, k, tw, bar_x, bar_w;
+	char row[128];
+
+	measure_header(row, sizeof row);
+	tw = (int)strlen(row);
+	grid_print(g, 1, y, g->w - 2, ROLE_LABEL, row);
+	bar_x = 1 + tw + 2;
+	bar_w = g->w - bar_x - 10; /* and " 12345 ms" after the bar */
+	for (i = 0; i < ms->nmodes && i + 1 < rows; i++) {
+		int ry = y + 1 + i;
+
+		if (i < ms->n) {
+			int w = bar_w > 0 ? measure_bar(ms, i, bar_w) : 0;
+
+			measure_row(ms, i, row, sizeof row);
+			grid_print(g, 1, ry, tw, ROLE_DEFAULT, row);
+			for (k = 0; k < w; k++)
+				grid_put(g, bar_x + k, ry, ascii ? '#' : 0x2588,
+				    ROLE_RUNNING);
+			if (bar_w > 0)
+				grid_printf(g, bar_x + w + 1, ry,
+				    g->w - bar_x - w - 1, ROLE_DEFAULT,
+				    "%.0f ms", ms->res[i].wall_ms);
+		} else {
+			grid_printf(g, 1, ry, g->w - 2,
+			    i == ms->n ? ROLE_READY : ROLE_LABEL, "%-11s %s",
+			    measure_mode_name(ms, i),
+			    i == ms->n ? "running" : "waiting its turn");
+			if (i == ms->n)
+				grid_print(g, 1 + 11 + 1 + 7, ry, 2, ROLE_READY,
+				    r->ellipsis);
+		}
+	}
+}
+
 struct key_help {
 	const char *keys_utf8, *keys_ascii;
 	const char *bar; /* short words for the key bar, or NULL */
 	const char *help;
 	int must; /* always on the key bar */
+	int when; /* KEYS_... */
 };
 
+enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE };
+
 static const struct key_help key_list[] = {
-    {"1-9", "1-9", "step", "let that thread take one step", 1},
-    {"click", "click", NULL, "clicking a lane steps that thread", 0},
-    {"space", "space", "run", "auto-run (seeded random) / pause", 0},
-    {"u", "u", "undo", "undo one step", 0},
-    {"n p", "n p", "page", "next / previous narration page", 0},
-    {"r", "r", "reset", "run again with the same seed", 0},
-    {"+ -", "+ -", "zoom", "zoom the timelines in / out", 0},
-    {"[ ]", "[ ]", "speed", "slower / faster auto-run", 0},
-    {"s", "s", "seed", "run again with a new seed", 0},
+    {"1-9", "1-9", "step", "let that thread take one step", 1, KEYS_STEP},
+    {"click", "click", NULL, "clicking a lane steps that thread", 0, KEYS_STEP},
+    {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
+    {"a", "a", "all modes", "run every mode in turn, into the table", 1,
+        KEYS_MEASURE},
+    {"t", "t", "io/cpu", "switch the tasks between I/O and CPU work", 1,
+        KEYS_MEASURE},
+    {"u", "u", "undo", "undo one step", 0, KEYS_STEP},
+    {"n p", "n p", "page", "next / previous narration page", 0, KEYS_ALL},
+    {"r", "r", "reset", "run again with the same seed", 0, KEYS_STEP},
+    {"r", "r", "again", "measure again from the first run", 0, KEYS_MEASURE},
+    {"+ -", "+ -", "zoom", "zoom the timelines in / out", 0, KEYS_ALL},
+    {"[ ]", "[ ]", "speed", "slower / faster auto-run", 0, KEYS_STEP},
+    {"s", "s", "seed", "run again with a new seed", 0, KEYS_STEP},
     {"\xe2\x86\x90 \xe2\x86\x92", "<- ->", "scroll",
-        "scroll the timelines (End: follow live)", 0},
-    {"m", "m", NULL, "back to the lesson menu", 0},
-    {"?", "?", "help", "this help (? h F1; any key closes it)", 1},
-    {"q", "q", "quit", "quit", 1},
+        "scroll the timelines (End: follow live)", 0, KEYS_ALL},
+    {"m", "m", NULL, "back to the lesson menu", 0, KEYS_ALL},
+    {"?", "?", "help", "this help (? h F1; any key closes it)", 1, KEYS_ALL},
+    {"q", "q", "quit", "quit", 1, KEYS_ALL},
 };
+
+/* Whether a key applies to the lesson on screen. */
+static int
+key_shown(const struct key_help *k, const struct screen *s)
+{
+	if (k->when == KEYS_STEP)
+		return s->meas == NULL;
+	if (k->when == KEYS_MEASURE)
+		return s->meas != NULL;
+	return 1;
+}
 
 /* Columns a key-bar item takes: "keys words" and two spaces. */
 static int
@@ -613,13 +712,14 @@ draw_keybar(struct grid *g, int y, const struct screen *s)
 	size_t i;
 
 	for (i = 0; i < IL_ARRAY_LEN(key_list); i++)
-		if (key_list[i].bar != NULL && key_list[i].must)
+		if (key_list[i].bar != NULL && key_list[i].must &&
+		    key_shown(&key_list[i], s))
 			reserve += keybar_need(&key_list[i], ascii);
 	for (i = 0; i < IL_ARRAY_LEN(key_list); i++) {
 		const struct key_help *k = &key_list[i];
 		int need;
 
-		if (k->bar == NULL)
+		if (k->bar == NULL || !key_shown(k, s))
 			continue;
 		need = keybar_need(k, ascii);
 		if (k->must)
@@ -638,9 +738,13 @@ static void
 draw_help(struct grid *g, const struct screen *s, const struct rules *r)
 {
 	int ascii = s->glyphs == &glyphs_ascii;
-	int bw = 64, bh = (int)IL_ARRAY_LEN(key_list) + 5;
-	int bx = (g->w - bw) / 2, by = (g->h - bh) / 2, i, j;
+	int bw = 64, bh = 5, bx, by, i, j, row = 0;
 	char buf[64];
+
+	for (i = 0; i < (int)IL_ARRAY_LEN(key_list); i++)
+		bh += key_shown(&key_list[i], s);
+	bx = (g->w - bw) / 2;
+	by = (g->h - bh) / 2;
 
 	if (by < 0)
 		by = 0;
@@ -663,13 +767,20 @@ draw_help(struct grid *g, const struct screen *s, const struct rules *r)
 	for (i = 0; i < (int)IL_ARRAY_LEN(key_list); i++) {
 		const struct key_help *k = &key_list[i];
 
-		grid_print(g, bx + 3, by + 2 + i, 10, ROLE_LABEL,
+		if (!key_shown(k, s))
+			continue;
+		grid_print(g, bx + 3, by + 2 + row, 10, ROLE_LABEL,
 		    ascii ? k->keys_ascii : k->keys_utf8);
 		grid_print(
-		    g, bx + 14, by + 2 + i, bw - 16, ROLE_DEFAULT, k->help);
+		    g, bx + 14, by + 2 + row, bw - 16, ROLE_DEFAULT, k->help);
+		row++;
 	}
-	snprintf(
-	    buf, sizeof buf, "auto-run speed: %d steps a second", s->speed);
+	if (s->meas != NULL)
+		snprintf(buf, sizeof buf,
+		    "runs are free: the operating system schedules them");
+	else
+		snprintf(buf, sizeof buf, "auto-run speed: %d steps a second",
+		    s->speed);
 	grid_print(g, bx + 3, by + bh - 2, bw - 6, ROLE_DEFAULT, buf);
 }
 
@@ -701,7 +812,7 @@ screen_draw(struct grid *g, struct screen *s)
 	struct shared_line sl[SHARED_MAX];
 	struct grid *scratch;
 	int sw, lw, avail, legend, nshared, fixed, rest, lanes, code, narr;
-	int block, spare, need, gap, y, i;
+	int block, spare, need, gap, y, i, bottom, cores = 0;
 
 	memset(&s->layout, 0, sizeof s->layout);
 	if (g->w < SCREEN_MIN_W || g->h < SCREEN_MIN_H) {
@@ -713,28 +824,43 @@ screen_draw(struct grid *g, struct screen *s)
 	lw = g->w - sw - 1;
 	nshared = shared_lines(s, sl, SHARED_MAX, sw - 1);
 	scratch = grid_new(lw, 8);
-	legend = view_timeline_legend(scratch, 0, 0, lw, s->glyphs);
+	legend = draw_legend(scratch, 0, 0, lw, s);
 	grid_free(scratch);
 
 	/* rows: title, status and keys; then the rules of three panels */
 	avail = g->h - 3;
 	fixed = 3 + 1 + legend; /* rules, ruler, legend */
+	bottom = m->nthreads;   /* a code row per thread */
+	if (s->meas != NULL) {
+		bottom = 1 + s->meas->nmodes; /* the results table */
+		/* the cores view, from the kernel's samples only */
+		cores = s->kernel > 0 ? (avail - fixed - NARR_MIN) / 4 : 0;
+		if (cores > s->ncpus)
+			cores = s->ncpus;
+		if (cores < 0)
+			cores = 0;
+		fixed += cores;
+	}
 	rest = avail - fixed - NARR_MIN;
-	if (2 * m->nthreads <= rest) {
-		lanes = code = m->nthreads;
+	if (m->nthreads + bottom <= rest) {
+		lanes = m->nthreads;
+		code = bottom;
 	} else {
-		/* lanes first, but a third of the rows for the code */
+		/* lanes first, but a third of the rows for the code (the
+		 * whole results table if it takes no more than half) */
 		code = rest / 3 > 1 ? rest / 3 : 1;
+		if (s->meas != NULL && code < bottom)
+			code = bottom < rest / 2 ? bottom : rest / 2;
 		lanes = rest - code > 1 ? rest - code : 1;
 		if (lanes > m->nthreads)
 			lanes = m->nthreads;
 		code = rest - lanes;
-		if (code > m->nthreads)
-			code = m->nthreads;
+		if (code > bottom)
+			code = bottom;
 		if (code < 1)
 			code = 1;
 	}
-	block = lanes + 1 + legend;
+	block = lanes + 1 + cores + legend;
 	spare = rest - lanes - code;
 	if (block < nshared && spare > 0)
 		block += nshared - block < spare ? nshared - block : spare;
@@ -753,16 +879,19 @@ screen_draw(struct grid *g, struct screen *s)
 	grid_put(g, lw, y, r->down, ROLE_RULER);
 	hrule(g, lw + 1, y, sw, r, "shared");
 	y++;
-	draw_timelines(g, y, lw, lanes, s);
-	view_timeline_legend(g, 0, y + block - legend, lw, s->glyphs);
+	draw_timelines(g, y, lw, lanes, cores, s);
+	draw_legend(g, 0, y + block - legend, lw, s);
 	for (i = 0; i < block; i++)
 		grid_put(g, lw, y + i, r->v, ROLE_RULER);
 	draw_shared(g, lw + 2, y, sw - 2, block, sl, nshared);
 	y += block;
-	hrule(g, 0, y, g->w, r, "code");
+	hrule(g, 0, y, g->w, r, s->meas != NULL ? "results" : "code");
 	grid_put(g, lw, y, r->up, ROLE_RULER);
 	y++;
-	draw_code(g, y, code, s, r);
+	if (s->meas != NULL)
+		draw_results(g, y, code, s, r);
+	else
+		draw_code(g, y, code, s, r);
 	if (s->status != NULL)
 		print_fit(g, 1, g->h - 2, g->w - 2, ROLE_DEFAULT, s->status, r);
 	draw_keybar(g, g->h - 1, s);

@@ -17,6 +17,7 @@
 #include "glyphs.h"
 #include "grid.h"
 #include "lesson.h"
+#include "measure.h"
 #include "model.h"
 #include "view_timeline.h"
 
@@ -61,6 +62,14 @@ struct screen {
 	uint64_t dropped;    /* events the queue dropped */
 	int speed;           /* auto-run steps per second */
 	int help;            /* 1: draw the help overlay on top */
+	/* Measuring lessons (NULL otherwise): the planned runs and their
+	 * results, which replace the code panel, and the parameters, which
+	 * the shared panel lists; the lanes then show the kernel's view and
+	 * a cores view follows them. */
+	const struct measure_set *meas;
+	const long *params;
+	int kernel; /* 1: sampled; -1: kernel data unavailable; 0: off */
+	int ncpus;  /* rows of the cores view */
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
 };

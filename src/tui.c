@@ -196,6 +196,8 @@ struct tui {
 	uint64_t run_t0;
 	uint64_t suspended_ns;
 	uint64_t suspend_at;
+	unsigned generation; /* the session's run this clock belongs to */
+	unsigned summed_up;  /* the generation whose end the status told */
 
 	size_t menu_sel;
 	int dirty;
@@ -360,6 +362,18 @@ draw(struct tui *ui)
 		s->verdict = ui->ses.done ? ui->ses.verdict : NULL;
 		s->dropped =
 		    ui->ses.run != NULL ? evq_dropped(ui->ses.run->q) : 0;
+		s->meas = ui->ses.measuring ? &ui->ses.meas : NULL;
+		s->params = ui->ses.params;
+		s->kernel = 0;
+		s->ncpus = 0;
+		if (s->meas != NULL && s->model != NULL) {
+			s->kernel = atomic_load(&ui->ses.run->os_unavailable)
+			    ? -1
+			    : ui->ses.run->cfg.sample_ms > 0;
+			s->ncpus = s->model->ncpus > s->meas->cores
+			    ? s->model->ncpus
+			    : s->meas->cores;
+		}
 		s->speed = speeds[ui->speed];
 		if (s->model != NULL)
 			screen_draw(ui->g, s);
@@ -400,9 +414,46 @@ restart(struct tui *ui)
 		set_status(ui, "cannot start the lesson: %s", msg);
 		return -1;
 	}
+	ui->generation = ui->ses.generation;
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
 	return 0;
+}
+
+/* A measuring lesson has moved on to its next planned run (or ended):
+ * a fresh clock and view for it, and say where the table stands. */
+static void
+next_measured_run(struct tui *ui)
+{
+	const struct measure_set *ms = &ui->ses.meas;
+
+	ui->generation = ui->ses.generation;
+	ui->suspended_ns = 0;
+	ui->run_t0 = clock_now_ns();
+	ui->scr.zoom.fit = 1;
+	ui->scr.zoom.follow = 1;
+	if (ms->n > 0 && ms->n < ms->nmodes)
+		set_status(ui, "%s took %.0f ms; now %s (run %d of %d)",
+		    ms->res[ms->n - 1].name, ms->res[ms->n - 1].wall_ms,
+		    measure_mode_name(ms, ms->n), ms->n + 1, ms->nmodes);
+}
+
+/* A measuring lesson: change a parameter and measure again. */
+static void
+remeasure(struct tui *ui, const char *param, long value)
+{
+	const struct lesson_module *mod = ui->lesson->module;
+	int i = module_param_index(mod, param);
+	const char *name;
+
+	if (i < 0)
+		return;
+
+	ui->ses.params[i] = value;
+	name = module_param_name(&mod->params[i], value);
+	if (restart(ui) == 0)
+		set_status(ui, "measuring again with %s=%s", param,
+		    name != NULL ? name : "?");
 }
 
 static void
@@ -513,9 +564,24 @@ key_lesson(struct tui *ui, int ch)
 		set_status(ui, "speed: %d steps a second", speeds[ui->speed]);
 		break;
 	case 'r':
-		if (restart(ui) == 0)
+		if (restart(ui) == 0 && ui->ses.measuring)
+			set_status(ui, "measuring again from the first run");
+		else if (ui->ses.run != NULL)
 			set_status(ui, "reset: seed %llu",
 			    (unsigned long long)ui->ses.seed);
+		break;
+	case 'a':
+		if (ui->ses.measuring)
+			remeasure(
+			    ui, "mode", ui->lesson->module->measure.all_value);
+		break;
+	case 't':
+		if (ui->ses.measuring) {
+			int k = module_param_index(ui->lesson->module, "kind");
+
+			if (k >= 0)
+				remeasure(ui, "kind", !ui->ses.params[k]);
+		}
 		break;
 	case 's':
 		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
@@ -724,6 +790,16 @@ loop(struct tui *ui)
 			if (session_pump(&ui->ses, PUMP_BUDGET) > 0 ||
 			    ui->ses.done)
 				ui->dirty = 1;
+			if (ui->ses.generation != ui->generation)
+				next_measured_run(ui);
+			if (ui->ses.done && ui->ses.measuring &&
+			    ui->summed_up != ui->ses.generation) {
+				ui->summed_up = ui->ses.generation;
+				set_status(ui,
+				    "measured %d runs: see the table; a: every "
+				    "mode, t: I/O or CPU work, r: again",
+				    ui->ses.meas.n);
+			}
 			if (now >= ui->next_tick) {
 				ui->dirty = 1; /* the clock moves */
 				ui->next_tick = now + CLOCK_TICK_NS;

@@ -219,6 +219,36 @@ wait_for "TERM=vt100: keys work" 'STEP  step 1'
 T send-keys -t il q
 wait_file "TERM=vt100: q exits 0" "$TMPD/rc" '^rc=0$'
 
+# ---- io-vs-cpu: every mode measured into the results table ----
+start_shell
+run_in_pane ""
+wait_for "io-vs-cpu: the menu is up" '1 +io-vs-cpu'
+T send-keys -t il Enter
+wait_for "io-vs-cpu opens measuring the baseline first" 'run 1 of 2: sequential'
+wait_for "io-vs-cpu: the results panel is drawn" 'mode +workers +wall ms +speedup +ideal +CPU use'
+T send-keys -t il a
+wait_for "a: five runs are planned" 'run [1-5] of 5'
+for m in sequential threads gil processes eventloop; do
+  wait_for "a: the table gets a row for $m" " $m +[0-9]+ +[0-9]+\.[0-9] +[0-9]+\.[0-9]+x +[0-9]+x +[0-9]+% "
+done
+wait_for "a: the status says every run is measured" 'measured 5 runs'
+wait_for "the cores view has a lane per CPU" '^cpu0 '
+wait_for "the legend names waiting for a CPU" 'waiting for a CPU'
+T send-keys -t il t
+wait_for "t switches to CPU work" 'kind +cpu'
+wait_for "t measures again from the baseline" 'run 1 of 5: sequential'
+T send-keys -t il q
+wait_file "io-vs-cpu: q mid-run exits 0" "$TMPD/rc" '^rc=0$'
+restored "io-vs-cpu quit mid-run"
+
+start_shell
+T send-keys -t il "export INTERLEAVE_PROC=/nonexistent" Enter
+run_in_pane "io-vs-cpu --set tasks=2 --set ms=50"
+wait_for "without /proc the screen says kernel data is unavailable" 'kernel data unavailable'
+wait_for "without /proc the runs are still measured" 'measured 2 runs'
+T send-keys -t il q
+wait_file "without /proc: q exits 0" "$TMPD/rc" '^rc=0$'
+
 # ---- a free run on screen ----
 start_shell
 run_in_pane "race --policy free --set threads=4 --set iterations=200000"
