@@ -807,6 +807,12 @@ conductor_cancelled(const struct conductor *c)
 	return conductor_is_cancelled(c);
 }
 
+const _Atomic int *
+conductor_cancel_flag(const struct conductor *c)
+{
+	return &c->cancelled;
+}
+
 const char *
 conductor_thread_name(int t)
 {

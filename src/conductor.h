@@ -114,6 +114,8 @@ enum op_kind conductor_pending(
  * caller can join them all. Safe from any thread. */
 void conductor_cancel(struct conductor *);
 int conductor_cancelled(const struct conductor *);
+/* The flag itself, for waits outside the conductor that poll it. */
+const _Atomic int *conductor_cancel_flag(const struct conductor *);
 
 /* Thread name for messages: "A", "B", ... */
 const char *conductor_thread_name(int t);

@@ -157,6 +157,13 @@ for m in sequential threads gil processes eventloop; do
 done
 expect_out "io-vs-cpu sequential: speedup 1 and ideal 1" 'mode=sequential .*speedup=1.00 ideal=1 '
 
+run "$il" io-vs-cpu --headless --set io=socket --set mode=all --set tasks=3 --set ms=20
+expect_rc "io-vs-cpu io=socket mode=all exits 0" 0
+for m in sequential threads gil processes eventloop; do
+  expect_out "io-vs-cpu io=socket: $m fetched every page" \
+    "^result: kind=io io=socket mode=$m .*done=3 pages=3 failed=0 sums=n/a dropped=0$"
+done
+
 run "$il" io-vs-cpu --headless --set kind=gpu
 expect_rc "io-vs-cpu bad kind exits 2" 2
 expect_err "io-vs-cpu bad kind names the choices" 'kind must be io or cpu'

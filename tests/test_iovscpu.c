@@ -250,11 +250,11 @@ START_TEST(test_sampled)
 }
 END_TEST
 
-/* Entries in /dev/shm, or -1 if there is none. */
+/* Entries in a directory, or -1 if there is none. */
 static int
-shm_entries(void)
+dir_entries(const char *path)
 {
-	DIR *d = opendir("/dev/shm");
+	DIR *d = opendir(path);
 	int n = 0;
 
 	if (d == NULL)
@@ -270,7 +270,7 @@ shm_entries(void)
 START_TEST(test_processes_reaped)
 {
 	long p[MODULE_MAX_PARAMS];
-	int shm_before = shm_entries(), k;
+	int shm_before = dir_entries("/dev/shm"), k;
 	struct run *r;
 
 	for (k = 0; k < 2; k++) {
@@ -298,7 +298,7 @@ START_TEST(test_processes_reaped)
 		}
 		run_free(r);
 	}
-	ck_assert_int_eq(shm_entries(), shm_before);
+	ck_assert_int_eq(dir_entries("/dev/shm"), shm_before);
 }
 END_TEST
 
@@ -367,6 +367,53 @@ START_TEST(test_eventloop_greedy)
 }
 END_TEST
 
+/* io=socket: every mode fetches every page from the slow server. */
+START_TEST(test_socket_modes)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct run *r;
+	char v[512];
+
+	params_for(p, IOVSCPU_KIND_IO, _i, 6, 20, 0);
+	p[IOVSCPU_IO] = IOVSCPU_IO_SOCKET;
+	r = start(p, 0);
+	run_wait_free(r);
+	run_finish(r);
+	run_verdict(r, v, sizeof v);
+	ck_assert_msg(strstr(v, "io=socket ") != NULL, "%s", v);
+	ck_assert_msg(
+	    strstr(v, "done=6 pages=6 failed=0 sums=n/a") != NULL, "%s", v);
+	run_free(r);
+}
+END_TEST
+
+/* A reset (or quit) while every task waits for its page: the run ends,
+ * the server and every socket are closed, and no process is left. */
+START_TEST(test_socket_reset_mid_request)
+{
+	long p[MODULE_MAX_PARAMS];
+	int before = dir_entries("/proc/self/fd"), t, waiting = 0;
+	struct run *r;
+
+	params_for(p, IOVSCPU_KIND_IO, _i, 3, 60000, 0);
+	p[IOVSCPU_IO] = IOVSCPU_IO_SOCKET;
+	r = start(p, 0);
+	/* until every lane is blocked on its request (no fixed wait: the
+	 * test's timeout is the deadline) */
+	while (waiting < r->nthreads) {
+		evq_wait(r->q, 20);
+		run_pump(r);
+		for (waiting = 0, t = 0; t < r->nthreads; t++)
+			waiting += r->m->threads[t].state == TS_IO;
+	}
+	ck_assert_int_eq(run_done(r), 0);
+	run_free(r);
+	ck_assert_int_eq(dir_entries("/proc/self/fd"), before);
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	long p[MODULE_MAX_PARAMS];
@@ -409,6 +456,10 @@ make_iovscpu_suite(void)
 	tcase_add_test(tc, test_processes_reaped);
 	tcase_add_test(tc, test_eventloop_turns);
 	tcase_add_test(tc, test_eventloop_greedy);
+	tcase_add_loop_test(
+	    tc, test_socket_modes, IOVSCPU_SEQUENTIAL, IOVSCPU_EVENTLOOP + 1);
+	tcase_add_loop_test(tc, test_socket_reset_mid_request, IOVSCPU_THREADS,
+	    IOVSCPU_EVENTLOOP + 1);
 	tcase_add_test(tc, test_refusals);
 	suite_add_tcase(s, tc);
 	return s;

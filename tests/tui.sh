@@ -241,6 +241,18 @@ T send-keys -t il q
 wait_file "io-vs-cpu: q mid-run exits 0" "$TMPD/rc" '^rc=0$'
 restored "io-vs-cpu quit mid-run"
 
+# io=socket: reset and quit while every task waits for its page
+start_shell
+run_in_pane "io-vs-cpu --set io=socket --set ms=60000 --set tasks=3 --set mode=threads"
+wait_for "io=socket: the lesson shows the socket flavour" 'io +socket'
+wait_for "io=socket: the sequential task is blocked on its request" ' 1 A  ≈'
+T send-keys -t il r
+wait_for "io=socket: r resets mid-request" 'measuring again from the first run'
+wait_for "io=socket: the new run waits for its page" ' 1 A  ≈'
+T send-keys -t il q
+wait_file "io=socket: q mid-request exits 0" "$TMPD/rc" '^rc=0$'
+restored "io=socket quit mid-request"
+
 start_shell
 T send-keys -t il "export INTERLEAVE_PROC=/nonexistent" Enter
 run_in_pane "io-vs-cpu --set tasks=2 --set ms=50"

@@ -3,9 +3,11 @@
  * threads, by threads behind a simulated CPython GIL, by forked processes,
  * or as cooperative tasks of one event-loop thread, and measured.
  *
- * I/O tasks wait ms milliseconds in a blocking timed wait. CPU tasks sum
- * the squares of a range of integers sized (by a calibration at the start)
- * to take about ms on this machine; every sum is checked against the
+ * I/O tasks wait ms milliseconds in a blocking timed wait (io=sleep), or
+ * fetch a page from a slow server on loopback that answers after ms
+ * (io=socket; the run starts it in setup and stops it in teardown). CPU
+ * tasks sum the squares of a range of integers sized (by a calibration at
+ * the start) to take about ms on this machine; every sum is checked against the
  * closed form. Free runs only: this lesson measures, it does not step.
  *
  * The GIL: a thread must hold it to compute. It lets go for blocking I/O,
@@ -15,6 +17,7 @@
  */
 #include "conductor.h"
 #include "module.h"
+#include "pageserver.h"
 #include "run.h"
 #include "sampler.h"
 #include "util.h"
@@ -48,6 +51,7 @@ enum {
 	P_GREEDY = IOVSCPU_GREEDY,
 };
 enum { KIND_IO = IOVSCPU_KIND_IO, KIND_CPU = IOVSCPU_KIND_CPU };
+enum { IO_SLEEP = IOVSCPU_IO_SLEEP, IO_SOCKET = IOVSCPU_IO_SOCKET };
 enum {
 	MODE_SEQUENTIAL = IOVSCPU_SEQUENTIAL,
 	MODE_THREADS = IOVSCPU_THREADS,
@@ -58,14 +62,16 @@ enum {
 };
 
 static const char *const kind_names[] = {"io", "cpu", NULL};
-static const char *const io_names[] = {"sleep", NULL};
+static const char *const io_names[] = {"sleep", "socket", NULL};
 static const char *const mode_names[] = {
     "sequential", "threads", "gil", "processes", "eventloop", "all", NULL};
 
 static const struct param_def iovscpu_params[] = {
     [P_KIND] = {"kind", KIND_IO, 0, 1, "io: tasks wait; cpu: tasks compute",
         kind_names},
-    [P_IO] = {"io", 0, 0, 0, "how an I/O task waits: a blocking sleep",
+    [P_IO] = {"io", 0, 0, 1,
+        "how an I/O task waits: sleep, or a request to a slow page "
+        "server on loopback",
         io_names},
     [P_MODE] = {"mode", MODE_THREADS, 0, MODE_ALL,
         "sequential, threads, gil, processes, eventloop, or all of them "
@@ -103,7 +109,7 @@ struct gil {
 };
 
 struct iovscpu {
-	int kind, mode, tasks;
+	int kind, io, mode, tasks;
 	long ms;
 	int workers;
 	uint64_t per_task; /* CPU: iterations per task */
@@ -119,7 +125,10 @@ struct iovscpu {
 	/* eventloop: lanes that have started, and the loop's end */
 	_Atomic int lanes_in;
 	_Atomic int loop_done;
-	struct shm *shm; /* processes: shared with the children */
+	struct pageserver *server; /* io=socket: the slow site */
+	int port;
+	_Atomic int failed; /* io=socket: requests that got no page */
+	struct shm *shm;    /* processes: shared with the children */
 	size_t shm_size;
 	_Atomic int fork_failed;
 };
@@ -150,6 +159,7 @@ struct shm_ring {
 struct shm {
 	_Atomic int next;
 	_Atomic int done;
+	_Atomic int failed;
 	_Atomic uint64_t cpu_ns;
 	size_t ring_off, ring_size;
 	uint64_t sums[]; /* tasks of them, then the rings */
@@ -367,6 +377,20 @@ static const long iovscpu_all_modes[] = {MODE_SEQUENTIAL, MODE_THREADS,
 
 static int shm_map(struct iovscpu *, int lanes, char *err, size_t errlen);
 
+/* Everything setup made. The workers have been joined (and the children
+ * reaped) by now; the page server closes whatever it still holds. */
+static void
+iovscpu_free(struct iovscpu *st)
+{
+	pageserver_stop(st->server);
+	pthread_mutex_destroy(&st->gil.m);
+	pthread_cond_destroy(&st->gil.cv);
+	if (st->shm != NULL)
+		munmap(st->shm, st->shm_size);
+	free(st->sums);
+	free(st);
+}
+
 static int
 iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 {
@@ -394,6 +418,7 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 	}
 	st = xcalloc(1, sizeof *st);
 	st->kind = (int)params[P_KIND];
+	st->io = (int)params[P_IO];
 	st->mode = (int)params[P_MODE];
 	st->tasks = (int)params[P_TASKS];
 	st->ms = params[P_MS];
@@ -412,16 +437,25 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 	if (st->mode == MODE_GIL &&
 	    (st->gil.lk = run_add_lock(r, "GIL")) == NULL) {
 		snprintf(err, errlen, "io-vs-cpu: cannot declare the GIL");
-		free(st->sums);
-		free(st);
+		iovscpu_free(st);
 		return -1;
 	}
-	if (st->mode == MODE_PROCESSES) {
-		if (shm_map(st, r->nthreads, err, errlen) != 0) {
-			free(st->sums);
-			free(st);
+	if (st->mode == MODE_PROCESSES &&
+	    shm_map(st, r->nthreads, err, errlen) != 0) {
+		iovscpu_free(st);
+		return -1;
+	}
+	if (st->kind == KIND_IO && st->io == IO_SOCKET) {
+		char why[200];
+
+		if ((st->server = pageserver_start(st->ms, why, sizeof why)) ==
+		    NULL) {
+			snprintf(err, errlen,
+			    "io-vs-cpu: cannot start the page server: %s", why);
+			iovscpu_free(st);
 			return -1;
 		}
+		st->port = pageserver_port(st->server);
 	}
 	r->lesson = st;
 	return 0;
@@ -445,6 +479,25 @@ cpu_task(struct il_worker *w, int task, uint64_t *held_since)
 		s += squares(i, i + CHUNK < b ? i + CHUNK : b);
 	}
 	st->sums[task] = s;
+	return 0;
+}
+
+/* One I/O task in a worker thread: a blocking timed wait, or a blocking
+ * request to the slow page server. 0, or -1 if no page came back. */
+static int
+io_task(struct il_worker *w, int task)
+{
+	struct iovscpu *st = w->lesson;
+
+	if (st->io == IO_SLEEP) {
+		il_io(w, st->ms, LINE_IO);
+		return 0;
+	}
+	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_IO, 0);
+	if (pageserver_fetch(
+	        st->port, task, conductor_cancel_flag(w->conductor)) != 0)
+		return -1;
+	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_RUNNING, 0);
 	return 0;
 }
 
@@ -492,8 +545,19 @@ child_main(struct iovscpu *st, int lane)
 			    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
 
 			child_report(rg, TS_IO, LINE_IO);
-			while (nanosleep(&left, &left) != 0 && errno == EINTR)
-				;
+			if (st->io == IO_SOCKET) {
+				/* the parent kills the child to cancel */
+				if (pageserver_fetch(st->port, task, NULL) !=
+				    0) {
+					atomic_fetch_add(&sh->failed, 1);
+					child_report(rg, TS_RUNNING, LINE_TAKE);
+					continue;
+				}
+			} else {
+				while (nanosleep(&left, &left) != 0 &&
+				    errno == EINTR)
+					;
+			}
 			child_report(rg, TS_RUNNING, LINE_TAKE);
 		} else {
 			uint64_t a = (uint64_t)task * st->per_task;
@@ -591,24 +655,46 @@ shm_map(struct iovscpu *st, int lanes, char *err, size_t errlen)
 
 /* One thread runs every task. Each task is a lane; the loop reports its
  * tasks' states for them: running (the loop runs it), ready (its turn has
- * not come), blocked on I/O (it awaits a timer: the loop is free), done.
- * A CPU task yields at an await point after each switch interval, unless
- * greedy=1 makes task 1 never yield: it computes, or for I/O blocks the
- * whole loop in a plain sleep, and every other task starves meanwhile. */
+ * not come), blocked on I/O (it awaits a timer or its socket: the loop is
+ * free), done. A CPU task yields at an await point after each switch
+ * interval. greedy=1 makes task 1 never yield: it computes to the end,
+ * or for I/O blocks the whole loop in a plain sleep or a blocking
+ * request, and every other task starves meanwhile. */
 
 struct el_task {
 	uint64_t next;     /* CPU: next number to square */
 	uint64_t end;      /* CPU: one past the last */
 	uint64_t sum;      /* CPU: so far */
-	uint64_t deadline; /* I/O: when its timer fires, 0 if none */
-	int awaited;       /* I/O: its wait has been started */
-	int done;
+	uint64_t deadline; /* io=sleep: when its timer fires, 0 if none */
+	int fd;            /* io=socket: its request's socket, or -1 */
+	struct page_reply rep;
+	int awaited; /* I/O: its wait has been started */
+	int failed;  /* io=socket: no page came back */
 };
 
 static void
 el_state(struct il_worker *loop, int task, enum thread_state s, int line)
 {
 	conductor_emit(loop->conductor, task, EV_STATE, line, s, 0);
+}
+
+/* A greedy I/O task: the loop itself blocks. */
+static void
+el_block(struct il_worker *w, struct el_task *t, int k)
+{
+	struct iovscpu *st = w->lesson;
+
+	el_state(w, k, TS_IO, LINE_IO);
+	if (st->io == IO_SOCKET) {
+		t->failed = pageserver_fetch(st->port, k,
+		                conductor_cancel_flag(w->conductor)) != 0;
+	} else {
+		struct timespec left = {
+		    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
+
+		while (nanosleep(&left, &left) != 0 && errno == EINTR)
+			;
+	}
 }
 
 /* Run task k until it awaits, yields or ends; 1 if it ended. */
@@ -623,16 +709,20 @@ el_step(struct il_worker *w, struct el_task *t, int k)
 		if (t->awaited)
 			return 1; /* back from its await: the task ends */
 		t->awaited = 1;
-		if (greedy) { /* time.sleep(): the loop itself blocks */
-			struct timespec left = {
-			    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
-
-			el_state(w, k, TS_IO, LINE_IO);
-			while (nanosleep(&left, &left) != 0 && errno == EINTR)
-				;
+		if (greedy) {
+			el_block(w, t, k);
 			return 1;
 		}
-		t->deadline = clock_now_ns() + (uint64_t)st->ms * 1000000;
+		if (st->io == IO_SOCKET) {
+			memset(&t->rep, 0, sizeof t->rep);
+			if ((t->fd = pageserver_request(st->port, k)) < 0) {
+				t->failed = 1;
+				return 1;
+			}
+		} else {
+			t->deadline =
+			    clock_now_ns() + (uint64_t)st->ms * 1000000;
+		}
 		el_state(w, k, TS_IO, LINE_IO); /* await: the loop moves on */
 		return 0;
 	}
@@ -653,13 +743,87 @@ el_step(struct il_worker *w, struct el_task *t, int k)
 	return 1;
 }
 
+/* The loop's ready queue: a ring of task numbers. */
+struct el_queue {
+	int *q;
+	int head, len, cap;
+};
+
+static void
+el_push(struct el_queue *q, int k)
+{
+	q->q[(q->head + q->len) % q->cap] = k;
+	q->len++;
+}
+
+static int
+el_pop(struct el_queue *q)
+{
+	int k = q->q[q->head];
+
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+	return k;
+}
+
+/* Nothing is ready: sleep in poll() on the awaited sockets until one has
+ * data or the first timer is due (at most 50 ms, to notice a cancel),
+ * then queue every task whose wait is over. */
+static void
+el_wait(
+    struct el_task *t, int n, struct pollfd *pfd, int *who, struct el_queue *q)
+{
+	uint64_t now = clock_now_ns(), soonest = UINT64_MAX;
+	int k, np = 0, ms = 50, i;
+
+	for (k = 0; k < n; k++) {
+		if (t[k].deadline != 0 && t[k].deadline < soonest)
+			soonest = t[k].deadline;
+		if (t[k].fd >= 0) {
+			pfd[np].fd = t[k].fd;
+			pfd[np].events = POLLIN;
+			pfd[np].revents = 0;
+			who[np++] = k;
+		}
+	}
+	if (soonest != UINT64_MAX)
+		ms = soonest <= now ? 0
+		    : (soonest - now + 999999) / 1000000 < 50
+		    ? (int)((soonest - now + 999999) / 1000000)
+		    : 50;
+	if (poll(pfd, (nfds_t)np, ms) > 0) {
+		for (i = 0; i < np; i++) {
+			struct el_task *tk = &t[who[i]];
+			int rc;
+
+			if (pfd[i].revents == 0)
+				continue;
+			if ((rc = pageserver_read(tk->fd, &tk->rep)) == 0)
+				continue; /* more to come */
+			tk->failed = rc < 0;
+			close(tk->fd);
+			tk->fd = -1;
+			el_push(q, who[i]); /* resumes */
+		}
+	}
+	now = clock_now_ns();
+	for (k = 0; k < n; k++) {
+		if (t[k].deadline != 0 && t[k].deadline <= now) {
+			t[k].deadline = 0;
+			el_push(q, k); /* resumes */
+		}
+	}
+}
+
 static void
 eventloop_lane(struct il_worker *w)
 {
 	struct iovscpu *st = w->lesson;
 	struct run *r = st->run;
+	struct el_queue q;
 	struct el_task *t;
-	int *queue, qhead = 0, qlen = 0, n = st->tasks, left = n, k, tid;
+	struct pollfd *pfd;
+	int *who, n = st->tasks, left = n, k, tid;
 
 	atomic_fetch_add(&st->lanes_in, 1);
 	if (w->id != 0) {
@@ -677,53 +841,43 @@ eventloop_lane(struct il_worker *w)
 	for (k = 1; k < r->nthreads; k++)
 		il_os_identity(&r->workers[k], 0, tid); /* all in one thread */
 	t = xcalloc((size_t)n, sizeof *t);
-	queue = xcalloc((size_t)n, sizeof *queue);
+	pfd = xcalloc((size_t)n, sizeof *pfd);
+	who = xcalloc((size_t)n, sizeof *who);
+	q.q = xcalloc((size_t)n, sizeof *q.q);
+	q.head = q.len = 0;
+	q.cap = n;
 	for (k = 0; k < n; k++) {
 		t[k].next = (uint64_t)k * st->per_task;
 		t[k].end = t[k].next + st->per_task;
-		queue[qlen++] = k;
+		t[k].fd = -1;
+		el_push(&q, k);
 		el_state(w, k, TS_READY, LINE_TAKE);
 	}
 	while (left > 0 && !il_cancelled(w)) {
-		uint64_t now, soonest = UINT64_MAX;
-
-		if (qlen > 0) {
-			k = queue[qhead];
-			qhead = (qhead + 1) % n;
-			qlen--;
-			if (el_step(w, &t[k], k)) {
-				t[k].done = 1;
-				st->sums[k] = t[k].sum;
-				el_state(w, k, TS_DONE, LINE_TAKE);
-				atomic_fetch_add(&st->done, 1);
-				left--;
-			} else if (t[k].deadline == 0) {
-				queue[(qhead + qlen) % n] = k; /* yielded */
-				qlen++;
-			}
+		if (q.len == 0) {
+			el_wait(t, n, pfd, who, &q);
 			continue;
 		}
-		/* nothing ready: sleep in poll() until the next timer */
-		now = clock_now_ns();
-		for (k = 0; k < n; k++)
-			if (t[k].deadline != 0 && t[k].deadline < soonest)
-				soonest = t[k].deadline;
-		if (soonest > now)
-			poll(NULL, 0,
-			    (int)((soonest - now + 999999) / 1000000 < 50
-			            ? (soonest - now + 999999) / 1000000
-			            : 50));
-		now = clock_now_ns();
-		for (k = 0; k < n; k++) {
-			if (t[k].deadline != 0 && t[k].deadline <= now) {
-				t[k].deadline = 0;
-				queue[(qhead + qlen) % n] = k; /* resumes */
-				qlen++;
-			}
+		k = el_pop(&q);
+		if (el_step(w, &t[k], k)) {
+			st->sums[k] = t[k].sum;
+			el_state(w, k, TS_DONE, LINE_TAKE);
+			if (t[k].failed)
+				atomic_fetch_add(&st->failed, 1);
+			else if (!il_cancelled(w))
+				atomic_fetch_add(&st->done, 1);
+			left--;
+		} else if (t[k].deadline == 0 && t[k].fd < 0) {
+			el_push(&q, k); /* yielded */
 		}
 	}
+	for (k = 0; k < n; k++)
+		if (t[k].fd >= 0)
+			close(t[k].fd); /* cancelled mid-request */
 	free(t);
-	free(queue);
+	free(pfd);
+	free(who);
+	free(q.q);
 	atomic_store(&st->loop_done, 1);
 }
 
@@ -765,7 +919,10 @@ iovscpu_worker(struct il_worker *w)
 				gil_drop(w); /* blocking I/O lets go of it */
 				holding = 0;
 			}
-			il_io(w, st->ms, LINE_IO);
+			if (io_task(w, task) != 0 && !il_cancelled(w)) {
+				atomic_fetch_add(&st->failed, 1);
+				continue;
+			}
 		} else if (cpu_task(w, task, &held_since) != 0) {
 			break;
 		}
@@ -795,15 +952,22 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 	struct iovscpu *st = r->lesson;
 	uint64_t end = atomic_load(&st->end_ns), wall;
 	int i, done = atomic_load(&st->done), wrong = 0;
+	char pages[64] = "";
 
 	wall = end > r->start_ns ? end - r->start_ns : 0;
 	if (st->shm != NULL) {
 		done += atomic_load(&st->shm->done);
+		atomic_fetch_add(&st->failed, atomic_load(&st->shm->failed));
+		atomic_store(&st->shm->failed, 0);
 		memcpy(st->sums, st->shm->sums,
 		    (size_t)st->tasks * sizeof *st->sums);
 		atomic_fetch_add(&st->cpu_ns, atomic_load(&st->shm->cpu_ns));
 		atomic_store(&st->shm->cpu_ns, 0);
 	}
+	if (st->server != NULL)
+		snprintf(pages, sizeof pages, " pages=%llu failed=%d",
+		    (unsigned long long)pageserver_served(st->server),
+		    atomic_load(&st->failed));
 	if (st->kind == KIND_CPU)
 		for (i = 0; i < st->tasks; i++)
 			if (st->sums[i] !=
@@ -812,10 +976,10 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 				wrong++;
 	snprintf(buf, len,
 	    "kind=%s io=%s mode=%s tasks=%d workers=%d wall_ms=%.1f "
-	    "cpu_ms=%.1f done=%d sums=%s",
-	    kind_names[st->kind], io_names[0], mode_names[st->mode], st->tasks,
-	    st->workers, (double)wall / 1e6,
-	    (double)atomic_load(&st->cpu_ns) / 1e6, done,
+	    "cpu_ms=%.1f done=%d%s sums=%s",
+	    kind_names[st->kind], io_names[st->io], mode_names[st->mode],
+	    st->tasks, st->workers, (double)wall / 1e6,
+	    (double)atomic_load(&st->cpu_ns) / 1e6, done, pages,
 	    st->kind == KIND_IO                   ? "n/a"
 	        : wrong == 0 && done == st->tasks ? "ok"
 	                                          : "WRONG");
@@ -824,14 +988,7 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 static void
 iovscpu_teardown(struct run *r)
 {
-	struct iovscpu *st = r->lesson;
-
-	pthread_mutex_destroy(&st->gil.m);
-	pthread_cond_destroy(&st->gil.cv);
-	if (st->shm != NULL)
-		munmap(st->shm, st->shm_size);
-	free(st->sums);
-	free(st);
+	iovscpu_free(r->lesson);
 	r->lesson = NULL;
 }
 
