@@ -31,4 +31,10 @@ enum {
 /* The sum of i*i for i in [a, b), modulo 2^64, from the closed form. */
 uint64_t iovscpu_expected_sum(uint64_t a, uint64_t b);
 
+/* The same by the loop the CPU tasks run (for benchmarks that do the
+ * work without the lesson around it), and how many of its iterations
+ * take about a millisecond here (calibrated once per process). */
+uint64_t iovscpu_squares(uint64_t a, uint64_t b);
+uint64_t iovscpu_iterations_per_ms(void);
+
 #endif
