@@ -98,6 +98,7 @@ struct conductor {
 	/* Fixed at creation. */
 	int nthreads;
 	enum policy policy;
+	int quiet; /* emit nothing (set before any worker starts) */
 	struct evq *q;
 	int spin_budget; /* CPUs - 1 if there are more CPUs than workers */
 	/* Waiters spinning with pause now (at most spin_budget): taken and
@@ -425,6 +426,8 @@ conductor_emit(struct conductor *c, int thread, enum ev_kind kind, int line,
 {
 	struct event ev;
 
+	if (c->quiet)
+		return;
 	memset(&ev, 0, sizeof ev);
 	ev.ts_ns = clock_now_ns();
 	ev.a = a;
@@ -805,6 +808,12 @@ int
 conductor_cancelled(const struct conductor *c)
 {
 	return conductor_is_cancelled(c);
+}
+
+void
+conductor_set_quiet(struct conductor *c)
+{
+	c->quiet = 1;
 }
 
 const _Atomic int *

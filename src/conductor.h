@@ -114,6 +114,9 @@ enum op_kind conductor_pending(
  * caller can join them all. Safe from any thread. */
 void conductor_cancel(struct conductor *);
 int conductor_cancelled(const struct conductor *);
+/* Emit no events from now on: free runs that measure what watching
+ * costs. Call before any worker starts. */
+void conductor_set_quiet(struct conductor *);
 /* The flag itself, for waits outside the conductor that poll it. */
 const _Atomic int *conductor_cancel_flag(const struct conductor *);
 

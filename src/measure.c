@@ -257,12 +257,9 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	struct run *r;
 	char err[256];
 
-	memset(&cfg, 0, sizeof cfg);
-	cfg.module = mod;
-	memcpy(cfg.params, params, sizeof cfg.params);
-	cfg.policy = POLICY_FREE;
+	run_config_free(&cfg, mod, params,
+	    mod->sample_ms != NULL ? mod->sample_ms(params) : 0);
 	cfg.seed = a->seed;
-	cfg.sample_ms = mod->sample_ms != NULL ? mod->sample_ms(params) : 0;
 	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		return 65;

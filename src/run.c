@@ -50,6 +50,17 @@ run_add_lock(struct run *r, const char *name)
 	return l;
 }
 
+void
+run_config_free(struct run_config *cfg, const struct lesson_module *mod,
+    const long *params, int sample_ms)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->module = mod;
+	memcpy(cfg->params, params, sizeof cfg->params);
+	cfg->policy = POLICY_FREE;
+	cfg->sample_ms = sample_ms;
+}
+
 struct run *
 run_new(const struct run_config *cfg, char *err, size_t errlen)
 {
@@ -74,6 +85,8 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	}
 	evq_set_push_timeout(r->q, RUN_PUSH_TIMEOUT_NS);
 	r->c = conductor_new(n, cfg->policy, cfg->seed, r->q);
+	if (cfg->quiet && cfg->policy == POLICY_FREE)
+		conductor_set_quiet(r->c);
 	r->m = model_new(n,
 	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
 	    cfg->max_spans ? cfg->max_spans : RUN_MAX_SPANS);

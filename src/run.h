@@ -29,6 +29,7 @@ struct run_config {
 	size_t evq_capacity; /* 0: default */
 	size_t max_spans;    /* per timeline; 0: default */
 	int sample_ms;       /* free runs: OS sampler interval, 0 for none */
+	int quiet;           /* free runs: no events at all (benchmarks) */
 };
 
 struct run_thread_arg {
@@ -74,6 +75,11 @@ struct il_var *run_add_var(
 struct il_lock *run_add_lock(struct run *, const char *name);
 
 /* Build a run; threads are not started yet. NULL with a message on error. */
+/* A free run's configuration: module, params, sampler interval, the
+ * rest zero. */
+void run_config_free(struct run_config *, const struct lesson_module *,
+    const long *params, int sample_ms);
+
 struct run *run_new(const struct run_config *, char *err, size_t errlen);
 
 /* Start every worker with all signals blocked in them. In a controlled run

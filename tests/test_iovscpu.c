@@ -47,11 +47,7 @@ start(const long *params, int sample_ms)
 	struct run *r;
 	char err[256];
 
-	memset(&cfg, 0, sizeof cfg);
-	cfg.module = mod;
-	memcpy(cfg.params, params, sizeof cfg.params);
-	cfg.policy = POLICY_FREE;
-	cfg.sample_ms = sample_ms;
+	run_config_free(&cfg, mod, params, sample_ms);
 	r = run_new(&cfg, err, sizeof err);
 	ck_assert_msg(r != NULL, "%s", err);
 	ck_assert_int_eq(run_start(r), 0);
