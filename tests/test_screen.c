@@ -158,6 +158,156 @@ START_TEST(test_contents)
 }
 END_TEST
 
+/* The row of text that contains needle, or NULL. */
+static const char *
+row_with(const char *text, const char *needle, char *row, size_t len)
+{
+	const char *p = strstr(text, needle), *start, *end;
+
+	if (p == NULL)
+		return NULL;
+	for (start = p; start > text && start[-1] != '\n'; start--)
+		;
+	end = strchr(p, '\n');
+	if (end == NULL)
+		end = p + strlen(p);
+	snprintf(row, len, "%.*s", (int)(end - start), start);
+	return row;
+}
+
+/* Occurrences of the UTF-8 character c in s. */
+static int
+count_char(const char *s, const char *c)
+{
+	int n = 0;
+
+	for (s = strstr(s, c); s != NULL; s = strstr(s + 1, c))
+		n++;
+	return n;
+}
+
+/* A measuring lesson's screen: 4 CPU-bound workers that the kernel saw
+ * running half of each 10 ms sample and waiting for a CPU the other
+ * half, on CPUs 0 and 1; three runs measured, one going, one waiting. */
+START_TEST(test_measuring)
+{
+	struct lesson *l = test_lesson("io-vs-cpu");
+	struct model *m = model_new(4, MODEL_CLOCK_NS, 4096);
+	static const char *const names[] = {"sequential", "threads", "gil"};
+	static const double wall[] = {800, 400, 820};
+	struct measure_set ms;
+	struct screen scr;
+	struct grid *g = grid_new(100, 30);
+	char *text, row[256];
+	int t, k, bars[3];
+	struct event e;
+
+	memset(&e, 0, sizeof e);
+	for (t = 0; t < 4; t++) {
+		e.kind = EV_STATE;
+		e.thread = (uint16_t)t;
+		e.a = TS_RUNNING;
+		e.ts_ns = 1000000000;
+		model_apply(m, &e);
+	}
+	for (k = 1; k <= 100; k++) {
+		for (t = 0; t < 4; t++) {
+			e.kind = EV_OS_SAMPLE;
+			e.thread = (uint16_t)t;
+			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
+			e.b = (t % 2) | (int64_t)'R' << 16;
+			model_apply(m, &e);
+		}
+	}
+	measure_plan(&ms, l->module, l->module->measure.all_value);
+	ck_assert_int_eq(ms.nmodes, 5);
+	ms.cores = 2;
+	for (k = 0; k < 3; k++) {
+		snprintf(ms.res[k].name, sizeof ms.res[k].name, "%s", names[k]);
+		ms.res[k].wall_ms = wall[k];
+		ms.res[k].cpu_ms = 800;
+		ms.res[k].workers = k == 0 ? 1 : 2;
+		ms.res[k].ideal = k == 0 ? 1 : 2;
+	}
+	ms.n = 3;
+	ms.base_ms = wall[0];
+
+	memset(&scr, 0, sizeof scr);
+	scr.lesson = l;
+	scr.model = m;
+	scr.glyphs = &glyphs_utf8;
+	scr.mode = SCREEN_FREE;
+	scr.zoom.fit = scr.zoom.follow = 1;
+	scr.meas = &ms;
+	scr.params = l->params;
+	scr.kernel = 1;
+	scr.ncpus = 2;
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text, "results") != NULL, "%s", text);
+	ck_assert(strstr(text,
+	              "mode        workers    wall ms  speedup  "
+	              "ideal  CPU use") != NULL);
+	ck_assert_msg(row_with(text,
+	                  " threads           2      400.0    "
+	                  "2.00x     2x     100%",
+	                  row, sizeof row) != NULL,
+	    "%s", text);
+	ck_assert(row_with(text, " gil               2      820.0    0.98x",
+	              row, sizeof row) != NULL);
+	ck_assert(
+	    row_with(text, " processes   running", row, sizeof row) != NULL);
+	ck_assert(row_with(text, " eventloop   waiting its turn", row,
+	              sizeof row) != NULL);
+	ck_assert(strstr(text, "run 4 of 5: processes") != NULL);
+	ck_assert(strstr(text, "kernel's view: /proc") != NULL);
+	ck_assert(strstr(text, "kind     io") != NULL);
+	/* the bars follow the wall times: the longest is the gil run's */
+	for (k = 0; k < 3; k++) {
+		char needle[40];
+
+		snprintf(needle, sizeof needle, " %-11s", names[k]);
+		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
+		bars[k] = count_char(row, "\xe2\x96\x88");
+		ck_assert_int_eq(bars[k], measure_bar(&ms, k, 100 - 58 - 10));
+	}
+	ck_assert_int_gt(bars[2], bars[1]);
+	ck_assert_int_le(abs(2 * bars[1] - bars[0]), 1);
+	/* the kernel's view: each lane about half running, half waiting for
+	 * a CPU; the cores view names who ran where */
+	for (t = 0; t < 4; t++) {
+		char needle[8];
+		int run, wait;
+
+		snprintf(needle, sizeof needle, "%2d %c  ", t + 1, 'A' + t);
+		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
+		run = count_char(row, "\xe2\x96\x88");
+		wait = count_char(row, "\xc2\xb7");
+		ck_assert_msg(run > 10 && wait > 10 && abs(run - wait) <= 2,
+		    "lane %d: %d running, %d waiting: %s", t, run, wait, row);
+	}
+	ck_assert(row_with(text, "cpu0  AAAA", row, sizeof row) != NULL);
+	ck_assert(row_with(text, "cpu1  BBBB", row, sizeof row) != NULL);
+	ck_assert(strstr(text, "waiting for a CPU") != NULL);
+	ck_assert(strstr(text, "a all modes") != NULL);
+	ck_assert(strstr(text, "1-9 step") == NULL);
+	free(text);
+
+	/* without kernel data: said so, and no cores view */
+	scr.kernel = -1;
+	grid_clear(g);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert(strstr(text, "kernel data unavailable") != NULL);
+	ck_assert(strstr(text, "cpu0") == NULL);
+	free(text);
+	grid_free(g);
+	model_free(m);
+	lesson_free(l);
+}
+END_TEST
+
 /* Every row fits the grid: no character beyond the width, any size. */
 START_TEST(test_sizes)
 {
@@ -303,6 +453,7 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_menu);
 	tcase_add_test(tc, test_zoom_scroll);
+	tcase_add_test(tc, test_measuring);
 	suite_add_tcase(s, tc);
 	return s;
 }
