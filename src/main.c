@@ -82,7 +82,10 @@ usage(FILE *f)
 	    "from --list,\n"
 	    "                              or a .md file); keys: 1-9 step a "
 	    "thread, space\n"
-	    "                              run/pause, u undo, ? help, q quit\n"
+	    "                              run/pause, u undo, ? help, q quit;\n"
+	    "                              io-vs-cpu: a runs every mode, t "
+	    "switches\n"
+	    "                              between I/O and CPU work\n"
 	    "  interleave LESSON --headless [--policy P] [--seed N]\n"
 	    "             [--schedule S] [--set KEY=VALUE]...\n"
 	    "  interleave --list\n"
@@ -91,7 +94,10 @@ usage(FILE *f)
 	    "Options:\n"
 	    "      --headless          run without the screen: print the "
 	    "text timeline,\n"
-	    "                          then a line starting 'result:'\n"
+	    "                          then a line starting 'result:' (one "
+	    "per mode\n"
+	    "                          measured, after a results table, "
+	    "for io-vs-cpu)\n"
 	    "      --policy=POLICY     who picks the next step: free (the "
 	    "OS), step (thread\n"
 	    "                          numbers read from standard input), "
@@ -132,7 +138,9 @@ usage(FILE *f)
 	    "\n"
 	    "Environment: INTERLEAVE_DATADIR overrides where lessons and "
 	    "schedules are\n"
-	    "found; NO_COLOR turns colour off.\n",
+	    "found; INTERLEAVE_PROC replaces /proc for the kernel's view of "
+	    "each\n"
+	    "thread; NO_COLOR turns colour off.\n",
 	    f);
 }
 

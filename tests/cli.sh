@@ -164,6 +164,13 @@ for m in sequential threads gil processes eventloop; do
     "^result: kind=io io=socket mode=$m .*done=3 pages=3 failed=0 sums=n/a dropped=0$"
 done
 
+INTERLEAVE_PROC=/nonexistent; export INTERLEAVE_PROC
+run "$il" io-vs-cpu --headless --set mode=threads --set tasks=2 --set ms=20
+unset INTERLEAVE_PROC
+expect_rc "io-vs-cpu without /proc exits 0" 0
+expect_out "io-vs-cpu without /proc says kernel data is unavailable" '^kernel data unavailable'
+expect_out "io-vs-cpu without /proc still measures" '^result: kind=io .*done=2 '
+
 run "$il" io-vs-cpu --headless --set kind=gpu
 expect_rc "io-vs-cpu bad kind exits 2" 2
 expect_err "io-vs-cpu bad kind names the choices" 'kind must be io or cpu'
