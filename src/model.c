@@ -309,13 +309,16 @@ model_cpu_add(struct model *m, int cpu, int thread, uint64_t t0, uint64_t t1,
 }
 
 int
-model_cpu_who(const struct model *m, int cpu, uint64_t t0, uint64_t t1)
+model_cpu_who(
+    const struct model *m, int cpu, uint64_t t0, uint64_t t1, uint64_t *ran_ns)
 {
 	uint64_t most = 0, ran[64] = {0};
 	const struct cpu_lane *cl;
 	size_t lo = 0, hi, i;
 	int who = -1, t;
 
+	if (ran_ns != NULL)
+		*ran_ns = 0;
 	if (cpu < 0 || cpu >= m->ncpus || t1 <= t0)
 		return -1;
 	cl = &m->cpus[cpu];
@@ -346,6 +349,8 @@ model_cpu_who(const struct model *m, int cpu, uint64_t t0, uint64_t t1)
 			who = t;
 		}
 	}
+	if (ran_ns != NULL)
+		*ran_ns = most;
 	return who;
 }
 

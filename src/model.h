@@ -137,8 +137,10 @@ int model_add_lock(struct model *, const char *name);
 void model_apply(struct model *, const struct event *);
 
 /* The worker that ran longest on cpu within [t0, t1), or -1 if none
- * did (the CPU was idle, or ran something else). */
-int model_cpu_who(const struct model *, int cpu, uint64_t t0, uint64_t t1);
+ * did (the CPU was idle, or ran something else); *ran (if not NULL)
+ * gets how long it ran there. */
+int model_cpu_who(
+    const struct model *, int cpu, uint64_t t0, uint64_t t1, uint64_t *ran);
 
 /* Free runs: the process was stopped (Ctrl-Z) for len_ns from from_ns
  * (monotonic clock). Later events are moved back by that much, so the

@@ -192,12 +192,16 @@ view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
 		for (col = 0; col < lane_w; col++) {
 			uint64_t t0 = view_timeline_col_time(v, col);
 			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
+			uint64_t ran, span;
 			int who;
 
 			if (t0 >= m->now)
 				break;
-			who = model_cpu_who(m, cpu, t0, t1);
-			if (who >= 0)
+			/* a worker that ran a quarter of the column or more
+			 * (of what has happened of it so far) */
+			span = (t1 < m->now ? t1 : m->now) - t0;
+			who = model_cpu_who(m, cpu, t0, t1, &ran);
+			if (who >= 0 && ran * 4 >= span)
 				grid_put(g, x + VIEW_TIMELINE_LABEL + col,
 				    y + cpu,
 				    (uint32_t)view_timeline_thread_letter(who),

@@ -32,7 +32,8 @@ int view_timeline_draw(struct grid *, int x, int y, int w, const struct model *,
 
 /* The cores view: one row per CPU ("cpu0"), each column showing the
  * letter of the worker that ran there longest in that time, from the
- * kernel's samples; blank while no worker ran there. Returns ncpus. */
+ * kernel's samples; blank while no worker ran there for a quarter of
+ * the column's time. Returns ncpus. */
 int view_timeline_cores(struct grid *, int x, int y, int w,
     const struct model *, const struct timeline_view *, int ncpus);
 

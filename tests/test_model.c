@@ -381,7 +381,7 @@ START_TEST(test_os_samples)
 {
 	struct model *m = model_new(3, MODEL_CLOCK_NS, 16);
 	struct event e;
-	uint64_t t;
+	uint64_t t, ran;
 	int k;
 
 	e = mk_ev(EV_STATE, 0, 0, 0, TS_RUNNING, 0);
@@ -410,14 +410,16 @@ START_TEST(test_os_samples)
 	ck_assert_int_eq(timeline_bucket_state(
 	                     &m->threads[0].os_tl, 5000000, 10000000, m->now),
 	    TS_READY);
-	ck_assert_int_eq(model_cpu_who(m, 0, 0, 40000000), 0);
-	ck_assert_int_eq(model_cpu_who(m, 1, 0, 40000000), 2);
-	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000), -1);
-	ck_assert_int_eq(model_cpu_who(m, 5, 0, 40000000), -1);
+	ck_assert_int_eq(model_cpu_who(m, 0, 0, 40000000, NULL), 0);
+	ck_assert_int_eq(model_cpu_who(m, 1, 0, 40000000, NULL), 2);
+	ck_assert_int_eq(model_cpu_who(m, 1, 0, 40000000, &ran), 2);
+	ck_assert_uint_eq(ran, 10000000); /* a quarter of each interval */
+	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000, NULL), -1);
+	ck_assert_int_eq(model_cpu_who(m, 5, 0, 40000000, NULL), -1);
 	/* B moves to CPU 1 and runs more there than C */
 	e = os_sample(1, 1050000000, 900, 0, 10000, 1);
 	model_apply(m, &e);
-	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000), 1);
+	ck_assert_int_eq(model_cpu_who(m, 1, 40000000, 50000000, NULL), 1);
 	/* far more intervals than the bound: memory stays bounded and the
 	 * early history is still answered */
 	for (k = 6; k < 2000; k++) {
@@ -426,9 +428,9 @@ START_TEST(test_os_samples)
 		model_apply(m, &e);
 	}
 	ck_assert_uint_le(m->cpus[0].cap, 32);
-	ck_assert_int_ge(model_cpu_who(m, 0, 0, 40000000), 0);
+	ck_assert_int_ge(model_cpu_who(m, 0, 0, 40000000, NULL), 0);
 	ck_assert_int_eq(
-	    model_cpu_who(m, 0, 19000000000ULL, 19900000000ULL), 0);
+	    model_cpu_who(m, 0, 19000000000ULL, 19900000000ULL, NULL), 0);
 	model_free(m);
 }
 END_TEST

@@ -294,6 +294,34 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "1-9 step") == NULL);
 	free(text);
 
+	/* a worker that barely ran (blocked on I/O) is not drawn on its CPU */
+	{
+		struct model *io = model_new(1, MODEL_CLOCK_NS, 4096);
+
+		e.kind = EV_STATE;
+		e.thread = 0;
+		e.a = TS_IO;
+		e.ts_ns = 1000000000;
+		model_apply(io, &e);
+		for (k = 1; k <= 100; k++) {
+			e.kind = EV_OS_SAMPLE;
+			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+			e.a = 2 | 0 << 10 | (int64_t)10000 << 20;
+			e.b = 0 | (int64_t)'S' << 16;
+			model_apply(io, &e);
+		}
+		scr.model = io;
+		scr.zoom.fit = 1;
+		grid_clear(g);
+		screen_draw(g, &scr);
+		text = grid_text(g, 0);
+		ck_assert(row_with(text, "cpu0", row, sizeof row) != NULL);
+		ck_assert_msg(strchr(row, 'A') == NULL, "%s", row);
+		free(text);
+		scr.model = m;
+		model_free(io);
+	}
+
 	/* without kernel data: said so, and no cores view */
 	scr.kernel = -1;
 	grid_clear(g);
