@@ -246,6 +246,21 @@ START_TEST(test_sampled)
 }
 END_TEST
 
+/* Until every lane of r is in state s, as its events say (no fixed
+ * wait: the test's timeout is the deadline). */
+static void
+wait_all_in(struct run *r, enum thread_state s)
+{
+	int t, in = 0;
+
+	while (in < r->nthreads) {
+		evq_wait(r->q, 20);
+		run_pump(r);
+		for (in = 0, t = 0; t < r->nthreads; t++)
+			in += r->m->threads[t].state == s;
+	}
+}
+
 /* Entries in a directory, or -1 if there is none. */
 static int
 dir_entries(const char *path)
@@ -273,14 +288,10 @@ START_TEST(test_processes_reaped)
 		params_for(p, k == 0 ? IOVSCPU_KIND_CPU : IOVSCPU_KIND_IO,
 		    IOVSCPU_PROCESSES, 6, k == 0 ? 5 : 5000, 3);
 		r = start(p, 5);
-		if (k == 0) {
+		if (k == 0)
 			run_wait_free(r);
-		} else {
-			/* cancel while every child sleeps in its 5 s task */
-			struct timespec ts = {0, 100 * 1000 * 1000};
-
-			nanosleep(&ts, NULL);
-		}
+		else /* cancel while every child sleeps in its 5 s task */
+			wait_all_in(r, TS_IO);
 		run_finish(r); /* cancels if still going, joins, reaps */
 		ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
 		ck_assert_int_eq(errno, ECHILD);
@@ -388,20 +399,13 @@ END_TEST
 START_TEST(test_socket_reset_mid_request)
 {
 	long p[MODULE_MAX_PARAMS];
-	int before = dir_entries("/proc/self/fd"), t, waiting = 0;
+	int before = dir_entries("/proc/self/fd");
 	struct run *r;
 
 	params_for(p, IOVSCPU_KIND_IO, _i, 3, 60000, 0);
 	p[IOVSCPU_IO] = IOVSCPU_IO_SOCKET;
 	r = start(p, 0);
-	/* until every lane is blocked on its request (no fixed wait: the
-	 * test's timeout is the deadline) */
-	while (waiting < r->nthreads) {
-		evq_wait(r->q, 20);
-		run_pump(r);
-		for (waiting = 0, t = 0; t < r->nthreads; t++)
-			waiting += r->m->threads[t].state == TS_IO;
-	}
+	wait_all_in(r, TS_IO); /* every lane waits for its page */
 	ck_assert_int_eq(run_done(r), 0);
 	run_free(r);
 	ck_assert_int_eq(dir_entries("/proc/self/fd"), before);
