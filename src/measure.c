@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conductor.h"
 #include "evq.h"
 #include "grid.h"
 #include "run.h"
@@ -212,10 +213,14 @@ print_lanes(FILE *f, const struct run *r, int ascii)
 	const struct glyphs *gl = ascii ? &glyphs_ascii : &glyphs_utf8;
 	struct timeline_view v;
 	struct grid *g = grid_new(80, r->m->nthreads + 4);
-	int y;
+	int pids[CONDUCTOR_MAX_THREADS], y, t, any = 0;
 
-	view_timeline_fit(&v, r->m, 80 - VIEW_TIMELINE_LABEL, 1);
+	for (t = 0; t < r->nthreads && t < CONDUCTOR_MAX_THREADS; t++)
+		any |= (pids[t] = atomic_load(&r->workers[t].os_pid)) != 0;
+	view_timeline_fit(&v, r->m,
+	    80 - (any ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL), 1);
 	v.glyphs = gl;
+	v.pids = any ? pids : NULL;
 	y = view_timeline_draw(g, 0, 0, 80, r->m, &v);
 	y += view_timeline_legend(g, 0, y, 80, gl);
 	g->h = y;

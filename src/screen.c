@@ -509,9 +509,12 @@ draw_timelines(
 	struct timeline_view v;
 	struct grid *tmp;
 	int n = m->nthreads, first = 0;
+	int lw =
+	    s->pids != NULL ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL;
 
-	zoom_view(s, &v, w - VIEW_TIMELINE_LABEL);
+	zoom_view(s, &v, w - lw);
 	v.kernel = s->meas != NULL && s->kernel > 0;
+	v.pids = s->pids;
 	tmp = grid_new(w, n + 1 + cores);
 	view_timeline_draw(tmp, 0, 0, w, m, &v);
 	view_timeline_cores(tmp, 0, n + 1, w, m, &v, cores);
@@ -528,9 +531,9 @@ draw_timelines(
 	}
 	blit_rows(g, 0, y + lanes, tmp, n, 1 + cores); /* ruler, cores */
 	grid_free(tmp);
-	s->layout.lanes_x = VIEW_TIMELINE_LABEL;
+	s->layout.lanes_x = lw;
 	s->layout.lanes_y = y;
-	s->layout.lanes_w = w - VIEW_TIMELINE_LABEL;
+	s->layout.lanes_w = w - lw;
 	s->layout.first_lane = first;
 }
 
@@ -599,6 +602,24 @@ draw_code(struct grid *g, int y, int rows, const struct screen *s,
 			}
 		}
 	}
+}
+
+/* What the lanes are: threads, or for a measuring lesson whatever the
+ * run on screen uses. */
+static const char *
+lanes_title(const struct screen *s)
+{
+	const struct measure_set *ms = s->meas;
+	const char *mode;
+
+	if (ms == NULL || ms->nmodes == 0)
+		return "threads";
+	mode = measure_mode_name(ms, ms->n < ms->nmodes ? ms->n : ms->n - 1);
+	if (strcmp(mode, "processes") == 0)
+		return "processes";
+	if (strcmp(mode, "eventloop") == 0)
+		return "tasks, all in one event-loop thread";
+	return "threads";
 }
 
 static int
@@ -875,7 +896,7 @@ screen_draw(struct grid *g, struct screen *s)
 	y = 1;
 	draw_narration(g, y, narr, s, r);
 	y += 1 + narr;
-	hrule(g, 0, y, lw, r, "threads");
+	hrule(g, 0, y, lw, r, lanes_title(s));
 	grid_put(g, lw, y, r->down, ROLE_RULER);
 	hrule(g, lw + 1, y, sw, r, "shared");
 	y++;

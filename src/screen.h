@@ -68,8 +68,9 @@ struct screen {
 	 * a cores view follows them. */
 	const struct measure_set *meas;
 	const long *params;
-	int kernel; /* 1: sampled; -1: kernel data unavailable; 0: off */
-	int ncpus;  /* rows of the cores view */
+	int kernel;      /* 1: sampled; -1: kernel data unavailable; 0: off */
+	const int *pids; /* processes: each lane's PID for its label, or NULL */
+	int ncpus;       /* rows of the cores view */
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
 };

@@ -24,6 +24,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "conductor.h"
 #include "evq.h"
 #include "grid.h"
 #include "run.h"
@@ -198,6 +199,7 @@ struct tui {
 	uint64_t suspend_at;
 	unsigned generation; /* the session's run this clock belongs to */
 	unsigned summed_up;  /* the generation whose end the status told */
+	int pids[CONDUCTOR_MAX_THREADS]; /* lane PIDs for the screen */
 
 	size_t menu_sel;
 	int dirty;
@@ -335,6 +337,21 @@ elapsed_ms(const struct tui *ui)
 	return (end - ui->run_t0 - ui->suspended_ns) / 1000000;
 }
 
+/* Processes: each lane's PID (0 until its child is forked), or NULL
+ * when the lanes are threads. */
+static const int *
+lane_pids(struct tui *ui)
+{
+	const struct run *r = ui->ses.run;
+	int t, any = 0;
+
+	for (t = 0; t < r->nthreads && t < CONDUCTOR_MAX_THREADS; t++) {
+		ui->pids[t] = atomic_load(&r->workers[t].os_pid);
+		any |= ui->pids[t] != 0;
+	}
+	return any ? ui->pids : NULL;
+}
+
 static void
 draw(struct tui *ui)
 {
@@ -366,6 +383,7 @@ draw(struct tui *ui)
 		s->params = ui->ses.params;
 		s->kernel = 0;
 		s->ncpus = 0;
+		s->pids = NULL;
 		if (s->meas != NULL && s->model != NULL) {
 			s->kernel = atomic_load(&ui->ses.run->os_unavailable)
 			    ? -1
@@ -373,6 +391,7 @@ draw(struct tui *ui)
 			s->ncpus = s->model->ncpus > s->meas->cores
 			    ? s->model->ncpus
 			    : s->meas->cores;
+			s->pids = lane_pids(ui);
 		}
 		s->speed = speeds[ui->speed];
 		if (s->model != NULL)

@@ -19,6 +19,7 @@ view_timeline_fit(
 		cols = 1;
 	v->t0 = 0;
 	v->kernel = 0;
+	v->pids = NULL;
 	per = (m->now + (uint64_t)cols - 1) / (uint64_t)cols;
 	v->per_col = per ? per : 1;
 	v->cell_w = 1;
@@ -29,6 +30,12 @@ view_timeline_fit(
 		if (v->cell_w < 1)
 			v->cell_w = 1;
 	}
+}
+
+int
+view_timeline_label_w(const struct timeline_view *v)
+{
+	return v->pids != NULL ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL;
 }
 
 /* Model time at lane column col, and the span one column covers. */
@@ -57,10 +64,11 @@ view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
 {
 	const char *unit = m->clock == MODEL_CLOCK_STEPS ? "step" : "ms";
-	int lane_w = w - VIEW_TIMELINE_LABEL, col, next_free = 0, every;
+	int lw = view_timeline_label_w(v), lane_w = w - lw, col, every;
+	int next_free = 0;
 	char label[32];
 
-	grid_print(g, x, y, VIEW_TIMELINE_LABEL, ROLE_RULER, unit);
+	grid_print(g, x, y, lw, ROLE_RULER, unit);
 	/* Zoomed-in step rulers label every step that has room; plain step
 	 * rulers step 1 and every 5th; time rulers every 10 columns. */
 	every = m->clock == MODEL_CLOCK_STEPS && v->per_col == 1 ? 5 : 10;
@@ -87,8 +95,7 @@ view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
 		len = (int)strlen(label);
 		if (col + len > lane_w)
 			break;
-		grid_print(g, x + VIEW_TIMELINE_LABEL + col, y, len, ROLE_RULER,
-		    label);
+		grid_print(g, x + lw + col, y, len, ROLE_RULER, label);
 		next_free = col + len + 1;
 	}
 }
@@ -120,8 +127,8 @@ view_timeline_marks(struct grid *g, int x, int y, int lane_w,
 		                    : (mk->t - v->t0) / v->per_col;
 		if (col >= (uint64_t)lane_w)
 			continue;
-		grid_put(g, x + VIEW_TIMELINE_LABEL + (int)col, y + mk->thread,
-		    v->glyphs->lost, ROLE_LOST);
+		grid_put(g, x + view_timeline_label_w(v) + (int)col,
+		    y + mk->thread, v->glyphs->lost, ROLE_LOST);
 	}
 }
 
@@ -152,15 +159,20 @@ int
 view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
 {
-	int lane_w = w - VIEW_TIMELINE_LABEL, t, col;
+	int lw = view_timeline_label_w(v), lane_w = w - lw, t, col;
 
 	for (t = 0; t < m->nthreads; t++) {
 		const struct timeline *tl = &m->threads[t].tl;
 		const struct model_thread *th = &m->threads[t];
 		double owed = 0; /* waiting-for-a-CPU columns not yet drawn */
 
-		grid_printf(g, x, y + t, VIEW_TIMELINE_LABEL, ROLE_LABEL,
-		    "%2d %c", t + 1, view_timeline_thread_letter(t));
+		if (v->pids != NULL && v->pids[t] > 0)
+			grid_printf(g, x, y + t, lw, ROLE_LABEL,
+			    "%2d %c pid %d", t + 1,
+			    view_timeline_thread_letter(t), v->pids[t]);
+		else
+			grid_printf(g, x, y + t, lw, ROLE_LABEL, "%2d %c",
+			    t + 1, view_timeline_thread_letter(t));
 		for (col = 0; col < lane_w; col++) {
 			uint64_t t0 = view_timeline_col_time(v, col);
 			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
@@ -171,8 +183,8 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 			s = timeline_bucket_state(tl, t0, t1, m->now);
 			if (v->kernel && s == TS_RUNNING && th->os_samples > 0)
 				s = kernel_state(th, t0, t1, m->now, &owed);
-			grid_put(g, x + VIEW_TIMELINE_LABEL + col, y + t,
-			    v->glyphs->state[s], glyphs_state_role(s));
+			grid_put(g, x + lw + col, y + t, v->glyphs->state[s],
+			    glyphs_state_role(s));
 		}
 	}
 	view_timeline_marks(g, x, y, lane_w, m, v);
@@ -184,11 +196,10 @@ int
 view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v, int ncpus)
 {
-	int lane_w = w - VIEW_TIMELINE_LABEL, cpu, col;
+	int lw = view_timeline_label_w(v), lane_w = w - lw, cpu, col;
 
 	for (cpu = 0; cpu < ncpus; cpu++) {
-		grid_printf(g, x, y + cpu, VIEW_TIMELINE_LABEL, ROLE_LABEL,
-		    "cpu%-2d", cpu);
+		grid_printf(g, x, y + cpu, lw, ROLE_LABEL, "cpu%-2d", cpu);
 		for (col = 0; col < lane_w; col++) {
 			uint64_t t0 = view_timeline_col_time(v, col);
 			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
@@ -202,8 +213,7 @@ view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
 			span = (t1 < m->now ? t1 : m->now) - t0;
 			who = model_cpu_who(m, cpu, t0, t1, &ran);
 			if (who >= 0 && ran * 4 >= span)
-				grid_put(g, x + VIEW_TIMELINE_LABEL + col,
-				    y + cpu,
+				grid_put(g, x + lw + col, y + cpu,
 				    (uint32_t)view_timeline_thread_letter(who),
 				    ROLE_RUNNING);
 		}

@@ -18,10 +18,18 @@ struct timeline_view {
 	/* 1: where a worker says it runs, the kernel's samples decide
 	 * between running and waiting for a CPU */
 	int kernel;
+	/* Processes: each lane's PID, shown after its letter (0: none), or
+	 * NULL. The labels then take VIEW_TIMELINE_LABEL_PID columns. */
+	const int *pids;
 };
 
+#define VIEW_TIMELINE_LABEL_PID 17 /* "12 A pid 1234567 " */
+
+/* Columns before the lanes with this view. */
+int view_timeline_label_w(const struct timeline_view *);
+
 /* Zoom so the whole run so far fits into cols columns: a short controlled
- * run gets up to max_cell_w columns per step. */
+ * run gets up to max_cell_w columns per step. Clears kernel and pids. */
 void view_timeline_fit(
     struct timeline_view *, const struct model *, int cols, int max_cell_w);
 

@@ -292,7 +292,31 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "waiting for a CPU") != NULL);
 	ck_assert(strstr(text, "a all modes") != NULL);
 	ck_assert(strstr(text, "1-9 step") == NULL);
+	/* the run going is the processes one: so the lanes say */
+	ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") != NULL);
 	free(text);
+
+	/* processes: every lane's label carries its PID */
+	{
+		static const int pids[] = {4101, 4102, 4103, 1234567};
+
+		scr.pids = pids;
+		grid_clear(g);
+		screen_draw(g, &scr);
+		text = grid_text(g, 0);
+		ck_assert_msg(row_with(text, " 1 A pid 4101    \xe2\x96", row,
+		                  sizeof row) != NULL ||
+		        row_with(text, " 1 A pid 4101    \xc2\xb7", row,
+		            sizeof row) != NULL,
+		    "%s", text);
+		ck_assert(row_with(text, " 4 D pid 1234567 ", row,
+		              sizeof row) != NULL);
+		ck_assert(row_with(text, "cpu0             A", row,
+		              sizeof row) != NULL);
+		ck_assert_int_eq(scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
+		free(text);
+		scr.pids = NULL;
+	}
 
 	/* a worker that barely ran (blocked on I/O) is not drawn on its CPU */
 	{
