@@ -196,13 +196,12 @@ print_kernel_view(FILE *f, const struct run *r)
 			snprintf(who, sizeof who, "thread");
 		fprintf(f,
 		    "  %2d %c  %-9s running %3.0f%%  waiting for a CPU %3.0f%% "
-		    " "
-		    "blocked %3.0f%%  last CPU %d\n",
+		    " blocked %3.0f%%  %4llu slices  last CPU %d\n",
 		    t + 1, view_timeline_thread_letter(t), who,
 		    100.0 * (double)th->os_run_ns / (double)tot,
 		    100.0 * (double)th->os_wait_ns / (double)tot,
 		    100.0 * (double)th->os_blocked_ns / (double)tot,
-		    th->os_cpu);
+		    (unsigned long long)th->os_slices, th->os_cpu);
 	}
 }
 

@@ -354,7 +354,10 @@ model_cpu_who(
 	return who;
 }
 
-/* One sampler interval ending at model time t (ns clock). */
+/* One sampler interval ending at model time t (ns clock), packed by
+ * run_emit_sample: a = running | waiting << 10 (thousandths of the
+ * interval) | interval in us << 20; b = last CPU (0xffff: unknown) |
+ * state letter << 16 | time slices in the interval << 32. */
 static void
 model_os_sample(struct model *m, int thread, const struct event *ev, uint64_t t)
 {
@@ -373,6 +376,7 @@ model_os_sample(struct model *m, int thread, const struct event *ev, uint64_t t)
 	th->os_wait_ns += wait;
 	th->os_blocked_ns += iv - run - wait;
 	th->os_samples++;
+	th->os_slices += (uint64_t)ev->b >> 32;
 	th->os_cpu = cpu == 0xffff ? -1 : cpu;
 	t0 = t > iv ? t - iv : 0;
 	if (run > 0)

@@ -66,7 +66,8 @@ struct model_thread {
 	 * waiting for a CPU (TS_READY), then blocked (TS_IO). */
 	uint64_t os_run_ns, os_wait_ns, os_blocked_ns;
 	uint64_t os_samples;
-	int os_cpu; /* last CPU, -1 if unknown */
+	uint64_t os_slices; /* times the kernel put it on a CPU */
+	int os_cpu;         /* last CPU, -1 if unknown */
 	struct timeline os_tl;
 };
 

@@ -123,7 +123,8 @@ run_thread(void *arg)
 	return NULL;
 }
 
-/* Pack a sample into an EV_OS_SAMPLE event (see model.h). */
+/* Pack a sample into an EV_OS_SAMPLE event (unpacked by model.c's
+ * model_os_sample). */
 static void
 run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 {
@@ -139,7 +140,9 @@ run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 	            : sm->interval_ns / 1000)
 	        << 20;
 	e.b = (int64_t)(sm->cpu < 0 ? 0xffff : sm->cpu) |
-	    (int64_t)(unsigned char)sm->state << 16;
+	    (int64_t)(unsigned char)sm->state << 16 |
+	    (int64_t)(sm->slices > 0xffffffffu ? 0xffffffffu : sm->slices)
+	        << 32;
 	evq_push(r->q, &e);
 }
 

@@ -371,7 +371,7 @@ os_sample(int thread, uint64_t ts, int run_pm, int wait_pm, int iv_us, int cpu)
 
 	e.ts_ns = ts;
 	e.a = (int64_t)run_pm | (int64_t)wait_pm << 10 | (int64_t)iv_us << 20;
-	e.b = cpu | (int64_t)'R' << 16;
+	e.b = cpu | (int64_t)'R' << 16 | (int64_t)3 << 32; /* 3 slices */
 	return e;
 }
 
@@ -399,6 +399,7 @@ START_TEST(test_os_samples)
 		model_apply(m, &e);
 	}
 	ck_assert_uint_eq(m->threads[0].os_samples, 4);
+	ck_assert_uint_eq(m->threads[0].os_slices, 12);
 	ck_assert_uint_eq(m->threads[0].os_run_ns, 20000000);
 	ck_assert_uint_eq(m->threads[0].os_wait_ns, 20000000);
 	ck_assert_uint_eq(m->threads[2].os_blocked_ns, 30000000);
