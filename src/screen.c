@@ -604,29 +604,46 @@ draw_code(struct grid *g, int y, int rows, const struct screen *s,
 	}
 }
 
+enum lanes_kind { LANES_THREADS, LANES_PROCESSES, LANES_LOOP_TASKS };
+
 /* What the lanes are: threads, or for a measuring lesson whatever the
  * run on screen uses. */
-static const char *
-lanes_title(const struct screen *s)
+static enum lanes_kind
+lanes_kind(const struct screen *s)
 {
 	const struct measure_set *ms = s->meas;
 	const char *mode;
 
 	if (ms == NULL || ms->nmodes == 0)
-		return "threads";
+		return LANES_THREADS;
 	mode = measure_mode_name(ms, ms->n < ms->nmodes ? ms->n : ms->n - 1);
 	if (strcmp(mode, "processes") == 0)
-		return "processes";
+		return LANES_PROCESSES;
 	if (strcmp(mode, "eventloop") == 0)
-		return "tasks, all in one event-loop thread";
-	return "threads";
+		return LANES_LOOP_TASKS;
+	return LANES_THREADS;
+}
+
+static const char *
+lanes_title(const struct screen *s)
+{
+	static const char *const titles[] = {
+	    [LANES_THREADS] = "threads",
+	    [LANES_PROCESSES] = "processes",
+	    [LANES_LOOP_TASKS] = "tasks, all in one event-loop thread",
+	};
+
+	return titles[lanes_kind(s)];
 }
 
 static int
 draw_legend(struct grid *g, int x, int y, int w, const struct screen *s)
 {
 	if (s->meas != NULL && s->kernel > 0)
-		return view_timeline_legend_kernel(g, x, y, w, s->glyphs);
+		return view_timeline_legend_kernel(g, x, y, w, s->glyphs,
+		    lanes_kind(s) == LANES_LOOP_TASKS
+		        ? "waiting for its turn in the loop"
+		        : "waiting for a CPU");
 	return view_timeline_legend(g, x, y, w, s->glyphs);
 }
 

@@ -274,13 +274,12 @@ view_timeline_legend(
 }
 
 int
-view_timeline_legend_kernel(
-    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+view_timeline_legend_kernel(struct grid *g, int x, int y, int w,
+    const struct glyphs *gl, const char *ready_words)
 {
 	const struct legend_item it[] = {
 	    {gl->state[TS_RUNNING], glyphs_state_role(TS_RUNNING), "running"},
-	    {gl->state[TS_READY], glyphs_state_role(TS_READY),
-	        "waiting for a CPU"},
+	    {gl->state[TS_READY], glyphs_state_role(TS_READY), ready_words},
 	    {gl->state[TS_IO], glyphs_state_role(TS_IO), "blocked on I/O"},
 	    {gl->state[TS_LOCK_WAIT], glyphs_state_role(TS_LOCK_WAIT),
 	        "waiting for a lock (GIL)"},

@@ -48,10 +48,11 @@ int view_timeline_cores(struct grid *, int x, int y, int w,
 /* Draw the legend, wrapped to w columns; returns the rows used. */
 int view_timeline_legend(
     struct grid *, int x, int y, int w, const struct glyphs *);
-/* The legend of the kernel's view: "waiting for a CPU" where the workers'
- * view says "ready", the cores view's letters, no lost updates. */
-int view_timeline_legend_kernel(
-    struct grid *, int x, int y, int w, const struct glyphs *);
+/* The legend of the kernel's view: ready_words ("waiting for a CPU")
+ * where the workers' view says "ready", the cores view's letters, no
+ * lost updates. */
+int view_timeline_legend_kernel(struct grid *, int x, int y, int w,
+    const struct glyphs *, const char *ready_words);
 
 /* Thread label: "A", "B", ... */
 char view_timeline_thread_letter(int t);

@@ -346,6 +346,20 @@ START_TEST(test_measuring)
 		model_free(io);
 	}
 
+	/* the event loop's run: its lanes are tasks, and a task that is
+	 * ready waits for its turn in the loop, not for a CPU */
+	ms.res[3] = ms.res[1];
+	snprintf(ms.res[3].name, sizeof ms.res[3].name, "processes");
+	ms.n = 4;
+	grid_clear(g);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert(strstr(text, "tasks, all in one event-loop thread") != NULL);
+	ck_assert(strstr(text, "waiting for its turn in the loop") != NULL);
+	ck_assert(strstr(text, "waiting for a CPU") == NULL);
+	free(text);
+	ms.n = 3;
+
 	/* without kernel data: said so, and no cores view */
 	scr.kernel = -1;
 	grid_clear(g);

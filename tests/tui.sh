@@ -233,10 +233,11 @@ for m in sequential threads gil processes eventloop; do
 done
 wait_for "a: the status says every run is measured" 'measured 5 runs'
 wait_for "the cores view has a lane per CPU" '^cpu0 '
-wait_for "the legend names waiting for a CPU" 'waiting for a CPU'
+wait_for "after the event loop, its tasks wait for their turn" 'waiting for its turn in the loop'
 T send-keys -t il t
 wait_for "t switches to CPU work" 'kind +cpu'
 wait_for "t measures again from the baseline" 'run 1 of 5: sequential'
+wait_for "the legend of threads names waiting for a CPU" 'waiting for a CPU'
 T send-keys -t il q
 wait_file "io-vs-cpu: q mid-run exits 0" "$TMPD/rc" '^rc=0$'
 restored "io-vs-cpu quit mid-run"
