@@ -457,7 +457,39 @@ next_measured_run(struct tui *ui)
 		    measure_mode_name(ms, ms->n), ms->n + 1, ms->nmodes);
 }
 
-/* A measuring lesson: change a parameter and measure again. */
+/* A measuring lesson: flip a parameter that is 0 or 1 (kind, io,
+ * greedy) and measure again. greedy only matters to the event loop, so
+ * turning it on measures the event loop unless every mode is planned. */
+static void
+remeasure_flip(struct tui *ui, const char *param)
+{
+	const struct lesson_module *mod = ui->lesson->module;
+	int i = module_param_index(mod, param), mode = mod->measure.mode_param;
+	long eventloop;
+	const char *name;
+	char v[32];
+
+	if (i < 0)
+		return;
+	ui->ses.params[i] = !ui->ses.params[i];
+	if (strcmp(param, "greedy") == 0 && ui->ses.params[i] &&
+	    ui->ses.params[mode] != mod->measure.all_value &&
+	    module_param_parse(
+	        &mod->params[mode], "eventloop", 9, &eventloop) == 0)
+		ui->ses.params[mode] = eventloop;
+	name = module_param_name(&mod->params[i], ui->ses.params[i]);
+	if (name == NULL) {
+		snprintf(v, sizeof v, "%ld", ui->ses.params[i]);
+		name = v;
+	}
+	if (restart(ui) == 0)
+		set_status(ui, "measuring again with %s=%s (mode %s)", param,
+		    name,
+		    module_param_name(
+		        &mod->params[mode], ui->ses.params[mode]));
+}
+
+/* A measuring lesson: set a parameter and measure again. */
 static void
 remeasure(struct tui *ui, const char *param, long value)
 {
@@ -467,7 +499,6 @@ remeasure(struct tui *ui, const char *param, long value)
 
 	if (i < 0)
 		return;
-
 	ui->ses.params[i] = value;
 	name = module_param_name(&mod->params[i], value);
 	if (restart(ui) == 0)
@@ -595,12 +626,13 @@ key_lesson(struct tui *ui, int ch)
 			    ui, "mode", ui->lesson->module->measure.all_value);
 		break;
 	case 't':
-		if (ui->ses.measuring) {
-			int k = module_param_index(ui->lesson->module, "kind");
-
-			if (k >= 0)
-				remeasure(ui, "kind", !ui->ses.params[k]);
-		}
+	case 'i':
+	case 'g':
+		if (ui->ses.measuring)
+			remeasure_flip(ui,
+			    ch == 't'       ? "kind"
+			        : ch == 'i' ? "io"
+			                    : "greedy");
 		break;
 	case 's':
 		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;

@@ -234,6 +234,11 @@ done
 wait_for "a: the status says every run is measured" 'measured 5 runs'
 wait_for "the cores view has a lane per CPU" '^cpu0 '
 wait_for "after the event loop, its tasks wait for their turn" 'waiting for its turn in the loop'
+T send-keys -t il g
+wait_for "g turns the greedy task on" 'greedy +1'
+wait_for "g measures again" 'measuring again with greedy=1'
+T send-keys -t il i
+wait_for "i switches I/O to the page server" 'io +socket'
 T send-keys -t il t
 wait_for "t switches to CPU work" 'kind +cpu'
 wait_for "t measures again from the baseline" 'run 1 of 5: sequential'
