@@ -163,10 +163,11 @@ static void
 print_kernel_view(FILE *f, const struct run *r)
 {
 	const struct model *m = r->m;
-	int t, any = 0;
+	int pids[CONDUCTOR_MAX_THREADS], t, any = 0;
 
 	for (t = 0; t < m->nthreads; t++)
 		any |= m->threads[t].os_samples > 0;
+	run_lane_pids(r, pids);
 	if (!any) {
 		fprintf(f,
 		    "kernel data unavailable: /proc/self/task could not "
@@ -180,7 +181,6 @@ print_kernel_view(FILE *f, const struct run *r)
 		uint64_t tot =
 		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
 		char who[32];
-		int pid;
 
 		if (tot == 0) {
 			fprintf(f,
@@ -189,9 +189,8 @@ print_kernel_view(FILE *f, const struct run *r)
 			    t + 1, view_timeline_thread_letter(t));
 			continue;
 		}
-		pid = atomic_load(&r->workers[t].os_pid);
-		if (pid != 0)
-			snprintf(who, sizeof who, "pid %d", pid);
+		if (pids[t] != 0)
+			snprintf(who, sizeof who, "pid %d", pids[t]);
 		else
 			snprintf(who, sizeof who, "thread");
 		fprintf(f,
@@ -212,14 +211,12 @@ print_lanes(FILE *f, const struct run *r, int ascii)
 	const struct glyphs *gl = ascii ? &glyphs_ascii : &glyphs_utf8;
 	struct timeline_view v;
 	struct grid *g = grid_new(80, r->m->nthreads + 4);
-	int pids[CONDUCTOR_MAX_THREADS], y, t, any = 0;
+	int pids[CONDUCTOR_MAX_THREADS], y;
+	const int *lane_pids = run_lane_pids(r, pids) ? pids : NULL;
 
-	for (t = 0; t < r->nthreads && t < CONDUCTOR_MAX_THREADS; t++)
-		any |= (pids[t] = atomic_load(&r->workers[t].os_pid)) != 0;
-	view_timeline_fit(&v, r->m,
-	    80 - (any ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL), 1);
+	view_timeline_fit(&v, r->m, 80 - view_timeline_label_w(lane_pids), 1);
 	v.glyphs = gl;
-	v.pids = any ? pids : NULL;
+	v.pids = lane_pids;
 	y = view_timeline_draw(g, 0, 0, 80, r->m, &v);
 	y += view_timeline_legend(g, 0, y, 80, gl);
 	g->h = y;

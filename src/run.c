@@ -50,6 +50,16 @@ run_add_lock(struct run *r, const char *name)
 	return l;
 }
 
+int
+run_lane_pids(const struct run *r, int *pids)
+{
+	int t, any = 0;
+
+	for (t = 0; t < r->nthreads; t++)
+		any |= (pids[t] = atomic_load(&r->workers[t].os_pid)) != 0;
+	return any;
+}
+
 void
 run_config_free(struct run_config *cfg, const struct lesson_module *mod,
     const long *params, int sample_ms)

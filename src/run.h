@@ -74,11 +74,12 @@ struct il_var *run_add_var(
     struct run *, const char *name, int64_t initial, int counter);
 struct il_lock *run_add_lock(struct run *, const char *name);
 
-/* Build a run; threads are not started yet. NULL with a message on error. */
 /* A free run's configuration: module, params, sampler interval, the
  * rest zero. */
 void run_config_free(struct run_config *, const struct lesson_module *,
     const long *params, int sample_ms);
+
+/* Build a run; threads are not started yet. NULL with a message on error. */
 
 struct run *run_new(const struct run_config *, char *err, size_t errlen);
 
@@ -110,5 +111,9 @@ int run_done(const struct run *);
 void run_verdict(struct run *, char *buf, size_t len);
 
 void run_free(struct run *);
+
+/* Each lane's child PID into pids (nthreads of them, 0 for a lane that
+ * is a thread of this process). 1 if any lane is a process. */
+int run_lane_pids(const struct run *, int *pids);
 
 #endif

@@ -509,8 +509,7 @@ draw_timelines(
 	struct timeline_view v;
 	struct grid *tmp;
 	int n = m->nthreads, first = 0;
-	int lw =
-	    s->pids != NULL ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL;
+	int lw = view_timeline_label_w(s->pids);
 
 	zoom_view(s, &v, w - lw);
 	v.kernel = s->meas != NULL && s->kernel > 0;
@@ -677,14 +676,13 @@ draw_results(struct grid *g, int y, int rows, const struct screen *s,
 				grid_printf(g, bar_x + w + 1, ry,
 				    g->w - bar_x - w - 1, ROLE_DEFAULT,
 				    "%.0f ms", ms->res[i].wall_ms);
+		} else if (i == ms->n) {
+			grid_printf(g, 1, ry, g->w - 2, ROLE_READY,
+			    "%-11s running%s", measure_mode_name(ms, i),
+			    r->ellipsis);
 		} else {
-			grid_printf(g, 1, ry, g->w - 2,
-			    i == ms->n ? ROLE_READY : ROLE_LABEL, "%-11s %s",
-			    measure_mode_name(ms, i),
-			    i == ms->n ? "running" : "waiting its turn");
-			if (i == ms->n)
-				grid_print(g, 1 + 11 + 1 + 7, ry, 2, ROLE_READY,
-				    r->ellipsis);
+			grid_printf(g, 1, ry, g->w - 2, ROLE_LABEL,
+			    "%-11s waiting its turn", measure_mode_name(ms, i));
 		}
 	}
 }

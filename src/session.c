@@ -96,7 +96,7 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 	cfg.policy = s->free_run ? POLICY_FREE : POLICY_RANDOM;
 	cfg.seed = s->seed;
 	if (s->free_run && cfg.module->sample_ms != NULL)
-		cfg.sample_ms = cfg.module->sample_ms(s->params);
+		cfg.sample_ms = cfg.module->sample_ms(params);
 	s->done = 0;
 	s->verdict[0] = '\0';
 	s->nhist = 0;

@@ -342,14 +342,7 @@ elapsed_ms(const struct tui *ui)
 static const int *
 lane_pids(struct tui *ui)
 {
-	const struct run *r = ui->ses.run;
-	int t, any = 0;
-
-	for (t = 0; t < r->nthreads && t < CONDUCTOR_MAX_THREADS; t++) {
-		ui->pids[t] = atomic_load(&r->workers[t].os_pid);
-		any |= ui->pids[t] != 0;
-	}
-	return any ? ui->pids : NULL;
+	return run_lane_pids(ui->ses.run, ui->pids) ? ui->pids : NULL;
 }
 
 static void
@@ -439,71 +432,76 @@ restart(struct tui *ui)
 	return 0;
 }
 
-/* A measuring lesson has moved on to its next planned run (or ended):
- * a fresh clock and view for it, and say where the table stands. */
+/* A measuring lesson's progress: when it has moved on to its next
+ * planned run, a fresh clock and view for it; the status says where the
+ * table stands, and once, at the end, that every run is measured. */
 static void
-next_measured_run(struct tui *ui)
+measured_progress(struct tui *ui)
 {
 	const struct measure_set *ms = &ui->ses.meas;
 
-	ui->generation = ui->ses.generation;
-	ui->suspended_ns = 0;
-	ui->run_t0 = clock_now_ns();
-	ui->scr.zoom.fit = 1;
-	ui->scr.zoom.follow = 1;
-	if (ms->n > 0 && ms->n < ms->nmodes)
-		set_status(ui, "%s took %.0f ms; now %s (run %d of %d)",
-		    ms->res[ms->n - 1].name, ms->res[ms->n - 1].wall_ms,
-		    measure_mode_name(ms, ms->n), ms->n + 1, ms->nmodes);
-}
-
-/* A measuring lesson: flip a parameter that is 0 or 1 (kind, io,
- * greedy) and measure again. greedy only matters to the event loop, so
- * turning it on measures the event loop unless every mode is planned. */
-static void
-remeasure_flip(struct tui *ui, const char *param)
-{
-	const struct lesson_module *mod = ui->lesson->module;
-	int i = module_param_index(mod, param), mode = mod->measure.mode_param;
-	long eventloop;
-	const char *name;
-	char v[32];
-
-	if (i < 0)
-		return;
-	ui->ses.params[i] = !ui->ses.params[i];
-	if (strcmp(param, "greedy") == 0 && ui->ses.params[i] &&
-	    ui->ses.params[mode] != mod->measure.all_value &&
-	    module_param_parse(
-	        &mod->params[mode], "eventloop", 9, &eventloop) == 0)
-		ui->ses.params[mode] = eventloop;
-	name = module_param_name(&mod->params[i], ui->ses.params[i]);
-	if (name == NULL) {
-		snprintf(v, sizeof v, "%ld", ui->ses.params[i]);
-		name = v;
+	if (ui->ses.generation != ui->generation) {
+		ui->generation = ui->ses.generation;
+		ui->suspended_ns = 0;
+		ui->run_t0 = clock_now_ns();
+		ui->scr.zoom.fit = 1;
+		ui->scr.zoom.follow = 1;
+		if (ms->n > 0 && ms->n < ms->nmodes)
+			set_status(ui, "%s took %.0f ms; now %s (run %d of %d)",
+			    ms->res[ms->n - 1].name, ms->res[ms->n - 1].wall_ms,
+			    measure_mode_name(ms, ms->n), ms->n + 1,
+			    ms->nmodes);
 	}
-	if (restart(ui) == 0)
-		set_status(ui, "measuring again with %s=%s (mode %s)", param,
-		    name,
-		    module_param_name(
-		        &mod->params[mode], ui->ses.params[mode]));
+	if (ui->ses.done && ui->summed_up != ui->ses.generation) {
+		ui->summed_up = ui->ses.generation;
+		set_status(ui,
+		    "measured %d runs: see the table; a: every mode, t: I/O "
+		    "or CPU work, r: again",
+		    ms->n);
+	}
 }
 
-/* A measuring lesson: set a parameter and measure again. */
+/* A measuring lesson: set a parameter and measure again. Turning greedy
+ * on measures the event loop (the only mode it matters to) unless every
+ * mode is planned. */
 static void
 remeasure(struct tui *ui, const char *param, long value)
 {
 	const struct lesson_module *mod = ui->lesson->module;
+	const struct param_def *mp = &mod->params[mod->measure.mode_param];
+	long *p = ui->ses.params, eventloop;
 	int i = module_param_index(mod, param);
 	const char *name;
+	char num[32];
 
 	if (i < 0)
 		return;
-	ui->ses.params[i] = value;
-	name = module_param_name(&mod->params[i], value);
-	if (restart(ui) == 0)
-		set_status(ui, "measuring again with %s=%s", param,
-		    name != NULL ? name : "?");
+	p[i] = value;
+	if (strcmp(param, "greedy") == 0 && value &&
+	    p[mod->measure.mode_param] != mod->measure.all_value &&
+	    module_param_parse(mp, "eventloop", 9, &eventloop) == 0)
+		p[mod->measure.mode_param] = eventloop;
+	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
+		snprintf(num, sizeof num, "%ld", value);
+		name = num;
+	}
+	if (restart(ui) != 0)
+		return;
+	if (i == mod->measure.mode_param)
+		set_status(ui, "measuring again with %s=%s", param, name);
+	else
+		set_status(ui, "measuring again with %s=%s (mode %s)", param,
+		    name, module_param_name(mp, p[mod->measure.mode_param]));
+}
+
+/* The same with a parameter that is 0 or 1 flipped (kind, io, greedy). */
+static void
+remeasure_flip(struct tui *ui, const char *param)
+{
+	int i = module_param_index(ui->lesson->module, param);
+
+	if (i >= 0)
+		remeasure(ui, param, !ui->ses.params[i]);
 }
 
 static void
@@ -614,9 +612,11 @@ key_lesson(struct tui *ui, int ch)
 		set_status(ui, "speed: %d steps a second", speeds[ui->speed]);
 		break;
 	case 'r':
-		if (restart(ui) == 0 && ui->ses.measuring)
+		if (restart(ui) != 0)
+			break; /* the status says why */
+		if (ui->ses.measuring)
 			set_status(ui, "measuring again from the first run");
-		else if (ui->ses.run != NULL)
+		else
 			set_status(ui, "reset: seed %llu",
 			    (unsigned long long)ui->ses.seed);
 		break;
@@ -841,16 +841,8 @@ loop(struct tui *ui)
 			if (session_pump(&ui->ses, PUMP_BUDGET) > 0 ||
 			    ui->ses.done)
 				ui->dirty = 1;
-			if (ui->ses.generation != ui->generation)
-				next_measured_run(ui);
-			if (ui->ses.done && ui->ses.measuring &&
-			    ui->summed_up != ui->ses.generation) {
-				ui->summed_up = ui->ses.generation;
-				set_status(ui,
-				    "measured %d runs: see the table; a: every "
-				    "mode, t: I/O or CPU work, r: again",
-				    ui->ses.meas.n);
-			}
+			if (ui->ses.measuring)
+				measured_progress(ui);
 			if (now >= ui->next_tick) {
 				ui->dirty = 1; /* the clock moves */
 				ui->next_tick = now + CLOCK_TICK_NS;

@@ -33,9 +33,9 @@ view_timeline_fit(
 }
 
 int
-view_timeline_label_w(const struct timeline_view *v)
+view_timeline_label_w(const int *pids)
 {
-	return v->pids != NULL ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL;
+	return pids != NULL ? VIEW_TIMELINE_LABEL_PID : VIEW_TIMELINE_LABEL;
 }
 
 /* Model time at lane column col, and the span one column covers. */
@@ -64,7 +64,7 @@ view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
 {
 	const char *unit = m->clock == MODEL_CLOCK_STEPS ? "step" : "ms";
-	int lw = view_timeline_label_w(v), lane_w = w - lw, col, every;
+	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, col, every;
 	int next_free = 0;
 	char label[32];
 
@@ -127,7 +127,7 @@ view_timeline_marks(struct grid *g, int x, int y, int lane_w,
 		                    : (mk->t - v->t0) / v->per_col;
 		if (col >= (uint64_t)lane_w)
 			continue;
-		grid_put(g, x + view_timeline_label_w(v) + (int)col,
+		grid_put(g, x + view_timeline_label_w(v->pids) + (int)col,
 		    y + mk->thread, v->glyphs->lost, ROLE_LOST);
 	}
 }
@@ -159,7 +159,7 @@ int
 view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
 {
-	int lw = view_timeline_label_w(v), lane_w = w - lw, t, col;
+	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, t, col;
 
 	for (t = 0; t < m->nthreads; t++) {
 		const struct timeline *tl = &m->threads[t].tl;
@@ -196,7 +196,7 @@ int
 view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v, int ncpus)
 {
-	int lw = view_timeline_label_w(v), lane_w = w - lw, cpu, col;
+	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, cpu, col;
 
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		grid_printf(g, x, y + cpu, lw, ROLE_LABEL, "cpu%-2d", cpu);

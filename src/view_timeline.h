@@ -25,8 +25,8 @@ struct timeline_view {
 
 #define VIEW_TIMELINE_LABEL_PID 17 /* "12 A pid 1234567 " */
 
-/* Columns before the lanes with this view. */
-int view_timeline_label_w(const struct timeline_view *);
+/* Columns before the lanes, with these lane PIDs (or NULL). */
+int view_timeline_label_w(const int *pids);
 
 /* Zoom so the whole run so far fits into cols columns: a short controlled
  * run gets up to max_cell_w columns per step. Clears kernel and pids. */

@@ -418,19 +418,17 @@ gil_maybe_switch(struct il_worker *w, uint64_t *held_since, uint64_t now)
 static int
 iovscpu_threads(const long *params)
 {
+	int per_task = params[P_TASKS] < CONDUCTOR_MAX_THREADS
+	    ? (int)params[P_TASKS]
+	    : CONDUCTOR_MAX_THREADS;
+
 	if (params[P_MODE] == MODE_SEQUENTIAL)
 		return 1;
-	if (params[P_MODE] == MODE_EVENTLOOP) /* a lane per task */
-		return params[P_TASKS] < CONDUCTOR_MAX_THREADS
-		    ? (int)params[P_TASKS]
-		    : CONDUCTOR_MAX_THREADS; /* setup refuses more */
+	if (params[P_MODE] == MODE_EVENTLOOP)
+		return per_task; /* a lane per task; setup refuses more */
 	if (params[P_WORKERS] > 0)
 		return (int)params[P_WORKERS];
-	if (params[P_KIND] == KIND_IO)
-		return params[P_TASKS] < CONDUCTOR_MAX_THREADS
-		    ? (int)params[P_TASKS]
-		    : CONDUCTOR_MAX_THREADS;
-	return sampler_cpus();
+	return params[P_KIND] == KIND_IO ? per_task : sampler_cpus();
 }
 
 static int
@@ -566,6 +564,22 @@ cpu_task(struct il_worker *w, int task, uint64_t *held_since)
 	return 0;
 }
 
+/* An I/O task by blocking: sleep ms, or fetch task's page (checking
+ * cancel, if not NULL). 0, or -1 if no page came back. Only syscalls,
+ * so forked children use it too. */
+static int
+blocking_io(const struct iovscpu *st, int task, const _Atomic int *cancel)
+{
+	struct timespec left = {
+	    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
+
+	if (st->io == IO_SOCKET)
+		return pageserver_fetch(st->port, task, cancel);
+	while (nanosleep(&left, &left) != 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 /* One I/O task in a worker thread: a blocking timed wait, or a blocking
  * request to the slow page server. 0, or -1 if no page came back. */
 static int
@@ -574,12 +588,11 @@ io_task(struct il_worker *w, int task)
 	struct iovscpu *st = w->lesson;
 
 	if (st->io == IO_SLEEP) {
-		il_io(w, st->ms, LINE_IO);
+		il_io(w, st->ms, LINE_IO); /* a wait that notices cancel */
 		return 0;
 	}
 	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_IO, 0);
-	if (pageserver_fetch(
-	        st->port, task, conductor_cancel_flag(w->conductor)) != 0)
+	if (blocking_io(st, task, conductor_cancel_flag(w->conductor)) != 0)
 		return -1;
 	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_RUNNING, 0);
 	return 0;
@@ -625,24 +638,16 @@ child_main(struct iovscpu *st, int lane)
 
 	while ((task = atomic_fetch_add(&sh->next, 1)) < st->tasks) {
 		if (st->kind == KIND_IO) {
-			struct timespec left = {
-			    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
+			int failed;
 
 			child_report(rg, TS_IO, LINE_IO);
-			if (st->io == IO_SOCKET) {
-				/* the parent kills the child to cancel */
-				if (pageserver_fetch(st->port, task, NULL) !=
-				    0) {
-					atomic_fetch_add(&sh->failed, 1);
-					child_report(rg, TS_RUNNING, LINE_TAKE);
-					continue;
-				}
-			} else {
-				while (nanosleep(&left, &left) != 0 &&
-				    errno == EINTR)
-					;
-			}
+			/* the parent kills the child to cancel */
+			failed = blocking_io(st, task, NULL) != 0;
 			child_report(rg, TS_RUNNING, LINE_TAKE);
+			if (failed) {
+				atomic_fetch_add(&sh->failed, 1);
+				continue;
+			}
 		} else {
 			uint64_t a = (uint64_t)task * st->per_task;
 
@@ -767,16 +772,8 @@ el_block(struct il_worker *w, struct el_task *t, int k)
 	struct iovscpu *st = w->lesson;
 
 	el_state(w, k, TS_IO, LINE_IO);
-	if (st->io == IO_SOCKET) {
-		t->failed = pageserver_fetch(st->port, k,
-		                conductor_cancel_flag(w->conductor)) != 0;
-	} else {
-		struct timespec left = {
-		    st->ms / 1000, (long)(st->ms % 1000) * 1000000L};
-
-		while (nanosleep(&left, &left) != 0 && errno == EINTR)
-			;
-	}
+	t->failed =
+	    blocking_io(st, k, conductor_cancel_flag(w->conductor)) != 0;
 }
 
 struct el_check {
@@ -880,11 +877,10 @@ el_wait(
 			who[np++] = k;
 		}
 	}
-	if (soonest != UINT64_MAX)
-		ms = soonest <= now ? 0
-		    : (soonest - now + 999999) / 1000000 < 50
-		    ? (int)((soonest - now + 999999) / 1000000)
-		    : 50;
+	if (soonest <= now)
+		ms = 0;
+	else if (soonest - now < 50 * 1000000ull)
+		ms = (int)((soonest - now + 999999) / 1000000);
 	if (poll(pfd, (nfds_t)np, ms) > 0) {
 		for (i = 0; i < np; i++) {
 			struct el_task *tk = &t[who[i]];
