@@ -157,6 +157,12 @@ for m in sequential threads gil processes eventloop; do
 done
 expect_out "io-vs-cpu sequential: speedup 1 and ideal 1" 'mode=sequential .*speedup=1.00 ideal=1 '
 
+run "$il" io-vs-cpu --headless --set mode=processes --set kind=cpu --set tasks=2 --set ms=20
+expect_rc "io-vs-cpu processes exits 0" 0
+expect_out "io-vs-cpu processes: the lanes are labelled with PIDs" '^ 1 A pid [0-9]+ '
+expect_out "io-vs-cpu processes: the kernel's view counts time slices" \
+  ' [0-9]+ slices  last CPU|^kernel data unavailable'
+
 run "$il" io-vs-cpu --headless --set io=socket --set mode=all --set tasks=3 --set ms=20
 expect_rc "io-vs-cpu io=socket mode=all exits 0" 0
 for m in sequential threads gil processes eventloop; do
