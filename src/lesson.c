@@ -996,6 +996,10 @@ lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
 		return -1;
 	}
 	p->key_line[slot] = kv->line;
+	if (slot == KEY_SCHEDULE)
+		l->schedule_line = kv->line;
+	else if (slot >= KEY_PARAM0)
+		l->param_line[slot - KEY_PARAM0] = kv->line;
 	switch (slot) {
 	case KEY_MODULE:
 		return 0; /* done in the first pass */
@@ -1054,6 +1058,7 @@ lesson_meta(struct lesson_parse *p, cmark_node *block)
 		return -1;
 	}
 	p->block_line = line;
+	l->block_line = line;
 	if (lesson_meta_each(p, block, lesson_meta_find_module) != 0)
 		return -1;
 	if (l->module == NULL) {

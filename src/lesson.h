@@ -29,6 +29,10 @@ struct lesson {
 	long params[MODULE_MAX_PARAMS]; /* module defaults, then the file's */
 	char *schedule; /* named schedule the lesson suggests, or NULL */
 	long order;     /* menu position from the lesson block; 0 if absent */
+	/* Where things were set, for messages about them (0: not set). */
+	int block_line;    /* the ```lesson block */
+	int schedule_line; /* its 'schedule:' key */
+	int param_line[MODULE_MAX_PARAMS];
 	struct lesson_page *pages;
 	size_t npages;
 };

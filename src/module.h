@@ -6,6 +6,7 @@
 #define IL_MODULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct il_worker;
 struct run;
@@ -54,6 +55,20 @@ struct lesson_module {
 
 	/* Free what setup allocated. */
 	void (*teardown)(struct run *);
+	/* Optional: check a combination of parameters without starting
+	 * anything (run_new calls it before setup; --check-lesson calls it
+	 * on a lesson's own). controlled is 1 for a stepped run, 0 for a
+	 * free one. 0, or -1 with a message in err. */
+	int (*validate)(
+	    const long *params, int controlled, char *err, size_t errlen);
+	/* Optional: how far a run has got, in the module's own units
+	 * (increments, tasks): done so far and the total. Called from the
+	 * controller while the workers run. */
+	void (*progress)(struct run *, uint64_t *done, uint64_t *total);
+	/* Optional: about how long a run with these parameters takes, in
+	 * ms (0: unknown), so that settings that would take minutes can
+	 * say so before they start. */
+	uint64_t (*estimate_ms)(const long *params, int controlled);
 	/* Free runs: the OS sampler interval in ms for these parameters, or
 	 * NULL for no sampler. */
 	int (*sample_ms)(const long *params);

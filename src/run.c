@@ -77,6 +77,10 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	struct run *r;
 	int n, i;
 
+	if (cfg->module->validate != NULL &&
+	    cfg->module->validate(
+	        cfg->params, cfg->policy != POLICY_FREE, err, errlen) != 0)
+		return NULL;
 	n = cfg->module->threads(cfg->params);
 	if (n < 1 || n > CONDUCTOR_MAX_THREADS) {
 		snprintf(err, errlen, "a run needs 1 to %d threads, not %d",

@@ -457,18 +457,13 @@ iovscpu_free(struct iovscpu *st)
 	free(st);
 }
 
+/* What no single run can do: every mode at once (the front end plans
+ * mode=all as a run per mode), stepping, or more event-loop tasks than
+ * lanes. */
 static int
-iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
+iovscpu_validate(const long *params, int controlled, char *err, size_t errlen)
 {
-	struct iovscpu *st;
-
-	if (params[P_MODE] == MODE_ALL) {
-		snprintf(err, errlen,
-		    "io-vs-cpu: mode=all runs each mode in "
-		    "turn; a single run needs one mode");
-		return -1;
-	}
-	if (r->cfg.policy != POLICY_FREE) {
+	if (controlled) {
 		snprintf(err, errlen,
 		    "io-vs-cpu measures real time, so it runs with --policy "
 		    "free only");
@@ -480,6 +475,20 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 		    "io-vs-cpu: mode=eventloop draws a lane for each task, so "
 		    "it runs at most %d tasks, not %ld",
 		    CONDUCTOR_MAX_THREADS, params[P_TASKS]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
+{
+	struct iovscpu *st;
+
+	if (params[P_MODE] == MODE_ALL) {
+		snprintf(err, errlen,
+		    "io-vs-cpu: mode=all runs each mode in "
+		    "turn; a single run needs one mode");
 		return -1;
 	}
 	st = xcalloc(1, sizeof *st);
@@ -1095,6 +1104,7 @@ const struct lesson_module iovscpu_module = {
     .ncode = IL_ARRAY_LEN(iovscpu_code),
     .locals = NULL,
     .threads = iovscpu_threads,
+    .validate = iovscpu_validate,
     .setup = iovscpu_setup,
     .worker = iovscpu_worker,
     .verdict = iovscpu_verdict,
