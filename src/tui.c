@@ -300,6 +300,7 @@ flush_grid(struct tui *ui)
 			const struct cell *c = &g->cells[y * g->w + x];
 			wchar_t wc[2];
 			cchar_t cc;
+			attr_t attr;
 			uint32_t ch = c->ch;
 
 			if (ch == 0)
@@ -310,10 +311,12 @@ flush_grid(struct tui *ui)
 				ch = '?';
 			wc[0] = (wchar_t)ch;
 			wc[1] = L'\0';
-			setcchar(&cc, wc,
-			    c->role < ROLE_COUNT ? ui->attrs[c->role]
-			                         : A_NORMAL,
-			    0, NULL);
+			attr = c->role < ROLE_COUNT ? ui->attrs[c->role]
+			                            : A_NORMAL;
+			/* setcchar takes the colour pair on its own: given
+			 * 0 there, it would clear the pair in attr. */
+			setcchar(&cc, wc, attr & ~A_COLOR,
+			    (short)PAIR_NUMBER(attr), NULL);
 			mvadd_wch(y, x, &cc);
 		}
 	}

@@ -32,6 +32,7 @@ T() { tmux -u -L "$SOCK" -f /dev/null "$@"; }
 trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
 
 cap() { T capture-pane -p -t il 2>/dev/null; }
+capc() { T capture-pane -e -p -t il 2>/dev/null; } # with colours
 
 # wait_for NAME PATTERN: poll the pane until grep -E PATTERN matches.
 wait_for() {
@@ -58,6 +59,8 @@ wait_file() {
 
 # start_shell [LANG [TERM [NO_COLOR]]]: a fresh session running an
 # interactive bash (for job control), 100x30, with a known environment.
+# TERM is set by the pane's command: tmux would give the pane its own
+# default-terminal whatever -e says.
 start_shell() {
   # A new server each time: a killed one may still hold its socket.
   T kill-server 2>/dev/null
@@ -65,8 +68,8 @@ start_shell() {
   SOCK="il-test-$$-$NSOCK"
   T new-session -d -s il -x 100 -y 30 \
     -e "LANG=${1:-C.UTF-8}" -e "LC_ALL=${1:-C.UTF-8}" \
-    -e "TERM=${2:-xterm-256color}" -e "NO_COLOR=${3:-}" \
-    "bash --norc --noprofile -i"
+    -e "NO_COLOR=${3:-}" \
+    "env TERM=${2:-xterm-256color} bash --norc --noprofile -i"
   T set-option -g window-size manual 2>/dev/null
 }
 
@@ -193,10 +196,51 @@ kill -SEGV "$(il_pid)"
 wait_file "SIGSEGV: the default action still happens (status 139)" "$TMPD/rc" '^rc=139$'
 restored "SIGSEGV"
 
+# ---- colour: every role in its colour, and none under NO_COLOR ----
+# has_colour NAME SGR GLYPH: GLYPH is drawn right after the colour SGR
+# (other attributes such as bold may come between).
+has_colour() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if capc | grep -Pq -- "\x1b\[$2m(\x1b\[[0-9;]*m)*$3"; then pass "$1"; return 0; fi
+    sleep 0.05
+  done
+  fail "$1" "no ESC[$2m before '$3'" "$(capc | cat -v | head -n 30 | sed 's/^/| /')"
+}
+for term in xterm-256color xterm; do
+  if [ "$term" = xterm ]; then
+    run_c=32 ready_c=33 io_c=36 lock_c=31 lost_c=35 warn_c=33
+  else
+    run_c='38;5;36' ready_c='38;5;227' io_c='38;5;74' lock_c='38;5;166' lost_c='38;5;175' warn_c='38;5;214'
+  fi
+  start_shell C.UTF-8 "$term"
+  run_in_pane race
+  wait_for "$term: the lesson is up" 'STEP  step 0'
+  T send-keys -t il 1 2 1 2 1 2
+  wait_for "$term: the update is lost" 'lost +1 ✗'
+  has_colour "$term: running in its colour" "$run_c" '█'
+  has_colour "$term: ready in its colour" "$ready_c" '·'
+  has_colour "$term: blocked on I/O in its colour" "$io_c" '≈'
+  has_colour "$term: waiting for a lock in its colour" "$lock_c" '▒'
+  has_colour "$term: the lost update in its colour" "$lost_c" '✗'
+  T resize-window -t il -x 60 -y 20
+  has_colour "$term: a warning in its colour" "$warn_c" 'terminal too small'
+  T resize-window -t il -x 100 -y 30
+  T send-keys -t il q
+  wait_file "$term: q exits 0" "$TMPD/rc" '^rc=0$'
+done
+
 # ---- NO_COLOR, LANG=C (ASCII), TERM=vt100 ----
 start_shell C.UTF-8 xterm-256color 1
 run_in_pane race
 wait_for "NO_COLOR: the screen comes up" 'STEP  step 0'
+T send-keys -t il 1 2 1 2 1 2
+wait_for "NO_COLOR: the update is lost" 'lost +1 ✗'
+if capc | grep -Pq '\x1b\[([0-9;]*;)?(3[0-7]|38;5;[0-9]+|9[0-7])(;[0-9;]*)?m'; then
+  fail "NO_COLOR: no colour on screen" "$(capc | grep -P '\x1b\[([0-9;]*;)?(3[0-7]|38;5)' | cat -v | head -n 5)"
+else pass "NO_COLOR: no colour on screen"; fi
+if capc | grep -Pq '\x1b\[[0-9;]*7[;m]'; then pass "NO_COLOR: states told apart by attributes (reverse)"
+else fail "NO_COLOR: states told apart by attributes (reverse)" "$(capc | cat -v | head -n 20)"; fi
 T send-keys -t il q
 wait_file "NO_COLOR: q exits 0" "$TMPD/rc" '^rc=0$'
 
