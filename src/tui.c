@@ -675,8 +675,9 @@ key_lesson(struct tui *ui, int ch)
 		MEVENT me;
 		int t;
 
-		if (getmouse(&me) == OK &&
-		    (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) &&
+		/* A click is its press: the release that follows is
+		 * not another step (curses is told not to pair them). */
+		if (getmouse(&me) == OK && (me.bstate & BUTTON1_PRESSED) &&
 		    (t = screen_lane_at(s, me.y)) >= 0)
 			user_step(ui, t);
 		break;
@@ -932,8 +933,10 @@ tui_main(const struct tui_args *args)
 	set_escdelay(25);
 	curs_set(0);
 	colours_init(&ui);
-	if (args->mouse)
-		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	if (args->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+		mouseinterval(0); /* report presses at once, never as clicks */
+	}
 	add_restore("sgr0");
 	add_restore("cnorm");
 	add_restore("rmkx");

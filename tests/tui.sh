@@ -196,6 +196,24 @@ kill -SEGV "$(il_pid)"
 wait_file "SIGSEGV: the default action still happens (status 139)" "$TMPD/rc" '^rc=139$'
 restored "SIGSEGV"
 
+# ---- the mouse: a click on a lane steps that thread once ----
+start_shell
+run_in_pane race
+wait_for "mouse: the lesson is up" "STEP  step 0  seed $SEED"
+row=$(cap | grep -n '^ 2 B' | head -n 1 | cut -d: -f1)
+hexof() { printf '%s' "$1" | od -An -tx1; }
+# SGR mouse reports (xterm's kmous): press, and 80 ms later the release
+T send-keys -t il -H $(hexof "$(printf '\033[<0;12;%dM' "$row")")
+sleep 0.08 # the gap between press and release is the input under test
+T send-keys -t il -H $(hexof "$(printf '\033[<0;12;%dm' "$row")")
+T send-keys -t il n # a key after the click: once it is seen, so is the click
+wait_for "mouse: the key after the click is read" 'page 2/'
+wait_for "mouse: the click stepped B" "STEP  step 1  seed $SEED"
+if cap | grep -q 'step 1: B moved'; then pass "mouse: press and release are one step, by B"
+else fail "mouse: press and release are one step, by B" "$(cap | sed 's/^/| /')"; fi
+T send-keys -t il q
+wait_file "mouse: q exits 0" "$TMPD/rc" '^rc=0$'
+
 # ---- colour: every role in its colour, and none under NO_COLOR ----
 # has_colour NAME SGR GLYPH: GLYPH is drawn right after the colour SGR
 # (other attributes such as bold may come between).
