@@ -4,6 +4,8 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "module.h"
 #include "run.h"
 #include "suites.h"
+#include "util.h"
 
 static const struct lesson_module *mod;
 
@@ -309,6 +312,68 @@ START_TEST(test_processes_reaped)
 }
 END_TEST
 
+/* The state letter of process pid from /proc, or 0 once it is gone. */
+static char
+proc_state(int pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	p = fgets(buf, sizeof buf, f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2];
+}
+
+/* A worker's child process dies with the program that forked it: a
+ * process runs a processes-mode run whose child sleeps in a 60 s task,
+ * and is killed; the child must go within 20 s, not live on (reparented)
+ * to the end of its task. */
+START_TEST(test_processes_die_with_parent)
+{
+	int fds[2], child = 0, status;
+	uint64_t deadline;
+	pid_t runner;
+	char st = 0;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((runner = fork()) == 0) {
+		long p[MODULE_MAX_PARAMS];
+		struct run *r;
+		int pid = 0;
+
+		close(fds[0]);
+		params_for(p, IOVSCPU_KIND_IO, IOVSCPU_PROCESSES, 1, 60000, 1);
+		r = start(p, 0);
+		while ((pid = atomic_load(&r->workers[0].os_pid)) == 0)
+			sched_yield();
+		if (write(fds[1], &pid, sizeof pid) != sizeof pid)
+			_exit(1);
+		pause(); /* until killed */
+		_exit(0);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &child, sizeof child), sizeof child);
+	close(fds[0]);
+	ck_assert_int_gt(child, 0);
+	ck_assert_int_ne(proc_state(child), 0);
+	/* when: the program is killed, as a crash would kill it */
+	kill(runner, SIGKILL);
+	ck_assert_int_eq(waitpid(runner, &status, 0), runner);
+	/* then: its child goes too (a zombie waits for init to reap it) */
+	deadline = clock_now_ns() + 20ull * 1000 * 1000 * 1000;
+	while ((st = proc_state(child)) != 0 && st != 'Z' &&
+	    clock_now_ns() < deadline)
+		usleep(10 * 1000);
+	ck_assert_msg(st == 0 || st == 'Z',
+	    "child %d is still '%c' 20 s after its parent died", child, st);
+}
+END_TEST
+
 /* The event loop, from the states it reported for its tasks (sorted by
  * time): never two tasks running at once; and whether any other task ran
  * before task 1 had finished. */
@@ -454,6 +519,7 @@ make_iovscpu_suite(void)
 	tcase_add_test(tc, test_gil_invariant);
 	tcase_add_test(tc, test_sampled);
 	tcase_add_test(tc, test_processes_reaped);
+	tcase_add_test(tc, test_processes_die_with_parent);
 	tcase_add_test(tc, test_eventloop_turns);
 	tcase_add_test(tc, test_eventloop_greedy);
 	tcase_add_loop_test(

@@ -329,6 +329,37 @@ wait_for "without /proc the runs are still measured" 'measured 2 runs'
 T send-keys -t il q
 wait_file "without /proc: q exits 0" "$TMPD/rc" '^rc=0$'
 
+# ---- forked workers stop with the job and die with the program ----
+# one CPU task in one child process, after a sequential baseline of the same
+start_shell
+T send-keys -t il "$il io-vs-cpu --set kind=cpu --set tasks=1 --set workers=1 --set ms=4000 --set mode=processes --seed $SEED" Enter
+wait_for "processes: the child's lane is up" ' 1 A pid [0-9]+'
+child=$(cap | sed -n 's/^ *1 A pid \([0-9][0-9]*\).*/\1/p' | head -n 1)
+pstate() { sed -n 's/^[0-9]* ([^)]*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null; }
+# wait_state NAME PID REGEX: poll the process state letter
+wait_state() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    st=$(pstate "$2")
+    if printf '%s' "${st:-gone}" | grep -Eq -- "$3"; then pass "$1"; return 0; fi
+    sleep 0.05
+  done
+  fail "$1" "state of $2 is ${st:-gone}, want /$3/"
+}
+if [ -n "$child" ]; then
+  wait_state "processes: the child computes" "$child" '^[RS]$'
+  T send-keys -t il C-z
+  wait_for "processes: Ctrl-Z suspends to the shell" 'Stopped'
+  wait_state "processes: the child stops with the job" "$child" '^T$'
+  T send-keys -t il fg Enter
+  wait_state "processes: fg lets the child go on" "$child" '^[RS]$'
+  parent=$(pgrep -f "^$il io-vs-cpu .*--seed $SEED\$" | head -n 1)
+  kill -SEGV "$parent"
+  wait_state "processes: the child dies with the crashed parent" "$child" '^(gone|Z)$'
+else
+  fail "processes: the child's PID is on screen" "$(cap | sed 's/^/| /')"
+fi
+
 # ---- a free run on screen ----
 start_shell
 run_in_pane "race --policy free --set threads=4 --set iterations=200000"

@@ -33,6 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -670,6 +673,37 @@ child_main(struct iovscpu *st, int lane)
 	_exit(0);
 }
 
+/*
+ * In a new child: it inherited the worker thread's mask, which blocks
+ * every signal, and the front end's handlers, which write to its pipe.
+ * Give every signal its default action and unblock them all, so the
+ * child stops and continues with its job (Ctrl-Z, fg) and dies of
+ * Ctrl-C; and have it killed when the thread that forked it goes (the
+ * parent's crash or exit), or now if the parent is already gone.
+ * Only async-signal-safe calls: the child of a threaded process.
+ */
+static void
+child_signals(pid_t parent)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	if (getppid() != parent)
+		_exit(1);
+}
+
 /* Move the child's events into the lane. */
 static void
 drain_child(struct il_worker *w, struct shm_ring *rg)
@@ -694,16 +728,19 @@ process_lane(struct il_worker *w)
 	struct iovscpu *st = w->lesson;
 	struct shm_ring *rg = shm_ring_of(st->shm, w->id);
 	struct timespec tick = {0, 1000 * 1000};
-	pid_t pid;
+	pid_t pid, parent;
 	int status;
 
 	il_line(w, LINE_TAKE);
+	parent = getpid();
 	if ((pid = fork()) < 0) {
 		atomic_store(&st->fork_failed, 1);
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		child_signals(parent);
 		child_main(st, w->id); /* does not return */
+	}
 	il_os_identity(w, pid, pid);
 	for (;;) {
 		pid_t r;
