@@ -1,10 +1,15 @@
 /*
- * libFuzzer target for the lesson parser and the text sanitizer:
- *   clang -fsanitize=fuzzer,address,undefined -Isrc fuzz/fuzz_lesson.c \
- *       src/lesson.c src/sanitize.c src/util.c src/module.c ... -lcmark
+ * libFuzzer target for the lesson parser and the text sanitizer. Build it
+ * in a directory of its own and run it on inputs up to the size limit
+ * (libFuzzer stops at 4096 bytes unless told), for example:
+ *   mkdir build-fuzz && cd build-fuzz
+ *   ../configure CC=clang --enable-fuzzing && make fuzz/fuzz_lesson
+ *   mkdir corpus && fuzz/fuzz_lesson -max_len=1048576 corpus \
+ *       ../lessons ../tests/data/lessons
  * Besides crashes, it checks that a failed parse always says why, as
- * "fuzz.md:LINE: message", and that sanitized text is valid UTF-8 with no
- * control characters but newlines.
+ * "fuzz.md:LINE: message", that sanitized text is valid UTF-8 with no
+ * control characters but newlines, and that the text of a lesson stays
+ * within LESSON_TEXT_LIMIT of its size.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *buf = (const char *)data;
 	struct lesson *l;
 	char err[512], *s;
-	size_t i;
+	size_t i, text;
 
 	l = lesson_parse("fuzz.md", buf, size, err, sizeof err);
 	if (l == NULL) {
@@ -48,10 +53,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		fuzz_check_sanitized(l->title);
 		fuzz_check_sanitized(l->summary);
+		text = strlen(l->title);
 		for (i = 0; i < l->npages; i++) {
 			fuzz_check_sanitized(l->pages[i].title);
 			fuzz_check_sanitized(l->pages[i].text);
+			text += strlen(l->pages[i].title) +
+			    strlen(l->pages[i].text);
 		}
+		if (text > LESSON_TEXT_LIMIT(size))
+			abort();
 		lesson_free(l);
 	}
 

@@ -35,6 +35,9 @@ struct lesson_out {
 	char *s;
 	size_t len;
 	size_t cap;
+	size_t max;    /* len may not grow past this */
+	int line;      /* the source line being rendered */
+	int full_line; /* where the text grew past max; 0 while it has not */
 	char *prefix;
 	size_t plen;
 	size_t pcap;
@@ -73,6 +76,7 @@ struct lesson_parse {
 	int title_line;
 	int block_line; /* the ```lesson block, 0 until seen */
 	int key_line[KEY_PARAM0 + MODULE_MAX_PARAMS];
+	size_t text_left; /* of LESSON_TEXT_LIMIT, for the titles and pages */
 
 	/* The page being collected, if page_line != 0. */
 	int page_line;
@@ -322,50 +326,79 @@ lesson_info_word(cmark_node *n, const char **word)
 	return strcspn(info, " \t");
 }
 
-/* Report the first fenced code block, anywhere in the file, that is never
- * closed: that is what a truncated file looks like. */
+/* Report n if it is a fenced code block that is never closed: that is
+ * what a truncated file looks like. */
 static int
-lesson_check_fences(struct lesson_parse *p, cmark_node *doc)
+lesson_check_fence(struct lesson_parse *p, cmark_node *n)
+{
+	const char *word;
+	size_t flen, wlen;
+	char fence, marks[11];
+
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK ||
+	    !lesson_fence_of(p, n, &fence, &flen) ||
+	    lesson_fence_closed(p, n, fence, flen))
+		return 0;
+	wlen = lesson_info_word(n, &word);
+	if (flen > sizeof marks - 1)
+		flen = sizeof marks - 1;
+	memset(marks, fence, flen);
+	marks[flen] = '\0';
+	lesson_error(p, cmark_node_get_start_line(n),
+	    "the %s%.*s%s block is never closed (the file ends inside "
+	    "it); add a line with %s after it",
+	    marks, lesson_quote_len(wlen), word, wlen == 0 ? " code" : "",
+	    marks);
+	return -1;
+}
+
+/* Check the whole tree before anything is rendered. The first fenced code
+ * block that is never closed is reported first, wherever it is, since it
+ * swallows the rest of the file; else the first block quote or list that
+ * nests deeper than LESSON_MAX_DEPTH. */
+static int
+lesson_check_tree(struct lesson_parse *p, cmark_node *doc)
 {
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	cmark_node *n;
-	const char *word;
-	size_t flen, wlen;
-	char fence, marks[11];
-	int rc = 0;
+	cmark_node_type type;
+	int depth = 0, deep_line = 0, rc = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+		type = cmark_node_get_type(n);
+		if (type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST)
+			depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (!lesson_fence_of(p, n, &fence, &flen) ||
-		    lesson_fence_closed(p, n, fence, flen))
-			continue;
-		wlen = lesson_info_word(n, &word);
-		if (flen > sizeof marks - 1)
-			flen = sizeof marks - 1;
-		memset(marks, fence, flen);
-		marks[flen] = '\0';
-		lesson_error(p, cmark_node_get_start_line(n),
-		    "the %s%.*s%s block is never closed (the file ends inside "
-		    "it); add a line with %s after it",
-		    marks, lesson_quote_len(wlen), word,
-		    wlen == 0 ? " code" : "", marks);
-		rc = -1;
-		break;
+		if (depth > LESSON_MAX_DEPTH && deep_line == 0)
+			deep_line = cmark_node_get_start_line(n);
+		if ((rc = lesson_check_fence(p, n)) != 0)
+			break;
 	}
 	cmark_iter_free(it);
+	if (rc == 0 && deep_line != 0) {
+		lesson_error(p, deep_line,
+		    "block quotes and lists nest %d levels deep here; the "
+		    "limit is %d levels",
+		    LESSON_MAX_DEPTH + 1, LESSON_MAX_DEPTH);
+		rc = -1;
+	}
 	return rc;
 }
 
-/* Append bytes to the output. */
+/* Append bytes to the output. Past its limit the output stays as it is
+ * and remembers the line, for the message. */
 static void
 lesson_out_raw(struct lesson_out *o, const char *s, size_t n)
 {
-	if (n == 0)
+	if (n == 0 || o->full_line != 0)
 		return;
+	if (n > o->max - o->len) {
+		o->full_line = o->line > 0 ? o->line : 1;
+		return;
+	}
 	if (o->len + n + 1 > o->cap) {
 		o->cap = o->cap == 0 ? 256 : o->cap;
 		while (o->len + n + 1 > o->cap)
@@ -548,35 +581,86 @@ lesson_out_item(struct lesson_out *o, cmark_node *n)
 		lesson_out_push_prefix(o, " ", 1);
 }
 
-/* Write a code block's text indented by two spaces, with tabs expanded to
- * stops every four columns (the sanitizer would turn a tab into one space). */
+/* Append text from the file that may span lines, counting them. */
 static void
-lesson_out_code(struct lesson_out *o, cmark_node *n)
+lesson_out_lines(struct lesson_out *o, const char *s, size_t n)
 {
-	const char *lit = cmark_node_get_literal(n);
-	size_t plen = o->plen, len, i, col = 0;
+	const char *nl;
+	size_t k;
 
-	if (lit == NULL)
-		return;
-	len = strlen(lit);
-	while (len > 0 && lit[len - 1] == '\n')
-		len--;
-	lesson_out_push_prefix(o, "  ", 2);
-	if (!o->at_line_start)
-		lesson_out_raw(o, "  ", 2);
-	for (i = 0; i < len; i++) {
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		k = nl != NULL ? (size_t)(nl - s) + 1 : n;
+		lesson_out_text(o, s, k);
+		if (nl != NULL)
+			o->line++;
+		s += k;
+		n -= k;
+	}
+}
+
+/* A code block's literal with tabs expanded to stops every four columns
+ * (the sanitizer would turn a tab into one space) and without the final
+ * newlines; *len gets its length (caller frees). */
+static char *
+lesson_code_expand(const char *lit, size_t *len)
+{
+	size_t n = strlen(lit), tabs = 0, i, k = 0, col = 0;
+	char *s;
+
+	while (n > 0 && lit[n - 1] == '\n')
+		n--;
+	for (i = 0; i < n; i++)
+		tabs += lit[i] == '\t';
+	s = xmalloc(n + 3 * tabs + 1);
+	for (i = 0; i < n; i++) {
 		if (lit[i] == '\t') {
 			do
-				lesson_out_text(o, " ", 1);
+				s[k++] = ' ';
 			while (++col % 4 != 0);
 			continue;
 		}
-		lesson_out_text(o, lit + i, 1);
+		s[k++] = lit[i];
 		if (lit[i] == '\n')
 			col = 0;
 		else if (((unsigned char)lit[i] & 0xc0) != 0x80)
 			col++;
 	}
+	s[k] = '\0';
+	*len = k;
+	return s;
+}
+
+/* The line a code block's text starts on: a fenced block's text follows
+ * its opening fence; an indented block has one line of text per line. */
+static int
+lesson_code_first_line(cmark_node *n, const char *lit)
+{
+	int first = cmark_node_get_start_line(n), lines = 0;
+
+	for (; *lit != '\0'; lit++)
+		lines += *lit == '\n';
+	return lines == cmark_node_get_end_line(n) - first + 1 ? first
+	                                                       : first + 1;
+}
+
+/* Write a code block's text indented by two spaces. */
+static void
+lesson_out_code(struct lesson_out *o, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t plen = o->plen, len;
+	char *code;
+
+	if (lit == NULL)
+		return;
+	o->line = lesson_code_first_line(n, lit);
+	code = lesson_code_expand(lit, &len);
+	lesson_out_push_prefix(o, "  ", 2);
+	if (!o->at_line_start)
+		lesson_out_raw(o, "  ", 2);
+	lesson_out_lines(o, code, len);
+	free(code);
 	o->plen = plen;
 	o->prefix[plen] = '\0';
 }
@@ -593,7 +677,7 @@ lesson_out_literal(struct lesson_out *o, cmark_node *n)
 	len = strlen(lit);
 	while (len > 0 && lit[len - 1] == '\n')
 		len--;
-	lesson_out_text(o, lit, len);
+	lesson_out_lines(o, lit, len);
 }
 
 /* After a link's text, show where it points unless the text is the URL. */
@@ -620,6 +704,9 @@ lesson_out_link_end(struct lesson_out *o, cmark_node *n)
 static void
 lesson_out_enter(struct lesson_out *o, cmark_node *n)
 {
+	if (cmark_node_get_start_line(n) > 0 &&
+	    cmark_node_get_type(n) < CMARK_NODE_FIRST_INLINE)
+		o->line = cmark_node_get_start_line(n);
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_BLOCK_QUOTE:
 		lesson_out_separate(o, n);
@@ -663,9 +750,11 @@ lesson_out_enter(struct lesson_out *o, cmark_node *n)
 		break;
 	case CMARK_NODE_SOFTBREAK:
 		lesson_out_str(o, " ");
+		o->line++;
 		break;
 	case CMARK_NODE_LINEBREAK:
 		lesson_out_str(o, o->inline_only ? " " : "\n");
+		o->line++;
 		break;
 	case CMARK_NODE_LINK:
 		o->link_start = o->len;
@@ -726,22 +815,13 @@ lesson_out_finish(struct lesson_out *o, int keep_newlines)
 	return sanitize_text(s, len, keep_newlines);
 }
 
-/* A heading's text on one line, sanitized (caller frees). */
-static char *
-lesson_heading_text(cmark_node *heading)
+/* Start an output that may hold at most max bytes. */
+static void
+lesson_out_init(struct lesson_out *o, size_t max, int inline_only)
 {
-	struct lesson_out o;
-	cmark_node *c;
-	char *s;
-
-	memset(&o, 0, sizeof o);
-	o.inline_only = 1;
-	for (c = cmark_node_first_child(heading); c != NULL;
-	     c = cmark_node_next(c))
-		lesson_out_node(&o, c);
-	s = lesson_out_finish(&o, 0);
-	lesson_out_free(&o);
-	return s;
+	memset(o, 0, sizeof *o);
+	o->max = max;
+	o->inline_only = inline_only;
 }
 
 /* Strip blanks from both ends of [*s, *s + *len). */
@@ -1080,6 +1160,42 @@ lesson_meta(struct lesson_parse *p, cmark_node *block)
 	return 0;
 }
 
+/* Report text that grew past the lesson's limit, if it did. */
+static int
+lesson_check_full(struct lesson_parse *p, const struct lesson_out *o)
+{
+	if (o->full_line == 0)
+		return 0;
+	lesson_error(p, o->full_line,
+	    "the text grows past %zu bytes here once laid out; the limit is "
+	    "twice the file's size plus 65536 bytes, and quote marks, list "
+	    "indents and link addresses count each time they are shown",
+	    LESSON_TEXT_LIMIT(p->len));
+	return -1;
+}
+
+/* A heading's text on one line, sanitized, into *text (caller frees). */
+static int
+lesson_heading_text(struct lesson_parse *p, cmark_node *heading, char **text)
+{
+	struct lesson_out o;
+	cmark_node *c;
+
+	lesson_out_init(&o, p->text_left, 1);
+	o.line = cmark_node_get_start_line(heading);
+	for (c = cmark_node_first_child(heading); c != NULL;
+	     c = cmark_node_next(c))
+		lesson_out_node(&o, c);
+	if (lesson_check_full(p, &o) != 0) {
+		lesson_out_free(&o);
+		return -1;
+	}
+	*text = lesson_out_finish(&o, 0);
+	lesson_out_free(&o);
+	p->text_left -= strlen(*text);
+	return 0;
+}
+
 /* Take the level-1 heading as the title. */
 static int
 lesson_title(struct lesson_parse *p, cmark_node *n)
@@ -1101,7 +1217,8 @@ lesson_title(struct lesson_parse *p, cmark_node *n)
 		return -1;
 	}
 	p->title_line = line;
-	p->l->title = lesson_heading_text(n);
+	if (lesson_heading_text(p, n, &p->l->title) != 0)
+		return -1;
 	if (p->l->title[0] == '\0') {
 		lesson_error(p, line, "the title is empty");
 		return -1;
@@ -1121,6 +1238,7 @@ lesson_page_end(struct lesson_parse *p)
 		return 0;
 	text = lesson_out_finish(&p->page, 1);
 	lesson_out_free(&p->page);
+	p->text_left -= strlen(text);
 	if (text[0] == '\0') {
 		free(text);
 		lesson_error(p, p->page_line, "the page '%s' has no text",
@@ -1143,14 +1261,15 @@ lesson_page_start(struct lesson_parse *p, cmark_node *n)
 {
 	int line = cmark_node_get_start_line(n);
 
-	if (lesson_page_end(p) != 0)
+	if (lesson_page_end(p) != 0 ||
+	    lesson_heading_text(p, n, &p->page_title) != 0)
 		return -1;
-	p->page_title = lesson_heading_text(n);
 	p->page_line = line;
 	if (p->page_title[0] == '\0') {
 		lesson_error(p, line, "the page heading is empty");
 		return -1;
 	}
+	lesson_out_init(&p->page, p->text_left, 0);
 	return 0;
 }
 
@@ -1204,7 +1323,7 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 		return -1;
 	}
 	lesson_out_node(&p->page, n);
-	return 0;
+	return lesson_check_full(p, &p->page);
 }
 
 /* Walk the document's top-level blocks, then check nothing is missing. */
@@ -1280,11 +1399,12 @@ lesson_parse(
 	p.len = len;
 	p.err = err;
 	p.errlen = errlen;
+	p.text_left = LESSON_TEXT_LIMIT(len);
 	if (lesson_check_raw(&p) != 0)
 		goto out;
 	p.l = lesson_new(name);
 	doc = cmark_parse_document(buf, len, CMARK_OPT_VALIDATE_UTF8);
-	if (lesson_check_fences(&p, doc) != 0 || lesson_walk(&p, doc) != 0)
+	if (lesson_check_tree(&p, doc) != 0 || lesson_walk(&p, doc) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -13,6 +13,16 @@
 #define LESSON_MAX_LINE 4096 /* bytes in one line of a lesson file */
 #define LESSON_MAX_SIZE (1024 * 1024)
 
+/* Block quotes and lists may nest this many levels deep, counted together:
+ * each level repeats its quote mark or indent on every line inside it, so
+ * a deeper one would let a short file render to a huge page. */
+#define LESSON_MAX_DEPTH 16
+
+/* The titles and pages of a lesson from a file of size bytes may render to
+ * at most this many bytes of text together: twice the file, and 64 KiB
+ * more so that a short file can still reuse a link or two. */
+#define LESSON_TEXT_LIMIT(size) (2 * (size_t)(size) + 65536)
+
 /* A narration page: a level-2 heading and the text under it. */
 struct lesson_page {
 	char *title; /* sanitized */
