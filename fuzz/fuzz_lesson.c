@@ -8,8 +8,9 @@
  *       ../lessons ../tests/data/lessons
  * Besides crashes, it checks that a failed parse always says why, as
  * "fuzz.md:LINE: message", that sanitized text is valid UTF-8 with no
- * control characters but newlines, and that the text of a lesson stays
- * within LESSON_TEXT_LIMIT of its size.
+ * control characters but newlines (and in a page's text the style
+ * markers, balanced), and that the text of a lesson stays within
+ * LESSON_TEXT_LIMIT of its size.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,22 +21,50 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Abort unless s is safe to draw: valid UTF-8, no controls but newlines. */
+/* Abort unless s is safe to draw: valid UTF-8, no controls but newlines
+ * and, if styled, the style markers, balanced and never nested in their
+ * own kind. */
 static void
-fuzz_check_sanitized(const char *s)
+fuzz_check_sanitized(const char *s, int styled)
 {
 	size_t len = strlen(s), off = 0, n;
+	int open[3] = {0, 0, 0}, k;
 	uint32_t cp;
 
 	while (off < len) {
 		n = utf8_decode(s + off, len - off, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\n') ||
+		if (n == 0)
+			abort();
+		if (styled && cp >= (uint32_t)LESSON_CODE_ON &&
+		    cp <= (uint32_t)LESSON_STRONG_OFF) {
+			k = (int)(cp - 1) / 2;
+			if (open[k] != (int)(cp - 1) % 2)
+				abort();
+			open[k] = !open[k];
+		} else if ((cp < 0x20 && cp != '\n') ||
 		    (cp >= 0x7f && cp <= 0x9f) ||
 		    (cp >= 0x2028 && cp <= 0x202e) ||
 		    (cp >= 0x2066 && cp <= 0x2069))
 			abort();
 		off += n;
 	}
+	if (open[0] || open[1] || open[2])
+		abort();
+}
+
+/* Check a page's text, and that it is plain once stripped. */
+static void
+fuzz_check_page(const char *text)
+{
+	char *plain = strdup(text);
+
+	fuzz_check_sanitized(text, 1);
+	if (plain == NULL)
+		abort();
+	if (lesson_strip_styles(plain) != strlen(plain))
+		abort();
+	fuzz_check_sanitized(plain, 0);
+	free(plain);
 }
 
 int
@@ -51,12 +80,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(err, "fuzz.md:", 8) != 0 || strchr(err, '\n'))
 			abort();
 	} else {
-		fuzz_check_sanitized(l->title);
-		fuzz_check_sanitized(l->summary);
+		fuzz_check_sanitized(l->title, 0);
+		fuzz_check_sanitized(l->summary, 0);
 		text = strlen(l->title);
 		for (i = 0; i < l->npages; i++) {
-			fuzz_check_sanitized(l->pages[i].title);
-			fuzz_check_sanitized(l->pages[i].text);
+			fuzz_check_sanitized(l->pages[i].title, 0);
+			fuzz_check_page(l->pages[i].text);
 			text += strlen(l->pages[i].title) +
 			    strlen(l->pages[i].text);
 		}
@@ -66,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	s = sanitize_text(buf, size, (int)(size & 1));
-	fuzz_check_sanitized(s);
+	fuzz_check_sanitized(s, 0);
 	(void)sanitize_width(s);
 	free(s);
 	return 0;

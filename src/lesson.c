@@ -26,6 +26,10 @@ enum { KEY_MODULE, KEY_SUMMARY, KEY_SCHEDULE, KEY_ORDER, KEY_PARAM0 };
 static const char *const lesson_fixed_keys[] = {
     "module", "summary", "schedule", "order"};
 
+/* The styles of a page's text; style k starts with the marker byte
+ * 2k + 1 and ends with 2k + 2 (LESSON_CODE_ON and so on). */
+enum { LESSON_CODE, LESSON_EMPH, LESSON_STRONG, LESSON_NSTYLES };
+
 /* Quoted user text in messages is cut to this many bytes. */
 #define LESSON_QUOTE_MAX 60
 
@@ -42,8 +46,18 @@ struct lesson_out {
 	size_t plen;
 	size_t pcap;
 	int at_line_start; /* the next text must write the prefix first */
-	int inline_only;   /* a heading: hard line breaks become spaces */
+	int inline_only;   /* a heading: plain text on one line */
 	size_t link_start; /* offset of the current link's text */
+
+	/* Styles: how many nodes of each are open around the text being
+	 * written, and which markers are open in the output, innermost
+	 * last. A marker opens just before the text it applies to, after
+	 * any line prefix, and closes before each newline, so prefixes
+	 * stay plain; a style still open then opens again on the next
+	 * line. */
+	int style_depth[LESSON_NSTYLES];
+	int open[LESSON_NSTYLES];
+	int nopen;
 
 	/* One frame per open list, item or block quote. */
 	struct lesson_frame {
@@ -410,7 +424,77 @@ lesson_out_raw(struct lesson_out *o, const char *s, size_t n)
 	o->s[o->len] = '\0';
 }
 
-/* Append text, writing the prefix at the start of each new line. */
+/* Whether c is one of the style markers. */
+static int
+lesson_is_marker(char c)
+{
+	return c >= LESSON_CODE_ON && c <= LESSON_STRONG_OFF;
+}
+
+/* Remove the style markers. */
+size_t
+lesson_strip_styles(char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!lesson_is_marker(s[i]))
+			s[n++] = s[i];
+	}
+	s[n] = '\0';
+	return n;
+}
+
+/* Write the markers that open the styles around the text but not yet in
+ * the output. */
+static void
+lesson_out_style_open(struct lesson_out *o)
+{
+	char marker;
+	int k, i;
+
+	for (k = 0; k < LESSON_NSTYLES; k++) {
+		if (o->style_depth[k] == 0)
+			continue;
+		for (i = 0; i < o->nopen && o->open[i] != k; i++)
+			;
+		if (i < o->nopen)
+			continue;
+		marker = (char)(2 * k + 1);
+		lesson_out_raw(o, &marker, 1);
+		o->open[o->nopen++] = k;
+	}
+}
+
+/* Close style k in the output if it is open there, with the styles opened
+ * after it; those that still apply open again before the next text. */
+static void
+lesson_out_style_close(struct lesson_out *o, int k)
+{
+	char marker;
+	int i;
+
+	for (i = 0; i < o->nopen && o->open[i] != k; i++)
+		;
+	while (o->nopen > i) {
+		marker = (char)(2 * o->open[--o->nopen] + 2);
+		lesson_out_raw(o, &marker, 1);
+	}
+}
+
+/* Enter (+1) or leave (-1) a node of style k. */
+static void
+lesson_out_style(struct lesson_out *o, int k, int delta)
+{
+	if (o->inline_only)
+		return;
+	o->style_depth[k] += delta;
+	if (o->style_depth[k] == 0)
+		lesson_out_style_close(o, k);
+}
+
+/* Append safe text: the program's own, or the file's once sanitized.
+ * Each new line starts with the prefix, and the text with its styles. */
 static void
 lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 {
@@ -418,6 +502,8 @@ lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 
 	while (i < n) {
 		if (s[i] == '\n') {
+			if (o->nopen > 0)
+				lesson_out_style_close(o, o->open[0]);
 			lesson_out_raw(o, "\n", 1);
 			o->at_line_start = 1;
 			i++;
@@ -427,11 +513,23 @@ lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 			lesson_out_raw(o, o->prefix, o->plen);
 			o->at_line_start = 0;
 		}
+		lesson_out_style_open(o);
 		for (k = i; k < n && s[k] != '\n'; k++)
 			;
 		lesson_out_raw(o, s + i, k - i);
 		i = k;
 	}
+}
+
+/* Append text from the file, sanitized on its way in: nothing in it can
+ * be taken for a marker. A heading shows a newline as an escape. */
+static void
+lesson_out_safe(struct lesson_out *o, const char *s, size_t n)
+{
+	char *t = sanitize_text(s, n, !o->inline_only);
+
+	lesson_out_text(o, t, strlen(t));
+	free(t);
 }
 
 /* Append a NUL-terminated string as text. */
@@ -591,7 +689,7 @@ lesson_out_lines(struct lesson_out *o, const char *s, size_t n)
 	while (n > 0) {
 		nl = memchr(s, '\n', n);
 		k = nl != NULL ? (size_t)(nl - s) + 1 : n;
-		lesson_out_text(o, s, k);
+		lesson_out_safe(o, s, k);
 		if (nl != NULL)
 			o->line++;
 		s += k;
@@ -659,7 +757,9 @@ lesson_out_code(struct lesson_out *o, cmark_node *n)
 	lesson_out_push_prefix(o, "  ", 2);
 	if (!o->at_line_start)
 		lesson_out_raw(o, "  ", 2);
+	lesson_out_style(o, LESSON_CODE, 1);
 	lesson_out_lines(o, code, len);
+	lesson_out_style(o, LESSON_CODE, -1);
 	free(code);
 	o->plen = plen;
 	o->prefix[plen] = '\0';
@@ -680,24 +780,42 @@ lesson_out_literal(struct lesson_out *o, cmark_node *n)
 	lesson_out_lines(o, lit, len);
 }
 
+/* Whether the n bytes of output at s, without their markers, are the
+ * string str. */
+static int
+lesson_out_is(const char *s, size_t n, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (lesson_is_marker(s[i]))
+			continue;
+		if (*str++ != s[i])
+			return 0;
+	}
+	return *str == '\0';
+}
+
 /* After a link's text, show where it points unless the text is the URL. */
 static void
 lesson_out_link_end(struct lesson_out *o, cmark_node *n)
 {
-	const char *url = cmark_node_get_url(n);
-	size_t tlen = o->len - o->link_start, ulen;
+	const char *raw = cmark_node_get_url(n), *text;
+	size_t tlen = o->len - o->link_start;
+	char *url;
 
-	if (url == NULL || *url == '\0')
+	if (raw == NULL || *raw == '\0')
 		return;
-	ulen = strlen(url);
-	if (ulen == tlen && memcmp(url, o->s + o->link_start, tlen) == 0)
-		return;
-	if (strncmp(url, "mailto:", 7) == 0 && ulen - 7 == tlen &&
-	    memcmp(url + 7, o->s + o->link_start, tlen) == 0)
-		return;
-	lesson_out_str(o, " (");
-	lesson_out_str(o, url);
-	lesson_out_str(o, ")");
+	url = sanitize_text(raw, strlen(raw), 0);
+	text = o->s != NULL ? o->s + o->link_start : "";
+	if (!lesson_out_is(text, tlen, url) &&
+	    !(strncmp(url, "mailto:", 7) == 0 &&
+	        lesson_out_is(text, tlen, url + 7))) {
+		lesson_out_str(o, " (");
+		lesson_out_str(o, url);
+		lesson_out_str(o, ")");
+	}
+	free(url);
 }
 
 /* Render one node on entry. */
@@ -744,9 +862,19 @@ lesson_out_enter(struct lesson_out *o, cmark_node *n)
 		lesson_out_literal(o, n);
 		break;
 	case CMARK_NODE_CODE:
-		lesson_out_str(o, "`");
+		if (o->inline_only)
+			lesson_out_str(o, "`");
+		lesson_out_style(o, LESSON_CODE, 1);
 		lesson_out_literal(o, n);
-		lesson_out_str(o, "`");
+		lesson_out_style(o, LESSON_CODE, -1);
+		if (o->inline_only)
+			lesson_out_str(o, "`");
+		break;
+	case CMARK_NODE_EMPH:
+		lesson_out_style(o, LESSON_EMPH, 1);
+		break;
+	case CMARK_NODE_STRONG:
+		lesson_out_style(o, LESSON_STRONG, 1);
 		break;
 	case CMARK_NODE_SOFTBREAK:
 		lesson_out_str(o, " ");
@@ -777,6 +905,12 @@ lesson_out_exit(struct lesson_out *o, cmark_node *n)
 	case CMARK_NODE_LINK:
 		lesson_out_link_end(o, n);
 		break;
+	case CMARK_NODE_EMPH:
+		lesson_out_style(o, LESSON_EMPH, -1);
+		break;
+	case CMARK_NODE_STRONG:
+		lesson_out_style(o, LESSON_STRONG, -1);
+		break;
 	default:
 		break;
 	}
@@ -799,20 +933,37 @@ lesson_out_node(struct lesson_out *o, cmark_node *root)
 	cmark_iter_free(it);
 }
 
-/* The output without surrounding white space, sanitized (caller frees). */
+/* The output without surrounding white space (caller frees). */
 static char *
-lesson_out_finish(struct lesson_out *o, int keep_newlines)
+lesson_out_finish(struct lesson_out *o)
 {
 	const char *s = o->s != NULL ? o->s : "";
-	size_t len = o->len;
+	size_t len = o->len, end, n = 0, i;
+	char *t;
 
 	while (len > 0 && *s == '\n') {
 		s++;
 		len--;
 	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n'))
-		len--;
-	return sanitize_text(s, len, keep_newlines);
+	/* Blanks before the closing markers at the end go too; a style
+	 * left with no text goes with them. */
+	for (end = len; end > 0 &&
+	     (s[end - 1] == ' ' || s[end - 1] == '\n' ||
+	         lesson_is_marker(s[end - 1]));
+	     end--)
+		;
+	t = xmalloc(len + 1);
+	memcpy(t, s, end);
+	for (n = end, i = end; i < len; i++) {
+		if (!lesson_is_marker(s[i]))
+			continue;
+		if (n > end && (s[i] & 1) == 0 && t[n - 1] == s[i] - 1)
+			n--;
+		else
+			t[n++] = s[i];
+	}
+	t[n] = '\0';
+	return t;
 }
 
 /* Start an output that may hold at most max bytes. */
@@ -1190,7 +1341,7 @@ lesson_heading_text(struct lesson_parse *p, cmark_node *heading, char **text)
 		lesson_out_free(&o);
 		return -1;
 	}
-	*text = lesson_out_finish(&o, 0);
+	*text = lesson_out_finish(&o);
 	lesson_out_free(&o);
 	p->text_left -= strlen(*text);
 	return 0;
@@ -1236,7 +1387,7 @@ lesson_page_end(struct lesson_parse *p)
 
 	if (p->page_line == 0)
 		return 0;
-	text = lesson_out_finish(&p->page, 1);
+	text = lesson_out_finish(&p->page);
 	lesson_out_free(&p->page);
 	p->text_left -= strlen(text);
 	if (text[0] == '\0') {

@@ -23,18 +23,37 @@
  * more so that a short file can still reuse a link or two. */
 #define LESSON_TEXT_LIMIT(size) (2 * (size_t)(size) + 65536)
 
+/*
+ * Styles in a page's text. The text is sanitized UTF-8 in which these six
+ * single bytes mark where a style starts and ends; no other control byte
+ * but '\n' ever appears in it (the sanitizer shows any that come from the
+ * file as escapes such as "\x01"). The markers take no columns. Within a
+ * page they are always balanced, and a style never opens inside itself
+ * (emphasis inside emphasis is one emphasis). A style may span a line
+ * break or a paragraph break, so a reader must carry it across lines.
+ * CODE is a code span (without its backticks) or the text of a code block;
+ * EMPH is *emphasis*, STRONG is **strong**.
+ */
+#define LESSON_CODE_ON    '\x01'
+#define LESSON_CODE_OFF   '\x02'
+#define LESSON_EMPH_ON    '\x03'
+#define LESSON_EMPH_OFF   '\x04'
+#define LESSON_STRONG_ON  '\x05'
+#define LESSON_STRONG_OFF '\x06'
+
 /* A narration page: a level-2 heading and the text under it. */
 struct lesson_page {
-	char *title; /* sanitized */
-	char *text;  /* sanitized plain text; paragraphs separated by "\n\n" */
+	char *title; /* sanitized plain text, without style markers */
+	char *text;  /* sanitized, with style markers; paragraphs separated
+	              * by "\n\n" */
 	int line;    /* where the page starts in the file */
 };
 
 struct lesson {
 	char *path;
 	char *id;      /* file name without directory and ".md" */
-	char *title;   /* sanitized, from the level-1 heading */
-	char *summary; /* sanitized one-liner */
+	char *title;   /* sanitized plain text, from the level-1 heading */
+	char *summary; /* sanitized plain one-liner */
 	const struct lesson_module *module;
 	long params[MODULE_MAX_PARAMS]; /* module defaults, then the file's */
 	char *schedule; /* named schedule the lesson suggests, or NULL */
@@ -56,5 +75,9 @@ struct lesson *lesson_parse(
     const char *name, const char *buf, size_t len, char *err, size_t errlen);
 
 void lesson_free(struct lesson *);
+
+/* Remove the style markers from s in place, for plain output; returns the
+ * new length. */
+size_t lesson_strip_styles(char *s);
 
 #endif

@@ -11,6 +11,14 @@
 
 #define BYTES(s) s, sizeof(s) - 1
 
+/* The style markers as strings, to write expected text with them. */
+#define CON  "\x01"
+#define COFF "\x02"
+#define EON  "\x03"
+#define EOFF "\x04"
+#define SON  "\x05"
+#define SOFF "\x06"
+
 /* The start of a valid lesson, 5 lines long, for in-memory cases. */
 #define HEAD                                                                   \
 	"# T\n"                                                                \
@@ -48,6 +56,30 @@ static const struct good_case {
         "A title written Setext style", "three-way-lost", -5, 3, 1000, 25, 2},
 };
 
+/* Check what a page's text promises: no control byte but '\n' and, when
+ * styled, the markers; the markers balanced, a style never inside itself. */
+static void
+lesson_test_check_text(const char *s, int styled)
+{
+	int open[3] = {0, 0, 0}, k;
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\n' || (unsigned char)*p >= 0x20)
+			continue;
+		ck_assert_msg(
+		    styled && *p >= LESSON_CODE_ON && *p <= LESSON_STRONG_OFF,
+		    "control byte 0x%02x at %zu in \"%s\"", *p, (size_t)(p - s),
+		    s);
+		k = (*p - 1) / 2;
+		ck_assert_msg(open[k] == (*p - 1) % 2,
+		    "marker 0x%02x at %zu in \"%s\"", *p, (size_t)(p - s), s);
+		open[k] = !open[k];
+	}
+	ck_assert_msg(
+	    open[0] + open[1] + open[2] == 0, "unbalanced: \"%s\"", s);
+}
+
 START_TEST(test_lesson_good)
 {
 	const struct good_case *c = &good_cases[_i];
@@ -76,9 +108,13 @@ START_TEST(test_lesson_good)
 	ck_assert_int_eq(l->params[1], c->iterations);
 	ck_assert_int_eq(l->params[2], c->fuzz);
 	ck_assert_uint_ge(l->npages, c->min_pages);
+	lesson_test_check_text(l->title, 0);
+	lesson_test_check_text(l->summary, 0);
 	for (i = 0; i < l->npages; i++) {
 		ck_assert_uint_gt(strlen(l->pages[i].title), 0);
 		ck_assert_uint_gt(strlen(l->pages[i].text), 0);
+		lesson_test_check_text(l->pages[i].title, 0);
+		lesson_test_check_text(l->pages[i].text, 1);
 		ck_assert_int_gt(l->pages[i].line, 0);
 		if (i > 0)
 			ck_assert_int_gt(
@@ -553,10 +589,24 @@ static const struct render_case {
 	const char *md;
 	const char *text;
 } render_cases[] = {
-    {"emphasis removed", "Some *emphasis* and **strong** text.",
-        "Some emphasis and strong text."},
-    {"code spans keep backticks", "Run `counter = counter + 1` now.",
-        "Run `counter = counter + 1` now."},
+    {"emphasis and strong", "Some *emphasis* and **strong** text.",
+        "Some " EON "emphasis" EOFF " and " SON "strong" SOFF " text."},
+    {"code span without backticks", "Run `counter = counter + 1` now.",
+        "Run " CON "counter = counter + 1" COFF " now."},
+    {"code span with a backtick", "`` a`b ``", CON "a`b" COFF},
+    {"emphasis in emphasis is one", "*a _b_ c*", EON "a b c" EOFF},
+    {"strong in emphasis", "*a **b** c*", EON "a " SON "b" SOFF " c" EOFF},
+    {"both end together", "**a *b***", SON "a " EON "b" EOFF SOFF},
+    {"code in emphasis", "*see `x = 1`*", EON "see " CON "x = 1" COFF EOFF},
+    {"emphasis over a soft break", "*one\ntwo*", EON "one two" EOFF},
+    {"emphasis over a hard break", "*one\\\ntwo*",
+        EON "one" EOFF "\n" EON "two" EOFF},
+    {"quote marks stay plain", "> *one\\\ntwo*",
+        "> " EON "one" EOFF "\n> " EON "two" EOFF},
+    {"styled sub heading", "### *Note*\n\nText.", EON "Note" EOFF "\n\nText."},
+    {"link with styled text", "[the *docs*](https://x.org)",
+        "the " EON "docs" EOFF " (https://x.org)"},
+    {"styled autolink", "*<https://x.org>*", EON "https://x.org" EOFF},
     {"lines of a paragraph join", "one\ntwo\nthree", "one two three"},
     {"hard break", "one\\\ntwo", "one\ntwo"},
     {"paragraphs", "First.\n\nSecond.", "First.\n\nSecond."},
@@ -569,10 +619,14 @@ static const struct render_case {
     {"list then paragraph", "- a\n- b\n\nAfter.", "- a\n- b\n\nAfter."},
     {"loose list", "- a\n\n- b", "- a\n\n- b"},
     {"code block", "Code:\n\n```c\nint x;\n\tx++;\n```",
-        "Code:\n\n  int x;\n      x++;"},
+        "Code:\n\n  " CON "int x;" COFF "\n  " CON "    x++;" COFF},
     {"indented code that looks like a fence", "Code:\n\n    ```  \n    x",
-        "Code:\n\n  ```  \n  x"},
-    {"quiz block kept as code", "```quiz\nQ?\n```", "  Q?"},
+        "Code:\n\n  " CON "```  " COFF "\n  " CON "x" COFF},
+    {"quiz block kept as code", "```quiz\nQ?\n```", "  " CON "Q?" COFF},
+    {"code block in a list", "- x\n\n  ```\n  a\n\n  b\n  ```",
+        "- x\n\n    " CON "a" COFF "\n\n    " CON "b" COFF},
+    {"blanks end the page before the marker", "```\nx  \n```",
+        "  " CON "x" COFF},
     {"block quote", "> quoted\n> text", "> quoted text"},
     {"16 levels of quotes", ">>>>>>>>>>>>>>>> deep\\\nlazy",
         "> > > > > > > > > > > > > > > > deep\n"
@@ -587,6 +641,8 @@ static const struct render_case {
     {"escape from a reference", "x&#27;[2Jy", "x\\x1b[2Jy"},
     {"bidi from a reference", "a&#x202E;b", "a\\u202eb"},
     {"tab from a reference", "a&#9;b", "a b"},
+    {"markers from references", "&#1;&#2;*&#3;&#4;*&#5;&#6;`&#1;`",
+        "\\x01\\x02" EON "\\x03\\x04" EOFF "\\x05\\x06" CON "&#1;" COFF},
 };
 
 START_TEST(test_lesson_render)
@@ -601,26 +657,77 @@ START_TEST(test_lesson_render)
 	ck_assert_uint_eq(l->npages, 1);
 	ck_assert_msg(strcmp(l->pages[0].text, c->text) == 0,
 	    "%s: got \"%s\", want \"%s\"", c->what, l->pages[0].text, c->text);
+	lesson_test_check_text(l->pages[0].text, 1);
 	lesson_free(l);
 }
 END_TEST
 
-START_TEST(test_lesson_title_sanitized)
+/* Titles and the summary: sanitized and plain, with no style markers. */
+static const struct title_case {
+	const char *md;
+	const char *title, *summary, *page_title;
+} title_cases[] = {
+    {"# Hi &#27;]0;x&#7; *there*\n"
+     "```lesson\nmodule: race\nsummary: a &#27; b\n```\n"
+     "## Page &#x2066;\ntext\n",
+        /* The summary is copied as written: metadata is not Markdown. */
+        "Hi \\x1b]0;x\\x07 there", "a &#27; b", "Page \\u2066"},
+    /* Code spans keep their backticks. */
+    {"# The `x` *race*\n"
+     "```lesson\nmodule: race\nsummary: *s* `t`\n```\n"
+     "## Run **`x = 1`** _now_\ntext\n",
+        "The `x` race", "*s* `t`", "Run `x = 1` now"},
+};
+
+START_TEST(test_lesson_titles)
 {
-	static const char md[] = "# Hi &#27;]0;x&#7; *there*\n"
-	                         "```lesson\nmodule: race\nsummary: a &#27; b\n"
-	                         "```\n## Page &#x2066;\ntext\n";
+	const struct title_case *c = &title_cases[_i];
 	char err[512];
 	struct lesson *l =
-	    lesson_parse("dir/sub/t.md", md, strlen(md), err, sizeof err);
+	    lesson_parse("dir/sub/t.md", c->md, strlen(c->md), err, sizeof err);
 
 	ck_assert_msg(l != NULL, "%s", err);
 	ck_assert_str_eq(l->id, "t");
-	ck_assert_str_eq(l->title, "Hi \\x1b]0;x\\x07 there");
-	/* The summary is copied as written: metadata is not Markdown. */
-	ck_assert_str_eq(l->summary, "a &#27; b");
-	ck_assert_str_eq(l->pages[0].title, "Page \\u2066");
+	ck_assert_str_eq(l->title, c->title);
+	ck_assert_str_eq(l->summary, c->summary);
+	ck_assert_str_eq(l->pages[0].title, c->page_title);
 	lesson_free(l);
+}
+END_TEST
+
+/* lesson_strip_styles() leaves the text a plain front end can print. */
+static const struct strip_case {
+	const char *in;
+	const char *out;
+} strip_cases[] = {
+    {"", ""},
+    {"plain\ntext", "plain\ntext"},
+    {"Run " CON "x = 1" COFF " now.", "Run x = 1 now."},
+    {EON "a " SON "b" SOFF EOFF "\n\n" CON "c" COFF, "a b\n\nc"},
+    {CON COFF EON EOFF SON SOFF, ""},
+    {"\\x01 stays", "\\x01 stays"},
+};
+
+START_TEST(test_lesson_strip_styles)
+{
+	const struct strip_case *c = &strip_cases[_i];
+	char *s = xstrdup(c->in);
+
+	ck_assert_uint_eq(lesson_strip_styles(s), strlen(c->out));
+	ck_assert_str_eq(s, c->out);
+	free(s);
+}
+END_TEST
+
+/* The markers in the header are the bytes this file writes. */
+START_TEST(test_lesson_marker_values)
+{
+	ck_assert_int_eq(LESSON_CODE_ON, CON[0]);
+	ck_assert_int_eq(LESSON_CODE_OFF, COFF[0]);
+	ck_assert_int_eq(LESSON_EMPH_ON, EON[0]);
+	ck_assert_int_eq(LESSON_EMPH_OFF, EOFF[0]);
+	ck_assert_int_eq(LESSON_STRONG_ON, SON[0]);
+	ck_assert_int_eq(LESSON_STRONG_OFF, SOFF[0]);
 }
 END_TEST
 
@@ -703,7 +810,8 @@ make_lesson_suite(void)
 	tcase_add_test(tc, test_lesson_race_pages_are_short);
 	tcase_add_test(tc, test_lesson_doc_example);
 	tcase_add_test(tc, test_lesson_pages_and_lines);
-	tcase_add_test(tc, test_lesson_title_sanitized);
+	tcase_add_loop_test(
+	    tc, test_lesson_titles, 0, (int)IL_ARRAY_LEN(title_cases));
 	tcase_add_loop_test(
 	    tc, test_lesson_line_endings, 0, (int)IL_ARRAY_LEN(ending_cases));
 	suite_add_tcase(s, tc);
@@ -730,6 +838,9 @@ make_lesson_suite(void)
 	tc = tcase_create("render");
 	tcase_add_loop_test(
 	    tc, test_lesson_render, 0, (int)IL_ARRAY_LEN(render_cases));
+	tcase_add_loop_test(
+	    tc, test_lesson_strip_styles, 0, (int)IL_ARRAY_LEN(strip_cases));
+	tcase_add_test(tc, test_lesson_marker_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
