@@ -9,9 +9,10 @@
  * Besides crashes, it checks that a failed parse always says why, as
  * "fuzz.md:LINE: message", that sanitized text is valid UTF-8 with no
  * control characters but newlines (and in a page's text the style
- * markers, balanced), and that the text of a lesson stays within
- * LESSON_TEXT_LIMIT of its size.
+ * markers, balanced), also once its placeholders are expanded, and that
+ * the text of a lesson stays within LESSON_TEXT_LIMIT of its size.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,19 +53,32 @@ fuzz_check_sanitized(const char *s, int styled)
 		abort();
 }
 
-/* Check a page's text, and that it is plain once stripped. */
+/* Check a page's title or text, that it is plain once stripped, and that
+ * expanding its placeholders with extreme values keeps it safe. */
 static void
-fuzz_check_page(const char *text)
+fuzz_check_page(const struct lesson *l, const char *text, int styled)
 {
-	char *plain = strdup(text);
+	long params[MODULE_MAX_PARAMS];
+	char *plain = strdup(text), *out;
+	size_t i;
 
-	fuzz_check_sanitized(text, 1);
+	fuzz_check_sanitized(text, styled);
 	if (plain == NULL)
 		abort();
 	if (lesson_strip_styles(plain) != strlen(plain))
 		abort();
 	fuzz_check_sanitized(plain, 0);
 	free(plain);
+	for (i = 0; i < MODULE_MAX_PARAMS; i++)
+		params[i] = i % 2 ? LONG_MIN : l->params[i];
+	out = lesson_expand(l, text, params);
+	fuzz_check_sanitized(out, styled);
+	/* The loader let through only placeholders it could expand. */
+	if (strstr(out, "{{") != NULL)
+		abort();
+	if (strstr(text, "{{") == NULL && strcmp(out, text) != 0)
+		abort();
+	free(out);
 }
 
 int
@@ -84,8 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_sanitized(l->summary, 0);
 		text = strlen(l->title);
 		for (i = 0; i < l->npages; i++) {
-			fuzz_check_sanitized(l->pages[i].title, 0);
-			fuzz_check_page(l->pages[i].text);
+			fuzz_check_page(l, l->pages[i].title, 0);
+			fuzz_check_page(l, l->pages[i].text, 1);
 			text += strlen(l->pages[i].title) +
 			    strlen(l->pages[i].text);
 		}

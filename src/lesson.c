@@ -42,6 +42,14 @@ struct lesson_out {
 	size_t max;    /* len may not grow past this */
 	int line;      /* the source line being rendered */
 	int full_line; /* where the text grew past max; 0 while it has not */
+	/* Where each source line starts in the text, for messages about
+	 * what the text holds: marks[i].line from offset marks[i].off on. */
+	struct lesson_mark {
+		uint32_t off; /* below LESSON_TEXT_LIMIT(LESSON_MAX_SIZE) */
+		int line;
+	} * marks;
+	size_t nmarks;
+	size_t mcap;
 	char *prefix;
 	size_t plen;
 	size_t pcap;
@@ -586,6 +594,7 @@ lesson_out_free(struct lesson_out *o)
 	free(o->s);
 	free(o->prefix);
 	free(o->frames);
+	free(o->marks);
 	memset(o, 0, sizeof *o);
 }
 
@@ -679,6 +688,46 @@ lesson_out_item(struct lesson_out *o, cmark_node *n)
 		lesson_out_push_prefix(o, " ", 1);
 }
 
+/* Go on rendering source line line. */
+static void
+lesson_out_line(struct lesson_out *o, int line)
+{
+	struct lesson_mark *last =
+	    o->nmarks > 0 ? &o->marks[o->nmarks - 1] : NULL;
+
+	o->line = line;
+	if (last != NULL && last->line == line)
+		return;
+	if (last != NULL && last->off == o->len) {
+		last->line = line;
+		return;
+	}
+	if (o->nmarks == o->mcap) {
+		o->mcap = o->mcap == 0 ? 64 : o->mcap * 2;
+		o->marks = xrealloc(o->marks, o->mcap * sizeof *o->marks);
+	}
+	o->marks[o->nmarks].off = (uint32_t)o->len;
+	o->marks[o->nmarks++].line = line;
+}
+
+/* The source line the text at offset off came from. */
+static int
+lesson_out_line_at(const struct lesson_out *o, size_t off)
+{
+	size_t lo = 0, hi = o->nmarks, mid;
+
+	if (o->nmarks == 0)
+		return o->line;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (o->marks[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return o->marks[lo].line;
+}
+
 /* Append text from the file that may span lines, counting them. */
 static void
 lesson_out_lines(struct lesson_out *o, const char *s, size_t n)
@@ -691,7 +740,7 @@ lesson_out_lines(struct lesson_out *o, const char *s, size_t n)
 		k = nl != NULL ? (size_t)(nl - s) + 1 : n;
 		lesson_out_safe(o, s, k);
 		if (nl != NULL)
-			o->line++;
+			lesson_out_line(o, o->line + 1);
 		s += k;
 		n -= k;
 	}
@@ -752,7 +801,7 @@ lesson_out_code(struct lesson_out *o, cmark_node *n)
 
 	if (lit == NULL)
 		return;
-	o->line = lesson_code_first_line(n, lit);
+	lesson_out_line(o, lesson_code_first_line(n, lit));
 	code = lesson_code_expand(lit, &len);
 	lesson_out_push_prefix(o, "  ", 2);
 	if (!o->at_line_start)
@@ -824,7 +873,7 @@ lesson_out_enter(struct lesson_out *o, cmark_node *n)
 {
 	if (cmark_node_get_start_line(n) > 0 &&
 	    cmark_node_get_type(n) < CMARK_NODE_FIRST_INLINE)
-		o->line = cmark_node_get_start_line(n);
+		lesson_out_line(o, cmark_node_get_start_line(n));
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_BLOCK_QUOTE:
 		lesson_out_separate(o, n);
@@ -878,11 +927,11 @@ lesson_out_enter(struct lesson_out *o, cmark_node *n)
 		break;
 	case CMARK_NODE_SOFTBREAK:
 		lesson_out_str(o, " ");
-		o->line++;
+		lesson_out_line(o, o->line + 1);
 		break;
 	case CMARK_NODE_LINEBREAK:
 		lesson_out_str(o, o->inline_only ? " " : "\n");
-		o->line++;
+		lesson_out_line(o, o->line + 1);
 		break;
 	case CMARK_NODE_LINK:
 		o->link_start = o->len;
@@ -1071,6 +1120,26 @@ lesson_meta_each(struct lesson_parse *p, cmark_node *block,
 	return 0;
 }
 
+/* Add name to a list of names for a message, after ", " unless it is the
+ * first. */
+static void
+lesson_list_add(char *buf, size_t size, const char *name)
+{
+	if (buf[0] != '\0')
+		strncat(buf, ", ", size - strlen(buf) - 1);
+	strncat(buf, name, size - strlen(buf) - 1);
+}
+
+/* Add the names of a module's parameters to a list. */
+static void
+lesson_list_params(const struct lesson_module *m, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams && i < MODULE_MAX_PARAMS; i++)
+		lesson_list_add(buf, size, m->params[i].name);
+}
+
 /* Find the module a lesson names, or report it unknown. */
 static int
 lesson_meta_module(struct lesson_parse *p, const struct lesson_kv *kv)
@@ -1089,12 +1158,8 @@ lesson_meta_module(struct lesson_parse *p, const struct lesson_kv *kv)
 		if (p->l->module != NULL)
 			return 0;
 	}
-	for (i = 0; module_table[i] != NULL; i++) {
-		if (i > 0)
-			strncat(known, ", ", sizeof known - strlen(known) - 1);
-		strncat(known, module_table[i]->id,
-		    sizeof known - strlen(known) - 1);
-	}
+	for (i = 0; module_table[i] != NULL; i++)
+		lesson_list_add(known, sizeof known, module_table[i]->id);
 	lesson_error(p, kv->line, "unknown module '%.*s'; known modules: %s",
 	    lesson_quote_len(kv->vlen), kv->value, known);
 	return -1;
@@ -1143,23 +1208,183 @@ lesson_key_slot(struct lesson_parse *p, const struct lesson_kv *kv)
 static void
 lesson_unknown_key(struct lesson_parse *p, const struct lesson_kv *kv)
 {
-	const struct lesson_module *m = p->l->module;
 	char valid[512] = "";
 	size_t i;
 
-	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys) + m->nparams; i++) {
-		if (i >= IL_ARRAY_LEN(lesson_fixed_keys) + MODULE_MAX_PARAMS)
-			break;
-		if (i > 0)
-			strncat(valid, ", ", sizeof valid - strlen(valid) - 1);
-		strncat(valid,
-		    i < IL_ARRAY_LEN(lesson_fixed_keys)
-		        ? lesson_fixed_keys[i]
-		        : m->params[i - IL_ARRAY_LEN(lesson_fixed_keys)].name,
-		    sizeof valid - strlen(valid) - 1);
-	}
+	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys); i++)
+		lesson_list_add(valid, sizeof valid, lesson_fixed_keys[i]);
+	lesson_list_params(p->l->module, valid, sizeof valid);
 	lesson_error(p, kv->line, "unknown key '%.*s'; valid keys are: %s",
 	    lesson_quote_len(kv->klen), kv->key, valid);
+}
+
+/* A placeholder in text: "{{" at start, then the name's offset and
+ * length, and the offset after the closing "}}". One that is not closed
+ * on its line has closed 0 and ends after its "{{". */
+struct lesson_placeholder {
+	size_t start;
+	size_t name;
+	size_t nlen;
+	size_t end;
+	int closed;
+};
+
+/* Find the first placeholder in s[from, len): 1 with *ph filled in, or 0
+ * if there is none. */
+static int
+lesson_find_placeholder(
+    const char *s, size_t len, size_t from, struct lesson_placeholder *ph)
+{
+	size_t i;
+
+	for (i = from; i + 1 < len && !(s[i] == '{' && s[i + 1] == '{'); i++)
+		;
+	if (i + 1 >= len)
+		return 0;
+	ph->start = i;
+	ph->name = ph->end = i + 2;
+	ph->nlen = 0;
+	ph->closed = 0;
+	for (i = ph->name; i + 1 < len && s[i] != '\n'; i++) {
+		if (s[i] == '}' && s[i + 1] == '}') {
+			ph->nlen = i - ph->name;
+			ph->end = i + 2;
+			ph->closed = 1;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* The index of the parameter of m that the n bytes at s name, or -1. */
+static int
+lesson_param_named(const struct lesson_module *m, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams && i < MODULE_MAX_PARAMS; i++) {
+		if (strlen(m->params[i].name) == n &&
+		    memcmp(m->params[i].name, s, n) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Report what is wrong with a placeholder at line, if anything. */
+static int
+lesson_check_placeholder(struct lesson_parse *p, const char *s,
+    const struct lesson_placeholder *ph, int line)
+{
+	const struct lesson_module *m = p->l->module;
+	char names[512] = "", quoted[LESSON_QUOTE_MAX + 1];
+	size_t n = ph->nlen < LESSON_QUOTE_MAX ? ph->nlen : LESSON_QUOTE_MAX;
+
+	if (ph->closed && ph->nlen > 0 &&
+	    lesson_param_named(m, s + ph->name, ph->nlen) >= 0)
+		return 0;
+	lesson_list_params(m, names, sizeof names);
+	if (names[0] == '\0')
+		snprintf(names, sizeof names, "none");
+	memcpy(quoted, s + ph->name, n);
+	quoted[n] = '\0';
+	if (!ph->closed)
+		lesson_error(p, line,
+		    "'{{' is not closed by '}}' on its line; a placeholder is "
+		    "a parameter of module '%s' in double braces: %s",
+		    m->id, names);
+	else if (ph->nlen == 0)
+		lesson_error(p, line,
+		    "'{{}}' names no parameter; write one of module '%s' "
+		    "between the braces: %s",
+		    m->id, names);
+	else if (lesson_strip_styles(quoted) != n)
+		lesson_error(p, line,
+		    "a style inside the braces of '{{%s}}'; style the whole "
+		    "placeholder instead, as in *{{%s}}*",
+		    quoted, quoted);
+	else
+		lesson_error(p, line,
+		    "unknown parameter '%s' in '{{%s}}'; module '%s' has: %s",
+		    quoted, quoted, m->id, names);
+	return -1;
+}
+
+/* Check the placeholders in the text o rendered from offset from on. A
+ * page comes after the ```lesson block, or that is reported later, so
+ * without a module there is nothing to check them against yet. */
+static int
+lesson_check_placeholders(
+    struct lesson_parse *p, const struct lesson_out *o, size_t from)
+{
+	struct lesson_placeholder ph;
+
+	if (p->l->module == NULL || o->s == NULL)
+		return 0;
+	for (; lesson_find_placeholder(o->s, o->len, from, &ph);
+	     from = ph.end) {
+		if (lesson_check_placeholder(
+		        p, o->s, &ph, lesson_out_line_at(o, ph.start)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Refuse "{{" in text shown in the menu, where no run sets parameters. */
+static int
+lesson_check_no_placeholder(struct lesson_parse *p, const char *s, size_t len,
+    int line, const char *what)
+{
+	struct lesson_placeholder ph;
+
+	if (!lesson_find_placeholder(s, len, 0, &ph))
+		return 0;
+	lesson_error(p, line,
+	    "'{{' in the %s: placeholders work only in pages, since the %s "
+	    "is also shown in the menu, where no parameters are set",
+	    what, what);
+	return -1;
+}
+
+/* Expand the placeholders that name parameters; the rest of the text,
+ * markers and all, is copied as it is. */
+char *
+lesson_expand(const struct lesson *l, const char *text, const long *params)
+{
+	const struct lesson_module *m = l != NULL ? l->module : NULL;
+	const struct param_def *d;
+	struct lesson_placeholder ph;
+	struct lesson_out o;
+	size_t len = strlen(text), off = 0;
+	const char *word;
+	char num[32], *out;
+	int idx;
+
+	if (params == NULL && l != NULL)
+		params = l->params;
+	lesson_out_init(&o, SIZE_MAX, 1);
+	for (; lesson_find_placeholder(text, len, off, &ph); off = ph.end) {
+		lesson_out_raw(&o, text + off, ph.start - off);
+		idx = m != NULL && ph.closed
+		    ? lesson_param_named(m, text + ph.name, ph.nlen)
+		    : -1;
+		if (idx < 0) {
+			lesson_out_raw(&o, text + ph.start, ph.end - ph.start);
+			continue;
+		}
+		d = &m->params[idx];
+		word =
+		    d->names != NULL ? module_param_name(d, params[idx]) : NULL;
+		if (word == NULL) {
+			snprintf(num, sizeof num, "%ld", params[idx]);
+			word = num;
+		}
+		lesson_out_raw(&o, word, strlen(word));
+	}
+	lesson_out_raw(&o, text + off, len - off);
+	out = o.s != NULL ? o.s : xstrdup("");
+	o.s = NULL;
+	lesson_out_free(&o);
+	return out;
 }
 
 /* Set a module parameter from its value. */
@@ -1239,6 +1464,9 @@ lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
 			lesson_error(p, kv->line, "'summary' has no value");
 			return -1;
 		}
+		if (lesson_check_no_placeholder(
+		        p, kv->value, kv->vlen, kv->line, "summary") != 0)
+			return -1;
 		l->summary = sanitize_text(kv->value, kv->vlen, 0);
 		return 0;
 	case KEY_SCHEDULE:
@@ -1325,19 +1553,26 @@ lesson_check_full(struct lesson_parse *p, const struct lesson_out *o)
 	return -1;
 }
 
-/* A heading's text on one line, sanitized, into *text (caller frees). */
+/* A heading's text on one line, sanitized, into *text (caller frees). A
+ * page's may hold placeholders; the lesson's title, shown in the menu,
+ * may not. */
 static int
-lesson_heading_text(struct lesson_parse *p, cmark_node *heading, char **text)
+lesson_heading_text(
+    struct lesson_parse *p, cmark_node *heading, int page, char **text)
 {
+	int line = cmark_node_get_start_line(heading);
 	struct lesson_out o;
 	cmark_node *c;
 
 	lesson_out_init(&o, p->text_left, 1);
-	o.line = cmark_node_get_start_line(heading);
+	lesson_out_line(&o, line);
 	for (c = cmark_node_first_child(heading); c != NULL;
 	     c = cmark_node_next(c))
 		lesson_out_node(&o, c);
-	if (lesson_check_full(p, &o) != 0) {
+	if (lesson_check_full(p, &o) != 0 ||
+	    (page ? lesson_check_placeholders(p, &o, 0)
+	          : lesson_check_no_placeholder(p, o.s != NULL ? o.s : "",
+	                o.len, line, "title")) != 0) {
 		lesson_out_free(&o);
 		return -1;
 	}
@@ -1368,7 +1603,7 @@ lesson_title(struct lesson_parse *p, cmark_node *n)
 		return -1;
 	}
 	p->title_line = line;
-	if (lesson_heading_text(p, n, &p->l->title) != 0)
+	if (lesson_heading_text(p, n, 0, &p->l->title) != 0)
 		return -1;
 	if (p->l->title[0] == '\0') {
 		lesson_error(p, line, "the title is empty");
@@ -1413,7 +1648,7 @@ lesson_page_start(struct lesson_parse *p, cmark_node *n)
 	int line = cmark_node_get_start_line(n);
 
 	if (lesson_page_end(p) != 0 ||
-	    lesson_heading_text(p, n, &p->page_title) != 0)
+	    lesson_heading_text(p, n, 1, &p->page_title) != 0)
 		return -1;
 	p->page_line = line;
 	if (p->page_title[0] == '\0') {
@@ -1454,7 +1689,7 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 {
 	cmark_node_type type = cmark_node_get_type(n);
 	const char *word;
-	size_t wlen;
+	size_t wlen, from;
 
 	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1)
 		return lesson_title(p, n);
@@ -1473,8 +1708,13 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 		    lesson_block_name(n));
 		return -1;
 	}
+	from = p->page.len;
+	p->page.nmarks = 0; /* only this block's text is checked */
 	lesson_out_node(&p->page, n);
-	return lesson_check_full(p, &p->page);
+	if (lesson_check_full(p, &p->page) != 0 ||
+	    lesson_check_placeholders(p, &p->page, from) != 0)
+		return -1;
+	return 0;
 }
 
 /* Walk the document's top-level blocks, then check nothing is missing. */

@@ -80,4 +80,21 @@ void lesson_free(struct lesson *);
  * new length. */
 size_t lesson_strip_styles(char *s);
 
+/*
+ * Placeholders. A page's title and text may name a parameter of the
+ * lesson's module as "{{name}}", written on one line; the loader has
+ * checked each one, so a lesson's pages hold no other "{{". The lesson's
+ * title and summary hold none at all.
+ *
+ * lesson_expand() returns a new copy of text (caller frees), styled or
+ * not, with each placeholder that names a parameter of l's module
+ * replaced by its value in params (one value per parameter, as in
+ * l->params; NULL means l->params): a parameter with named values by its
+ * word (module_param_name()), else the decimal number. Values are plain
+ * ASCII, so the result is as safe as text; everything else, markers and
+ * any "{{" that is not a placeholder, is copied as it is.
+ */
+char *lesson_expand(
+    const struct lesson *l, const char *text, const long *params);
+
 #endif

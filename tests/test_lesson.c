@@ -27,6 +27,14 @@
 	"summary: s\n"                                                         \
 	"```\n"
 
+/* The same for the io-vs-cpu module, whose parameters have named values. */
+#define HEAD_IO                                                                \
+	"# T\n"                                                                \
+	"```lesson\n"                                                          \
+	"module: io-vs-cpu\n"                                                  \
+	"summary: s\n"                                                         \
+	"```\n"
+
 /* A path under the source tree (caller frees). */
 static char *
 lesson_test_path(const char *rel)
@@ -150,7 +158,7 @@ START_TEST(test_lesson_doc_example)
 	static const char fence_open[] = "````markdown\n",
 	                  fence_close[] = "\n````\n";
 	char err[512], *path = lesson_test_path("doc/lesson-format.md");
-	char *doc = NULL, *start, *end;
+	char *doc = NULL, *start, *end, *text;
 	struct lesson *l;
 	size_t len = 0;
 	FILE *f = fopen(path, "r");
@@ -170,6 +178,10 @@ START_TEST(test_lesson_doc_example)
 	ck_assert_str_eq(l->id, "lost-update-3");
 	ck_assert_int_eq(l->params[0], 3);
 	ck_assert_uint_eq(l->npages, 3);
+	text = lesson_expand(l, l->pages[1].text, NULL);
+	ck_assert_msg(
+	    strstr(text, "each of the 3 threads load") != NULL, "%s", text);
+	free(text);
 	lesson_free(l);
 	free(doc);
 	free(path);
@@ -286,6 +298,55 @@ static const struct bad_case {
         10, "nest 17 levels deep"},
     {NULL, BYTES(HEAD "## P\n>>>>>>>>>>>>>>>>> deep\n\n```\nopen\n"), 9,
         "the ``` code block is never closed"},
+    /* Placeholders: each one checked, at its own line. */
+    {NULL, BYTES(HEAD "## P\nRun {{thread}} now.\n"), 7,
+        "unknown parameter 'thread' in '{{thread}}'; module 'race' has: "
+        "threads, iterations, fuzz"},
+    {NULL, BYTES(HEAD_IO "## P\n\n{{task}} tasks\n"), 8,
+        "unknown parameter 'task' in '{{task}}'; module 'io-vs-cpu' has: "
+        "kind, io, mode, tasks, ms, workers, switch, sample, greedy"},
+    {NULL, BYTES(HEAD "## Run {{x}}\ntext\n"), 6, "unknown parameter 'x'"},
+    {NULL, BYTES(HEAD "Setext\n{{x}}\n---\ntext\n"), 7,
+        "unknown parameter 'x'"},
+    {NULL, BYTES(HEAD "## P\ntext\n\nmore {{}} here\n"), 9,
+        "'{{}}' names no parameter; write one of module 'race' between "
+        "the braces: threads, iterations, fuzz"},
+    {NULL, BYTES(HEAD "## P\n{{threads\n"), 7,
+        "'{{' is not closed by '}}' on its line"},
+    /* A soft line break is a space. */
+    {NULL, BYTES(HEAD "## P\na {{threads\nb}}\n"), 7,
+        "unknown parameter 'threads b'"},
+    {NULL, BYTES(HEAD "## P\na {{thr\\\neads}}\n"), 7, "is not closed"},
+    {NULL, BYTES(HEAD "## P\n{{*threads*}}\n"), 7,
+        "a style inside the braces of '{{threads}}'"},
+    {NULL, BYTES(HEAD "## P\n`{{nope}}`\n"), 7, "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\na\nb\nc {{nope}}\n"), 9,
+        "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\na\\\nb\\\n{{nope}}\n"), 9,
+        "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\n> a\n> {{nope}}\n"), 8, "unknown parameter"},
+    {NULL, BYTES(HEAD "## P\n- a\n- b\n\n  {{nope}}\n"), 10,
+        "unknown parameter"},
+    {NULL, BYTES(HEAD "## P\n```\nx\ny {{nope}}\n```\n"), 9,
+        "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\ntext\n\n    a\n\n    {{nope}}\n"), 11,
+        "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\n<div>\na\n{{nope}}\n</div>\n"), 9,
+        "unknown parameter"},
+    {NULL, BYTES(HEAD "## P\n[a](http://x/{{nope}})\n"), 7,
+        "unknown parameter 'nope'"},
+    {NULL, BYTES(HEAD "## P\nfine {{threads}}\n\n## Q\nbad {{x}}\n"), 10,
+        "unknown parameter 'x'"},
+    {NULL,
+        BYTES("# {{threads}} threads\n```lesson\nmodule: race\nsummary: s\n"
+              "```\n## P\nx\n"),
+        1,
+        "'{{' in the title: placeholders work only in pages, since the "
+        "title is also shown in the menu, where no parameters are set"},
+    {NULL,
+        BYTES("# T\n```lesson\nmodule: race\nsummary: {{threads}} of them\n"
+              "```\n## P\nx\n"),
+        4, "'{{' in the summary"},
 };
 
 /* The name a bad case is loaded under, as it appears in messages (caller
@@ -641,6 +702,10 @@ static const struct render_case {
     {"escape from a reference", "x&#27;[2Jy", "x\\x1b[2Jy"},
     {"bidi from a reference", "a&#x202E;b", "a\\u202eb"},
     {"tab from a reference", "a&#9;b", "a b"},
+    {"placeholders stay for lesson_expand()",
+        "{{threads}} threads, `{{fuzz}}` ms",
+        "{{threads}} threads, " CON "{{fuzz}}" COFF " ms"},
+    {"single braces are text", "{a} {x}} }}", "{a} {x}} }}"},
     {"markers from references", "&#1;&#2;*&#3;&#4;*&#5;&#6;`&#1;`",
         "\\x01\\x02" EON "\\x03\\x04" EOFF "\\x05\\x06" CON "&#1;" COFF},
 };
@@ -691,6 +756,91 @@ START_TEST(test_lesson_titles)
 	ck_assert_str_eq(l->title, c->title);
 	ck_assert_str_eq(l->summary, c->summary);
 	ck_assert_str_eq(l->pages[0].title, c->page_title);
+	lesson_free(l);
+}
+END_TEST
+
+/* lesson_expand() puts each parameter's value in this run in place of
+ * its placeholder. */
+static const struct expand_case {
+	const char *head; /* HEAD or HEAD_IO */
+	const char *text;
+	const char *name[2]; /* parameters set for the run, or NULL */
+	long value[2];
+	const char *out;
+} expand_cases[] = {
+    {HEAD, "{{threads}} threads", {"threads"}, {6}, "6 threads"},
+    {HEAD, "{{threads}} threads", {NULL}, {0}, "2 threads"},
+    {HEAD, "No placeholder.", {"threads"}, {6}, "No placeholder."},
+    {HEAD, "", {NULL}, {0}, ""},
+    {HEAD, CON "{{threads}}" COFF " and " EON "{{iterations}}" EOFF,
+        {"threads", "iterations"}, {3, 1000},
+        CON "3" COFF " and " EON "1000" EOFF},
+    {HEAD, "{{threads}}{{threads}}", {"threads"}, {16}, "1616"},
+    {HEAD, "}}{{threads}}{{", {"threads"}, {6}, "}}6{{"},
+    {HEAD, "{{fuzz}}", {"fuzz"}, {-1}, "-1"},
+    {HEAD, "{{nope}} {{}} {{{threads}}} {{*x*}}", {"threads"}, {6},
+        "{{nope}} {{}} {{{threads}}} {{*x*}}"},
+    {HEAD, "{{threads\n}} {{threads", {"threads"}, {6},
+        "{{threads\n}} {{threads"},
+    {HEAD_IO, "{{tasks}} tasks", {"tasks"}, {6}, "6 tasks"},
+    {HEAD_IO, "{{kind}} tasks, mode={{mode}}", {"kind", "mode"}, {1, 4},
+        "cpu tasks, mode=eventloop"},
+    {HEAD_IO, "{{kind}}", {"kind"}, {7}, "7"},
+};
+
+START_TEST(test_lesson_expand)
+{
+	const struct expand_case *c = &expand_cases[_i];
+	char err[512], md[256], *out;
+	long params[MODULE_MAX_PARAMS];
+	const long *run = NULL;
+	struct lesson *l;
+	int i, idx;
+
+	/* given a lesson of the module, and the run's parameters */
+	snprintf(md, sizeof md, "%s## P\ntext\n", c->head);
+	l = lesson_parse("x.md", md, strlen(md), err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	memcpy(params, l->params, sizeof params);
+	for (i = 0; i < 2 && c->name[i] != NULL; i++) {
+		idx = module_param_index(l->module, c->name[i]);
+		ck_assert_int_ge(idx, 0);
+		params[idx] = c->value[i];
+		run = params;
+	}
+
+	/* when */
+	out = lesson_expand(l, c->text, run);
+
+	/* then */
+	ck_assert_str_eq(out, c->out);
+	free(out);
+	lesson_free(l);
+}
+END_TEST
+
+/* A page's placeholders come through loading as written, and expand. */
+START_TEST(test_lesson_expand_page)
+{
+	static const char md[] =
+	    HEAD_IO "## {{tasks}} tasks\n"
+	            "**{{tasks}}** tasks of {{ms}} ms:\n\n    sleep({{ms}});\n";
+	char err[512], *title, *text;
+	struct lesson *l =
+	    lesson_parse("x.md", md, strlen(md), err, sizeof err);
+	long params[MODULE_MAX_PARAMS];
+
+	ck_assert_msg(l != NULL, "%s", err);
+	memcpy(params, l->params, sizeof params);
+	params[module_param_index(l->module, "tasks")] = 6;
+	title = lesson_expand(l, l->pages[0].title, params);
+	text = lesson_expand(l, l->pages[0].text, params);
+	ck_assert_str_eq(title, "6 tasks");
+	ck_assert_str_eq(text,
+	    SON "6" SOFF " tasks of 500 ms:\n\n  " CON "sleep(500);" COFF);
+	free(title);
+	free(text);
 	lesson_free(l);
 }
 END_TEST
@@ -841,6 +991,9 @@ make_lesson_suite(void)
 	tcase_add_loop_test(
 	    tc, test_lesson_strip_styles, 0, (int)IL_ARRAY_LEN(strip_cases));
 	tcase_add_test(tc, test_lesson_marker_values);
+	tcase_add_loop_test(
+	    tc, test_lesson_expand, 0, (int)IL_ARRAY_LEN(expand_cases));
+	tcase_add_test(tc, test_lesson_expand_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
