@@ -26,6 +26,10 @@ enum { KEY_MODULE, KEY_SUMMARY, KEY_SCHEDULE, KEY_ORDER, KEY_PARAM0 };
 static const char *const lesson_fixed_keys[] = {
     "module", "summary", "schedule", "order"};
 
+/* The styles of a page's text; style k starts with the marker byte
+ * 2k + 1 and ends with 2k + 2 (LESSON_CODE_ON and so on). */
+enum { LESSON_CODE, LESSON_EMPH, LESSON_STRONG, LESSON_NSTYLES };
+
 /* Quoted user text in messages is cut to this many bytes. */
 #define LESSON_QUOTE_MAX 60
 
@@ -35,12 +39,33 @@ struct lesson_out {
 	char *s;
 	size_t len;
 	size_t cap;
+	size_t max;    /* len may not grow past this */
+	int line;      /* the source line being rendered */
+	int full_line; /* where the text grew past max; 0 while it has not */
+	/* Where each source line starts in the text, for messages about
+	 * what the text holds: marks[i].line from offset marks[i].off on. */
+	struct lesson_mark {
+		uint32_t off; /* below LESSON_TEXT_LIMIT(LESSON_MAX_SIZE) */
+		int line;
+	} * marks;
+	size_t nmarks;
+	size_t mcap;
 	char *prefix;
 	size_t plen;
 	size_t pcap;
 	int at_line_start; /* the next text must write the prefix first */
-	int inline_only;   /* a heading: hard line breaks become spaces */
+	int inline_only;   /* a heading: plain text on one line */
 	size_t link_start; /* offset of the current link's text */
+
+	/* Styles: how many nodes of each are open around the text being
+	 * written, and which markers are open in the output, innermost
+	 * last. A marker opens just before the text it applies to, after
+	 * any line prefix, and closes before each newline, so prefixes
+	 * stay plain; a style still open then opens again on the next
+	 * line. */
+	int style_depth[LESSON_NSTYLES];
+	int open[LESSON_NSTYLES];
+	int nopen;
 
 	/* One frame per open list, item or block quote. */
 	struct lesson_frame {
@@ -73,6 +98,7 @@ struct lesson_parse {
 	int title_line;
 	int block_line; /* the ```lesson block, 0 until seen */
 	int key_line[KEY_PARAM0 + MODULE_MAX_PARAMS];
+	size_t text_left; /* of LESSON_TEXT_LIMIT, for the titles and pages */
 
 	/* The page being collected, if page_line != 0. */
 	int page_line;
@@ -322,50 +348,79 @@ lesson_info_word(cmark_node *n, const char **word)
 	return strcspn(info, " \t");
 }
 
-/* Report the first fenced code block, anywhere in the file, that is never
- * closed: that is what a truncated file looks like. */
+/* Report n if it is a fenced code block that is never closed: that is
+ * what a truncated file looks like. */
 static int
-lesson_check_fences(struct lesson_parse *p, cmark_node *doc)
+lesson_check_fence(struct lesson_parse *p, cmark_node *n)
+{
+	const char *word;
+	size_t flen, wlen;
+	char fence, marks[11];
+
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK ||
+	    !lesson_fence_of(p, n, &fence, &flen) ||
+	    lesson_fence_closed(p, n, fence, flen))
+		return 0;
+	wlen = lesson_info_word(n, &word);
+	if (flen > sizeof marks - 1)
+		flen = sizeof marks - 1;
+	memset(marks, fence, flen);
+	marks[flen] = '\0';
+	lesson_error(p, cmark_node_get_start_line(n),
+	    "the %s%.*s%s block is never closed (the file ends inside "
+	    "it); add a line with %s after it",
+	    marks, lesson_quote_len(wlen), word, wlen == 0 ? " code" : "",
+	    marks);
+	return -1;
+}
+
+/* Check the whole tree before anything is rendered. The first fenced code
+ * block that is never closed is reported first, wherever it is, since it
+ * swallows the rest of the file; else the first block quote or list that
+ * nests deeper than LESSON_MAX_DEPTH. */
+static int
+lesson_check_tree(struct lesson_parse *p, cmark_node *doc)
 {
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	cmark_node *n;
-	const char *word;
-	size_t flen, wlen;
-	char fence, marks[11];
-	int rc = 0;
+	cmark_node_type type;
+	int depth = 0, deep_line = 0, rc = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER ||
-		    cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+		type = cmark_node_get_type(n);
+		if (type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST)
+			depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (!lesson_fence_of(p, n, &fence, &flen) ||
-		    lesson_fence_closed(p, n, fence, flen))
-			continue;
-		wlen = lesson_info_word(n, &word);
-		if (flen > sizeof marks - 1)
-			flen = sizeof marks - 1;
-		memset(marks, fence, flen);
-		marks[flen] = '\0';
-		lesson_error(p, cmark_node_get_start_line(n),
-		    "the %s%.*s%s block is never closed (the file ends inside "
-		    "it); add a line with %s after it",
-		    marks, lesson_quote_len(wlen), word,
-		    wlen == 0 ? " code" : "", marks);
-		rc = -1;
-		break;
+		if (depth > LESSON_MAX_DEPTH && deep_line == 0)
+			deep_line = cmark_node_get_start_line(n);
+		if ((rc = lesson_check_fence(p, n)) != 0)
+			break;
 	}
 	cmark_iter_free(it);
+	if (rc == 0 && deep_line != 0) {
+		lesson_error(p, deep_line,
+		    "block quotes and lists nest %d levels deep here; the "
+		    "limit is %d levels",
+		    LESSON_MAX_DEPTH + 1, LESSON_MAX_DEPTH);
+		rc = -1;
+	}
 	return rc;
 }
 
-/* Append bytes to the output. */
+/* Append bytes to the output. Past its limit the output stays as it is
+ * and remembers the line, for the message. */
 static void
 lesson_out_raw(struct lesson_out *o, const char *s, size_t n)
 {
-	if (n == 0)
+	if (n == 0 || o->full_line != 0)
 		return;
+	if (n > o->max - o->len) {
+		o->full_line = o->line > 0 ? o->line : 1;
+		return;
+	}
 	if (o->len + n + 1 > o->cap) {
 		o->cap = o->cap == 0 ? 256 : o->cap;
 		while (o->len + n + 1 > o->cap)
@@ -377,7 +432,77 @@ lesson_out_raw(struct lesson_out *o, const char *s, size_t n)
 	o->s[o->len] = '\0';
 }
 
-/* Append text, writing the prefix at the start of each new line. */
+/* Whether c is one of the style markers. */
+static int
+lesson_is_marker(char c)
+{
+	return c >= LESSON_CODE_ON && c <= LESSON_STRONG_OFF;
+}
+
+/* Remove the style markers. */
+size_t
+lesson_strip_styles(char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!lesson_is_marker(s[i]))
+			s[n++] = s[i];
+	}
+	s[n] = '\0';
+	return n;
+}
+
+/* Write the markers that open the styles around the text but not yet in
+ * the output. */
+static void
+lesson_out_style_open(struct lesson_out *o)
+{
+	char marker;
+	int k, i;
+
+	for (k = 0; k < LESSON_NSTYLES; k++) {
+		if (o->style_depth[k] == 0)
+			continue;
+		for (i = 0; i < o->nopen && o->open[i] != k; i++)
+			;
+		if (i < o->nopen)
+			continue;
+		marker = (char)(2 * k + 1);
+		lesson_out_raw(o, &marker, 1);
+		o->open[o->nopen++] = k;
+	}
+}
+
+/* Close style k in the output if it is open there, with the styles opened
+ * after it; those that still apply open again before the next text. */
+static void
+lesson_out_style_close(struct lesson_out *o, int k)
+{
+	char marker;
+	int i;
+
+	for (i = 0; i < o->nopen && o->open[i] != k; i++)
+		;
+	while (o->nopen > i) {
+		marker = (char)(2 * o->open[--o->nopen] + 2);
+		lesson_out_raw(o, &marker, 1);
+	}
+}
+
+/* Enter (+1) or leave (-1) a node of style k. */
+static void
+lesson_out_style(struct lesson_out *o, int k, int delta)
+{
+	if (o->inline_only)
+		return;
+	o->style_depth[k] += delta;
+	if (o->style_depth[k] == 0)
+		lesson_out_style_close(o, k);
+}
+
+/* Append safe text: the program's own, or the file's once sanitized.
+ * Each new line starts with the prefix, and the text with its styles. */
 static void
 lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 {
@@ -385,6 +510,8 @@ lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 
 	while (i < n) {
 		if (s[i] == '\n') {
+			if (o->nopen > 0)
+				lesson_out_style_close(o, o->open[0]);
 			lesson_out_raw(o, "\n", 1);
 			o->at_line_start = 1;
 			i++;
@@ -394,11 +521,23 @@ lesson_out_text(struct lesson_out *o, const char *s, size_t n)
 			lesson_out_raw(o, o->prefix, o->plen);
 			o->at_line_start = 0;
 		}
+		lesson_out_style_open(o);
 		for (k = i; k < n && s[k] != '\n'; k++)
 			;
 		lesson_out_raw(o, s + i, k - i);
 		i = k;
 	}
+}
+
+/* Append text from the file, sanitized on its way in: nothing in it can
+ * be taken for a marker. A heading shows a newline as an escape. */
+static void
+lesson_out_safe(struct lesson_out *o, const char *s, size_t n)
+{
+	char *t = sanitize_text(s, n, !o->inline_only);
+
+	lesson_out_text(o, t, strlen(t));
+	free(t);
 }
 
 /* Append a NUL-terminated string as text. */
@@ -455,6 +594,7 @@ lesson_out_free(struct lesson_out *o)
 	free(o->s);
 	free(o->prefix);
 	free(o->frames);
+	free(o->marks);
 	memset(o, 0, sizeof *o);
 }
 
@@ -548,35 +688,128 @@ lesson_out_item(struct lesson_out *o, cmark_node *n)
 		lesson_out_push_prefix(o, " ", 1);
 }
 
-/* Write a code block's text indented by two spaces, with tabs expanded to
- * stops every four columns (the sanitizer would turn a tab into one space). */
+/* Go on rendering source line line. */
 static void
-lesson_out_code(struct lesson_out *o, cmark_node *n)
+lesson_out_line(struct lesson_out *o, int line)
 {
-	const char *lit = cmark_node_get_literal(n);
-	size_t plen = o->plen, len, i, col = 0;
+	struct lesson_mark *last =
+	    o->nmarks > 0 ? &o->marks[o->nmarks - 1] : NULL;
 
-	if (lit == NULL)
+	o->line = line;
+	if (last != NULL && last->line == line)
 		return;
-	len = strlen(lit);
-	while (len > 0 && lit[len - 1] == '\n')
-		len--;
-	lesson_out_push_prefix(o, "  ", 2);
-	if (!o->at_line_start)
-		lesson_out_raw(o, "  ", 2);
-	for (i = 0; i < len; i++) {
+	if (last != NULL && last->off == o->len) {
+		last->line = line;
+		return;
+	}
+	if (o->nmarks == o->mcap) {
+		o->mcap = o->mcap == 0 ? 64 : o->mcap * 2;
+		o->marks = xrealloc(o->marks, o->mcap * sizeof *o->marks);
+	}
+	o->marks[o->nmarks].off = (uint32_t)o->len;
+	o->marks[o->nmarks++].line = line;
+}
+
+/* The source line the text at offset off came from. */
+static int
+lesson_out_line_at(const struct lesson_out *o, size_t off)
+{
+	size_t lo = 0, hi = o->nmarks, mid;
+
+	if (o->nmarks == 0)
+		return o->line;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (o->marks[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return o->marks[lo].line;
+}
+
+/* Append text from the file that may span lines, counting them. */
+static void
+lesson_out_lines(struct lesson_out *o, const char *s, size_t n)
+{
+	const char *nl;
+	size_t k;
+
+	while (n > 0) {
+		nl = memchr(s, '\n', n);
+		k = nl != NULL ? (size_t)(nl - s) + 1 : n;
+		lesson_out_safe(o, s, k);
+		if (nl != NULL)
+			lesson_out_line(o, o->line + 1);
+		s += k;
+		n -= k;
+	}
+}
+
+/* A code block's literal with tabs expanded to stops every four columns
+ * (the sanitizer would turn a tab into one space) and without the final
+ * newlines; *len gets its length (caller frees). */
+static char *
+lesson_code_expand(const char *lit, size_t *len)
+{
+	size_t n = strlen(lit), tabs = 0, i, k = 0, col = 0;
+	char *s;
+
+	while (n > 0 && lit[n - 1] == '\n')
+		n--;
+	for (i = 0; i < n; i++)
+		tabs += lit[i] == '\t';
+	s = xmalloc(n + 3 * tabs + 1);
+	for (i = 0; i < n; i++) {
 		if (lit[i] == '\t') {
 			do
-				lesson_out_text(o, " ", 1);
+				s[k++] = ' ';
 			while (++col % 4 != 0);
 			continue;
 		}
-		lesson_out_text(o, lit + i, 1);
+		s[k++] = lit[i];
 		if (lit[i] == '\n')
 			col = 0;
 		else if (((unsigned char)lit[i] & 0xc0) != 0x80)
 			col++;
 	}
+	s[k] = '\0';
+	*len = k;
+	return s;
+}
+
+/* The line a code block's text starts on: a fenced block's text follows
+ * its opening fence; an indented block has one line of text per line. */
+static int
+lesson_code_first_line(cmark_node *n, const char *lit)
+{
+	int first = cmark_node_get_start_line(n), lines = 0;
+
+	for (; *lit != '\0'; lit++)
+		lines += *lit == '\n';
+	return lines == cmark_node_get_end_line(n) - first + 1 ? first
+	                                                       : first + 1;
+}
+
+/* Write a code block's text indented by two spaces. */
+static void
+lesson_out_code(struct lesson_out *o, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t plen = o->plen, len;
+	char *code;
+
+	if (lit == NULL)
+		return;
+	lesson_out_line(o, lesson_code_first_line(n, lit));
+	code = lesson_code_expand(lit, &len);
+	lesson_out_push_prefix(o, "  ", 2);
+	if (!o->at_line_start)
+		lesson_out_raw(o, "  ", 2);
+	lesson_out_style(o, LESSON_CODE, 1);
+	lesson_out_lines(o, code, len);
+	lesson_out_style(o, LESSON_CODE, -1);
+	free(code);
 	o->plen = plen;
 	o->prefix[plen] = '\0';
 }
@@ -593,33 +826,54 @@ lesson_out_literal(struct lesson_out *o, cmark_node *n)
 	len = strlen(lit);
 	while (len > 0 && lit[len - 1] == '\n')
 		len--;
-	lesson_out_text(o, lit, len);
+	lesson_out_lines(o, lit, len);
+}
+
+/* Whether the n bytes of output at s, without their markers, are the
+ * string str. */
+static int
+lesson_out_is(const char *s, size_t n, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (lesson_is_marker(s[i]))
+			continue;
+		if (*str++ != s[i])
+			return 0;
+	}
+	return *str == '\0';
 }
 
 /* After a link's text, show where it points unless the text is the URL. */
 static void
 lesson_out_link_end(struct lesson_out *o, cmark_node *n)
 {
-	const char *url = cmark_node_get_url(n);
-	size_t tlen = o->len - o->link_start, ulen;
+	const char *raw = cmark_node_get_url(n), *text;
+	size_t tlen = o->len - o->link_start;
+	char *url;
 
-	if (url == NULL || *url == '\0')
+	if (raw == NULL || *raw == '\0')
 		return;
-	ulen = strlen(url);
-	if (ulen == tlen && memcmp(url, o->s + o->link_start, tlen) == 0)
-		return;
-	if (strncmp(url, "mailto:", 7) == 0 && ulen - 7 == tlen &&
-	    memcmp(url + 7, o->s + o->link_start, tlen) == 0)
-		return;
-	lesson_out_str(o, " (");
-	lesson_out_str(o, url);
-	lesson_out_str(o, ")");
+	url = sanitize_text(raw, strlen(raw), 0);
+	text = o->s != NULL ? o->s + o->link_start : "";
+	if (!lesson_out_is(text, tlen, url) &&
+	    !(strncmp(url, "mailto:", 7) == 0 &&
+	        lesson_out_is(text, tlen, url + 7))) {
+		lesson_out_str(o, " (");
+		lesson_out_str(o, url);
+		lesson_out_str(o, ")");
+	}
+	free(url);
 }
 
 /* Render one node on entry. */
 static void
 lesson_out_enter(struct lesson_out *o, cmark_node *n)
 {
+	if (cmark_node_get_start_line(n) > 0 &&
+	    cmark_node_get_type(n) < CMARK_NODE_FIRST_INLINE)
+		lesson_out_line(o, cmark_node_get_start_line(n));
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_BLOCK_QUOTE:
 		lesson_out_separate(o, n);
@@ -657,15 +911,27 @@ lesson_out_enter(struct lesson_out *o, cmark_node *n)
 		lesson_out_literal(o, n);
 		break;
 	case CMARK_NODE_CODE:
-		lesson_out_str(o, "`");
+		if (o->inline_only)
+			lesson_out_str(o, "`");
+		lesson_out_style(o, LESSON_CODE, 1);
 		lesson_out_literal(o, n);
-		lesson_out_str(o, "`");
+		lesson_out_style(o, LESSON_CODE, -1);
+		if (o->inline_only)
+			lesson_out_str(o, "`");
+		break;
+	case CMARK_NODE_EMPH:
+		lesson_out_style(o, LESSON_EMPH, 1);
+		break;
+	case CMARK_NODE_STRONG:
+		lesson_out_style(o, LESSON_STRONG, 1);
 		break;
 	case CMARK_NODE_SOFTBREAK:
 		lesson_out_str(o, " ");
+		lesson_out_line(o, o->line + 1);
 		break;
 	case CMARK_NODE_LINEBREAK:
 		lesson_out_str(o, o->inline_only ? " " : "\n");
+		lesson_out_line(o, o->line + 1);
 		break;
 	case CMARK_NODE_LINK:
 		o->link_start = o->len;
@@ -687,6 +953,12 @@ lesson_out_exit(struct lesson_out *o, cmark_node *n)
 		break;
 	case CMARK_NODE_LINK:
 		lesson_out_link_end(o, n);
+		break;
+	case CMARK_NODE_EMPH:
+		lesson_out_style(o, LESSON_EMPH, -1);
+		break;
+	case CMARK_NODE_STRONG:
+		lesson_out_style(o, LESSON_STRONG, -1);
 		break;
 	default:
 		break;
@@ -710,38 +982,46 @@ lesson_out_node(struct lesson_out *o, cmark_node *root)
 	cmark_iter_free(it);
 }
 
-/* The output without surrounding white space, sanitized (caller frees). */
+/* The output without surrounding white space (caller frees). */
 static char *
-lesson_out_finish(struct lesson_out *o, int keep_newlines)
+lesson_out_finish(struct lesson_out *o)
 {
 	const char *s = o->s != NULL ? o->s : "";
-	size_t len = o->len;
+	size_t len = o->len, end, n = 0, i;
+	char *t;
 
 	while (len > 0 && *s == '\n') {
 		s++;
 		len--;
 	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\n'))
-		len--;
-	return sanitize_text(s, len, keep_newlines);
+	/* Blanks before the closing markers at the end go too; a style
+	 * left with no text goes with them. */
+	for (end = len; end > 0 &&
+	     (s[end - 1] == ' ' || s[end - 1] == '\n' ||
+	         lesson_is_marker(s[end - 1]));
+	     end--)
+		;
+	t = xmalloc(len + 1);
+	memcpy(t, s, end);
+	for (n = end, i = end; i < len; i++) {
+		if (!lesson_is_marker(s[i]))
+			continue;
+		if (n > end && (s[i] & 1) == 0 && t[n - 1] == s[i] - 1)
+			n--;
+		else
+			t[n++] = s[i];
+	}
+	t[n] = '\0';
+	return t;
 }
 
-/* A heading's text on one line, sanitized (caller frees). */
-static char *
-lesson_heading_text(cmark_node *heading)
+/* Start an output that may hold at most max bytes. */
+static void
+lesson_out_init(struct lesson_out *o, size_t max, int inline_only)
 {
-	struct lesson_out o;
-	cmark_node *c;
-	char *s;
-
-	memset(&o, 0, sizeof o);
-	o.inline_only = 1;
-	for (c = cmark_node_first_child(heading); c != NULL;
-	     c = cmark_node_next(c))
-		lesson_out_node(&o, c);
-	s = lesson_out_finish(&o, 0);
-	lesson_out_free(&o);
-	return s;
+	memset(o, 0, sizeof *o);
+	o->max = max;
+	o->inline_only = inline_only;
 }
 
 /* Strip blanks from both ends of [*s, *s + *len). */
@@ -840,6 +1120,26 @@ lesson_meta_each(struct lesson_parse *p, cmark_node *block,
 	return 0;
 }
 
+/* Add name to a list of names for a message, after ", " unless it is the
+ * first. */
+static void
+lesson_list_add(char *buf, size_t size, const char *name)
+{
+	if (buf[0] != '\0')
+		strncat(buf, ", ", size - strlen(buf) - 1);
+	strncat(buf, name, size - strlen(buf) - 1);
+}
+
+/* Add the names of a module's parameters to a list. */
+static void
+lesson_list_params(const struct lesson_module *m, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams && i < MODULE_MAX_PARAMS; i++)
+		lesson_list_add(buf, size, m->params[i].name);
+}
+
 /* Find the module a lesson names, or report it unknown. */
 static int
 lesson_meta_module(struct lesson_parse *p, const struct lesson_kv *kv)
@@ -858,12 +1158,8 @@ lesson_meta_module(struct lesson_parse *p, const struct lesson_kv *kv)
 		if (p->l->module != NULL)
 			return 0;
 	}
-	for (i = 0; module_table[i] != NULL; i++) {
-		if (i > 0)
-			strncat(known, ", ", sizeof known - strlen(known) - 1);
-		strncat(known, module_table[i]->id,
-		    sizeof known - strlen(known) - 1);
-	}
+	for (i = 0; module_table[i] != NULL; i++)
+		lesson_list_add(known, sizeof known, module_table[i]->id);
 	lesson_error(p, kv->line, "unknown module '%.*s'; known modules: %s",
 	    lesson_quote_len(kv->vlen), kv->value, known);
 	return -1;
@@ -912,23 +1208,183 @@ lesson_key_slot(struct lesson_parse *p, const struct lesson_kv *kv)
 static void
 lesson_unknown_key(struct lesson_parse *p, const struct lesson_kv *kv)
 {
-	const struct lesson_module *m = p->l->module;
 	char valid[512] = "";
 	size_t i;
 
-	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys) + m->nparams; i++) {
-		if (i >= IL_ARRAY_LEN(lesson_fixed_keys) + MODULE_MAX_PARAMS)
-			break;
-		if (i > 0)
-			strncat(valid, ", ", sizeof valid - strlen(valid) - 1);
-		strncat(valid,
-		    i < IL_ARRAY_LEN(lesson_fixed_keys)
-		        ? lesson_fixed_keys[i]
-		        : m->params[i - IL_ARRAY_LEN(lesson_fixed_keys)].name,
-		    sizeof valid - strlen(valid) - 1);
-	}
+	for (i = 0; i < IL_ARRAY_LEN(lesson_fixed_keys); i++)
+		lesson_list_add(valid, sizeof valid, lesson_fixed_keys[i]);
+	lesson_list_params(p->l->module, valid, sizeof valid);
 	lesson_error(p, kv->line, "unknown key '%.*s'; valid keys are: %s",
 	    lesson_quote_len(kv->klen), kv->key, valid);
+}
+
+/* A placeholder in text: "{{" at start, then the name's offset and
+ * length, and the offset after the closing "}}". One that is not closed
+ * on its line has closed 0 and ends after its "{{". */
+struct lesson_placeholder {
+	size_t start;
+	size_t name;
+	size_t nlen;
+	size_t end;
+	int closed;
+};
+
+/* Find the first placeholder in s[from, len): 1 with *ph filled in, or 0
+ * if there is none. */
+static int
+lesson_find_placeholder(
+    const char *s, size_t len, size_t from, struct lesson_placeholder *ph)
+{
+	size_t i;
+
+	for (i = from; i + 1 < len && !(s[i] == '{' && s[i + 1] == '{'); i++)
+		;
+	if (i + 1 >= len)
+		return 0;
+	ph->start = i;
+	ph->name = ph->end = i + 2;
+	ph->nlen = 0;
+	ph->closed = 0;
+	for (i = ph->name; i + 1 < len && s[i] != '\n'; i++) {
+		if (s[i] == '}' && s[i + 1] == '}') {
+			ph->nlen = i - ph->name;
+			ph->end = i + 2;
+			ph->closed = 1;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* The index of the parameter of m that the n bytes at s name, or -1. */
+static int
+lesson_param_named(const struct lesson_module *m, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparams && i < MODULE_MAX_PARAMS; i++) {
+		if (strlen(m->params[i].name) == n &&
+		    memcmp(m->params[i].name, s, n) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Report what is wrong with a placeholder at line, if anything. */
+static int
+lesson_check_placeholder(struct lesson_parse *p, const char *s,
+    const struct lesson_placeholder *ph, int line)
+{
+	const struct lesson_module *m = p->l->module;
+	char names[512] = "", quoted[LESSON_QUOTE_MAX + 1];
+	size_t n = ph->nlen < LESSON_QUOTE_MAX ? ph->nlen : LESSON_QUOTE_MAX;
+
+	if (ph->closed && ph->nlen > 0 &&
+	    lesson_param_named(m, s + ph->name, ph->nlen) >= 0)
+		return 0;
+	lesson_list_params(m, names, sizeof names);
+	if (names[0] == '\0')
+		snprintf(names, sizeof names, "none");
+	memcpy(quoted, s + ph->name, n);
+	quoted[n] = '\0';
+	if (!ph->closed)
+		lesson_error(p, line,
+		    "'{{' is not closed by '}}' on its line; a placeholder is "
+		    "a parameter of module '%s' in double braces: %s",
+		    m->id, names);
+	else if (ph->nlen == 0)
+		lesson_error(p, line,
+		    "'{{}}' names no parameter; write one of module '%s' "
+		    "between the braces: %s",
+		    m->id, names);
+	else if (lesson_strip_styles(quoted) != n)
+		lesson_error(p, line,
+		    "a style inside the braces of '{{%s}}'; style the whole "
+		    "placeholder instead, as in *{{%s}}*",
+		    quoted, quoted);
+	else
+		lesson_error(p, line,
+		    "unknown parameter '%s' in '{{%s}}'; module '%s' has: %s",
+		    quoted, quoted, m->id, names);
+	return -1;
+}
+
+/* Check the placeholders in the text o rendered from offset from on. A
+ * page comes after the ```lesson block, or that is reported later, so
+ * without a module there is nothing to check them against yet. */
+static int
+lesson_check_placeholders(
+    struct lesson_parse *p, const struct lesson_out *o, size_t from)
+{
+	struct lesson_placeholder ph;
+
+	if (p->l->module == NULL || o->s == NULL)
+		return 0;
+	for (; lesson_find_placeholder(o->s, o->len, from, &ph);
+	     from = ph.end) {
+		if (lesson_check_placeholder(
+		        p, o->s, &ph, lesson_out_line_at(o, ph.start)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Refuse "{{" in text shown in the menu, where no run sets parameters. */
+static int
+lesson_check_no_placeholder(struct lesson_parse *p, const char *s, size_t len,
+    int line, const char *what)
+{
+	struct lesson_placeholder ph;
+
+	if (!lesson_find_placeholder(s, len, 0, &ph))
+		return 0;
+	lesson_error(p, line,
+	    "'{{' in the %s: placeholders work only in pages, since the %s "
+	    "is also shown in the menu, where no parameters are set",
+	    what, what);
+	return -1;
+}
+
+/* Expand the placeholders that name parameters; the rest of the text,
+ * markers and all, is copied as it is. */
+char *
+lesson_expand(const struct lesson *l, const char *text, const long *params)
+{
+	const struct lesson_module *m = l != NULL ? l->module : NULL;
+	const struct param_def *d;
+	struct lesson_placeholder ph;
+	struct lesson_out o;
+	size_t len = strlen(text), off = 0;
+	const char *word;
+	char num[32], *out;
+	int idx;
+
+	if (params == NULL && l != NULL)
+		params = l->params;
+	lesson_out_init(&o, SIZE_MAX, 1);
+	for (; lesson_find_placeholder(text, len, off, &ph); off = ph.end) {
+		lesson_out_raw(&o, text + off, ph.start - off);
+		idx = m != NULL && ph.closed
+		    ? lesson_param_named(m, text + ph.name, ph.nlen)
+		    : -1;
+		if (idx < 0) {
+			lesson_out_raw(&o, text + ph.start, ph.end - ph.start);
+			continue;
+		}
+		d = &m->params[idx];
+		word =
+		    d->names != NULL ? module_param_name(d, params[idx]) : NULL;
+		if (word == NULL) {
+			snprintf(num, sizeof num, "%ld", params[idx]);
+			word = num;
+		}
+		lesson_out_raw(&o, word, strlen(word));
+	}
+	lesson_out_raw(&o, text + off, len - off);
+	out = o.s != NULL ? o.s : xstrdup("");
+	o.s = NULL;
+	lesson_out_free(&o);
+	return out;
 }
 
 /* Set a module parameter from its value. */
@@ -1008,6 +1464,9 @@ lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
 			lesson_error(p, kv->line, "'summary' has no value");
 			return -1;
 		}
+		if (lesson_check_no_placeholder(
+		        p, kv->value, kv->vlen, kv->line, "summary") != 0)
+			return -1;
 		l->summary = sanitize_text(kv->value, kv->vlen, 0);
 		return 0;
 	case KEY_SCHEDULE:
@@ -1080,6 +1539,49 @@ lesson_meta(struct lesson_parse *p, cmark_node *block)
 	return 0;
 }
 
+/* Report text that grew past the lesson's limit, if it did. */
+static int
+lesson_check_full(struct lesson_parse *p, const struct lesson_out *o)
+{
+	if (o->full_line == 0)
+		return 0;
+	lesson_error(p, o->full_line,
+	    "the text grows past %zu bytes here once laid out; the limit is "
+	    "twice the file's size plus 65536 bytes, and quote marks, list "
+	    "indents and link addresses count each time they are shown",
+	    LESSON_TEXT_LIMIT(p->len));
+	return -1;
+}
+
+/* A heading's text on one line, sanitized, into *text (caller frees). A
+ * page's may hold placeholders; the lesson's title, shown in the menu,
+ * may not. */
+static int
+lesson_heading_text(
+    struct lesson_parse *p, cmark_node *heading, int page, char **text)
+{
+	int line = cmark_node_get_start_line(heading);
+	struct lesson_out o;
+	cmark_node *c;
+
+	lesson_out_init(&o, p->text_left, 1);
+	lesson_out_line(&o, line);
+	for (c = cmark_node_first_child(heading); c != NULL;
+	     c = cmark_node_next(c))
+		lesson_out_node(&o, c);
+	if (lesson_check_full(p, &o) != 0 ||
+	    (page ? lesson_check_placeholders(p, &o, 0)
+	          : lesson_check_no_placeholder(p, o.s != NULL ? o.s : "",
+	                o.len, line, "title")) != 0) {
+		lesson_out_free(&o);
+		return -1;
+	}
+	*text = lesson_out_finish(&o);
+	lesson_out_free(&o);
+	p->text_left -= strlen(*text);
+	return 0;
+}
+
 /* Take the level-1 heading as the title. */
 static int
 lesson_title(struct lesson_parse *p, cmark_node *n)
@@ -1101,7 +1603,8 @@ lesson_title(struct lesson_parse *p, cmark_node *n)
 		return -1;
 	}
 	p->title_line = line;
-	p->l->title = lesson_heading_text(n);
+	if (lesson_heading_text(p, n, 0, &p->l->title) != 0)
+		return -1;
 	if (p->l->title[0] == '\0') {
 		lesson_error(p, line, "the title is empty");
 		return -1;
@@ -1119,8 +1622,9 @@ lesson_page_end(struct lesson_parse *p)
 
 	if (p->page_line == 0)
 		return 0;
-	text = lesson_out_finish(&p->page, 1);
+	text = lesson_out_finish(&p->page);
 	lesson_out_free(&p->page);
+	p->text_left -= strlen(text);
 	if (text[0] == '\0') {
 		free(text);
 		lesson_error(p, p->page_line, "the page '%s' has no text",
@@ -1143,14 +1647,15 @@ lesson_page_start(struct lesson_parse *p, cmark_node *n)
 {
 	int line = cmark_node_get_start_line(n);
 
-	if (lesson_page_end(p) != 0)
+	if (lesson_page_end(p) != 0 ||
+	    lesson_heading_text(p, n, 1, &p->page_title) != 0)
 		return -1;
-	p->page_title = lesson_heading_text(n);
 	p->page_line = line;
 	if (p->page_title[0] == '\0') {
 		lesson_error(p, line, "the page heading is empty");
 		return -1;
 	}
+	lesson_out_init(&p->page, p->text_left, 0);
 	return 0;
 }
 
@@ -1184,7 +1689,7 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 {
 	cmark_node_type type = cmark_node_get_type(n);
 	const char *word;
-	size_t wlen;
+	size_t wlen, from;
 
 	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1)
 		return lesson_title(p, n);
@@ -1203,7 +1708,12 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 		    lesson_block_name(n));
 		return -1;
 	}
+	from = p->page.len;
+	p->page.nmarks = 0; /* only this block's text is checked */
 	lesson_out_node(&p->page, n);
+	if (lesson_check_full(p, &p->page) != 0 ||
+	    lesson_check_placeholders(p, &p->page, from) != 0)
+		return -1;
 	return 0;
 }
 
@@ -1280,11 +1790,12 @@ lesson_parse(
 	p.len = len;
 	p.err = err;
 	p.errlen = errlen;
+	p.text_left = LESSON_TEXT_LIMIT(len);
 	if (lesson_check_raw(&p) != 0)
 		goto out;
 	p.l = lesson_new(name);
 	doc = cmark_parse_document(buf, len, CMARK_OPT_VALIDATE_UTF8);
-	if (lesson_check_fences(&p, doc) != 0 || lesson_walk(&p, doc) != 0)
+	if (lesson_check_tree(&p, doc) != 0 || lesson_walk(&p, doc) != 0)
 		goto out;
 	rc = 0;
 out:
