@@ -22,6 +22,9 @@ enum role {
 	ROLE_DONE,
 	ROLE_LOST,
 	ROLE_WARNING,
+	ROLE_CODE,   /* narration: a code span or block */
+	ROLE_EMPH,   /* narration: emphasis */
+	ROLE_STRONG, /* narration: strong emphasis */
 	ROLE_COUNT
 };
 

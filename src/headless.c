@@ -3,15 +3,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "evq.h"
 #include "paths.h"
 #include "run.h"
 #include "schedule.h"
+#include "screen.h"
+#include "session.h"
 #include "util.h"
 #include "view_timeline.h"
 
 #define HEADLESS_MAX_NOTES  16
 #define HEADLESS_MARK_NOTES 10
+#define PROGRESS_AFTER_NS   (1000ull * 1000 * 1000)
+#define PROGRESS_EVERY_NS   (500ull * 1000 * 1000)
+#define LONG_RUN_MS         60000 /* warn before a run this long */
 
 static const char *const policy_names[] = {
     [POLICY_FREE] = "free",
@@ -50,6 +57,18 @@ headless_wrap(struct grid *g, int y, const char *text, enum role role)
 	return rows;
 }
 
+/* Whether a counter is shared, so the legend has the overwriting mark. */
+static int
+headless_has_counter(const struct model *m)
+{
+	int i;
+
+	for (i = 0; i < m->nvars; i++)
+		if (m->vars[i].counter)
+			return 1;
+	return 0;
+}
+
 void
 headless_render(FILE *f, const struct model *m,
     const struct headless_report *rep, int ascii)
@@ -65,9 +84,15 @@ headless_render(FILE *f, const struct model *m,
 	y++;
 	view_timeline_fit(&v, m, HEADLESS_WIDTH - VIEW_TIMELINE_LABEL, 4);
 	v.glyphs = gl;
+	v.kernel = rep->kernel > 0;
 	y += view_timeline_draw(g, 0, y, HEADLESS_WIDTH, m, &v);
 	y++;
-	y += view_timeline_legend(g, 0, y, HEADLESS_WIDTH, gl);
+	if (rep->kernel > 0)
+		y += view_timeline_legend_kernel(
+		    g, 0, y, HEADLESS_WIDTH, gl, "waiting for a CPU", 0);
+	else
+		y += view_timeline_legend(
+		    g, 0, y, HEADLESS_WIDTH, gl, headless_has_counter(m));
 	if (rep->nnotes > 0)
 		y++;
 	for (i = 0; i < rep->nnotes; i++)
@@ -75,18 +100,138 @@ headless_render(FILE *f, const struct model *m,
 	g->h = y;
 	grid_write_text(g, f, ascii);
 	grid_free(g);
+	if (rep->kernel_run != NULL)
+		headless_kernel_view(f, rep->kernel_run);
 	fprintf(f, "result: %s\n", rep->result);
 }
 
-/* One note per lost update the model saw, oldest first. */
+void
+headless_kernel_view(FILE *f, const struct run *r)
+{
+	const struct model *m = r->m;
+	int pids[CONDUCTOR_MAX_THREADS], t, any = 0;
+
+	for (t = 0; t < m->nthreads; t++)
+		any |= m->threads[t].os_samples > 0;
+	run_lane_pids(r, pids);
+	if (!any) {
+		fprintf(f,
+		    "kernel data unavailable: /proc/self/task could not "
+		    "be read; the lanes show the workers' own "
+		    "reports\n");
+		return;
+	}
+	fprintf(f,
+	    "the kernel's view of each lane (/proc/PID/task/TID/schedstat):\n"
+	    "the share of its time running, waiting for a CPU, and blocked "
+	    "(asleep,\nor waiting for I/O or a lock), and its time slices\n");
+	for (t = 0; t < m->nthreads; t++) {
+		const struct model_thread *th = &m->threads[t];
+		uint64_t tot =
+		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+		char who[32];
+
+		if (tot == 0) {
+			fprintf(f,
+			    "%3d %c  no samples (it ended within one "
+			    "interval)\n",
+			    t + 1, view_timeline_thread_letter(t));
+			continue;
+		}
+		if (pids[t] != 0)
+			snprintf(who, sizeof who, "pid %d", pids[t]);
+		else
+			who[0] = '\0';
+		fprintf(f,
+		    "%3d %c %-10s running %3.0f%%  waiting %3.0f%%  "
+		    "blocked %3.0f%%  %6llu slices  cpu %d\n",
+		    t + 1, view_timeline_thread_letter(t), who,
+		    100.0 * (double)th->os_run_ns / (double)tot,
+		    100.0 * (double)th->os_wait_ns / (double)tot,
+		    100.0 * (double)th->os_blocked_ns / (double)tot,
+		    (unsigned long long)th->os_slices, th->os_cpu);
+	}
+}
+
+/* ---- progress and warnings on stderr ---- */
+
+void
+headless_progress_tick(
+    struct headless_progress *p, struct run *r, const char *what)
+{
+	const struct lesson_module *mod = r->cfg.module;
+	uint64_t now = clock_now_ns(), done = 0, total = 0;
+	char took[32], left[48] = "";
+
+	if (p->start_ns == 0) {
+		p->start_ns = now;
+		p->next_ns = now + PROGRESS_AFTER_NS;
+	}
+	if (now < p->next_ns || !isatty(STDERR_FILENO))
+		return;
+	p->next_ns = now + PROGRESS_EVERY_NS;
+	screen_duration((now - p->start_ns) / 1000000, took, sizeof took);
+	if (mod->progress != NULL)
+		mod->progress(r, &done, &total);
+	if (total > 0 && done > 0 && done < total) {
+		char eta[32];
+
+		screen_duration(
+		    (uint64_t)((double)(now - p->start_ns) *
+		        (double)(total - done) / (double)done / 1e6),
+		    eta, sizeof eta);
+		snprintf(left, sizeof left, ", about %s to go", eta);
+	}
+	if (total > 0)
+		fprintf(stderr,
+		    "\rinterleave: %s: %llu%% done after %s%s\033[K", what,
+		    (unsigned long long)(done * 100 / total), took, left);
+	else
+		fprintf(stderr, "\rinterleave: %s: running for %s\033[K", what,
+		    took);
+	fflush(stderr);
+	p->shown = 1;
+}
+
+void
+headless_progress_end(struct headless_progress *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	p->shown = 0;
+}
+
+void
+headless_warn_long(
+    const struct lesson_module *mod, const long *params, int controlled)
+{
+	uint64_t ms;
+	char took[32];
+
+	if (mod->estimate_ms == NULL ||
+	    (ms = mod->estimate_ms(params, controlled)) < LONG_RUN_MS)
+		return;
+	screen_duration(ms, took, sizeof took);
+	fprintf(stderr,
+	    "interleave: this run will take about %s (timed from a shorter "
+	    "run with the same settings); Ctrl-C stops it\n",
+	    took);
+}
+
+/* ---- notes ---- */
+
+/* One note per lost update the model saw, oldest first, then how many
+ * more there were, and both counts named. */
 static int
 headless_mark_notes(const struct run *r, char **notes, int max)
 {
 	const struct model *m = r->m;
 	size_t i, kept = model_marks_kept(m);
-	int n = 0;
+	int n = 0, v;
 
-	for (i = 0; i < kept && n < max; i++) {
+	for (i = 0; i < kept && n < max - 2; i++) {
 		const struct lost_mark *mk = model_mark(m, i);
 		const char *var = m->vars[mk->var].name;
 		char buf[256], lost[96];
@@ -94,7 +239,7 @@ headless_mark_notes(const struct run *r, char **notes, int max)
 		if (i == HEADLESS_MARK_NOTES &&
 		    kept > HEADLESS_MARK_NOTES + 1) {
 			snprintf(buf, sizeof buf,
-			    "... and %llu more stores that overwrote updates",
+			    "... and %llu more stores that overwrote an update",
 			    (unsigned long long)(m->nmarks - i));
 			notes[n++] = xstrdup(buf);
 			break;
@@ -118,8 +263,26 @@ headless_mark_notes(const struct run *r, char **notes, int max)
 		    mk->load_step + 1);
 		notes[n++] = xstrdup(buf);
 	}
+	for (v = 0; v < m->nvars && n < max; v++) {
+		const struct model_var *mv = &m->vars[v];
+		char buf[256];
+		long long lost = mv->expected - mv->value;
+
+		if (!mv->counter || mv->stale < 2)
+			continue;
+		snprintf(buf, sizeof buf,
+		    "%s: %llu stores overwrote an update (each is a mark), and "
+		    "%lld increment%s are missing from %s: a store can "
+		    "overwrite several updates, or put back one it had "
+		    "overwritten.",
+		    mv->name, (unsigned long long)mv->stale, lost,
+		    lost == 1 ? "" : "s", mv->name);
+		notes[n++] = xstrdup(buf);
+	}
 	return n;
 }
+
+/* ---- reading steps ---- */
 
 /* Read the whole of stdin as a schedule for --policy step. */
 static char *
@@ -142,10 +305,13 @@ struct headless_state {
 	struct run *run;
 	struct schedule sched;
 	int have_sched;
+	int interactive; /* --policy step at a terminal: ask for each step */
+	size_t asked;    /* steps given at the prompt */
 	size_t fallback; /* steps given to the lowest runnable thread */
 	int deadlock;
 	char *notes[HEADLESS_MAX_NOTES];
 	int nnotes;
+	struct headless_progress prog;
 };
 
 /* Resolve the schedule the run follows, if any. Returns 0 or an exit code. */
@@ -158,6 +324,10 @@ headless_schedule(struct headless_state *hs)
 	char *input = NULL;
 	enum schedule_error e;
 
+	if (a->policy == POLICY_STEP && isatty(STDIN_FILENO)) {
+		hs->interactive = 1;
+		return 0;
+	}
 	if (a->policy == POLICY_STEP) {
 		input = headless_read_stdin();
 		if (strspn(input, " \t\r\n") == strlen(input)) {
@@ -189,6 +359,51 @@ headless_schedule(struct headless_state *hs)
 	return 0;
 }
 
+/* --policy step at a terminal: ask which thread takes each step and say
+ * what it did, until every thread is done or the input ends (q, or
+ * Ctrl-D: the rest goes to the lowest-numbered runnable thread). */
+static void
+headless_ask(struct headless_state *hs)
+{
+	struct run *r = hs->run;
+	int n = r->nthreads;
+	char line[64], why[256], msg[256];
+
+	fprintf(stderr,
+	    "Type the number of the thread that takes the next step (1-%d), "
+	    "then Enter;\nq or Ctrl-D lets the lowest-numbered thread that can "
+	    "move take the rest.\n",
+	    n);
+	while (!conductor_all_done(r->c)) {
+		uint64_t marks = r->m->nmarks;
+		char *end;
+		long t;
+
+		fprintf(stderr,
+		    "step %u, thread (1-%d): ", conductor_steps(r->c) + 1, n);
+		fflush(stderr);
+		if (fgets(line, sizeof line, stdin) == NULL ||
+		    line[strspn(line, " \t")] == 'q') {
+			fputc('\n', stderr);
+			return;
+		}
+		t = strtol(line, &end, 10);
+		if (end == line || t < 1 || t > n) {
+			fprintf(
+			    stderr, "  (a thread number from 1 to %d)\n", n);
+			continue;
+		}
+		if (run_step(r, (int)t - 1, why, sizeof why) != 0) {
+			fprintf(stderr, "  %s\n", why);
+			continue;
+		}
+		hs->asked++;
+		session_describe(
+		    r->cfg.module, r->m, (int)t - 1, marks, msg, sizeof msg);
+		fprintf(stderr, "  %s\n", msg);
+	}
+}
+
 /* Drive a controlled run to its end. Returns 0 or 65 (bad schedule). */
 static int
 headless_drive(struct headless_state *hs)
@@ -206,6 +421,8 @@ headless_drive(struct headless_state *hs)
 			return 65;
 		}
 	}
+	if (hs->interactive)
+		headless_ask(hs);
 	while (!conductor_all_done(r->c)) {
 		if (hs->args->policy == POLICY_RANDOM)
 			t = conductor_pick_random(r->c);
@@ -219,8 +436,59 @@ headless_drive(struct headless_state *hs)
 			break;
 		if (hs->args->policy != POLICY_RANDOM)
 			hs->fallback++;
+		if ((conductor_steps(r->c) & 1023) == 0)
+			headless_progress_tick(&hs->prog, r, "stepping");
 	}
+	headless_progress_end(&hs->prog);
 	return 0;
+}
+
+/* A free run: wait for the workers, moving events into the model and
+ * showing progress. */
+static void
+headless_wait_free(struct headless_state *hs)
+{
+	struct run *r = hs->run;
+
+	while (!run_done(r)) {
+		if (run_pump(r) == 0)
+			evq_wait(r->q, 20);
+		headless_progress_tick(&hs->prog, r, "running");
+	}
+	run_pump(r);
+	headless_progress_end(&hs->prog);
+}
+
+/* The run line: policy, seed, schedule, parameters, length. */
+static void
+headless_run_line(struct headless_state *hs, char *buf, size_t len)
+{
+	const struct headless_args *a = hs->args;
+	struct run *r = hs->run;
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(buf, len, "policy %s", policy_names[a->policy]);
+	if (a->policy == POLICY_RANDOM)
+		off += (size_t)snprintf(buf + off, len - off, ", seed %llu",
+		    (unsigned long long)a->seed);
+	if (hs->have_sched)
+		off += (size_t)snprintf(buf + off, len - off,
+		    ", schedule %s%s%s%s", hs->sched.text,
+		    hs->sched.name ? " (" : "",
+		    hs->sched.name ? hs->sched.name : "",
+		    hs->sched.name ? ")" : "");
+	for (i = 0; i < (int)a->lesson->module->nparams && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, ", %s=%ld",
+		    a->lesson->module->params[i].name, a->params[i]);
+	if (off >= len)
+		return;
+	if (a->policy == POLICY_FREE)
+		snprintf(buf + off, len - off, ", %.1f ms",
+		    (double)(r->end_ns - r->start_ns) / 1e6);
+	else
+		snprintf(
+		    buf + off, len - off, ", %u steps", conductor_steps(r->c));
 }
 
 /* Build the notes and the report, and print it. */
@@ -230,47 +498,38 @@ headless_report_run(struct headless_state *hs, const char *title)
 	const struct headless_args *a = hs->args;
 	struct run *r = hs->run;
 	struct headless_report rep;
-	char heading[512], run_line[512], result[512], buf[256];
+	char heading[512], run_line[512], result[512], buf[512];
 	size_t off;
-	int i;
+	int kernel = 0;
 
 	snprintf(heading, sizeof heading, "%s: %s", a->lesson->id, title);
-	off = (size_t)snprintf(
-	    run_line, sizeof run_line, "policy %s", policy_names[a->policy]);
-	if (a->policy == POLICY_RANDOM)
-		off += (size_t)snprintf(run_line + off, sizeof run_line - off,
-		    ", seed %llu", (unsigned long long)a->seed);
-	if (hs->have_sched)
-		off += (size_t)snprintf(run_line + off, sizeof run_line - off,
-		    ", schedule %s%s%s%s", hs->sched.text,
-		    hs->sched.name ? " (" : "",
-		    hs->sched.name ? hs->sched.name : "",
-		    hs->sched.name ? ")" : "");
-	for (i = 0; i < (int)a->lesson->module->nparams; i++)
-		off += (size_t)snprintf(run_line + off, sizeof run_line - off,
-		    ", %s=%ld", a->lesson->module->params[i].name,
-		    a->params[i]);
-	if (a->policy == POLICY_FREE)
-		snprintf(run_line + off, sizeof run_line - off, ", %.1f ms",
-		    (double)(r->end_ns - r->start_ns) / 1e6);
-	else
-		snprintf(run_line + off, sizeof run_line - off, ", %u steps",
-		    conductor_steps(r->c));
-
+	headless_run_line(hs, run_line, sizeof run_line);
 	if (a->policy != POLICY_FREE) {
 		hs->nnotes += headless_mark_notes(
 		    r, hs->notes + hs->nnotes, HEADLESS_MAX_NOTES - 4);
 	} else {
-		hs->notes[hs->nnotes++] = xstrdup(
-		    "free run: the OS scheduled the threads; counter is the "
+		if (r->cfg.sample_ms > 0)
+			kernel = atomic_load(&r->os_unavailable) ? -1 : 1;
+		snprintf(buf, sizeof buf,
+		    "free run: the OS scheduled the threads%s; counter is the "
 		    "real shared memory read after every thread was joined, "
-		    "and lost = expected - counter.");
+		    "lost = expected - counter, and %s marks a store that "
+		    "replaced a value other than the one its thread loaded.",
+		    kernel > 0 ? ", and the lanes show the kernel's view of "
+		                 "each"
+		               : "",
+		    a->ascii ? "X" : "\xe2\x9c\x97");
+		hs->notes[hs->nnotes++] = xstrdup(buf);
 	}
 	if (hs->fallback > 0) {
+		size_t given = hs->have_sched ? hs->sched.n : hs->asked;
+
 		snprintf(buf, sizeof buf,
-		    "note: the schedule ended after %zu steps; the remaining "
-		    "%zu steps went to the lowest-numbered runnable thread.",
-		    hs->have_sched ? hs->sched.n : (size_t)0, hs->fallback);
+		    "note: the %s ended after %zu step%s; the remaining "
+		    "%zu step%s went to the lowest-numbered runnable thread.",
+		    hs->interactive ? "input" : "schedule", given,
+		    given == 1 ? "" : "s", hs->fallback,
+		    hs->fallback == 1 ? "" : "s");
 		hs->notes[hs->nnotes++] = xstrdup(buf);
 	}
 	if (hs->deadlock)
@@ -283,11 +542,14 @@ headless_report_run(struct headless_state *hs, const char *title)
 		off = strlen(result);
 		snprintf(result + off, sizeof result - off, " deadlock=yes");
 	}
+	memset(&rep, 0, sizeof rep);
 	rep.heading = heading;
 	rep.run_line = run_line;
 	rep.notes = (const char *const *)hs->notes;
 	rep.nnotes = hs->nnotes;
 	rep.result = result;
+	rep.kernel = kernel;
+	rep.kernel_run = kernel != 0 ? r : NULL;
 	headless_render(a->out, r->m, &rep, a->ascii);
 }
 
@@ -309,19 +571,24 @@ headless_main(const struct headless_args *a)
 	memcpy(cfg.params, a->params, sizeof cfg.params);
 	cfg.policy = a->policy;
 	cfg.seed = a->seed;
+	if (a->policy == POLICY_FREE && cfg.module->sample_ms != NULL)
+		cfg.sample_ms = cfg.module->sample_ms(cfg.params);
 	hs.run = run_new(&cfg, err, sizeof err);
 	if (hs.run == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		schedule_free(&hs.sched);
 		return 65;
 	}
+	if (!hs.interactive && !hs.have_sched)
+		headless_warn_long(
+		    cfg.module, cfg.params, a->policy != POLICY_FREE);
 	rc = 0;
 	if (run_start(hs.run) != 0) {
 		fprintf(
 		    stderr, "interleave: cannot start the worker threads\n");
 		rc = 70;
 	} else if (a->policy == POLICY_FREE) {
-		run_wait_free(hs.run);
+		headless_wait_free(&hs);
 	} else {
 		rc = headless_drive(&hs);
 	}

@@ -11,6 +11,7 @@
 #include "conductor.h"
 #include "lesson.h"
 #include "model.h"
+#include "run.h"
 
 #define HEADLESS_WIDTH 80
 
@@ -31,6 +32,11 @@ struct headless_report {
 	const char *const *notes;
 	int nnotes;
 	const char *result; /* without the "result: " prefix */
+	/* 1: the lanes are the kernel's view (a sampled free run), -1:
+	 * sampled but /proc could not be read, 0: the workers' view */
+	int kernel;
+	/* A run whose kernel's account to print before the result, or NULL */
+	const struct run *kernel_run;
 };
 
 /* Run the lesson; returns the exit status (0, 2 or 65), with messages for
@@ -41,5 +47,25 @@ int headless_main(const struct headless_args *);
  * notes and the result line. */
 void headless_render(
     FILE *, const struct model *, const struct headless_report *, int ascii);
+
+/* Print the kernel's account of each lane of a finished run: shares of
+ * running, waiting for a CPU and blocked, time slices, last CPU; or that
+ * kernel data was unavailable. */
+void headless_kernel_view(FILE *, const struct run *);
+
+/* While a long run goes on: progress on stderr when stderr is a
+ * terminal, from a second after start, twice a second. */
+struct headless_progress {
+	uint64_t start_ns, next_ns;
+	int shown; /* a progress line is on stderr */
+};
+void headless_progress_tick(
+    struct headless_progress *, struct run *, const char *what);
+void headless_progress_end(struct headless_progress *);
+
+/* Before a run: if the module estimates it takes a minute or more, say so
+ * on stderr. */
+void headless_warn_long(
+    const struct lesson_module *, const long *params, int controlled);
 
 #endif

@@ -18,6 +18,7 @@
 #include "grid.h"
 #include "run.h"
 #include "sampler.h"
+#include "screen.h"
 #include "util.h"
 #include "view_timeline.h"
 
@@ -158,50 +159,21 @@ measure_bar(const struct measure_set *ms, int i, int w)
 	return (int)(w * ms->res[i].wall_ms / most + 0.5);
 }
 
-/* Print the kernel's view of each worker of a finished run. */
-static void
-print_kernel_view(FILE *f, const struct run *r)
+uint64_t
+measure_estimate_ms(const struct measure_set *ms, const long *params)
 {
-	const struct model *m = r->m;
-	int pids[CONDUCTOR_MAX_THREADS], t, any = 0;
+	long p[MODULE_MAX_PARAMS];
+	uint64_t total = 0;
+	int i;
 
-	for (t = 0; t < m->nthreads; t++)
-		any |= m->threads[t].os_samples > 0;
-	run_lane_pids(r, pids);
-	if (!any) {
-		fprintf(f,
-		    "kernel data unavailable: /proc/self/task could not "
-		    "be read; the lanes show the workers' own "
-		    "reports\n");
-		return;
+	if (ms->mod->estimate_ms == NULL)
+		return 0;
+	memcpy(p, params, sizeof p);
+	for (i = 0; i < ms->nmodes; i++) {
+		p[ms->mod->measure.mode_param] = ms->modes[i];
+		total += ms->mod->estimate_ms(p, 0);
 	}
-	fprintf(f, "the kernel's view (/proc/PID/task/TID/schedstat):\n");
-	for (t = 0; t < m->nthreads; t++) {
-		const struct model_thread *th = &m->threads[t];
-		uint64_t tot =
-		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
-		char who[32];
-
-		if (tot == 0) {
-			fprintf(f,
-			    "  %2d %c  no samples (it ended within one "
-			    "interval)\n",
-			    t + 1, view_timeline_thread_letter(t));
-			continue;
-		}
-		if (pids[t] != 0)
-			snprintf(who, sizeof who, "pid %d", pids[t]);
-		else
-			snprintf(who, sizeof who, "thread");
-		fprintf(f,
-		    "  %2d %c  %-9s running %3.0f%%  waiting for a CPU %3.0f%% "
-		    " blocked %3.0f%%  %4llu slices  last CPU %d\n",
-		    t + 1, view_timeline_thread_letter(t), who,
-		    100.0 * (double)th->os_run_ns / (double)tot,
-		    100.0 * (double)th->os_wait_ns / (double)tot,
-		    100.0 * (double)th->os_blocked_ns / (double)tot,
-		    (unsigned long long)th->os_slices, th->os_cpu);
-	}
+	return total;
 }
 
 /* The chosen run's lanes: the workers' own reports. */
@@ -218,7 +190,7 @@ print_lanes(FILE *f, const struct run *r, int ascii)
 	v.glyphs = gl;
 	v.pids = lane_pids;
 	y = view_timeline_draw(g, 0, 0, 80, r->m, &v);
-	y += view_timeline_legend(g, 0, y, 80, gl);
+	y += view_timeline_legend(g, 0, y, 80, gl, 0);
 	g->h = y;
 	grid_write_text(g, f, ascii);
 	grid_free(g);
@@ -327,6 +299,16 @@ measure_main(const struct headless_args *a)
 		return 2;
 	}
 	measure_plan(&ms, mod, chosen);
+	if (measure_estimate_ms(&ms, a->params) >= 60000) {
+		char took[32];
+
+		screen_duration(
+		    measure_estimate_ms(&ms, a->params), took, sizeof took);
+		fprintf(stderr,
+		    "interleave: these runs will take about %s; Ctrl-C stops "
+		    "them\n",
+		    took);
+	}
 	while (measure_next(&ms, a->params, params) == 0) {
 		/* the last run is the one drawn */
 		run_free(shown);
@@ -341,7 +323,7 @@ measure_main(const struct headless_args *a)
 		    ms.res[ms.n - 1].name, ms.res[ms.n - 1].workers);
 		print_lanes(f, shown, a->ascii);
 		fputc('\n', f);
-		print_kernel_view(f, shown);
+		headless_kernel_view(f, shown);
 		run_free(shown);
 	}
 	print_table(f, &ms, a->ascii);

@@ -65,6 +65,9 @@ void measure_row(const struct measure_set *, int i, char *buf, size_t len);
 /* Bar length for result i when the longest wall time gets width w. */
 int measure_bar(const struct measure_set *, int i, int w);
 
+/* About how long the whole plan takes with params (0: unknown). */
+uint64_t measure_estimate_ms(const struct measure_set *, const long *params);
+
 /* Headless: run the plan and print it. Returns the exit status, with
  * messages already on stderr. */
 int measure_main(const struct headless_args *);

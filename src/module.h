@@ -53,6 +53,10 @@ struct lesson_module {
 	 * from the run's real memory after every worker has been joined. */
 	void (*verdict)(struct run *, char *buf, size_t len);
 
+	/* Optional: the result in a sentence for the screen ("counter is
+	 * 1, not 2: 1 update was lost"), after every worker is joined. */
+	void (*result_words)(struct run *, char *buf, size_t len);
+
 	/* Free what setup allocated. */
 	void (*teardown)(struct run *);
 	/* Optional: check a combination of parameters without starting

@@ -2,21 +2,26 @@
  * The screens, drawn into a cell grid. The lesson screen, top to bottom:
  *
  *   title bar
- *   narration (page title rule, wrapped text)
+ *   narration (page title rule, wrapped text that scrolls)
  *   threads rule | shared rule
- *   lanes, ruler, legend | variables, locks, result
- *   code rule
- *   one code row per thread
+ *   lanes, ruler, cores, legend | variables, locks, result
+ *   code (or results) rule
+ *   one code row per thread, or the results table
+ *   on a tall terminal: the log of steps, or the kernel's view
  *   status line
  *   key bar
  *
- * Lanes come first when rows are short, then code rows, and what is left
- * goes to the narration.
+ * screen_layout_rows() gives the panels their rows, so that nothing a
+ * panel must show is cut at 80x24 and a large terminal's rows go to more
+ * lanes, more narration and more panels. The narration's height is the
+ * one its longest page needs, so the panels below stay still as pages
+ * turn; a page longer than that scrolls.
  */
 #include "config.h"
 
 #include "screen.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +32,20 @@
 #define SHARED_W      26 /* shared panel at 80 columns */
 #define SHARED_W_WIDE 34 /* from 120 columns */
 #define NARR_MIN      3  /* narration text rows at least */
-#define SHARED_MAX    24 /* rows of shared-panel content kept */
+#define SHARED_MAX    32 /* lines of shared-panel content kept */
+#define EXTRA_MIN     2  /* an extra panel needs this many rows to show */
+#define LINE_MAX_B    1024
+
+/* Style markers in narration text (see lesson.h): zero columns wide. */
+enum {
+	MARK_CODE_ON = LESSON_CODE_ON,
+	MARK_CODE_OFF = LESSON_CODE_OFF,
+	MARK_EMPH_ON = LESSON_EMPH_ON,
+	MARK_EMPH_OFF = LESSON_EMPH_OFF,
+	MARK_STRONG_ON = LESSON_STRONG_ON,
+	MARK_STRONG_OFF = LESSON_STRONG_OFF
+};
+enum { STYLE_CODE = 1, STYLE_EMPH = 2, STYLE_STRONG = 4 };
 
 static const char *const mode_names[] = {
     [SCREEN_STEP] = "STEP",
@@ -49,7 +67,7 @@ screen_mode_name(enum screen_mode m)
 struct rules {
 	uint32_t h, v, down, up, right_t, tl, tr, bl, br;
 	const char *ellipsis;
-	const char *left, *right, *marker;
+	const char *left, *right, *up_arrow, *down_arrow, *marker;
 };
 
 static const struct rules rules_utf8 = {
@@ -65,6 +83,8 @@ static const struct rules rules_utf8 = {
     .ellipsis = "\xe2\x80\xa6",
     .left = "\xe2\x86\x90",
     .right = "\xe2\x86\x92",
+    .up_arrow = "\xe2\x86\x91",
+    .down_arrow = "\xe2\x86\x93",
     .marker = "\xe2\x97\x80",
 };
 static const struct rules rules_ascii = {
@@ -80,6 +100,8 @@ static const struct rules rules_ascii = {
     .ellipsis = "...",
     .left = "<",
     .right = ">",
+    .up_arrow = "^",
+    .down_arrow = "v",
     .marker = "<",
 };
 
@@ -91,9 +113,15 @@ rules_for(const struct glyphs *gl)
 
 /* ---- text measuring and wrapping ---- */
 
+static int
+is_style_marker(unsigned char c)
+{
+	return c >= MARK_CODE_ON && c <= MARK_STRONG_OFF;
+}
+
 /* Decode one UTF-8 character at p (n bytes left); returns its length
- * (at least 1) and its display width in *cw (0 for invalid bytes, which
- * sanitized text does not have). */
+ * (at least 1) and its display width in *cw (0 for a style marker, 1
+ * for invalid bytes, which sanitized text does not have). */
 static size_t
 next_char(const char *p, size_t n, int *cw)
 {
@@ -102,6 +130,10 @@ next_char(const char *p, size_t n, int *cw)
 	size_t len;
 	int w;
 
+	if (is_style_marker((unsigned char)*p)) {
+		*cw = 0;
+		return 1;
+	}
 	memset(&st, 0, sizeof st);
 	len = mbrtowc(&wc, p, n, &st);
 	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
@@ -148,6 +180,9 @@ wrap_line(const char *p, int w, const char **next)
 		if (p[i - 1] == ' ')
 			brk = i;
 	}
+	/* markers right after the last character that fits stay with it */
+	while (i < n && is_style_marker((unsigned char)p[i]))
+		i++;
 	if (i < n && brk > 0)
 		i = brk; /* break after the last space that fits */
 	*next = p + i;
@@ -166,7 +201,7 @@ static int
 print_n(struct grid *g, int x, int y, int maxw, enum role role, const char *s,
     size_t n)
 {
-	char buf[1024];
+	char buf[LINE_MAX_B];
 
 	if (n >= sizeof buf)
 		n = sizeof buf - 1;
@@ -195,6 +230,64 @@ print_fit(struct grid *g, int x, int y, int maxw, enum role role, const char *s,
 	return w + grid_print(g, x + w, y, ew, role, r->ellipsis);
 }
 
+/* The role of narration text in these styles. */
+static enum role
+style_role(int style)
+{
+	if (style & STYLE_CODE)
+		return ROLE_CODE;
+	if (style & STYLE_STRONG)
+		return ROLE_STRONG;
+	if (style & STYLE_EMPH)
+		return ROLE_EMPH;
+	return ROLE_DEFAULT;
+}
+
+/* The styles after marker c. */
+static int
+style_apply(int style, unsigned char c)
+{
+	switch (c) {
+	case MARK_CODE_ON:
+		return style | STYLE_CODE;
+	case MARK_CODE_OFF:
+		return style & ~STYLE_CODE;
+	case MARK_EMPH_ON:
+		return style | STYLE_EMPH;
+	case MARK_EMPH_OFF:
+		return style & ~STYLE_EMPH;
+	case MARK_STRONG_ON:
+		return style | STYLE_STRONG;
+	case MARK_STRONG_OFF:
+		return style & ~STYLE_STRONG;
+	}
+	return style;
+}
+
+/* Print n bytes of styled text at x, y within maxw columns: each run of
+ * characters in the role of its styles; *style carries across calls. */
+static int
+print_styled(
+    struct grid *g, int x, int y, int maxw, const char *s, size_t n, int *style)
+{
+	size_t i = 0, start = 0;
+	int used = 0;
+
+	while (i <= n) {
+		if (i == n || is_style_marker((unsigned char)s[i])) {
+			if (i > start)
+				used += print_n(g, x + used, y, maxw - used,
+				    style_role(*style), s + start, i - start);
+			if (i == n)
+				break;
+			*style = style_apply(*style, (unsigned char)s[i]);
+			start = i + 1;
+		}
+		i++;
+	}
+	return used;
+}
+
 static void
 hrule(struct grid *g, int x, int y, int w, const struct rules *r,
     const char *label)
@@ -211,28 +304,75 @@ hrule(struct grid *g, int x, int y, int w, const struct rules *r,
 	}
 }
 
-/* ---- panels ---- */
+/* Put label at the right end of a rule drawn at x..x+w. */
+static void
+hrule_right(struct grid *g, int x, int y, int w, const char *label)
+{
+	int lw = text_width(label, strlen(label));
+
+	if (lw + 6 > w)
+		return;
+	grid_put(g, x + w - lw - 3, y, ' ', ROLE_RULER);
+	grid_print(g, x + w - lw - 2, y, lw, ROLE_LABEL, label);
+	grid_put(g, x + w - 2, y, ' ', ROLE_RULER);
+}
+
+/* ---- formatting ---- */
+
+void
+screen_duration(uint64_t ms, char *buf, size_t len)
+{
+	if (ms < 1000)
+		snprintf(buf, len, "%llu ms", (unsigned long long)ms);
+	else if (ms < 60000)
+		snprintf(buf, len, "%llu.%llu s",
+		    (unsigned long long)(ms / 1000),
+		    (unsigned long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, len, "%llu min %02llu s",
+		    (unsigned long long)(ms / 60000),
+		    (unsigned long long)(ms % 60000 / 1000));
+}
+
+void
+screen_step_keys(int n, char *buf, size_t len)
+{
+	if (n <= 1)
+		snprintf(buf, len, "1");
+	else if (n <= 9)
+		snprintf(buf, len, "1-%d", n);
+	else
+		snprintf(buf, len, "1-9 A-%c",
+		    view_timeline_thread_letter(n <= 26 ? n - 1 : 25));
+}
+
+/* ---- the title bar ---- */
 
 static void
 draw_title(struct grid *g, const struct screen *s, const struct rules *r)
 {
-	char right[128], left[512];
+	char right[160], left[512], when[32];
 	const struct model *m = s->model;
 	int rw, x;
 
 	for (x = 0; x < g->w; x++)
 		grid_put(g, x, 0, ' ', ROLE_TITLE);
-	if (m != NULL && m->clock == MODEL_CLOCK_NS)
-		snprintf(right, sizeof right, " %s  %llu.%llu s  seed %llu ",
-		    screen_mode_name(s->mode),
-		    (unsigned long long)(s->elapsed_ms / 1000),
-		    (unsigned long long)(s->elapsed_ms % 1000 / 100),
-		    (unsigned long long)s->seed);
-	else
+	if (s->free_run) {
+		char pct[16] = "";
+
+		screen_duration(s->elapsed_ms, when, sizeof when);
+		if (s->progress_total > 0 && s->mode != SCREEN_DONE)
+			snprintf(pct, sizeof pct, "  %llu%%",
+			    (unsigned long long)(s->progress_done * 100 /
+			        s->progress_total));
+		snprintf(right, sizeof right, " %s  %s%s ",
+		    screen_mode_name(s->mode), when, pct);
+	} else {
 		snprintf(right, sizeof right, " %s  step %u  seed %llu ",
 		    screen_mode_name(s->mode),
 		    m != NULL ? (unsigned)m->step : 0,
 		    (unsigned long long)s->seed);
+	}
 	rw = (int)strlen(right);
 	snprintf(left, sizeof left, " interleave: %s: %s", s->lesson->id,
 	    s->lesson->title);
@@ -240,32 +380,36 @@ draw_title(struct grid *g, const struct screen *s, const struct rules *r)
 	grid_print(g, g->w - rw, 0, rw, ROLE_TITLE, right);
 }
 
-static const struct lesson_page *
-current_page(const struct screen *s)
+/* ---- narration ---- */
+
+static size_t
+page_index(const struct screen *s)
 {
 	const struct lesson *l = s->lesson;
-	int page = s->page;
 
-	if (l->npages == 0)
-		return NULL;
-	if (page < 0)
-		page = 0;
-	if ((size_t)page >= l->npages)
-		page = (int)l->npages - 1;
-	return &l->pages[page];
+	if (s->page < 0)
+		return 0;
+	if ((size_t)s->page >= l->npages)
+		return l->npages - 1;
+	return (size_t)s->page;
 }
 
-/* Rows the current page's text takes when wrapped to w columns. */
-static int
-narration_rows(const struct screen *s, int w)
+/* A page's text with its placeholders filled in from params (caller
+ * frees). */
+static char *
+page_text(const struct lesson *l, size_t page, const long *params)
 {
-	const struct lesson_page *pg = current_page(s);
+	return lesson_expand(l, l->pages[page].text, params);
+}
+
+/* Rows text takes when wrapped to w columns. */
+static int
+text_rows(const char *text, int w)
+{
 	const char *p, *next;
 	int rows = 0;
 
-	if (pg == NULL)
-		return 0;
-	for (p = pg->text; *p != '\0'; p = next) {
+	for (p = text; *p != '\0'; p = next) {
 		wrap_line(p, w, &next);
 		rows++;
 		if (next == p)
@@ -274,55 +418,122 @@ narration_rows(const struct screen *s, int w)
 	return rows;
 }
 
-/* The narration: page title in the rule, then wrapped text in rows. */
-static void
-draw_narration(struct grid *g, int y, int rows, const struct screen *s,
-    const struct rules *r)
+int
+screen_page_rows(const struct lesson *l, const long *params, size_t page, int w)
+{
+	char *text;
+	int rows;
+
+	if (page >= l->npages)
+		return 0;
+	text = page_text(l, page, params);
+	rows = text_rows(text, w - 2);
+	free(text);
+	return rows;
+}
+
+/* A cheap fingerprint of the parameters, for the narration cache. */
+static uint64_t
+params_key(const long *params)
+{
+	uint64_t h = 1469598103934665603ull;
+	int i;
+
+	for (i = 0; params != NULL && i < MODULE_MAX_PARAMS; i++)
+		h = (h ^ (uint64_t)params[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Rows the lesson's longest page needs at width w. */
+static int
+narration_need(struct screen *s, int w)
 {
 	const struct lesson *l = s->lesson;
-	const struct lesson_page *pg;
-	char label[256];
-	const char *p, *next;
-	int page = s->page, row;
+	uint64_t key = params_key(s->params);
+	int need = 0, rows;
+	size_t i;
 
-	if (l->npages == 0) {
-		hrule(g, 0, y, g->w, r, l->title);
-		return;
+	if (s->narr_cache_lesson == l && s->narr_cache_w == w &&
+	    s->narr_cache_key == key)
+		return s->narr_cache_need;
+	for (i = 0; i < l->npages; i++) {
+		rows = screen_page_rows(l, s->params, i, w);
+		if (rows > need)
+			need = rows;
 	}
-	if (page < 0)
-		page = 0;
-	if ((size_t)page >= l->npages)
-		page = (int)l->npages - 1;
-	pg = &l->pages[page];
-	snprintf(label, sizeof label, "%s (page %d/%zu)", pg->title, page + 1,
-	    l->npages);
-	hrule(g, 0, y, g->w, r, label);
-	p = pg->text;
-	for (row = 0; row < rows && *p != '\0'; row++) {
-		size_t n = wrap_line(p + 0, g->w - 2, &next);
-
-		if (row == rows - 1 && *next != '\0') {
-			/* the last row and more text: end with an ellipsis */
-			char buf[1024];
-			size_t k = n < sizeof buf - 1 ? n : sizeof buf - 1;
-
-			memcpy(buf, p, k);
-			buf[k] = '\0';
-			if (text_width(buf, k) + 2 > g->w - 2) {
-				const char *dummy;
-
-				k = wrap_line(p, g->w - 4, &dummy);
-				buf[k] = '\0';
-			}
-			snprintf(buf + k, sizeof buf - k, " %s", r->ellipsis);
-			grid_print(
-			    g, 1, y + 1 + row, g->w - 2, ROLE_DEFAULT, buf);
-			break;
-		}
-		print_n(g, 1, y + 1 + row, g->w - 2, ROLE_DEFAULT, p, n);
-		p = next;
-	}
+	s->narr_cache_lesson = l;
+	s->narr_cache_w = w;
+	s->narr_cache_key = key;
+	s->narr_cache_need = need;
+	return need;
 }
+
+/* The narration: the page title in the rule, then its rows from
+ * s->narr_top; the rule says where the page goes on when it scrolls. */
+static void
+draw_narration(
+    struct grid *g, int y, int rows, struct screen *s, const struct rules *r)
+{
+	const struct lesson *l = s->lesson;
+	size_t pi = page_index(s);
+	char label[256], more[96], *text, *title;
+	const char *p, *next;
+	int row = 0, style = 0, need;
+
+	title = lesson_expand(l, l->pages[pi].title, s->params);
+	snprintf(
+	    label, sizeof label, "%s (page %zu/%zu)", title, pi + 1, l->npages);
+	free(title);
+	hrule(g, 0, y, g->w, r, label);
+	text = page_text(l, pi, s->params);
+	need = text_rows(text, g->w - 2);
+	if (s->narr_top > need - rows)
+		s->narr_top = need - rows > 0 ? need - rows : 0;
+	if (s->narr_top < 0)
+		s->narr_top = 0;
+	for (p = text; *p != '\0' && row < s->narr_top + rows; p = next) {
+		size_t n = wrap_line(p, g->w - 2, &next);
+
+		if (row >= s->narr_top) {
+			print_styled(g, 1, y + 1 + row - s->narr_top, g->w - 2,
+			    p, n, &style);
+		} else {
+			size_t k;
+
+			for (k = 0; k < (size_t)(next - p); k++)
+				style = style_apply(style, (unsigned char)p[k]);
+		}
+		row++;
+		if (next == p)
+			break;
+	}
+	if (need > rows) {
+		snprintf(more, sizeof more, "%s%s rows %d-%d of %d",
+		    s->narr_top > 0 ? r->up_arrow : "",
+		    s->narr_top + rows < need ? r->down_arrow : "",
+		    s->narr_top + 1, s->narr_top + rows, need);
+		hrule_right(g, 0, y, g->w, more);
+	}
+	s->layout.narr_rows = rows;
+	s->layout.narr_need = need;
+	free(text);
+}
+
+int
+screen_narration_scroll(struct screen *s, int rows)
+{
+	int before = s->narr_top;
+	int max = s->layout.narr_need - s->layout.narr_rows;
+
+	s->narr_top += rows;
+	if (s->narr_top > max)
+		s->narr_top = max;
+	if (s->narr_top < 0)
+		s->narr_top = 0;
+	return s->narr_top != before ? 0 : -1;
+}
+
+/* ---- the shared panel ---- */
 
 /* One line of the shared panel. */
 struct shared_line {
@@ -331,67 +542,96 @@ struct shared_line {
 	uint32_t mark; /* a glyph after the text, or 0 */
 };
 
-static int
-shared_lines(
-    const struct screen *s, struct shared_line *out, int max, int width)
+struct shared_out {
+	struct shared_line *l;
+	int n, max;
+};
+
+static void shared_add(struct shared_out *, enum role, uint32_t mark,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+shared_add(
+    struct shared_out *o, enum role role, uint32_t mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->n >= o->max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(o->l[o->n].text, sizeof o->l[o->n].text, fmt, ap);
+	va_end(ap);
+	o->l[o->n].role = role;
+	o->l[o->n].mark = mark;
+	o->n++;
+}
+
+/* Words wrapped into lines of at most width columns. */
+static void
+shared_words(struct shared_out *o, enum role role, const char *text, int width)
+{
+	const char *p = text, *next;
+
+	while (*p != '\0' && o->n < o->max) {
+		size_t k = wrap_line(p, width, &next);
+
+		if (k == 0 && next == p)
+			break;
+		shared_add(o, role, 0, "%.*s", (int)k, p);
+		p = next;
+	}
+}
+
+/* The shared variables: a counter with what it should be, the updates
+ * missing from it, and the stores that overwrote another's update. */
+static void
+shared_vars(struct shared_out *o, const struct screen *s)
 {
 	const struct model *m = s->model;
-	int n = 0, i, t;
+	int i;
 
-#define ADD(role_, mark_, ...)                                                 \
-	do {                                                                   \
-		if (n < max) {                                                 \
-			snprintf(                                              \
-			    out[n].text, sizeof out[n].text, __VA_ARGS__);     \
-			out[n].role = (role_);                                 \
-			out[n].mark = (mark_);                                 \
-			n++;                                                   \
-		}                                                              \
-	} while (0)
-
-	if (s->meas != NULL) {
-		const struct measure_set *ms = s->meas;
-
-		if (s->kernel < 0)
-			ADD(ROLE_WARNING, 0, "kernel data unavailable");
-		else if (s->kernel > 0)
-			ADD(ROLE_LABEL, 0, "kernel's view: /proc");
-		if (ms->n < ms->nmodes)
-			ADD(ROLE_LABEL, 0, "run %d of %d: %s", ms->n + 1,
-			    ms->nmodes, measure_mode_name(ms, ms->n));
-		else
-			ADD(ROLE_LABEL, 0, "%d runs done", ms->n);
-	}
 	for (i = 0; i < m->nvars; i++) {
 		const struct model_var *v = &m->vars[i];
+		uint64_t lost;
 
-		ADD(ROLE_DEFAULT, 0, "%-9s %lld", v->name, (long long)v->value);
-		if (v->counter) {
-			/* Lost updates of a counter are exactly the increments
-			 * missing from it; in a free run the model's event
-			 * order is only close to the real one, so count them
-			 * from the values rather than the marks. */
-			uint64_t lost = v->expected > v->value
-			    ? (uint64_t)(v->expected - v->value)
-			    : 0;
-
-			ADD(ROLE_DEFAULT, 0, "%-9s %lld", "expected",
-			    (long long)v->expected);
-			if (lost > 0)
-				ADD(ROLE_LOST, s->glyphs->lost, "%-9s %llu",
-				    "lost", (unsigned long long)lost);
-		}
+		shared_add(o, ROLE_DEFAULT, 0, "%-9s %lld", v->name,
+		    (long long)v->value);
+		if (!v->counter)
+			continue;
+		/* Increments missing from the counter: in a free run the
+		 * model's order of events is only close to the real one,
+		 * so they are counted from the values. */
+		lost = v->expected > v->value
+		    ? (uint64_t)(v->expected - v->value)
+		    : 0;
+		shared_add(o, ROLE_DEFAULT, 0, "%-9s %lld", "expected",
+		    (long long)v->expected);
+		shared_add(o, lost > 0 ? ROLE_LOST : ROLE_DEFAULT, 0,
+		    "%-9s %llu", "lost", (unsigned long long)lost);
+		if (v->stale > 0)
+			shared_add(o, ROLE_LOST, s->glyphs->lost, "%-9s %llu",
+			    "overwrote", (unsigned long long)v->stale);
 	}
+}
+
+/* Each lock: its owner and who waits for it, in order. */
+static void
+shared_locks(struct shared_out *o, const struct screen *s)
+{
+	const struct model *m = s->model;
+	int i, t;
+
 	for (i = 0; i < m->nlocks; i++) {
 		const struct model_lock *lk = &m->locks[i];
 		char who[80] = "";
 		size_t off = 0;
 
 		if (lk->owner >= 0)
-			ADD(ROLE_DEFAULT, 0, "lock %-4s held by %c", lk->name,
-			    view_timeline_thread_letter(lk->owner));
+			shared_add(o, ROLE_DEFAULT, 0, "lock %-4s held by %c",
+			    lk->name, view_timeline_thread_letter(lk->owner));
 		else
-			ADD(ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
+			shared_add(
+			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
 		for (t = 0; t < m->nthreads && t < 64; t++) {
 			if ((lk->waiters >> t & 1) && off + 3 < sizeof who) {
 				who[off++] = ' ';
@@ -400,55 +640,101 @@ shared_lines(
 			}
 		}
 		if (off > 0)
-			ADD(ROLE_LOCK_WAIT, 0, "  waiting:%s", who);
+			shared_add(o, ROLE_LOCK_WAIT, 0, "  waiting:%s", who);
 	}
+}
+
+/* The parameters, several to a line of at most width columns. */
+static void
+shared_params(struct shared_out *o, const struct lesson_module *mod,
+    const long *params, int width)
+{
+	char line[96] = "";
+	size_t i;
+
+	for (i = 0; params != NULL && i < mod->nparams; i++) {
+		const struct param_def *pd = &mod->params[i];
+		const char *name = module_param_name(pd, params[i]);
+		char item[48];
+
+		if (name != NULL)
+			snprintf(item, sizeof item, "%s %s", pd->name, name);
+		else
+			snprintf(
+			    item, sizeof item, "%s %ld", pd->name, params[i]);
+		if (line[0] != '\0' &&
+		    (int)(strlen(line) + 2 + strlen(item)) > width) {
+			shared_add(o, ROLE_DEFAULT, 0, "%s", line);
+			line[0] = '\0';
+		}
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "%s%s", line[0] != '\0' ? "  " : "", item);
+	}
+	if (line[0] != '\0')
+		shared_add(o, ROLE_DEFAULT, 0, "%s", line);
+}
+
+/* A measuring lesson: where the plan stands and this run's parameters. */
+static void
+shared_measuring(struct shared_out *o, const struct screen *s, int width)
+{
+	const struct measure_set *ms = s->meas;
+
+	if (s->kernel < 0)
+		shared_add(o, ROLE_WARNING, 0, "kernel data unavailable");
+	else if (s->kernel > 0)
+		shared_add(o, ROLE_LABEL, 0, "kernel's view: /proc");
+	if (ms->n < ms->nmodes)
+		shared_add(o, ROLE_LABEL, 0, "run %d of %d: %s", ms->n + 1,
+		    ms->nmodes, measure_mode_name(ms, ms->n));
+	else
+		shared_add(o, ROLE_LABEL, 0, "%d runs done", ms->n);
+	shared_params(o, s->lesson->module, s->params, width);
+}
+
+static int
+shared_lines(
+    const struct screen *s, struct shared_line *out, int max, int width)
+{
+	struct shared_out o = {out, 0, max};
+
+	if (s->meas != NULL)
+		shared_measuring(&o, s, width);
+	else if (s->kernel < 0)
+		shared_add(&o, ROLE_WARNING, 0, "kernel data unavailable");
+	shared_vars(&o, s);
+	shared_locks(&o, s);
 	if (s->dropped > 0)
-		ADD(ROLE_WARNING, 0, "%-9s %llu", "dropped",
+		shared_add(&o, ROLE_WARNING, 0, "%-9s %llu", "dropped",
 		    (unsigned long long)s->dropped);
-	if (s->meas != NULL && s->params != NULL) {
-		const struct lesson_module *mod = s->lesson->module;
-
-		for (i = 0; i < (int)mod->nparams; i++) {
-			const struct param_def *pd = &mod->params[i];
-			const char *name = module_param_name(pd, s->params[i]);
-
-			if (name != NULL)
-				ADD(ROLE_DEFAULT, 0, "%-8s %s", pd->name, name);
-			else
-				ADD(ROLE_DEFAULT, 0, "%-8s %ld", pd->name,
-				    s->params[i]);
-		}
+	if (s->result != NULL && s->meas == NULL) {
+		shared_add(&o, ROLE_LABEL, 0, "result:");
+		shared_words(&o, ROLE_DEFAULT, s->result, width);
 	}
-	if (s->verdict != NULL && s->meas == NULL) {
-		const char *p = s->verdict, *next;
-
-		ADD(ROLE_LABEL, 0, "result:");
-		while (*p != '\0' && n < max) {
-			size_t k = wrap_line(p, width - 2, &next);
-
-			if (k == 0)
-				break;
-			ADD(ROLE_DEFAULT, 0, " %.*s", (int)k, p);
-			p = next;
-		}
-	}
-#undef ADD
-	return n;
+	return o.n;
 }
 
 static void
 draw_shared(struct grid *g, int x, int y, int w, int rows,
-    const struct shared_line *sl, int n)
+    const struct shared_line *sl, int n, const struct rules *r)
 {
 	int i;
 
 	for (i = 0; i < n && i < rows; i++) {
-		int used = grid_print(g, x, y + i, w, sl[i].role, sl[i].text);
+		int used;
 
+		if (i == rows - 1 && n > rows) {
+			grid_printf(g, x, y + i, w, ROLE_LABEL, "%s %d more",
+			    r->ellipsis, n - i);
+			break;
+		}
+		used = grid_print(g, x, y + i, w, sl[i].role, sl[i].text);
 		if (sl[i].mark != 0 && used + 2 < w)
 			grid_put(g, x + used + 1, y + i, sl[i].mark, ROLE_LOST);
 	}
 }
+
+/* ---- the lanes ---- */
 
 /* Copy rows of src into g at x, y. */
 static void
@@ -473,6 +759,16 @@ blit_rows(
 	}
 }
 
+/* Model time covered by the lane width at this zoom. */
+static uint64_t
+zoom_span(const struct screen_zoom *z, int lane_w)
+{
+	int cw = z->cell_w < 1 ? 1 : z->cell_w;
+	uint64_t per = z->per_col ? z->per_col : 1;
+
+	return cw > 1 ? (uint64_t)(lane_w / cw) : (uint64_t)lane_w * per;
+}
+
 /* Work out the view for this frame from the zoom state. */
 static void
 zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
@@ -492,8 +788,7 @@ zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
 	}
 	v->per_col = z->per_col;
 	v->cell_w = z->cell_w < 1 ? 1 : z->cell_w;
-	span = v->cell_w > 1 ? (uint64_t)(lane_w / v->cell_w)
-	                     : (uint64_t)lane_w * v->per_col;
+	span = zoom_span(z, lane_w);
 	if (z->follow)
 		z->t0 = m->now > span ? m->now - span + v->per_col : 0;
 	if (z->t0 > m->now)
@@ -512,7 +807,7 @@ draw_timelines(
 	int lw = view_timeline_label_w(s->pids);
 
 	zoom_view(s, &v, w - lw);
-	v.kernel = s->meas != NULL && s->kernel > 0;
+	v.kernel = s->kernel > 0;
 	v.pids = s->pids;
 	tmp = grid_new(w, n + 1 + cores);
 	view_timeline_draw(tmp, 0, 0, w, m, &v);
@@ -521,7 +816,7 @@ draw_timelines(
 		/* show the first lanes-1 threads and say how many more */
 		blit_rows(g, 0, y, tmp, first, lanes - 1);
 		grid_printf(g, 0, y + lanes - 1, w, ROLE_LABEL,
-		    "   +%d more threads (a taller terminal shows them)",
+		    "   +%d more (a taller terminal shows them)",
 		    n - (lanes - 1));
 		s->layout.nlanes = lanes - 1;
 	} else {
@@ -534,73 +829,6 @@ draw_timelines(
 	s->layout.lanes_y = y;
 	s->layout.lanes_w = w - lw;
 	s->layout.first_lane = first;
-}
-
-/* The code each thread runs, its current line marked, and its locals. */
-static void
-draw_code(struct grid *g, int y, int rows, const struct screen *s,
-    const struct rules *r)
-{
-	const struct model *m = s->model;
-	const struct lesson_module *mod = s->lesson->module;
-	int t, total = 4, locals_w = 0;
-	size_t i;
-
-	for (i = 0; i < mod->ncode; i++)
-		total += text_width(mod->code[i], strlen(mod->code[i])) + 4;
-	if (mod->locals != NULL)
-		for (i = 0; mod->locals[i] != NULL && i < MODEL_MAX_LOCALS; i++)
-			locals_w += (int)strlen(mod->locals[i]) + 8;
-	for (t = 0; t < m->nthreads && t < rows; t++) {
-		const struct model_thread *th = &m->threads[t];
-		int x = 0, line = th->line;
-
-		if (rows < m->nthreads && t == rows - 1) {
-			grid_printf(g, 0, y + t, g->w, ROLE_LABEL,
-			    "   +%d more threads", m->nthreads - t);
-			break;
-		}
-		grid_printf(g, 0, y + t, 4, ROLE_LABEL, "%2d %c", t + 1,
-		    view_timeline_thread_letter(t));
-		x = 5;
-		if (th->state == TS_DONE) {
-			grid_print(g, x, y + t, g->w - x, ROLE_DONE, "done");
-			continue;
-		}
-		if (total + locals_w <= g->w) {
-			for (i = 0; i < mod->ncode; i++) {
-				int cur = (int)i + 1 == line;
-				int used = grid_print(g, x, y + t, g->w - x,
-				    cur ? ROLE_RUNNING : ROLE_DEFAULT,
-				    mod->code[i]);
-
-				if (cur)
-					grid_print(g, x + used + 1, y + t, 2,
-					    ROLE_RUNNING, r->marker);
-				x += used + 4;
-			}
-		} else if (line > 0 && (size_t)line <= mod->ncode) {
-			x += grid_printf(g, x, y + t, g->w - x - locals_w,
-			    ROLE_RUNNING, "%d: %s", line, mod->code[line - 1]);
-			x += 1;
-			grid_print(g, x, y + t, 2, ROLE_RUNNING, r->marker);
-			x += 3;
-		}
-		if (mod->locals != NULL) {
-			int lx = g->w - locals_w > x ? g->w - locals_w : x;
-
-			for (i = 0;
-			     mod->locals[i] != NULL && i < MODEL_MAX_LOCALS;
-			     i++) {
-				if (!(th->local_set >> i & 1))
-					continue;
-				lx += grid_printf(g, lx, y + t, g->w - lx,
-				    ROLE_LABEL, "%s=%lld", mod->locals[i],
-				    (long long)th->locals[i]);
-				lx += 2;
-			}
-		}
-	}
 }
 
 enum lanes_kind { LANES_THREADS, LANES_PROCESSES, LANES_LOOP_TASKS };
@@ -635,16 +863,135 @@ lanes_title(const struct screen *s)
 	return titles[lanes_kind(s)];
 }
 
+/* The lost-update item belongs in the legend when a counter is shared. */
 static int
-draw_legend(struct grid *g, int x, int y, int w, const struct screen *s)
+has_counter(const struct model *m)
 {
-	if (s->meas != NULL && s->kernel > 0)
-		return view_timeline_legend_kernel(g, x, y, w, s->glyphs,
-		    lanes_kind(s) == LANES_LOOP_TASKS
-		        ? "waiting for its turn in the loop"
-		        : "waiting for a CPU");
-	return view_timeline_legend(g, x, y, w, s->glyphs);
+	int i;
+
+	for (i = 0; m != NULL && i < m->nvars; i++)
+		if (m->vars[i].counter)
+			return 1;
+	return 0;
 }
+
+static const char *
+ready_words(const struct screen *s)
+{
+	return lanes_kind(s) == LANES_LOOP_TASKS
+	    ? "waiting for its turn in the loop"
+	    : "waiting for a CPU";
+}
+
+static int
+draw_legend(
+    struct grid *g, int x, int y, int w, const struct screen *s, int cores)
+{
+	if (s->kernel > 0)
+		return view_timeline_legend_kernel(
+		    g, x, y, w, s->glyphs, ready_words(s), cores);
+	return view_timeline_legend(
+	    g, x, y, w, s->glyphs, has_counter(s->model));
+}
+
+/* ---- the code panel ---- */
+
+/* Thread t's locals as "tmp=1  x=2" (empty if none is set yet). */
+static void
+locals_text(const struct lesson_module *mod, const struct model_thread *th,
+    char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; mod->locals != NULL && mod->locals[i] != NULL &&
+	     i < MODEL_MAX_LOCALS;
+	     i++) {
+		int k;
+
+		if (!(th->local_set >> i & 1))
+			continue;
+		k = snprintf(buf + off, len - off, "%s%s=%lld",
+		    off > 0 ? "  " : "", mod->locals[i],
+		    (long long)th->locals[i]);
+		if (k < 0 || (size_t)k >= len - off)
+			break;
+		off += (size_t)k;
+	}
+}
+
+/* The code each thread runs, its current line marked, and its locals in
+ * a column as wide as the widest of them: a number is never cut. */
+static void
+draw_code(struct grid *g, int y, int rows, const struct screen *s,
+    const struct rules *r)
+{
+	const struct model *m = s->model;
+	const struct lesson_module *mod = s->lesson->module;
+	int t, total = 5, locals_w = 0;
+	char loc[128];
+	size_t i;
+
+	for (i = 0; i < mod->ncode; i++)
+		total += text_width(mod->code[i], strlen(mod->code[i])) + 4;
+	for (t = 0; t < m->nthreads; t++) {
+		int lw;
+
+		locals_text(mod, &m->threads[t], loc, sizeof loc);
+		lw = (int)strlen(loc);
+		if (lw > 0 && lw + 2 > locals_w)
+			locals_w = lw + 2;
+	}
+	for (t = 0; t < m->nthreads && t < rows; t++) {
+		const struct model_thread *th = &m->threads[t];
+		int x = 0, line = th->line;
+
+		if (rows < m->nthreads && t == rows - 1) {
+			grid_printf(g, 0, y + t, g->w, ROLE_LABEL,
+			    "   +%d more threads", m->nthreads - t);
+			break;
+		}
+		grid_printf(g, 0, y + t, 4, ROLE_LABEL, "%2d %c", t + 1,
+		    view_timeline_thread_letter(t));
+		x = 5;
+		if (th->state == TS_DONE) {
+			grid_print(g, x, y + t, g->w - x, ROLE_DONE, "done");
+			continue;
+		}
+		if (total + locals_w <= g->w) {
+			for (i = 0; i < mod->ncode; i++) {
+				int cur = (int)i + 1 == line;
+				int used = grid_print(g, x, y + t, g->w - x,
+				    cur ? ROLE_RUNNING : ROLE_DEFAULT,
+				    mod->code[i]);
+
+				if (cur)
+					grid_print(g, x + used + 1, y + t, 2,
+					    ROLE_RUNNING, r->marker);
+				x += used + 4;
+			}
+		} else if (line > 0 && (size_t)line <= mod->ncode) {
+			x += print_fit(g, x, y + t, g->w - x - locals_w - 3,
+			    ROLE_RUNNING, mod->code[line - 1], r);
+			x += 1;
+			grid_print(g, x, y + t, 2, ROLE_RUNNING, r->marker);
+			x += 3;
+		}
+		locals_text(mod, th, loc, sizeof loc);
+		if (loc[0] != '\0') {
+			int lx = g->w - locals_w > x ? g->w - locals_w : x;
+
+			if (lx + (int)strlen(loc) <= g->w)
+				grid_print(
+				    g, lx, y + t, g->w - lx, ROLE_LABEL, loc);
+			else
+				grid_print(g, lx, y + t, g->w - lx, ROLE_LABEL,
+				    "(locals do not fit)");
+		}
+	}
+}
+
+/* ---- the results table ---- */
 
 /* Measuring lessons: the results table, filled in as runs end, with a
  * bar of each wall time after its row. */
@@ -687,18 +1034,140 @@ draw_results(struct grid *g, int y, int rows, const struct screen *s,
 	}
 }
 
+/* Rows the results table can ever take: its header and a row for each
+ * mode of the largest plan, so planning every mode moves nothing. */
+static int
+results_rows(const struct lesson_module *mod)
+{
+	int n = 0;
+
+	while (mod->measure.all != NULL && mod->measure.all[n] >= 0 &&
+	    n < MEASURE_MAX_MODES)
+		n++;
+	return 1 + (n > 2 ? n : 2);
+}
+
+/* ---- the extra panels of a tall terminal ---- */
+
+/* Rows of the kernel's view: a row per lane that has samples. */
+static int
+kernel_rows(const struct screen *s)
+{
+	int t, n = 0;
+
+	if (s->kernel <= 0)
+		return 0;
+	for (t = 0; t < s->model->nthreads; t++)
+		n += s->model->threads[t].os_samples > 0;
+	return n > 0 ? n : 0;
+}
+
+/* The words for a lane that could run but does not. */
+static const char *ready_words(const struct screen *);
+
+/* The kernel's account of each lane so far: shares of running, waiting
+ * for a CPU and blocked, the time slices and the last CPU. */
+static void
+draw_kernel(struct grid *g, int y, int rows, const struct screen *s)
+{
+	const struct model *m = s->model;
+	int t, row = 0, n = kernel_rows(s);
+
+	for (t = 0; t < m->nthreads && row < rows; t++) {
+		const struct model_thread *th = &m->threads[t];
+		uint64_t tot =
+		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+
+		if (th->os_samples == 0 || tot == 0)
+			continue;
+		if (row == rows - 1 && n > rows) {
+			grid_printf(g, 0, y + row, g->w, ROLE_LABEL,
+			    "   +%d more (a taller terminal shows them)",
+			    n - row);
+			break;
+		}
+		grid_printf(g, 0, y + row, g->w, ROLE_DEFAULT,
+		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
+		    "%6llu slices  last on cpu%d",
+		    t + 1, view_timeline_thread_letter(t),
+		    100.0 * (double)th->os_run_ns / (double)tot, ready_words(s),
+		    100.0 * (double)th->os_wait_ns / (double)tot,
+		    100.0 * (double)th->os_blocked_ns / (double)tot,
+		    (unsigned long long)th->os_slices, th->os_cpu);
+		row++;
+	}
+}
+
+/* The last status lines, newest at the bottom. */
+static void
+draw_log(struct grid *g, int y, int rows, const struct screen *s,
+    const struct rules *r)
+{
+	int i, first = s->nlog > rows ? s->nlog - rows : 0;
+
+	for (i = first; i < s->nlog; i++)
+		print_fit(
+		    g, 1, y + i - first, g->w - 2, ROLE_DEFAULT, s->log[i], r);
+}
+
+/* The extra panels' titles. */
+static const char *const extra_titles[SCREEN_EXTRAS] = {
+    [SCREEN_EXTRA_KERNEL] = "the kernel's view of each lane (/proc)",
+    [SCREEN_EXTRA_LOG] = "log",
+    [SCREEN_EXTRA_PREV] = "the run before",
+};
+
+/* The run before this one, its lanes and ruler fitted to the width. */
+static void
+draw_prev(struct grid *g, int y, int rows, const struct screen *s)
+{
+	const struct model *m = s->prev;
+	struct timeline_view v;
+	struct grid *tmp;
+	int lw = view_timeline_label_w(s->prev_pids);
+
+	view_timeline_fit(&v, m, g->w - lw, 4);
+	v.glyphs = s->glyphs;
+	v.pids = s->prev_pids;
+	tmp = grid_new(g->w, m->nthreads + 1);
+	view_timeline_draw(tmp, 0, 0, g->w, m, &v);
+	if (rows < m->nthreads + 1) {
+		blit_rows(g, 0, y, tmp, 0, rows - 2);
+		grid_printf(g, 0, y + rows - 2, g->w, ROLE_LABEL,
+		    "   +%d more (a taller terminal shows them)",
+		    m->nthreads - (rows - 2));
+		blit_rows(g, 0, y + rows - 1, tmp, m->nthreads, 1);
+	} else {
+		blit_rows(g, 0, y, tmp, 0, m->nthreads + 1);
+	}
+	grid_free(tmp);
+}
+
+/* The rows each extra panel could fill: the kernel's view while a
+ * sampled run has samples, the log of earlier status lines. */
+static void
+extra_want(const struct screen *s, int *want)
+{
+	want[SCREEN_EXTRA_KERNEL] = kernel_rows(s);
+	want[SCREEN_EXTRA_LOG] = s->log != NULL ? s->nlog : 0;
+	want[SCREEN_EXTRA_PREV] = s->prev != NULL ? s->prev->nthreads + 1 : 0;
+}
+
+/* ---- keys ---- */
+
 struct key_help {
-	const char *keys_utf8, *keys_ascii;
+	const char *keys_utf8, *keys_ascii; /* NULL: the step keys */
 	const char *bar; /* short words for the key bar, or NULL */
 	const char *help;
 	int must; /* always on the key bar */
 	int when; /* KEYS_... */
 };
 
-enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE };
+enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE, KEYS_FREE };
 
 static const struct key_help key_list[] = {
-    {"1-9", "1-9", "step", "let that thread take one step", 1, KEYS_STEP},
+    {NULL, NULL, "step", "step that thread (its number, or Shift+letter)", 1,
+        KEYS_STEP},
     {"click", "click", NULL, "clicking a lane steps that thread", 0, KEYS_STEP},
     {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
     {"a", "a", "all modes", "run every mode in turn, into the table", 1,
@@ -711,14 +1180,17 @@ static const struct key_help key_list[] = {
         KEYS_MEASURE},
     {"u", "u", "undo", "undo one step", 0, KEYS_STEP},
     {"n p", "n p", "page", "next / previous narration page", 0, KEYS_ALL},
+    {"\xe2\x86\x91 \xe2\x86\x93", "up down", "read",
+        "scroll a long page (PgUp PgDn: a screenful)", 0, KEYS_ALL},
     {"r", "r", "reset", "run again with the same seed", 0, KEYS_STEP},
     {"r", "r", "again", "measure again from the first run", 0, KEYS_MEASURE},
+    {"r", "r", "again", "run again", 0, KEYS_FREE},
     {"+ -", "+ -", "zoom", "zoom the timelines in / out", 0, KEYS_ALL},
     {"[ ]", "[ ]", "speed", "slower / faster auto-run", 0, KEYS_STEP},
     {"s", "s", "seed", "run again with a new seed", 0, KEYS_STEP},
     {"\xe2\x86\x90 \xe2\x86\x92", "<- ->", "scroll",
-        "scroll the timelines (End: follow live)", 0, KEYS_ALL},
-    {"m", "m", NULL, "back to the lesson menu", 0, KEYS_ALL},
+        "scroll the timelines (Home: the start, End: live)", 0, KEYS_ALL},
+    {"m", "m", NULL, "the lesson menu", 0, KEYS_ALL},
     {"?", "?", "help", "this help (? h F1; any key closes it)", 1, KEYS_ALL},
     {"q", "q", "quit", "quit", 1, KEYS_ALL},
 };
@@ -727,18 +1199,36 @@ static const struct key_help key_list[] = {
 static int
 key_shown(const struct key_help *k, const struct screen *s)
 {
-	if (k->when == KEYS_STEP)
-		return s->meas == NULL;
-	if (k->when == KEYS_MEASURE)
+	switch (k->when) {
+	case KEYS_STEP:
+		return !s->free_run;
+	case KEYS_MEASURE:
 		return s->meas != NULL;
+	case KEYS_FREE:
+		return s->free_run && s->meas == NULL;
+	}
 	return 1;
+}
+
+/* The keys of an entry as drawn. */
+static const char *
+key_keys(
+    const struct key_help *k, const struct screen *s, char *buf, size_t len)
+{
+	if (k->keys_utf8 == NULL) {
+		screen_step_keys(
+		    s->model != NULL ? s->model->nthreads : 9, buf, len);
+		return buf;
+	}
+	return s->glyphs == &glyphs_ascii ? k->keys_ascii : k->keys_utf8;
 }
 
 /* Columns a key-bar item takes: "keys words" and two spaces. */
 static int
-keybar_need(const struct key_help *k, int ascii)
+keybar_need(const struct key_help *k, const struct screen *s)
 {
-	const char *keys = ascii ? k->keys_ascii : k->keys_utf8;
+	char buf[32];
+	const char *keys = key_keys(k, s, buf, sizeof buf);
 
 	return text_width(keys, strlen(keys)) + 1 + (int)strlen(k->bar) + 2;
 }
@@ -748,26 +1238,27 @@ keybar_need(const struct key_help *k, int ascii)
 static void
 draw_keybar(struct grid *g, int y, const struct screen *s)
 {
-	int ascii = s->glyphs == &glyphs_ascii, x = 1, reserve = 0;
+	int x = 1, reserve = 0;
+	char buf[32];
 	size_t i;
 
 	for (i = 0; i < IL_ARRAY_LEN(key_list); i++)
 		if (key_list[i].bar != NULL && key_list[i].must &&
 		    key_shown(&key_list[i], s))
-			reserve += keybar_need(&key_list[i], ascii);
+			reserve += keybar_need(&key_list[i], s);
 	for (i = 0; i < IL_ARRAY_LEN(key_list); i++) {
 		const struct key_help *k = &key_list[i];
 		int need;
 
 		if (k->bar == NULL || !key_shown(k, s))
 			continue;
-		need = keybar_need(k, ascii);
+		need = keybar_need(k, s);
 		if (k->must)
 			reserve -= need;
 		else if (x + need + reserve > g->w)
 			continue;
 		x += grid_print(g, x, y, g->w - x, ROLE_LABEL,
-		    ascii ? k->keys_ascii : k->keys_utf8);
+		    key_keys(k, s, buf, sizeof buf));
 		x += 1;
 		x += grid_print(g, x, y, g->w - x, ROLE_DEFAULT, k->bar);
 		x += 2;
@@ -777,9 +1268,8 @@ draw_keybar(struct grid *g, int y, const struct screen *s)
 static void
 draw_help(struct grid *g, const struct screen *s, const struct rules *r)
 {
-	int ascii = s->glyphs == &glyphs_ascii;
-	int bw = 64, bh = 5, bx, by, i, j, row = 0;
-	char buf[64];
+	int bw = 66, bh = 5, bx, by, i, j, row = 0;
+	char buf[80];
 
 	for (i = 0; i < (int)IL_ARRAY_LEN(key_list); i++)
 		bh += key_shown(&key_list[i], s);
@@ -810,7 +1300,7 @@ draw_help(struct grid *g, const struct screen *s, const struct rules *r)
 		if (!key_shown(k, s))
 			continue;
 		grid_print(g, bx + 3, by + 2 + row, 10, ROLE_LABEL,
-		    ascii ? k->keys_ascii : k->keys_utf8);
+		    key_keys(k, s, buf, sizeof buf));
 		grid_print(
 		    g, bx + 14, by + 2 + row, bw - 16, ROLE_DEFAULT, k->help);
 		row++;
@@ -818,9 +1308,12 @@ draw_help(struct grid *g, const struct screen *s, const struct rules *r)
 	if (s->meas != NULL)
 		snprintf(buf, sizeof buf,
 		    "runs are free: the operating system schedules them");
+	else if (s->free_run)
+		snprintf(buf, sizeof buf,
+		    "a free run: the operating system schedules it");
 	else
-		snprintf(buf, sizeof buf, "auto-run speed: %d steps a second",
-		    s->speed);
+		snprintf(buf, sizeof buf, "auto-run speed: %d step%s a second",
+		    s->speed, s->speed == 1 ? "" : "s");
 	grid_print(g, bx + 3, by + bh - 2, bw - 6, ROLE_DEFAULT, buf);
 }
 
@@ -844,15 +1337,159 @@ draw_too_small(struct grid *g)
 	}
 }
 
+/* ---- layout ---- */
+
+/* Take up to want rows from *left into *have. */
+static void
+take(int *have, int want, int *left)
+{
+	int n = want - *have;
+
+	if (n > *left)
+		n = *left;
+	if (n > 0) {
+		*have += n;
+		*left -= n;
+	}
+}
+
+/* Rows of the block beside the shared panel: the lanes, ruler, cores and
+ * legend, or the shared panel's lines if they are more. */
+static int
+block_rows(const struct screen_rows *o, int shared)
+{
+	int base = o->lanes + 1 + o->cores + o->legend;
+
+	return base > shared ? base : shared;
+}
+
+/* Grow *part (lanes or cores) to want, paying only for the rows the
+ * block grows by: rows the shared panel already holds are free. */
+static void
+take_in_block(struct screen_rows *o, int *part, int want, int shared, int *left)
+{
+	while (*part < want) {
+		int before = block_rows(o, shared), cost;
+
+		(*part)++;
+		cost = block_rows(o, shared) - before;
+		if (cost > *left) {
+			(*part)--;
+			break;
+		}
+		*left -= cost;
+	}
+}
+
+void
+screen_layout_rows(const struct screen_needs *nd, int h, struct screen_rows *o)
+{
+	/* title, status, keys; the rules of narration, lanes and bottom;
+	 * the ruler and the legend */
+	int left = h - 3 - 3 - 1 - nd->legend;
+	int lanes_min = nd->nthreads < 2 ? nd->nthreads : 2;
+	int bottom_min = nd->bottom_all || nd->bottom < 2 ? nd->bottom : 2;
+	int narr_first = nd->narr_need < NARR_MIN ? nd->narr_need : NARR_MIN;
+	int third = (h - 3) / 3, shared = 0, i;
+
+	memset(o, 0, sizeof *o);
+	o->legend = nd->legend;
+	if (narr_first < 1)
+		narr_first = 1;
+	/* what every screen must show, the whole results table first */
+	take(&o->bottom, bottom_min, &left);
+	take(&o->lanes, lanes_min, &left);
+	take(&o->narr, narr_first, &left);
+	/* the shared panel's lines, beside the lanes, ruler and legend */
+	shared = block_rows(o, 0);
+	take(&shared, nd->shared, &left);
+	/* a few more lanes and code rows, narration up to a third of the
+	 * screen, then every lane and code row, the cores, and the
+	 * narration's longest page */
+	take_in_block(
+	    o, &o->lanes, nd->nthreads < 4 ? nd->nthreads : 4, shared, &left);
+	take(&o->bottom, nd->bottom < 4 ? nd->bottom : 4, &left);
+	take(&o->narr, nd->narr_need < third ? nd->narr_need : third, &left);
+	take_in_block(o, &o->lanes, nd->nthreads, shared, &left);
+	take(&o->bottom, nd->bottom, &left);
+	take_in_block(o, &o->cores, nd->cores, shared, &left);
+	take(&o->narr, nd->narr_need, &left);
+	o->block = block_rows(o, shared);
+	/* what is left goes to the extra panels, each under its rule */
+	for (i = 0; i < SCREEN_EXTRAS; i++) {
+		int min = i == SCREEN_EXTRA_PREV ? 3 : EXTRA_MIN;
+
+		if (nd->extra[i] > 0 && left >= min + 1) {
+			o->extra[i] =
+			    nd->extra[i] < left - 1 ? nd->extra[i] : left - 1;
+			left -= o->extra[i] + 1;
+		}
+	}
+	if (o->narr < 1)
+		o->narr = 1;
+}
+
+/* Legend rows at width w for a kernel's or a workers' view. */
+static int
+legend_rows(const struct glyphs *gl, int w, int kernel, int cores, int lost)
+{
+	struct grid *scratch = grid_new(w, 8);
+	int rows = kernel ? view_timeline_legend_kernel(scratch, 0, 0, w, gl,
+	                        "waiting for a CPU", cores)
+	                  : view_timeline_legend(scratch, 0, 0, w, gl, lost);
+
+	grid_free(scratch);
+	return rows;
+}
+
+static int
+shared_width(int w)
+{
+	return w >= 120 ? SHARED_W_WIDE : SHARED_W;
+}
+
+int
+screen_narration_rows(const struct lesson *l, const long *params, int w, int h)
+{
+	const struct lesson_module *mod = l->module;
+	struct screen_needs nd;
+	struct screen_rows rows;
+	int measuring = mod->measure.all != NULL;
+	size_t i;
+
+	memset(&nd, 0, sizeof nd);
+	nd.nthreads = mod->threads(params);
+	nd.bottom = measuring ? results_rows(mod) : nd.nthreads;
+	nd.bottom_all = measuring;
+	nd.legend = legend_rows(
+	    &glyphs_utf8, w - shared_width(w) - 1, measuring, 0, !measuring);
+	if (measuring) {
+		/* the plan's two lines, then the parameters */
+		struct shared_line sl[SHARED_MAX];
+		struct shared_out o = {sl, 2, SHARED_MAX};
+
+		shared_params(&o, mod, params, shared_width(w) - 2);
+		nd.shared = o.n;
+	}
+	for (i = 0; i < l->npages; i++) {
+		int r = screen_page_rows(l, params, i, w);
+
+		if (r > nd.narr_need)
+			nd.narr_need = r;
+	}
+	screen_layout_rows(&nd, h, &rows);
+	return rows.narr;
+}
+
 void
 screen_draw(struct grid *g, struct screen *s)
 {
 	const struct rules *r = rules_for(s->glyphs);
 	const struct model *m = s->model;
 	struct shared_line sl[SHARED_MAX];
-	struct grid *scratch;
-	int sw, lw, avail, legend, nshared, fixed, rest, lanes, code, narr;
-	int block, spare, need, gap, y, i, bottom, cores = 0;
+	struct screen_needs nd;
+	struct screen_rows rows;
+	int sw, lw, y, i;
 
 	memset(&s->layout, 0, sizeof s->layout);
 	if (g->w < SCREEN_MIN_W || g->h < SCREEN_MIN_H) {
@@ -860,78 +1497,74 @@ screen_draw(struct grid *g, struct screen *s)
 		draw_too_small(g);
 		return;
 	}
-	sw = g->w >= 120 ? SHARED_W_WIDE : SHARED_W;
+	sw = shared_width(g->w);
 	lw = g->w - sw - 1;
-	nshared = shared_lines(s, sl, SHARED_MAX, sw - 1);
-	scratch = grid_new(lw, 8);
-	legend = draw_legend(scratch, 0, 0, lw, s);
-	grid_free(scratch);
-
-	/* rows: title, status and keys; then the rules of three panels */
-	avail = g->h - 3;
-	fixed = 3 + 1 + legend; /* rules, ruler, legend */
-	bottom = m->nthreads;   /* a code row per thread */
+	memset(&nd, 0, sizeof nd);
+	nd.nthreads = m->nthreads;
+	nd.shared = shared_lines(s, sl, SHARED_MAX, sw - 2);
+	nd.legend = legend_rows(
+	    s->glyphs, lw, s->kernel > 0, s->ncpus > 0, has_counter(m));
 	if (s->meas != NULL) {
-		bottom = 1 + s->meas->nmodes; /* the results table */
-		/* the cores view, from the kernel's samples only */
-		cores = s->kernel > 0 ? (avail - fixed - NARR_MIN) / 4 : 0;
-		if (cores > s->ncpus)
-			cores = s->ncpus;
-		if (cores < 0)
-			cores = 0;
-		fixed += cores;
-	}
-	rest = avail - fixed - NARR_MIN;
-	if (m->nthreads + bottom <= rest) {
-		lanes = m->nthreads;
-		code = bottom;
+		nd.bottom = results_rows(s->lesson->module);
+		nd.bottom_all = 1;
+		nd.cores = s->kernel > 0 ? s->ncpus : 0;
 	} else {
-		/* lanes first, but a third of the rows for the code (the
-		 * whole results table if it takes no more than half) */
-		code = rest / 3 > 1 ? rest / 3 : 1;
-		if (s->meas != NULL && code < bottom)
-			code = bottom < rest / 2 ? bottom : rest / 2;
-		lanes = rest - code > 1 ? rest - code : 1;
-		if (lanes > m->nthreads)
-			lanes = m->nthreads;
-		code = rest - lanes;
-		if (code > bottom)
-			code = bottom;
-		if (code < 1)
-			code = 1;
+		nd.bottom = m->nthreads;
 	}
-	block = lanes + 1 + cores + legend;
-	spare = rest - lanes - code;
-	if (block < nshared && spare > 0)
-		block += nshared - block < spare ? nshared - block : spare;
-	narr = avail - 3 - block - code;
-	need = narration_rows(s, g->w - 2);
-	if (need < NARR_MIN)
-		need = NARR_MIN;
-	gap = narr > need ? narr - need : 0;
-	narr -= gap; /* the rest stays blank above the status line */
+	nd.narr_need = narration_need(s, g->w);
+	extra_want(s, nd.extra);
+	screen_layout_rows(&nd, g->h, &rows);
+	if (nd.cores > 0 && rows.cores == 0) {
+		/* no room for the cores view: nor for its legend item */
+		nd.cores = 0;
+		nd.legend = legend_rows(
+		    s->glyphs, lw, s->kernel > 0, 0, has_counter(m));
+		screen_layout_rows(&nd, g->h, &rows);
+	}
+	s->layout.cores = rows.cores;
 
 	draw_title(g, s, r);
 	y = 1;
-	draw_narration(g, y, narr, s, r);
-	y += 1 + narr;
+	draw_narration(g, y, rows.narr, s, r);
+	y += 1 + rows.narr;
 	hrule(g, 0, y, lw, r, lanes_title(s));
 	grid_put(g, lw, y, r->down, ROLE_RULER);
 	hrule(g, lw + 1, y, sw, r, "shared");
 	y++;
-	draw_timelines(g, y, lw, lanes, cores, s);
-	draw_legend(g, 0, y + block - legend, lw, s);
-	for (i = 0; i < block; i++)
+	draw_timelines(g, y, lw, rows.lanes, rows.cores, s);
+	draw_legend(g, 0, y + rows.block - rows.legend, lw, s, rows.cores > 0);
+	for (i = 0; i < rows.block; i++)
 		grid_put(g, lw, y + i, r->v, ROLE_RULER);
-	draw_shared(g, lw + 2, y, sw - 2, block, sl, nshared);
-	y += block;
+	draw_shared(g, lw + 2, y, sw - 2, rows.block, sl, nd.shared, r);
+	y += rows.block;
 	hrule(g, 0, y, g->w, r, s->meas != NULL ? "results" : "code");
 	grid_put(g, lw, y, r->up, ROLE_RULER);
 	y++;
 	if (s->meas != NULL)
-		draw_results(g, y, code, s, r);
+		draw_results(g, y, rows.bottom, s, r);
 	else
-		draw_code(g, y, code, s, r);
+		draw_code(g, y, rows.bottom, s, r);
+	y += rows.bottom;
+	for (i = 0; i < SCREEN_EXTRAS; i++) {
+		if (rows.extra[i] == 0)
+			continue;
+		if (i == SCREEN_EXTRA_PREV && s->prev_title != NULL) {
+			char t[128];
+
+			snprintf(t, sizeof t, "%s: %s", extra_titles[i],
+			    s->prev_title);
+			hrule(g, 0, y, g->w, r, t);
+		} else {
+			hrule(g, 0, y, g->w, r, extra_titles[i]);
+		}
+		if (i == SCREEN_EXTRA_KERNEL)
+			draw_kernel(g, y + 1, rows.extra[i], s);
+		else if (i == SCREEN_EXTRA_LOG)
+			draw_log(g, y + 1, rows.extra[i], s, r);
+		else
+			draw_prev(g, y + 1, rows.extra[i], s);
+		y += 1 + rows.extra[i];
+	}
 	if (s->status != NULL)
 		print_fit(g, 1, g->h - 2, g->w - 2, ROLE_DEFAULT, s->status, r);
 	draw_keybar(g, g->h - 1, s);
@@ -980,20 +1613,67 @@ screen_draw_menu(struct grid *g, struct lesson *const *lessons, size_t n,
 	    r);
 }
 
+/* Make the zoom state the one on screen: a fit's own values when the
+ * view fits the run (they may not have been drawn yet). */
+static void
+zoom_current(struct screen *s)
+{
+	struct screen_zoom *z = &s->zoom;
+
+	if (z->fit && s->model != NULL && s->layout.lanes_w > 0) {
+		struct timeline_view v;
+
+		view_timeline_fit(&v, s->model, s->layout.lanes_w, 4);
+		z->per_col = v.per_col;
+		z->cell_w = v.cell_w;
+		z->t0 = 0;
+	}
+	if (z->per_col == 0)
+		z->per_col = 1;
+	if (z->cell_w < 1)
+		z->cell_w = 1;
+}
+
+/* Set the zoom to per_col / cell_w. Following a run that goes on keeps
+ * its live end in view; otherwise the time in the middle of the lanes
+ * stays there. */
+static void
+zoom_to(struct screen *s, uint64_t per_col, int cell_w)
+{
+	struct screen_zoom *z = &s->zoom;
+	uint64_t now = s->model != NULL ? s->model->now : 0;
+	int w = s->layout.lanes_w > 0 ? s->layout.lanes_w : 1;
+	uint64_t span = zoom_span(z, w), mid, half;
+
+	if (span >= now)
+		mid = now / 2; /* the whole run is in view */
+	else if (z->follow)
+		mid = now - span / 2;
+	else
+		mid = z->t0 + span / 2 < now ? z->t0 + span / 2 : now;
+	if (s->mode == SCREEN_DONE)
+		z->follow = 0;
+	z->fit = 0;
+	z->per_col = per_col;
+	z->cell_w = cell_w;
+	if (z->follow)
+		return;
+	half = zoom_span(z, w) / 2;
+	z->t0 = mid > half ? mid - half : 0;
+}
+
 void
 screen_zoom_in(struct screen *s)
 {
 	struct screen_zoom *z = &s->zoom;
 
-	z->fit = 0;
-	if (z->per_col == 0)
-		z->per_col = 1;
-	if (z->cell_w < 1)
-		z->cell_w = 1;
+	zoom_current(s);
 	if (z->per_col > 1)
-		z->per_col /= 2;
+		zoom_to(s, z->per_col / 2, 1);
 	else if (z->cell_w < 4)
-		z->cell_w++;
+		zoom_to(s, 1, z->cell_w + 1);
+	else
+		z->fit = 0;
 }
 
 void
@@ -1003,17 +1683,11 @@ screen_zoom_out(struct screen *s)
 	uint64_t now = s->model != NULL ? s->model->now : 0;
 	int w = s->layout.lanes_w > 0 ? s->layout.lanes_w : 1;
 
-	z->fit = 0;
-	if (z->per_col == 0)
-		z->per_col = 1;
-	if (z->cell_w > 1) {
-		z->cell_w--;
-		return;
-	}
-	z->cell_w = 1;
-	/* no further than the zoom that fits the whole run */
-	if (z->per_col * (uint64_t)w < now)
-		z->per_col *= 2;
+	zoom_current(s);
+	if (z->cell_w > 1)
+		zoom_to(s, 1, z->cell_w - 1);
+	else if (z->per_col * (uint64_t)w < now) /* no further than fits */
+		zoom_to(s, z->per_col * 2, 1);
 	else
 		z->fit = 1;
 }
@@ -1030,8 +1704,7 @@ screen_scroll(struct screen *s, int dir)
 		z->per_col = 1;
 	if (z->cell_w < 1)
 		z->cell_w = 1;
-	step = z->cell_w > 1 ? (uint64_t)(w / 4 / z->cell_w)
-	                     : (uint64_t)(w / 4) * z->per_col;
+	step = zoom_span(z, w) / 4;
 	if (step == 0)
 		step = 1;
 	z->fit = 0;
@@ -1040,6 +1713,16 @@ screen_scroll(struct screen *s, int dir)
 		z->t0 = z->t0 > step ? z->t0 - step : 0;
 	else
 		z->t0 = z->t0 + step < now ? z->t0 + step : now;
+}
+
+void
+screen_home(struct screen *s)
+{
+	if (s->zoom.per_col == 0)
+		s->zoom.per_col = 1;
+	s->zoom.fit = 0;
+	s->zoom.follow = 0;
+	s->zoom.t0 = 0;
 }
 
 void

@@ -46,34 +46,112 @@ struct screen_zoom {
 struct screen_layout {
 	int lanes_x, lanes_y, lanes_w; /* lane cells (after the labels) */
 	int first_lane, nlanes;        /* threads shown, from first_lane */
+	int narr_rows;                 /* narration text rows shown */
+	int narr_need;                 /* rows the page on screen needs */
+	int cores;                     /* rows of the cores view */
 	int too_small;
 };
+
+/* The panels a tall terminal adds at the bottom, in this order. */
+enum {
+	SCREEN_EXTRA_KERNEL,
+	SCREEN_EXTRA_LOG,
+	SCREEN_EXTRA_PREV,
+	SCREEN_EXTRAS
+};
+
+/* Rows of each panel in a frame, as screen_layout_rows() gives them. */
+struct screen_rows {
+	int narr;   /* narration text, under its rule */
+	int lanes;  /* lanes shown (one of them "+N more" if short) */
+	int cores;  /* the cores view */
+	int legend; /* the legend */
+	int block;  /* lanes, ruler, cores and legend beside the shared panel */
+	int bottom; /* code, or the results table, under its rule */
+	/* the kernel's view and the log, each under its rule; 0: none */
+	int extra[SCREEN_EXTRAS];
+};
+
+/* What a frame needs, for the layout. */
+struct screen_needs {
+	int nthreads;
+	int bottom;     /* rows the code or the results want */
+	int bottom_all; /* 1: the results table gets all its rows first */
+	int cores;      /* rows the cores view wants (0: none) */
+	int legend;     /* legend rows at the lanes' width */
+	int narr_need;  /* rows the longest narration page needs */
+	int shared;     /* lines of the shared panel */
+	int extra[SCREEN_EXTRAS]; /* rows each extra panel could fill */
+};
+
+#define SCREEN_LOG_MAX 64 /* status lines kept for the log panel */
 
 struct screen {
 	const struct lesson *lesson;
 	const struct model *model;
 	const struct glyphs *glyphs;
 	enum screen_mode mode;
+	int free_run; /* the OS schedules: no seed, no steps */
 	uint64_t seed;
 	uint64_t elapsed_ms; /* free runs: shown instead of the step */
-	int page;            /* narration page shown */
-	const char *status;  /* status line, or NULL */
-	const char *verdict; /* result pairs once done, or NULL */
-	uint64_t dropped;    /* events the queue dropped */
-	int speed;           /* auto-run steps per second */
-	int help;            /* 1: draw the help overlay on top */
-	/* Measuring lessons (NULL otherwise): the planned runs and their
-	 * results, which replace the code panel, and the parameters, which
-	 * the shared panel lists; the lanes then show the kernel's view and
-	 * a cores view follows them. */
-	const struct measure_set *meas;
+	/* Free runs: how far the run is, in the module's units (total 0:
+	 * unknown). */
+	uint64_t progress_done, progress_total;
+	int page;           /* narration page shown */
+	int narr_top;       /* first narration row shown (scrolling) */
+	const char *status; /* status line, or NULL */
+	const char *result; /* the result in words once done, or NULL */
+	uint64_t dropped;   /* events the queue dropped */
+	int speed;          /* auto-run steps per second */
+	int help;           /* 1: draw the help overlay on top */
+	/* The parameters of the run on screen: narration placeholders show
+	 * them, and a measuring lesson lists them in the shared panel. */
 	const long *params;
+	/* Measuring lessons (NULL otherwise): the planned runs and their
+	 * results, which replace the code panel; a cores view follows the
+	 * lanes. */
+	const struct measure_set *meas;
 	int kernel;      /* 1: sampled; -1: kernel data unavailable; 0: off */
 	const int *pids; /* processes: each lane's PID for its label, or NULL */
 	int ncpus;       /* rows of the cores view */
+	/* The last status lines, oldest first, for the log panel that a
+	 * tall terminal shows under a stepped run. */
+	const char *const *log;
+	int nlog;
+	/* A measuring lesson's run before this one, to compare (NULL if
+	 * none), with its title ("threads, 2,500 ms") and lane PIDs. */
+	const struct model *prev;
+	const char *prev_title;
+	const int *prev_pids;
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
+	/* The narration's longest page at one width (kept by screen_draw). */
+	int narr_cache_w, narr_cache_need;
+	const struct lesson *narr_cache_lesson;
+	uint64_t narr_cache_key;
 };
+
+/* Give each panel its rows at height h: the rules, ruler and legend, the
+ * results table whole, a few lanes, code rows and narration rows, the
+ * shared panel's lines, narration up to a third of the screen, then every
+ * lane and code row, the cores view, the narration's longest page, and
+ * what is left to the extra panels. */
+void screen_layout_rows(
+    const struct screen_needs *, int h, struct screen_rows *);
+
+/* For --check-lesson: the narration rows a lesson gets at w x h with
+ * these parameters and its own policy, and the rows page i needs at
+ * width w. */
+int screen_narration_rows(
+    const struct lesson *, const long *params, int w, int h);
+int screen_page_rows(
+    const struct lesson *, const long *params, size_t page, int w);
+
+/* The keys that step threads with n lanes: "1-2", "1-9 A-P". */
+void screen_step_keys(int n, char *buf, size_t len);
+
+/* A duration for people: "50 ms", "1.2 s", "3 min 20 s". */
+void screen_duration(uint64_t ms, char *buf, size_t len);
 
 /* Draw the lesson screen (and the help overlay if on) into g, which is the
  * whole terminal. Below SCREEN_MIN_W x SCREEN_MIN_H it draws the "terminal
@@ -86,12 +164,18 @@ void screen_draw(struct grid *g, struct screen *s);
 void screen_draw_menu(struct grid *g, struct lesson *const *lessons, size_t n,
     size_t sel, int ascii);
 
-/* Zoom in / out one level; scroll by a quarter of the lane width (dir -1
- * earlier, +1 later); follow the live end again. */
+/* Zoom in / out one level, keeping the middle of the view where it is
+ * (or the live end, when following); scroll by a quarter of the lane
+ * width (dir -1 earlier, +1 later); go to the start; follow the live end
+ * again. */
 void screen_zoom_in(struct screen *);
 void screen_zoom_out(struct screen *);
 void screen_scroll(struct screen *, int dir);
+void screen_home(struct screen *);
 void screen_follow(struct screen *);
+
+/* Scroll the narration by rows (negative: up); 0 if it moved. */
+int screen_narration_scroll(struct screen *, int rows);
 
 /* The thread drawn at terminal row y in the last frame, or -1. */
 int screen_lane_at(const struct screen *, int y);

@@ -32,10 +32,19 @@ session_stop(struct session *s)
 	}
 }
 
+/* Forget the plan's earlier run. */
+static void
+session_drop_prev(struct session *s)
+{
+	run_free(s->prev);
+	s->prev = NULL;
+}
+
 void
 session_close(struct session *s)
 {
 	session_stop(s);
+	session_drop_prev(s);
 	free(s->hist);
 	s->hist = NULL;
 	s->nhist = s->caphist = 0;
@@ -56,9 +65,18 @@ session_check_done(struct session *s)
 		return 0;
 	run_finish(s->run);
 	run_verdict(s->run, s->verdict, sizeof s->verdict);
+	s->words[0] = '\0';
+	if (s->lesson->module->result_words != NULL)
+		s->lesson->module->result_words(
+		    s->run, s->words, sizeof s->words);
 	if (s->measuring) {
 		measure_record(&s->meas, s->run);
 		if (measure_next(&s->meas, s->params, next) == 0) {
+			/* the finished run stays on to be shown */
+			session_drop_prev(s);
+			s->prev = s->run;
+			s->prev_index = s->meas.n - 1;
+			s->run = NULL;
 			if (session_launch(s, next, msg, sizeof msg) == 0)
 				return s->done;
 			snprintf(s->verdict, sizeof s->verdict,
@@ -75,11 +93,26 @@ session_start(struct session *s, char *msg, size_t msglen)
 	long params[MODULE_MAX_PARAMS];
 	const struct lesson_module *mod = s->lesson->module;
 
+	session_drop_prev(s);
 	if (!s->measuring)
 		return session_launch(s, s->params, msg, msglen);
 	measure_plan(&s->meas, mod, s->params[mod->measure.mode_param]);
 	measure_next(&s->meas, s->params, params);
 	return session_launch(s, params, msg, msglen);
+}
+
+uint64_t
+session_estimate_ms(const struct session *s)
+{
+	const struct lesson_module *mod = s->lesson->module;
+	struct measure_set ms;
+
+	if (!s->free_run || mod->estimate_ms == NULL)
+		return 0;
+	if (!s->measuring)
+		return mod->estimate_ms(s->params, 0);
+	measure_plan(&ms, mod, s->params[mod->measure.mode_param]);
+	return measure_estimate_ms(&ms, s->params);
 }
 
 /* Start a run with params. */
@@ -99,6 +132,7 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 		cfg.sample_ms = cfg.module->sample_ms(params);
 	s->done = 0;
 	s->verdict[0] = '\0';
+	s->words[0] = '\0';
 	s->nhist = 0;
 	s->overflow = 0;
 	if ((s->run = run_new(&cfg, msg, msglen)) == NULL)
@@ -132,13 +166,10 @@ history_push(struct session *s, int t, int autopick)
 	s->nhist++;
 }
 
-/* Say what the step just taken did. */
-static void
-describe_step(const struct session *s, int t, uint64_t marks_before, char *msg,
-    size_t msglen)
+void
+session_describe(const struct lesson_module *mod, const struct model *m, int t,
+    uint64_t marks_before, char *msg, size_t msglen)
 {
-	const struct model *m = s->run->m;
-	const struct lesson_module *mod = s->lesson->module;
 	int line = m->threads[t].line;
 
 	if (m->nmarks > marks_before) {
@@ -194,7 +225,7 @@ step(struct session *s, int t, int autopick, char *msg, size_t msglen)
 	if (run_step(s->run, t, msg, msglen) != 0)
 		return -1;
 	history_push(s, t, autopick);
-	describe_step(s, t, marks, msg, msglen);
+	session_describe(s->lesson->module, s->run->m, t, marks, msg, msglen);
 	session_check_done(s);
 	return 0;
 }

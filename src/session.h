@@ -30,6 +30,7 @@ struct session {
 	struct run *run; /* NULL if the last start failed */
 	int done;        /* every worker finished and was joined */
 	char verdict[512];
+	char words[256]; /* the result in words, or "" */
 	struct session_step *hist;
 	size_t nhist, caphist;
 	size_t max_hist; /* steps recorded for undo */
@@ -38,6 +39,10 @@ struct session {
 	 * after another; meas holds the results so far. */
 	int measuring;
 	struct measure_set meas;
+	/* The plan's run before the one going now, kept (joined, its
+	 * model whole) so a tall screen can show it; NULL if none. */
+	struct run *prev;
+	int prev_index;      /* its place in the plan */
 	unsigned generation; /* counts runs started, so a new one is seen */
 };
 
@@ -52,6 +57,10 @@ void session_close(struct session *);
  * msg. */
 int session_start(struct session *, char *msg, size_t msglen);
 
+/* About how long a free run (or a measuring lesson's whole plan) with
+ * the session's parameters takes, in ms; 0 if unknown or stepped. */
+uint64_t session_estimate_ms(const struct session *);
+
 /* Let thread t take one step. 0 with what happened in msg, or -1 with why
  * it could not ("B has finished", "B is waiting for lock m, held by A"). */
 int session_step(struct session *, int t, char *msg, size_t msglen);
@@ -63,6 +72,12 @@ int session_undo(struct session *, char *msg, size_t msglen);
 /* Free runs: move queued events into the model (at most max) and notice
  * the end of the run. Returns the events moved. */
 size_t session_pump(struct session *, size_t max);
+
+/* Say what thread t's step just did ("step 6: B stored counter=1,
+ * overwriting A's update: a lost update"); marks_before is the model's
+ * mark count before the step. */
+void session_describe(const struct lesson_module *, const struct model *, int t,
+    uint64_t marks_before, char *msg, size_t msglen);
 
 /* Notice that every worker has finished: join them, compute the verdict.
  * A measuring lesson records the result and starts its next planned run,

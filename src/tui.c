@@ -28,6 +28,7 @@
 #include "evq.h"
 #include "grid.h"
 #include "run.h"
+#include "sampler.h"
 #include "screen.h"
 #include "session.h"
 #include "util.h"
@@ -35,6 +36,7 @@
 #define FRAME_NS      (1000000000ull / 30)
 #define CLOCK_TICK_NS (100000000ull) /* free-run clock redraw */
 #define PUMP_BUDGET   200000         /* events moved per loop turn */
+#define LONG_RUN_MS   60000          /* say so before a run this long */
 
 static const int speeds[] = {1, 2, 5, 10, 20, 50, 100, 500};
 #define SPEED_DEFAULT 2 /* index: 5 steps a second */
@@ -200,6 +202,14 @@ struct tui {
 	unsigned generation; /* the session's run this clock belongs to */
 	unsigned summed_up;  /* the generation whose end the status told */
 	int pids[CONDUCTOR_MAX_THREADS]; /* lane PIDs for the screen */
+	int prev_pids[CONDUCTOR_MAX_THREADS];
+	char prev_title[96];
+
+	/* the last status lines of steps, for the log panel: log holds
+	 * them in a ring from log_head, logp oldest first */
+	char log[SCREEN_LOG_MAX][160];
+	const char *logp[SCREEN_LOG_MAX];
+	int nlog, log_head;
 
 	size_t menu_sel;
 	int dirty;
@@ -234,6 +244,9 @@ static const struct role_colour role_colours[ROLE_COUNT] = {
     [ROLE_LOST] = {175, COLOR_MAGENTA, A_REVERSE | A_BOLD,
         A_BOLD},                                          /* reddish purple */
     [ROLE_WARNING] = {214, COLOR_YELLOW, A_BOLD, A_BOLD}, /* orange */
+    [ROLE_CODE] = {74, COLOR_CYAN, A_BOLD, A_NORMAL},     /* sky blue */
+    [ROLE_EMPH] = {-1, -1, A_ITALIC, A_ITALIC},
+    [ROLE_STRONG] = {-1, -1, A_BOLD, A_BOLD},
 };
 
 static void
@@ -364,31 +377,57 @@ draw(struct tui *ui)
 		    ui->menu_sel, ui->args->ascii);
 	} else {
 		struct screen *s = &ui->scr;
+		struct run *run = ui->ses.run;
 
 		s->lesson = ui->lesson;
-		s->model = ui->ses.run != NULL ? ui->ses.run->m : NULL;
+		s->model = run != NULL ? run->m : NULL;
 		s->glyphs = ui->glyphs;
 		s->mode = ui->ses.done ? SCREEN_DONE : ui->mode;
+		s->free_run = ui->ses.free_run;
 		s->seed = ui->ses.seed;
 		s->elapsed_ms = elapsed_ms(ui);
 		s->status = ui->status[0] != '\0' ? ui->status : NULL;
-		s->verdict = ui->ses.done ? ui->ses.verdict : NULL;
-		s->dropped =
-		    ui->ses.run != NULL ? evq_dropped(ui->ses.run->q) : 0;
+		s->result = ui->ses.done && ui->ses.words[0] != '\0'
+		    ? ui->ses.words
+		    : NULL;
+		s->dropped = run != NULL ? evq_dropped(run->q) : 0;
 		s->meas = ui->ses.measuring ? &ui->ses.meas : NULL;
-		s->params = ui->ses.params;
+		/* the parameters this run really uses */
+		s->params = run != NULL ? run->cfg.params : ui->ses.params;
 		s->kernel = 0;
 		s->ncpus = 0;
 		s->pids = NULL;
-		if (s->meas != NULL && s->model != NULL) {
-			s->kernel = atomic_load(&ui->ses.run->os_unavailable)
-			    ? -1
-			    : ui->ses.run->cfg.sample_ms > 0;
-			s->ncpus = s->model->ncpus > s->meas->cores
+		s->progress_done = s->progress_total = 0;
+		s->log = (const char *const *)ui->logp;
+		s->nlog = ui->nlog;
+		if (run != NULL && run->cfg.sample_ms > 0) {
+			s->kernel = atomic_load(&run->os_unavailable) ? -1 : 1;
+			s->ncpus = s->model->ncpus > sampler_cpus()
 			    ? s->model->ncpus
-			    : s->meas->cores;
+			    : sampler_cpus();
 			s->pids = lane_pids(ui);
 		}
+		s->prev = NULL;
+		if (ui->ses.prev != NULL) {
+			const struct measured *pm =
+			    &ui->ses.meas.res[ui->ses.prev_index];
+			char took[32];
+
+			screen_duration(
+			    (uint64_t)pm->wall_ms, took, sizeof took);
+			snprintf(ui->prev_title, sizeof ui->prev_title,
+			    "%s, %s", pm->name, took);
+			s->prev = ui->ses.prev->m;
+			s->prev_title = ui->prev_title;
+			s->prev_pids =
+			    run_lane_pids(ui->ses.prev, ui->prev_pids)
+			    ? ui->prev_pids
+			    : NULL;
+		}
+		if (run != NULL && ui->ses.free_run &&
+		    ui->lesson->module->progress != NULL)
+			ui->lesson->module->progress(
+			    run, &s->progress_done, &s->progress_total);
 		s->speed = speeds[ui->speed];
 		if (s->model != NULL)
 			screen_draw(ui->g, s);
@@ -414,20 +453,59 @@ set_status(struct tui *ui, const char *fmt, ...)
 	ui->dirty = 1;
 }
 
-/* (Re)start the lesson's run; the status line says so or says why not. */
+/* Keep a step's message for the log panel. */
+static void
+log_add(struct tui *ui, const char *msg)
+{
+	int i, k;
+
+	if (ui->nlog == SCREEN_LOG_MAX)
+		ui->log_head = (ui->log_head + 1) % SCREEN_LOG_MAX;
+	else
+		ui->nlog++;
+	k = (ui->log_head + ui->nlog - 1) % SCREEN_LOG_MAX;
+	snprintf(ui->log[k], sizeof ui->log[k], "%s", msg);
+	for (i = 0; i < ui->nlog; i++)
+		ui->logp[i] = ui->log[(ui->log_head + i) % SCREEN_LOG_MAX];
+}
+
+static void
+log_clear(struct tui *ui)
+{
+	ui->nlog = ui->log_head = 0;
+}
+
+/* (Re)start the lesson's run. 0; 1 if it will take a minute or more,
+ * which the status line then says; -1 if it could not start, and the
+ * status line says why. */
 static int
 restart(struct tui *ui)
 {
 	char msg[256];
+	uint64_t est;
 
 	ui->suspended_ns = 0;
 	ui->run_t0 = clock_now_ns();
 	ui->scr.zoom.fit = 1;
 	ui->scr.zoom.follow = 1;
 	ui->dirty = 1;
+	log_clear(ui);
+	est = session_estimate_ms(&ui->ses);
 	if (session_start(&ui->ses, msg, sizeof msg) != 0) {
 		set_status(ui, "cannot start the lesson: %s", msg);
 		return -1;
+	}
+	if (est >= LONG_RUN_MS) {
+		char took[32];
+
+		screen_duration(est, took, sizeof took);
+		set_status(ui,
+		    "this will take about %s (timed from a shorter run): the "
+		    "title shows how far it is; q quits",
+		    took);
+		if (ui->mode == SCREEN_AUTO)
+			ui->mode = SCREEN_PAUSED;
+		return 1; /* the status says so: callers leave it */
 	}
 	ui->generation = ui->ses.generation;
 	if (ui->mode == SCREEN_AUTO)
@@ -449,14 +527,18 @@ measured_progress(struct tui *ui)
 		ui->run_t0 = clock_now_ns();
 		ui->scr.zoom.fit = 1;
 		ui->scr.zoom.follow = 1;
-		if (ms->n > 0 && ms->n < ms->nmodes)
+		if (ms->n > 0 && ms->n < ms->nmodes) {
 			set_status(ui, "%s took %.0f ms; now %s (run %d of %d)",
 			    ms->res[ms->n - 1].name, ms->res[ms->n - 1].wall_ms,
 			    measure_mode_name(ms, ms->n), ms->n + 1,
 			    ms->nmodes);
+			log_add(ui, ui->status);
+		}
 	}
 	if (ui->ses.done && ui->summed_up != ui->ses.generation) {
 		ui->summed_up = ui->ses.generation;
+		if (ms->n > 0)
+			log_add(ui, "every run is measured: see the table");
 		set_status(ui,
 		    "measured %d runs: see the table; a: every mode, t: I/O "
 		    "or CPU work, r: again",
@@ -514,7 +596,8 @@ user_step(struct tui *ui, int t)
 
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
-	session_step(&ui->ses, t, msg, sizeof msg);
+	if (session_step(&ui->ses, t, msg, sizeof msg) == 0)
+		log_add(ui, msg);
 	set_status(ui, "%s", msg);
 }
 
@@ -525,6 +608,8 @@ auto_step(struct tui *ui)
 
 	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0)
 		ui->mode = SCREEN_PAUSED;
+	else
+		log_add(ui, msg);
 	set_status(ui, "%s", msg);
 }
 
@@ -544,11 +629,15 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 	ui->mode = free_run                     ? SCREEN_FREE
 	    : ui->args->policy == POLICY_RANDOM ? SCREEN_AUTO
 	                                        : SCREEN_STEP;
-	if (restart(ui) == 0 && ui->mode == SCREEN_STEP)
+	if (restart(ui) == 0 && ui->mode == SCREEN_STEP) {
+		char keys[32];
+
+		screen_step_keys(ui->ses.run->nthreads, keys, sizeof keys);
 		set_status(ui,
-		    "press 1-%d to let a thread take one step, space to "
-		    "run, ? for help",
-		    ui->ses.run->nthreads < 9 ? ui->ses.run->nthreads : 9);
+		    "press %s to let a thread take one step, space to run, ? "
+		    "for help",
+		    keys);
+	}
 	if (ui->args->policy == POLICY_RANDOM && !free_run)
 		ui->mode = SCREEN_AUTO;
 	ui->next_auto = clock_now_ns();
@@ -581,15 +670,15 @@ key_lesson(struct tui *ui, int ch)
 		ui->quit = 1;
 		return;
 	case 'm':
-		if (ui->args->start < 0 || ui->args->nlessons > 1) {
-			lesson_close(ui);
-		}
+		lesson_close(ui);
 		break;
 	case '?':
 	case 'h':
 	case KEY_F(1):
 		s->help = 1;
 		break;
+	case 27:
+		break; /* Escape: only closes the help */
 	case ' ':
 		if (ui->ses.free_run) {
 			set_status(ui,
@@ -612,7 +701,8 @@ key_lesson(struct tui *ui, int ch)
 			ui->speed--;
 		if (ch == ']' && ui->speed < (int)IL_ARRAY_LEN(speeds) - 1)
 			ui->speed++;
-		set_status(ui, "speed: %d steps a second", speeds[ui->speed]);
+		set_status(ui, "speed: %d step%s a second", speeds[ui->speed],
+		    speeds[ui->speed] == 1 ? "" : "s");
 		break;
 	case 'r':
 		if (restart(ui) != 0)
@@ -638,6 +728,12 @@ key_lesson(struct tui *ui, int ch)
 			                    : "greedy");
 		break;
 	case 's':
+		if (ui->ses.free_run) {
+			set_status(ui,
+			    "a free run has no seed: the operating system "
+			    "schedules it (r runs it again)");
+			break;
+		}
 		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
 		if (restart(ui) == 0)
 			set_status(ui, "new seed: %llu",
@@ -651,10 +747,21 @@ key_lesson(struct tui *ui, int ch)
 	case 'n':
 	case 'p':
 		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
-			s->page++;
+			s->page++, s->narr_top = 0;
 		if (ch == 'p' && s->page > 0)
-			s->page--;
+			s->page--, s->narr_top = 0;
 		break;
+	case KEY_UP:
+	case KEY_DOWN:
+		screen_narration_scroll(s, ch == KEY_UP ? -1 : 1);
+		break;
+	case KEY_PPAGE:
+	case KEY_NPAGE: {
+		int by = s->layout.narr_rows > 2 ? s->layout.narr_rows - 1 : 1;
+
+		screen_narration_scroll(s, ch == KEY_PPAGE ? -by : by);
+		break;
+	}
 	case '+':
 	case '=':
 		screen_zoom_in(s);
@@ -682,10 +789,16 @@ key_lesson(struct tui *ui, int ch)
 			user_step(ui, t);
 		break;
 	}
+	case KEY_HOME:
+		screen_home(s);
+		break;
 	default:
-		if (ch >= '1' && ch <= '9') {
+		/* every lane has a key: its number, or its letter with
+		 * Shift (commands are all lower case) */
+		if (ch >= '1' && ch <= '9')
 			user_step(ui, ch - '1');
-		}
+		else if (ch >= 'A' && ch <= 'Z')
+			user_step(ui, ch - 'A');
 		break;
 	}
 	ui->dirty = 1;
@@ -726,12 +839,80 @@ key_menu(struct tui *ui, int ch)
 	ui->dirty = 1;
 }
 
+/* The next character of input, waiting a little for it: the rest of
+ * an escape sequence can come in a later read than its ESC. */
+static int
+getch_soon(void)
+{
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	int ch = getch();
+
+	if (ch == ERR && poll(&pfd, 1, 30) > 0)
+		ch = getch();
+	return ch;
+}
+
+/*
+ * After an ESC that curses did not turn into a key: read the rest of the
+ * sequence whole, so that none of its characters is taken for a key of
+ * its own (tmux's Home is ESC [ 1 ~ where TERM says otherwise, and its 1
+ * would step thread A). Returns the key it stands for, 27 for a lone
+ * Escape, or 0 for a sequence (or Alt and a key) that means nothing here.
+ */
+static int
+read_escape(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} known[] = {
+	    {"[1~", KEY_HOME},
+	    {"[7~", KEY_HOME},
+	    {"[H", KEY_HOME},
+	    {"OH", KEY_HOME},
+	    {"[4~", KEY_END},
+	    {"[8~", KEY_END},
+	    {"[F", KEY_END},
+	    {"OF", KEY_END},
+	    {"[5~", KEY_PPAGE},
+	    {"[6~", KEY_NPAGE},
+	    {"[C", KEY_RIGHT},
+	    {"[D", KEY_LEFT},
+	    {"OC", KEY_RIGHT},
+	    {"OD", KEY_LEFT},
+	};
+	char seq[32];
+	size_t n = 0, i;
+	int ch = getch_soon();
+
+	if (ch == ERR)
+		return 27;
+	if (ch != '[' && ch != 'O')
+		return 0; /* Alt and a key */
+	seq[n++] = (char)ch;
+	while (n < sizeof seq - 1 && (ch = getch_soon()) != ERR) {
+		if (ch > 0xff)
+			break; /* a key curses did know: not part of this */
+		seq[n++] = (char)ch;
+		/* CSI ends with a byte from @ to ~, SS3 after one byte */
+		if ((ch >= 0x40 && ch <= 0x7e) || seq[0] == 'O')
+			break;
+	}
+	seq[n] = '\0';
+	for (i = 0; i < IL_ARRAY_LEN(known); i++)
+		if (strcmp(seq, known[i].seq) == 0)
+			return known[i].key;
+	return 0;
+}
+
 static void
 read_keys(struct tui *ui)
 {
 	int ch;
 
 	while (!ui->quit && (ch = getch()) != ERR) {
+		if (ch == 27 && (ch = read_escape()) == 0)
+			continue;
 		if (ch == KEY_RESIZE) {
 			ui->dirty = 1;
 			continue;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 char
 view_timeline_thread_letter(int t)
 {
@@ -47,56 +49,151 @@ view_timeline_col_time(const struct timeline_view *v, int col)
 	return v->t0 + (uint64_t)col * v->per_col;
 }
 
-/* A ruler label for time t: a step number, or milliseconds. */
+/* n with a comma between each group of three digits: "12,500". */
 static void
-view_timeline_tick_label(
-    const struct model *m, uint64_t t, char *buf, size_t len)
+view_timeline_thousands(uint64_t n, char *buf, size_t len)
 {
-	if (m->clock == MODEL_CLOCK_STEPS)
-		snprintf(buf, len, "%llu", (unsigned long long)t + 1);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)(t / 1000000));
+	char digits[32];
+	size_t nd, i, o = 0;
+
+	snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	nd = strlen(digits);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
 }
 
-/* Draw the ruler: tick labels no closer than a few columns apart. */
+/* The unit a time ruler labels in (ns per unit, and its name). */
+struct ruler_unit {
+	uint64_t ns;
+	const char *utf8, *ascii;
+};
+
+static const struct ruler_unit ruler_units[] = {
+    {1000, "\xc2\xb5s", "us"},
+    {1000000, "ms", "ms"},
+    {1000000000, "s", "s"},
+};
+
+/* A tick value v (model time) as a label in unit u, with as many
+ * decimals as a tick interval of every needs. */
+static void
+view_timeline_tick_label(
+    uint64_t v, uint64_t unit, uint64_t every, char *buf, size_t len)
+{
+	char whole[32];
+	uint64_t frac = v % unit, scale = unit;
+	int decimals = 0;
+
+	view_timeline_thousands(v / unit, whole, sizeof whole);
+	while (every % scale != 0 && decimals < 3) {
+		scale /= 10;
+		decimals++;
+	}
+	if (decimals == 0) {
+		snprintf(buf, len, "%s", whole);
+		return;
+	}
+	snprintf(buf, len, "%.24s.%0*u", whole, decimals,
+	    (unsigned)(frac / scale % 1000));
+}
+
+/* The next round tick interval after x: 1, 2, 5, 10, 20, 50, ... */
+static uint64_t
+view_timeline_round_up(uint64_t x)
+{
+	uint64_t p = 1;
+
+	for (;;) {
+		if (x <= p)
+			return p;
+		if (x <= 2 * p)
+			return 2 * p;
+		if (x <= 5 * p)
+			return 5 * p;
+		if (p > UINT64_MAX / 20)
+			return p * 10;
+		p *= 10;
+	}
+}
+
+/* Lane column of model time t, or -1 before the view. */
+static int64_t
+view_timeline_col_of(const struct timeline_view *v, uint64_t t)
+{
+	if (t < v->t0)
+		return -1;
+	if (v->cell_w > 1)
+		return (int64_t)((t - v->t0) * (uint64_t)v->cell_w);
+	return (int64_t)((t - v->t0) / v->per_col);
+}
+
+/* Draw the ruler: round tick values (steps counted from 1, or times in
+ * the unit that suits the view), far enough apart to read, with the
+ * unit in the label column. */
 static void
 view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
-    const struct timeline_view *v)
+    const struct timeline_view *v, int ascii)
 {
-	const char *unit = m->clock == MODEL_CLOCK_STEPS ? "step" : "ms";
-	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, col, every;
-	int next_free = 0;
-	char label[32];
+	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, next_free = 0;
+	int steps = m->clock == MODEL_CLOCK_STEPS, widest;
+	uint64_t span, every, unit = 1, k, t_end;
+	const char *unit_name = "step";
+	char label[48];
+	size_t i;
 
-	grid_print(g, x, y, lw, ROLE_RULER, unit);
-	/* Zoomed-in step rulers label every step that has room; plain step
-	 * rulers step 1 and every 5th; time rulers every 10 columns. */
-	every = m->clock == MODEL_CLOCK_STEPS && v->per_col == 1 ? 5 : 10;
-	if (v->cell_w >= 3)
-		every = 1;
-	for (col = 0; col < lane_w; col++) {
-		uint64_t t = view_timeline_col_time(v, col);
+	span = v->cell_w > 1 ? (uint64_t)(lane_w / v->cell_w)
+	                     : (uint64_t)lane_w * v->per_col;
+	t_end = v->t0 + span < m->now ? v->t0 + span : m->now;
+	if (!steps) {
+		/* the largest unit in which the view's end is at least 10 */
+		for (i = 0; i < IL_ARRAY_LEN(ruler_units); i++) {
+			if (i == 0 || t_end >= 10 * ruler_units[i].ns) {
+				unit = ruler_units[i].ns;
+				unit_name = ascii ? ruler_units[i].ascii
+				                  : ruler_units[i].utf8;
+			}
+		}
+	}
+	/* ticks far enough apart for the widest label and a gap */
+	view_timeline_tick_label(t_end + 1, unit, unit, label, sizeof label);
+	widest = (int)strlen(label) + (steps ? 1 : 3);
+	every = view_timeline_round_up(v->cell_w > 1
+	        ? ((uint64_t)widest + (uint64_t)v->cell_w - 1) /
+	            (uint64_t)v->cell_w
+	        : (uint64_t)widest * v->per_col);
+	if (!steps && every < unit / 1000)
+		every = unit / 1000;
+	grid_print(g, x, y, lw, ROLE_RULER, unit_name);
+	for (k = v->t0 / every; k <= t_end / every + 1; k++) {
+		uint64_t val = k * every,
+		         t = steps ? (val > 0 ? val - 1 : 0) : val;
+		int64_t col;
 		int len;
 
-		if (t > m->now ||
-		    (m->clock == MODEL_CLOCK_STEPS && t == m->now))
-			break;
-		if (v->cell_w > 1 && col % v->cell_w != 0)
-			continue;
-		if (m->clock == MODEL_CLOCK_STEPS && v->per_col == 1) {
-			if (t != 0 && (t + 1) % (uint64_t)every != 0)
+		if (steps && val == 0) {
+			if (v->t0 > 0)
 				continue;
-		} else if (col % every != 0) {
-			continue;
+			val = 1; /* the first step is step 1 */
+			t = 0;
 		}
-		if (col < next_free)
+		if (t > m->now || (steps && t >= m->now))
+			break;
+		if ((col = view_timeline_col_of(v, t)) < 0 || col < next_free)
 			continue;
-		view_timeline_tick_label(m, t, label, sizeof label);
+		if (steps)
+			view_timeline_thousands(val, label, sizeof label);
+		else
+			view_timeline_tick_label(
+			    val, unit, every, label, sizeof label);
 		len = (int)strlen(label);
 		if (col + len > lane_w)
 			break;
-		grid_print(g, x + lw + col, y, len, ROLE_RULER, label);
-		next_free = col + len + 1;
+		grid_print(g, x + lw + (int)col, y, len, ROLE_RULER, label);
+		next_free = (int)col + len + 1;
 	}
 }
 
@@ -188,7 +285,8 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 		}
 	}
 	view_timeline_marks(g, x, y, lane_w, m, v);
-	view_timeline_ruler(g, x, y + m->nthreads, w, m, v);
+	view_timeline_ruler(
+	    g, x, y + m->nthreads, w, m, v, v->glyphs == &glyphs_ascii);
 	return m->nthreads + 1;
 }
 
@@ -255,7 +353,7 @@ legend_draw(
 
 int
 view_timeline_legend(
-    struct grid *g, int x, int y, int w, const struct glyphs *gl)
+    struct grid *g, int x, int y, int w, const struct glyphs *gl, int lost)
 {
 	static const enum thread_state order[] = {
 	    TS_RUNNING, TS_READY, TS_IO, TS_LOCK_WAIT, TS_DONE};
@@ -269,23 +367,24 @@ view_timeline_legend(
 	}
 	it[5].ch = gl->lost;
 	it[5].role = ROLE_LOST;
-	it[5].words = "lost update";
-	return legend_draw(g, x, y, w, it, 6);
+	it[5].words = "overwriting store";
+	return legend_draw(g, x, y, w, it, lost ? 6 : 5);
 }
 
 int
 view_timeline_legend_kernel(struct grid *g, int x, int y, int w,
-    const struct glyphs *gl, const char *ready_words)
+    const struct glyphs *gl, const char *ready_words, int cores)
 {
 	const struct legend_item it[] = {
 	    {gl->state[TS_RUNNING], glyphs_state_role(TS_RUNNING), "running"},
 	    {gl->state[TS_READY], glyphs_state_role(TS_READY), ready_words},
 	    {gl->state[TS_IO], glyphs_state_role(TS_IO), "blocked on I/O"},
 	    {gl->state[TS_LOCK_WAIT], glyphs_state_role(TS_LOCK_WAIT),
-	        "waiting for a lock (GIL)"},
+	        "waiting for a lock"},
 	    {gl->state[TS_DONE], glyphs_state_role(TS_DONE), "done"},
 	    {'A', ROLE_RUNNING, "cpuN: worker on that CPU"},
 	};
 
-	return legend_draw(g, x, y, w, it, sizeof it / sizeof it[0]);
+	return legend_draw(
+	    g, x, y, w, it, sizeof it / sizeof it[0] - (cores ? 0 : 1));
 }

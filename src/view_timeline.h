@@ -45,14 +45,15 @@ int view_timeline_draw(struct grid *, int x, int y, int w, const struct model *,
 int view_timeline_cores(struct grid *, int x, int y, int w,
     const struct model *, const struct timeline_view *, int ncpus);
 
-/* Draw the legend, wrapped to w columns; returns the rows used. */
+/* Draw the legend, wrapped to w columns (with the overwriting-store mark
+ * when lost is 1); returns the rows used. */
 int view_timeline_legend(
-    struct grid *, int x, int y, int w, const struct glyphs *);
+    struct grid *, int x, int y, int w, const struct glyphs *, int lost);
 /* The legend of the kernel's view: ready_words ("waiting for a CPU")
- * where the workers' view says "ready", the cores view's letters, no
- * lost updates. */
+ * where the workers' view says "ready", and with cores 1 the cores
+ * view's letters. */
 int view_timeline_legend_kernel(struct grid *, int x, int y, int w,
-    const struct glyphs *, const char *ready_words);
+    const struct glyphs *, const char *ready_words, int cores);
 
 /* Thread label: "A", "B", ... */
 char view_timeline_thread_letter(int t);

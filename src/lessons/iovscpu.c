@@ -501,6 +501,8 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->tasks = (int)params[P_TASKS];
 	st->ms = params[P_MS];
 	st->workers = r->nthreads;
+	/* the pool size this run really uses, for the screen */
+	r->cfg.params[P_WORKERS] = st->workers;
 	st->switch_ns = (uint64_t)params[P_SWITCH] * 1000000;
 	st->run = r;
 	st->greedy = (int)params[P_GREEDY];
@@ -1126,6 +1128,45 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 	                                          : "WRONG");
 }
 
+/* Tasks finished so far, of all of them. */
+static void
+iovscpu_progress(struct run *r, uint64_t *done, uint64_t *total)
+{
+	struct iovscpu *st = r->lesson;
+
+	*done = (uint64_t)atomic_load(&st->done);
+	if (st->shm != NULL)
+		*done += (uint64_t)atomic_load(&st->shm->done);
+	*total = (uint64_t)st->tasks;
+}
+
+/* How long a mode takes on this machine, in the ideal: waits overlap as
+ * far as the pool goes; computing overlaps as far as the cores go, and
+ * not at all behind the GIL or in one event-loop thread. */
+static uint64_t
+iovscpu_estimate_ms(const long *params, int controlled)
+{
+	uint64_t tasks = (uint64_t)params[P_TASKS], ms = (uint64_t)params[P_MS];
+	uint64_t pool = (uint64_t)iovscpu_threads(params), cores;
+
+	(void)controlled;
+	if (params[P_MODE] == MODE_ALL)
+		return 0; /* a plan of runs: each is estimated on its own */
+	if (params[P_MODE] == MODE_SEQUENTIAL || pool == 0)
+		return tasks * ms;
+	if (params[P_KIND] == KIND_IO) {
+		if (params[P_MODE] == MODE_EVENTLOOP)
+			return params[P_GREEDY] ? 2 * ms : ms;
+		return (tasks + pool - 1) / pool * ms;
+	}
+	if (params[P_MODE] == MODE_GIL || params[P_MODE] == MODE_EVENTLOOP)
+		return tasks * ms;
+	cores = (uint64_t)sampler_cpus();
+	if (pool > cores)
+		pool = cores;
+	return (tasks + pool - 1) / pool * ms;
+}
+
 static void
 iovscpu_teardown(struct run *r)
 {
@@ -1145,6 +1186,8 @@ const struct lesson_module iovscpu_module = {
     .setup = iovscpu_setup,
     .worker = iovscpu_worker,
     .verdict = iovscpu_verdict,
+    .progress = iovscpu_progress,
+    .estimate_ms = iovscpu_estimate_ms,
     .teardown = iovscpu_teardown,
     .sample_ms = iovscpu_sample_ms,
     .measure =

@@ -4,6 +4,7 @@
  * by another thread between this thread's load and its store.
  */
 #include "conductor.h"
+#include "estimate.h"
 #include "module.h"
 #include "run.h"
 #include "util.h"
@@ -15,6 +16,8 @@
 #include <time.h>
 
 enum { RACE_THREADS, RACE_ITERATIONS, RACE_FUZZ };
+
+extern const struct lesson_module race_module;
 
 static const struct param_def race_params[] = {
     [RACE_THREADS] = {"threads", 2, 1, 16, "threads incrementing"},
@@ -40,9 +43,10 @@ struct race {
 	long iterations;
 	long fuzz;
 	int free_run;
-	/* Increments each worker completed: written only by that worker,
-	 * read by the controller after every worker is joined. */
-	long *done;
+	/* Increments each worker completed: written only by that worker
+	 * (relaxed), read by the controller for progress while it runs and
+	 * for the verdict after every worker is joined. */
+	_Atomic long *done;
 };
 
 static int
@@ -104,7 +108,11 @@ race_worker(struct il_worker *w)
 		il_store(w, st->counter, tmp, LINE_STORE);
 		if (il_cancelled(w))
 			break;
-		st->done[w->id]++;
+		atomic_store_explicit(&st->done[w->id],
+		    atomic_load_explicit(
+		        &st->done[w->id], memory_order_relaxed) +
+		        1,
+		    memory_order_relaxed);
 	}
 }
 
@@ -121,9 +129,70 @@ race_verdict(struct run *r, char *buf, size_t len)
 	counter = (long long)atomic_load_explicit(
 	    &st->counter->value, memory_order_relaxed);
 	for (i = 0; i < r->nthreads; i++)
-		expected += st->done[i];
+		expected +=
+		    atomic_load_explicit(&st->done[i], memory_order_relaxed);
 	snprintf(buf, len, "counter=%lld expected=%lld lost=%lld", counter,
 	    expected, expected - counter);
+}
+
+/* The same in words, for the shared panel. */
+static void
+race_result_words(struct run *r, char *buf, size_t len)
+{
+	struct race *st = r->lesson;
+	long long counter, expected = 0;
+	int i;
+
+	counter = (long long)atomic_load_explicit(
+	    &st->counter->value, memory_order_relaxed);
+	for (i = 0; i < r->nthreads; i++)
+		expected +=
+		    atomic_load_explicit(&st->done[i], memory_order_relaxed);
+	if (counter == expected)
+		snprintf(buf, len, "every one of the %lld increment%s counted",
+		    expected, expected == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%lld of %lld increment%s lost",
+		    expected - counter, expected, expected == 1 ? "" : "s");
+}
+
+/* Increments done so far, of all that the threads will do. */
+static void
+race_progress(struct run *r, uint64_t *done, uint64_t *total)
+{
+	struct race *st = r->lesson;
+	int i;
+
+	*done = 0;
+	for (i = 0; i < r->nthreads; i++)
+		*done += (uint64_t)atomic_load_explicit(
+		    &st->done[i], memory_order_relaxed);
+	*total = (uint64_t)st->iterations * (uint64_t)r->nthreads;
+}
+
+/* Small runs take no time worth a pilot; large ones, or any with fuzz
+ * (each increment then sleeps), are timed by a pilot run. */
+static uint64_t
+race_estimate_ms(const long *params, int controlled)
+{
+	uint64_t incs =
+	    (uint64_t)params[RACE_THREADS] * (uint64_t)params[RACE_ITERATIONS];
+
+	if (incs < (controlled ? 20000u : 200000u) &&
+	    (controlled || params[RACE_FUZZ] == 0 ||
+	        params[RACE_ITERATIONS] < 1000))
+		return 0;
+	return estimate_by_pilot(
+	    &race_module, params, RACE_ITERATIONS, controlled);
+}
+
+/* Free runs sample the kernel's view, so that a thread that waits for
+ * a CPU shows it. */
+static int
+race_sample_ms(const long *params)
+{
+	(void)params;
+	return 10;
 }
 
 static void
@@ -147,5 +216,9 @@ const struct lesson_module race_module = {
     .setup = race_setup,
     .worker = race_worker,
     .verdict = race_verdict,
+    .progress = race_progress,
+    .estimate_ms = race_estimate_ms,
+    .result_words = race_result_words,
     .teardown = race_teardown,
+    .sample_ms = race_sample_ms,
 };
