@@ -214,6 +214,31 @@ else fail "mouse: press and release are one step, by B" "$(cap | sed 's/^/| /')"
 T send-keys -t il q
 wait_file "mouse: q exits 0" "$TMPD/rc" '^rc=0$'
 
+# ---- every lane has a key; unknown escape sequences are no keys ----
+start_shell
+run_in_pane "race --set threads=16 --no-mouse"
+wait_for "16 lanes: the lesson is up" "STEP  step 0  seed $SEED"
+wait_for "16 lanes: the key bar names every lane's key" '1-9 A-P step'
+T send-keys -t il P
+wait_for "16 lanes: Shift+P steps thread 16" 'step 1: P moved'
+T send-keys -t il J
+wait_for "16 lanes: Shift+J steps thread 10" 'step 2: J moved'
+T send-keys -t il 1
+wait_for "16 lanes: 1 still steps thread A" 'step 3: A moved'
+# tmux's Home is ESC [ 1 ~, which xterm's terminfo does not know
+T send-keys -t il -H 1b 5b 31 7e
+T send-keys -t il n
+wait_for "Home: the key after it is read" 'page 2/'
+if cap | grep -q "STEP  step 3  seed"; then pass "Home: its 1 did not step thread A"
+else fail "Home: its 1 did not step thread A" "$(cap | sed 's/^/| /')"; fi
+T send-keys -t il -H 1b 5b 32 30 3b 35 7e # an unknown CSI with parameters
+T send-keys -t il p
+wait_for "an unknown CSI: the key after it is read" 'page 1/'
+if cap | grep -q "STEP  step 3  seed"; then pass "an unknown CSI takes no step"
+else fail "an unknown CSI takes no step" "$(cap | sed 's/^/| /')"; fi
+T send-keys -t il q
+wait_file "16 lanes: q exits 0" "$TMPD/rc" '^rc=0$'
+
 # ---- colour: every role in its colour, and none under NO_COLOR ----
 # has_colour NAME SGR GLYPH: GLYPH is drawn right after the colour SGR
 # (other attributes such as bold may come between).
@@ -359,6 +384,22 @@ if [ -n "$child" ]; then
 else
   fail "processes: the child's PID is on screen" "$(cap | sed 's/^/| /')"
 fi
+
+# ---- headless at a terminal: a prompt for each step, and progress ----
+start_shell
+T send-keys -t il "$il race --headless --policy step" Enter
+wait_for "--policy step at a terminal asks for the first step" 'step 1, thread \(1-2\):'
+T send-keys -t il 2 Enter
+wait_for "and says what the step did" 'step 1: B moved; its next line is tmp = tmp \+ 1'
+wait_for "then asks for the next" 'step 2, thread \(1-2\):'
+T send-keys -t il 7 Enter
+wait_for "a thread that does not exist is refused" 'a thread number from 1 to 2'
+T send-keys -t il q Enter
+wait_for "q lets the lowest thread finish, and the report follows" '^result: counter=1 expected=2 lost=1'
+wait_for "the report says who took the rest" 'the input ended after 1 step; the remaining 5 steps went'
+T send-keys -t il "$il race --headless --policy free --set threads=2 --set iterations=40000 --set fuzz=20 >/dev/null" Enter
+wait_for "a long headless run shows its progress on stderr" 'interleave: running: [0-9]+% done after [0-9.]+ s'
+wait_for "the progress line goes when the run ends" '^bash-[0-9.]+#$'
 
 # ---- a free run on screen ----
 start_shell
