@@ -179,12 +179,16 @@ model_load(
 	th->loaded[var] = 1;
 }
 
-/* Record a lost-update mark in the ring. */
+/* Record a lost-update mark: in detail if it is among the first or is
+ * the latest, and always in the storing thread's timeline. */
 static void
 model_add_mark(struct model *m, const struct lost_mark *mk)
 {
-	m->marks[m->nmarks % MODEL_MAX_MARKS] = *mk;
+	if (m->nmarks < MODEL_FIRST_MARKS)
+		m->first_marks[m->nmarks] = *mk;
+	m->last_mark = *mk;
 	m->nmarks++;
+	timeline_add_mark(&m->threads[mk->thread].tl, mk->t);
 }
 
 /*
@@ -450,16 +454,18 @@ model_apply(struct model *m, const struct event *ev)
 size_t
 model_marks_kept(const struct model *m)
 {
-	return m->nmarks < MODEL_MAX_MARKS ? (size_t)m->nmarks
-	                                   : MODEL_MAX_MARKS;
+	return m->nmarks < MODEL_FIRST_MARKS ? (size_t)m->nmarks
+	                                     : MODEL_FIRST_MARKS;
 }
 
 const struct lost_mark *
 model_mark(const struct model *m, size_t i)
 {
-	size_t kept = model_marks_kept(m);
+	return i < model_marks_kept(m) ? &m->first_marks[i] : NULL;
+}
 
-	if (i >= kept)
-		return NULL;
-	return &m->marks[(m->nmarks - kept + i) % MODEL_MAX_MARKS];
+const struct lost_mark *
+model_last_mark(const struct model *m)
+{
+	return m->nmarks > 0 ? &m->last_mark : NULL;
 }

@@ -19,11 +19,11 @@
 #include "event.h"
 #include "timeline.h"
 
-#define MODEL_MAX_VARS   16
-#define MODEL_MAX_LOCKS  16
-#define MODEL_MAX_LOCALS 4
-#define MODEL_MAX_SKIPS  16
-#define MODEL_MAX_MARKS  256 /* lost-update marks kept (newest); all counted */
+#define MODEL_MAX_VARS    16
+#define MODEL_MAX_LOCKS   16
+#define MODEL_MAX_LOCALS  4
+#define MODEL_MAX_SKIPS   16
+#define MODEL_FIRST_MARKS 16 /* lost-update marks kept in detail (first) */
 
 enum model_clock { MODEL_CLOCK_STEPS, MODEL_CLOCK_NS };
 
@@ -110,9 +110,12 @@ struct model {
 	int nvars;
 	struct model_lock locks[MODEL_MAX_LOCKS];
 	int nlocks;
-	struct lost_mark
-	    marks[MODEL_MAX_MARKS]; /* ring, newest at (nmarks-1) */
-	uint64_t nmarks; /* total stale stores seen (marks kept: min(n, MAX)) */
+	/* Lost updates in detail: the first MODEL_FIRST_MARKS, oldest first,
+	 * and the latest. Every one is also a mark in the storing thread's
+	 * timeline, so the lanes show them all at any zoom. */
+	struct lost_mark first_marks[MODEL_FIRST_MARKS];
+	struct lost_mark last_mark;
+	uint64_t nmarks; /* total lost-update marks seen */
 	uint64_t next_store_id;
 	uint64_t events;
 	/* Gaps cut out of the ns clock (the process was suspended). */
@@ -148,8 +151,12 @@ int model_cpu_who(
  * timeline does not jump over the time nobody could run. */
 void model_skip(struct model *, uint64_t from_ns, uint64_t len_ns);
 
-/* The i-th kept lost-update mark, oldest first (i < model_marks_kept). */
+/* The first lost-update marks, oldest first: model_mark(i) for i below
+ * model_marks_kept() = min(nmarks, MODEL_FIRST_MARKS), else NULL. */
 size_t model_marks_kept(const struct model *);
 const struct lost_mark *model_mark(const struct model *, size_t i);
+
+/* The latest lost-update mark, or NULL if there is none yet. */
+const struct lost_mark *model_last_mark(const struct model *);
 
 #endif

@@ -142,8 +142,7 @@ describe_step(const struct session *s, int t, uint64_t marks_before, char *msg,
 	int line = m->threads[t].line;
 
 	if (m->nmarks > marks_before) {
-		const struct lost_mark *k =
-		    model_mark(m, model_marks_kept(m) - 1);
+		const struct lost_mark *k = model_last_mark(m);
 
 		snprintf(msg, msglen,
 		    "step %u: %s stored %s=%lld, overwriting %s's update: "

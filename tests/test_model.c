@@ -194,25 +194,43 @@ START_TEST(test_lost_update_cases)
 }
 END_TEST
 
-/* The ring keeps the newest MODEL_MAX_MARKS marks; nmarks counts all. */
-START_TEST(test_mark_ring)
+/* The first MODEL_FIRST_MARKS marks are kept in order, and the latest;
+ * nmarks counts all, and the storing thread's timeline has every one. */
+static const uint32_t mark_rounds[] = {
+    1, MODEL_FIRST_MARKS, MODEL_FIRST_MARKS + 1, MODEL_FIRST_MARKS + 44, 3000};
+
+START_TEST(test_first_and_last_marks)
 {
 	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
-	const uint32_t rounds = MODEL_MAX_MARKS + 44;
+	const uint32_t rounds = mark_rounds[_i];
 	uint32_t r;
 	size_t i;
 
+	/* given */
 	model_add_var(m, "counter", 0, 1);
-	for (r = 0; r < rounds; r++) /* A load, B load, A store, B store */
+	ck_assert_ptr_null(model_last_mark(m));
+	/* when: A load, B load, A store, B store: B overwrites A's update */
+	for (r = 0; r < rounds; r++)
 		lu_play(m, "AL BL AS BS", m->vars[0].value);
+	/* then */
 	ck_assert_uint_eq(m->nmarks, rounds);
 	ck_assert_uint_eq(m->vars[0].lost, rounds);
-	ck_assert_uint_eq(model_marks_kept(m), MODEL_MAX_MARKS);
+	ck_assert_uint_eq(model_marks_kept(m),
+	    rounds < MODEL_FIRST_MARKS ? rounds : MODEL_FIRST_MARKS);
 	/* every round restarts at step 0; values tell the rounds apart */
-	for (i = 0; i < MODEL_MAX_MARKS; i++)
-		ck_assert_int_eq(
-		    model_mark(m, i)->value, (int64_t)(44 + i + 1));
-	ck_assert_ptr_null(model_mark(m, MODEL_MAX_MARKS));
+	for (i = 0; i < model_marks_kept(m); i++)
+		ck_assert_int_eq(model_mark(m, i)->value, (int64_t)(i + 1));
+	ck_assert_ptr_null(model_mark(m, model_marks_kept(m)));
+	ck_assert_ptr_nonnull(model_last_mark(m));
+	ck_assert_int_eq(model_last_mark(m)->value, (int64_t)rounds);
+	ck_assert_int_eq(model_last_mark(m)->thread, 1);
+	/* B's store at step 3 of each round, and nothing in A's lane */
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[1].tl, 3, 4), rounds);
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[1].tl, 0, UINT64_MAX), rounds);
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[0].tl, 0, UINT64_MAX), 0);
 	model_free(m);
 }
 END_TEST
@@ -577,7 +595,8 @@ make_model_suite(void)
 	tc = tcase_create("lost-update");
 	tcase_add_loop_test(
 	    tc, test_lost_update_cases, 0, (int)IL_ARRAY_LEN(lu_cases));
-	tcase_add_test(tc, test_mark_ring);
+	tcase_add_loop_test(
+	    tc, test_first_and_last_marks, 0, (int)IL_ARRAY_LEN(mark_rounds));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bookkeeping");
