@@ -175,6 +175,7 @@ model_load(
 {
 	th->load_store_id[var] = v->last_store_id;
 	th->load_depth[var] = v->depth;
+	th->load_kept[var] = v->depth;
 	th->load_step[var] = step;
 	th->loaded[var] = 1;
 }
@@ -192,9 +193,17 @@ model_add_mark(struct model *m, const struct lost_mark *mk)
 }
 
 /*
- * A thread wrote var. If its value came from a load that another store has
- * since superseded, the stores between that load and now are cut off the
- * chain behind the variable's value: they are lost.
+ * A thread wrote var. Its value builds on the store it loaded (or, blind,
+ * on the current value), so the new chain is that store's chain plus this
+ * one. Of the old chain, the part beyond what the two share is cut off:
+ * those updates are lost. If another thread stored since the load, this
+ * store is stale and the moment is a mark.
+ *
+ * What the chains share: each pending load keeps in load_kept how much of
+ * its chain is still on the current one. A store keeps min(that, the
+ * storer's) for every other pending load, which is exact unless both
+ * loads left the chain at the same point on one branch (then it can count
+ * one branch too few as shared, and a later mark's overwritten too high).
  */
 static void
 model_store(
@@ -202,10 +211,13 @@ model_store(
 {
 	struct model_thread *th = &m->threads[thread];
 	struct model_var *v = &m->vars[var];
-	uint64_t depth;
+	uint64_t depth, kept;
+	int u;
 
 	m->next_store_id++;
 	if (th->loaded[var]) {
+		depth = th->load_depth[var] + 1;
+		kept = th->load_kept[var];
 		if (th->load_store_id[var] != v->last_store_id) {
 			struct lost_mark mk = {
 			    .t = t,
@@ -216,16 +228,21 @@ model_store(
 			    .victim = v->last_store_thread,
 			    .var = var,
 			    .value = ev->b,
-			    .overwritten = v->depth - th->load_depth[var],
+			    .overwritten = v->depth - kept,
 			};
 
 			model_add_mark(m, &mk);
 			v->stale++;
 		}
-		depth = th->load_depth[var] + 1;
 		th->loaded[var] = 0;
-	} else
+	} else {
 		depth = v->depth + 1; /* blind: builds on the current value */
+		kept = v->depth;
+	}
+	for (u = 0; u < m->nthreads; u++)
+		if (m->threads[u].loaded[var] &&
+		    m->threads[u].load_kept[var] > kept)
+			m->threads[u].load_kept[var] = kept;
 	v->stores++;
 	v->depth = depth;
 	v->lost = v->stores - v->depth;

@@ -57,6 +57,7 @@ struct model_thread {
 	/* last load per variable, for lost-update detection */
 	uint64_t load_store_id[MODEL_MAX_VARS];
 	uint64_t load_depth[MODEL_MAX_VARS];
+	uint64_t load_kept[MODEL_MAX_VARS]; /* of that chain, still current */
 	uint32_t load_step[MODEL_MAX_VARS];
 	uint8_t loaded[MODEL_MAX_VARS];
 	uint64_t events;
