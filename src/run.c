@@ -17,8 +17,20 @@
  * dropped (and counted): long enough that a loaded 2-core machine does not
  * drop, short enough that a stalled consumer cannot hang the workers. */
 #define RUN_PUSH_TIMEOUT_NS (500u * 1000 * 1000)
-#define RUN_MAX_SPANS       4096
-#define RUN_PUMP_BATCH      1024
+/*
+ * Exact history per timeline (spans, and marks alike) before the older
+ * half is folded into summary bins (timeline.h). A controlled run counts
+ * time in steps, and its closed spans are at least a step long and tile
+ * [0, steps), so no thread has more spans than the run has steps (nor
+ * more marks: one store per step at most). 1 << 20 is 1,048,576, so runs
+ * of up to a million steps stay exact. Storage grows by doubling as used,
+ * at 8 bytes a span: a short run pays only for what it has. A free run
+ * counts ns, with a change whenever the OS moves a thread; there the
+ * recent 4096 are kept exact and older history is summarised.
+ */
+#define RUN_CONTROLLED_SPANS (1u << 20)
+#define RUN_FREE_SPANS       4096
+#define RUN_PUMP_BATCH       1024
 
 struct il_var *
 run_add_var(struct run *r, const char *name, int64_t initial, int counter)
@@ -75,6 +87,7 @@ struct run *
 run_new(const struct run_config *cfg, char *err, size_t errlen)
 {
 	struct run *r;
+	size_t spans;
 	int n, i;
 
 	if (cfg->module->validate != NULL &&
@@ -101,9 +114,12 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->c = conductor_new(n, cfg->policy, cfg->seed, r->q);
 	if (cfg->quiet && cfg->policy == POLICY_FREE)
 		conductor_set_quiet(r->c);
+	if ((spans = cfg->max_spans) == 0)
+		spans = cfg->policy == POLICY_FREE ? RUN_FREE_SPANS
+		                                   : RUN_CONTROLLED_SPANS;
 	r->m = model_new(n,
 	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
-	    cfg->max_spans ? cfg->max_spans : RUN_MAX_SPANS);
+	    spans);
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);
 	r->args = xcalloc((size_t)n, sizeof *r->args);

@@ -11,6 +11,8 @@
 #include "conductor.h"
 #include "event.h"
 #include "evq.h"
+#include "module.h"
+#include "run.h"
 #include "suites.h"
 #include "util.h"
 #include "worker.h"
@@ -693,6 +695,95 @@ START_TEST(test_thread_names)
 }
 END_TEST
 
+/* ---- whole runs through the run API ---- */
+
+/* A controlled race of up to steps steps under the random policy. */
+static struct run *
+race_run(uint64_t seed, int threads, long iterations, uint64_t steps)
+{
+	const struct lesson_module *mod = module_find("race");
+	struct run_config cfg;
+	struct run *r;
+	char err[256];
+	uint64_t k;
+	size_t i;
+	int t;
+
+	ck_assert_ptr_nonnull(mod);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.module = mod;
+	for (i = 0; i < mod->nparams; i++)
+		cfg.params[i] = mod->params[i].def;
+	cfg.params[module_param_index(mod, "threads")] = threads;
+	cfg.params[module_param_index(mod, "iterations")] = iterations;
+	cfg.policy = POLICY_RANDOM;
+	cfg.seed = seed;
+	r = run_new(&cfg, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(run_start(r), 0);
+	for (k = 0; k < steps && (t = conductor_pick_random(r->c)) >= 0; k++)
+		ck_assert_int_eq(run_step(r, t, err, sizeof err), 0);
+	return r;
+}
+
+/*
+ * A long controlled run keeps its early history exact: with more than
+ * 4096 spans per thread (the old limit, past which history was merged
+ * into its dominant state), its first 100 steps look exactly like a run
+ * of the same seed stopped there, at every zoom, marks included.
+ */
+START_TEST(test_long_run_keeps_early_history)
+{
+	static const uint64_t widths[] = {1, 3, 10, 100};
+	struct run *shrt = race_run(7, 2, 100000, 100);
+	struct run *lng = race_run(7, 2, 100000, 12000);
+	const struct model *a = shrt->m, *b = lng->m;
+	uint64_t fa[TS_COUNT], fb[TS_COUNT], x;
+	size_t i, w;
+	int t, s;
+
+	/* given: the same seed, so the same first 100 steps */
+	ck_assert_uint_eq(a->step, 100);
+	ck_assert_uint_eq(b->step, 12000);
+	ck_assert_uint_gt(a->nmarks, 0);
+	for (t = 0; t < 2; t++) {
+		/* more spans than the old limit, all exact */
+		ck_assert_uint_gt(b->threads[t].tl.n, 4096);
+		ck_assert_uint_eq(b->threads[t].tl.merges, 0);
+		for (i = 0; i < IL_ARRAY_LEN(widths); i++) {
+			w = widths[i];
+			for (x = 0; x + w <= 100; x += w) {
+				timeline_bucket_fractions(
+				    &a->threads[t].tl, x, x + w, a->now, fa);
+				timeline_bucket_fractions(
+				    &b->threads[t].tl, x, x + w, b->now, fb);
+				for (s = 0; s < TS_COUNT; s++)
+					ck_assert_msg(fa[s] == fb[s],
+					    "thread %d [%llu,+%zu) state %d: "
+					    "%llu after 100 steps, %llu later",
+					    t, (unsigned long long)x, w, s,
+					    (unsigned long long)fa[s],
+					    (unsigned long long)fb[s]);
+				ck_assert_uint_eq(
+				    timeline_bucket_marks(
+				        &a->threads[t].tl, x, x + w),
+				    timeline_bucket_marks(
+				        &b->threads[t].tl, x, x + w));
+			}
+		}
+	}
+	/* the first marks are the same ones */
+	for (i = 0; i < model_marks_kept(a); i++) {
+		ck_assert_uint_eq(
+		    model_mark(a, i)->step, model_mark(b, i)->step);
+		ck_assert_int_eq(
+		    model_mark(a, i)->thread, model_mark(b, i)->thread);
+	}
+	run_free(shrt);
+	run_free(lng);
+}
+END_TEST
+
 Suite *
 make_conductor_suite(void)
 {
@@ -721,6 +812,13 @@ make_conductor_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_free_concurrent_increments);
 	tcase_add_test(tc, test_free_io_cancel);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("runs");
+	/* Twelve thousand handoffs take a while under sanitizers on a
+	 * loaded machine; nothing is timed, the limit only catches hangs. */
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_long_run_keeps_early_history);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cancel");
