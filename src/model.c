@@ -105,8 +105,10 @@ model_event_ok(const struct model *m, const struct event *ev)
 	case EV_STATE:
 		return model_id_ok(ev->a, TS_COUNT);
 	case EV_LOAD:
-	case EV_STORE:
 		return model_id_ok(ev->a, m->nvars);
+	case EV_STORE:
+		return (ev->a & ~(EV_STORE_OVERWROTE | 0xffffffff)) == 0 &&
+		    model_id_ok(EV_STORE_VAR(ev->a), m->nvars);
 	case EV_LOCK_REQ:
 	case EV_LOCK_ACQ:
 	case EV_LOCK_REL:
@@ -168,12 +170,11 @@ model_set_state(struct model_thread *th, uint64_t t, enum thread_state s)
 	timeline_set_state(&th->tl, t, s);
 }
 
-/* A thread read var: remember which store it saw. */
+/* A thread read var: remember where on the chain it read. */
 static void
 model_load(
     struct model_thread *th, const struct model_var *v, int var, uint32_t step)
 {
-	th->load_store_id[var] = v->last_store_id;
 	th->load_depth[var] = v->depth;
 	th->load_kept[var] = v->depth;
 	th->load_step[var] = step;
@@ -192,12 +193,40 @@ model_add_mark(struct model *m, const struct lost_mark *mk)
 	timeline_add_mark(&m->threads[mk->thread].tl, mk->t);
 }
 
+/* A lost-update mark for a store that the worker found overwrote another
+ * thread's update. In a controlled run the model's own bookkeeping is
+ * exact and says whose update and how many; in a free run the queue's
+ * order is only close to the real one, so those stay unknown. */
+static void
+model_overwrite(struct model *m, int thread, int var, const struct event *ev,
+    uint64_t t, uint64_t kept)
+{
+	const struct model_thread *th = &m->threads[thread];
+	const struct model_var *v = &m->vars[var];
+	struct lost_mark mk = {
+	    .t = t,
+	    .step = ev->step,
+	    .thread = thread,
+	    .victim = -1,
+	    .var = var,
+	    .value = ev->b,
+	};
+
+	if (m->clock == MODEL_CLOCK_STEPS) {
+		mk.load_step = th->loaded[var] ? th->load_step[var] : 0;
+		mk.victim_step = v->last_store_step;
+		mk.victim = v->last_store_thread;
+		mk.overwritten = v->depth > kept ? v->depth - kept : 0;
+	}
+	model_add_mark(m, &mk);
+}
+
 /*
  * A thread wrote var. Its value builds on the store it loaded (or, blind,
  * on the current value), so the new chain is that store's chain plus this
  * one. Of the old chain, the part beyond what the two share is cut off:
- * those updates are lost. If another thread stored since the load, this
- * store is stale and the moment is a mark.
+ * those updates are lost. A store the worker flagged as overwriting is a
+ * mark.
  *
  * What the chains share: each pending load keeps in load_kept how much of
  * its chain is still on the current one. A store keeps min(that, the
@@ -214,31 +243,18 @@ model_store(
 	uint64_t depth, kept;
 	int u;
 
-	m->next_store_id++;
 	if (th->loaded[var]) {
 		depth = th->load_depth[var] + 1;
 		kept = th->load_kept[var];
-		if (th->load_store_id[var] != v->last_store_id) {
-			struct lost_mark mk = {
-			    .t = t,
-			    .step = ev->step,
-			    .load_step = th->load_step[var],
-			    .victim_step = v->last_store_step,
-			    .thread = thread,
-			    .victim = v->last_store_thread,
-			    .var = var,
-			    .value = ev->b,
-			    .overwritten = v->depth - kept,
-			};
-
-			model_add_mark(m, &mk);
-			v->stale++;
-		}
-		th->loaded[var] = 0;
 	} else {
 		depth = v->depth + 1; /* blind: builds on the current value */
 		kept = v->depth;
 	}
+	if (ev->a & EV_STORE_OVERWROTE) {
+		model_overwrite(m, thread, var, ev, t, kept);
+		v->stale++;
+	}
+	th->loaded[var] = 0;
 	for (u = 0; u < m->nthreads; u++)
 		if (m->threads[u].loaded[var] &&
 		    m->threads[u].load_kept[var] > kept)
@@ -249,7 +265,6 @@ model_store(
 	v->value = ev->b;
 	if (v->counter)
 		v->expected++;
-	v->last_store_id = m->next_store_id;
 	v->last_store_thread = thread;
 	v->last_store_step = ev->step;
 }
@@ -450,7 +465,7 @@ model_apply(struct model *m, const struct event *ev)
 		model_load(th, &m->vars[ev->a], (int)ev->a, ev->step);
 		break;
 	case EV_STORE:
-		model_store(m, thread, (int)ev->a, ev, t);
+		model_store(m, thread, (int)EV_STORE_VAR(ev->a), ev, t);
 		break;
 	case EV_LOCK_REQ:
 	case EV_LOCK_ACQ:

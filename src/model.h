@@ -2,13 +2,32 @@
  * The model: everything the views draw, built only from events.
  * Pure data: no threads, no locks, no curses, so it is unit-tested alone.
  *
- * Lost-update detection: each load remembers which store it read from.
- * A store is stale when another thread stored to the variable after that
- * load; it overwrites their update(s). Every store has a parent (the store
- * its value was read from), so the updates that survive are the chain of
- * parents behind the variable's current value, and
- *     lost = stores - length of that chain.
- * For a counter (each store meant to add one), lost = expected - value.
+ * Lost updates are counted two ways, and the counts can differ.
+ *
+ *  - Overwriting stores (marks; per variable, stale). The worker sees from
+ *    real memory when a store replaced a value other than the one it had
+ *    loaded, so another thread's update came between and this store
+ *    overwrote it (EV_STORE_OVERWROTE, event.h). Each such store is one
+ *    mark, in both clocks. In a controlled run the model's bookkeeping
+ *    adds whose update it was and how many were cut; in a free run those
+ *    are unknown (victim -1, victim_step and overwritten 0).
+ *
+ *  - Net lost updates (per variable, lost). Every store has a parent, the
+ *    store its value was read from (the current one, for a blind store),
+ *    so the updates that survive are the chain of parents behind the
+ *    variable's current value, and
+ *        lost = stores - length of that chain;
+ *    for a counter (each store meant to add one), lost = expected - value.
+ *    The chain follows the events' order: exact in a controlled run, only
+ *    close to the real order in a free run (its result reads memory).
+ *
+ * For example, A loads 0; B increments three times (0 -> 3); A stores 1.
+ * That is one overwriting store (one mark) but three lost increments
+ * (expected 4, value 1). The other way round, a store that cuts updates
+ * and is later cut itself, bringing them back, is a mark though nothing
+ * it cut stays lost; and a store that replaces an equal value (A loads 1,
+ * others take the value 1 -> 2 -> 1, A stores 2) loses an update that
+ * real memory cannot tell apart, so it is no mark.
  */
 #ifndef IL_MODEL_H
 #define IL_MODEL_H
@@ -19,7 +38,7 @@
 #include "event.h"
 #include "timeline.h"
 
-#define MODEL_MAX_VARS    16
+#define MODEL_MAX_VARS    EV_MAX_VARS
 #define MODEL_MAX_LOCKS   16
 #define MODEL_MAX_LOCALS  4
 #define MODEL_MAX_SKIPS   16
@@ -33,12 +52,11 @@ struct model_var {
 	int64_t expected; /* for a counter: initial + number of stores */
 	int counter;      /* 1: every store is meant to add one */
 	uint64_t stores;
-	uint64_t lost;  /* updates overwritten so far */
-	uint64_t stale; /* stale stores so far */
-	/* internal bookkeeping for detection */
-	uint64_t last_store_id; /* 0: the initial value */
-	uint64_t depth;         /* chain length behind the current value */
-	int last_store_thread;  /* -1: initial */
+	uint64_t lost;  /* net lost updates: stores not on the chain */
+	uint64_t stale; /* overwriting stores: marks on this variable */
+	/* internal bookkeeping for the chain */
+	uint64_t depth;        /* chain length behind the current value */
+	int last_store_thread; /* -1: initial */
 	uint32_t last_store_step;
 };
 
@@ -54,8 +72,7 @@ struct model_thread {
 	int blocked_lock; /* lock waited for, or -1 */
 	int64_t locals[MODEL_MAX_LOCALS];
 	uint8_t local_set; /* bit per slot */
-	/* last load per variable, for lost-update detection */
-	uint64_t load_store_id[MODEL_MAX_VARS];
+	/* last load per variable, for the chain */
 	uint64_t load_depth[MODEL_MAX_VARS];
 	uint64_t load_kept[MODEL_MAX_VARS]; /* of that chain, still current */
 	uint32_t load_step[MODEL_MAX_VARS];
@@ -72,17 +89,18 @@ struct model_thread {
 	struct timeline os_tl;
 };
 
-/* A stale store: the moment an update was lost. */
+/* An overwriting store: the moment an update was lost. The fields marked
+ * (controlled) are 0, or -1 for victim, in a free run. */
 struct lost_mark {
 	uint64_t t;           /* model time of the store */
-	uint32_t step;        /* step of the store (controlled runs) */
-	uint32_t load_step;   /* step of the stale load */
-	uint32_t victim_step; /* step of the store it overwrote */
+	uint32_t step;        /* step of the store (controlled) */
+	uint32_t load_step;   /* step of the load it built on (controlled) */
+	uint32_t victim_step; /* step of the store it overwrote (controlled) */
 	int thread;           /* who stored */
-	int victim;           /* whose update it overwrote (the latest one) */
+	int victim; /* whose update it overwrote, the latest (controlled) */
 	int var;
 	int64_t value;        /* value stored */
-	uint64_t overwritten; /* updates lost by this store */
+	uint64_t overwritten; /* updates it cut off the chain (controlled) */
 };
 
 /* The cores view: on one CPU, a worker that ran there for part of a
@@ -117,7 +135,6 @@ struct model {
 	struct lost_mark first_marks[MODEL_FIRST_MARKS];
 	struct lost_mark last_mark;
 	uint64_t nmarks; /* total lost-update marks seen */
-	uint64_t next_store_id;
 	uint64_t events;
 	/* Gaps cut out of the ns clock (the process was suspended). */
 	uint64_t skip_from[MODEL_MAX_SKIPS];

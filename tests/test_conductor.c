@@ -726,6 +726,159 @@ race_run(uint64_t seed, int threads, long iterations, uint64_t steps)
 	return r;
 }
 
+/* A module of the test's own for a free run: two workers increment one
+ * counter, each adding up what il_store returned. */
+#define FLAG_INCREMENTS 100000
+
+struct flag_state {
+	struct il_var *counter;
+	long overwrote[2]; /* by worker i only; read after the join */
+};
+
+static int
+flag_threads(const long *params)
+{
+	(void)params;
+	return 2;
+}
+
+static int
+flag_setup(struct run *r, const long *params, char *err, size_t errlen)
+{
+	struct flag_state *st = xcalloc(1, sizeof *st);
+
+	(void)params;
+	(void)err;
+	(void)errlen;
+	st->counter = run_add_var(r, "counter", 0, 1);
+	r->lesson = st;
+	return 0;
+}
+
+static void
+flag_worker(struct il_worker *w)
+{
+	struct flag_state *st = w->lesson;
+	int64_t v;
+	int i;
+
+	for (i = 0; i < FLAG_INCREMENTS && !il_cancelled(w); i++) {
+		v = il_load(w, st->counter, 1);
+		st->overwrote[w->id] += il_store(w, st->counter, v + 1, 2);
+	}
+}
+
+static void
+flag_verdict(struct run *r, char *buf, size_t len)
+{
+	(void)r;
+	snprintf(buf, len, "done=1");
+}
+
+static void
+flag_teardown(struct run *r)
+{
+	free(r->lesson);
+	r->lesson = NULL;
+}
+
+static const struct lesson_module flag_module = {
+    .id = "test-flags",
+    .threads = flag_threads,
+    .setup = flag_setup,
+    .worker = flag_worker,
+    .verdict = flag_verdict,
+    .teardown = flag_teardown,
+};
+
+/*
+ * In a free run the marks come from real memory: the model counts exactly
+ * the stores for which il_store returned 1, in the lane of the worker that
+ * made them, however the queue ordered the events. And if the counter
+ * lost increments, some store must have overwritten one.
+ */
+START_TEST(test_free_run_marks_are_real)
+{
+	long params[MODULE_MAX_PARAMS] = {0};
+	struct run_config cfg;
+	struct flag_state *st;
+	struct run *r;
+	char err[256];
+	uint64_t sum = 0, lanes = 0;
+	int64_t counter;
+	int t;
+
+	/* given */
+	run_config_free(&cfg, &flag_module, params, 0);
+	r = run_new(&cfg, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	/* when */
+	ck_assert_int_eq(run_start(r), 0);
+	run_wait_free(r);
+	run_finish(r);
+	/* then */
+	st = r->lesson;
+	counter = atomic_load(&st->counter->value);
+	ck_assert_uint_eq(evq_dropped(r->q), 0);
+	for (t = 0; t < 2; t++) {
+		uint64_t in_lane =
+		    timeline_bucket_marks(&r->m->threads[t].tl, 0, UINT64_MAX);
+
+		ck_assert_uint_eq(in_lane, (uint64_t)st->overwrote[t]);
+		sum += (uint64_t)st->overwrote[t];
+		lanes += in_lane;
+	}
+	ck_assert_uint_eq(r->m->nmarks, sum);
+	ck_assert_uint_eq(r->m->vars[0].stale, sum);
+	ck_assert_uint_eq(r->m->vars[0].stores, 2 * FLAG_INCREMENTS);
+	ck_assert_int_le(counter, 2 * FLAG_INCREMENTS);
+	if (counter < 2 * FLAG_INCREMENTS)
+		ck_assert_uint_gt(sum, 0);
+	if (sum > 0) /* the marks know who stored, not whose update */
+		ck_assert_int_eq(model_last_mark(r->m)->victim, -1);
+	run_free(r);
+}
+END_TEST
+
+/* A worker's own stores: a store after its load returns 0, a blind store
+ * returns 0, and a store over another's update returns 1 and says so in
+ * its event. */
+START_TEST(test_store_returns)
+{
+	struct harness h;
+	struct il_worker *a, *b;
+	size_t i, flagged = 0;
+
+	h_init(&h, 2, POLICY_FREE, 0, race_body);
+	a = &h.w[0];
+	b = &h.w[1];
+	/* no threads: the calls run here, in a free run's way */
+	ck_assert_int_eq(il_store(a, &h.var, 5, 1), 0); /* blind */
+	ck_assert_int_eq(il_load(a, &h.var, 1), 5);
+	ck_assert_int_eq(il_store(a, &h.var, 6, 1), 0); /* replaces 5 */
+	ck_assert_int_eq(il_store(a, &h.var, 9, 1), 0); /* blind again */
+	ck_assert_int_eq(il_load(a, &h.var, 1), 9);
+	ck_assert_int_eq(il_load(b, &h.var, 1), 9);
+	ck_assert_int_eq(il_store(b, &h.var, 10, 1), 0);
+	ck_assert_int_eq(il_store(a, &h.var, 10, 1), 1); /* over B's 10 */
+	ck_assert_int_eq(atomic_load(&h.var.value), 10);
+	h_drain(&h);
+	for (i = 0; i < h.nev; i++) {
+		if (h.ev[i].kind != EV_STORE)
+			continue;
+		ck_assert_int_eq(EV_STORE_VAR(h.ev[i].a), h.var.id);
+		if (h.ev[i].a & EV_STORE_OVERWROTE) {
+			flagged++;
+			ck_assert_int_eq(h.ev[i].thread, 0);
+			ck_assert_int_eq(h.ev[i].b, 10);
+		}
+	}
+	ck_assert_uint_eq(flagged, 1);
+	h_finish(&h);
+	h_free(&h);
+}
+END_TEST
+
 /*
  * A long controlled run keeps its early history exact: with more than
  * 4096 spans per thread (the old limit, past which history was merged
@@ -812,6 +965,8 @@ make_conductor_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_free_concurrent_increments);
 	tcase_add_test(tc, test_free_io_cancel);
+	tcase_add_test(tc, test_store_returns);
+	tcase_add_test(tc, test_free_run_marks_are_real);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("runs");
