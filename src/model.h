@@ -79,9 +79,17 @@ struct model_thread {
 	uint8_t loaded[MODEL_MAX_VARS];
 	uint64_t events;
 	struct timeline tl;
+	/* Where the lane's work runs, from EV_OS_IDENTITY: process (0: this
+	 * one) and thread (0: not known). Lanes with the same nonzero
+	 * identity are one OS thread's tasks: a group, whose lowest lane is
+	 * its leader (see model_lane_leader). */
+	int os_pid, os_tid;
+	int os_leader;
+	int os_members; /* lanes in its group, itself included */
 	/* The kernel's view from EV_OS_SAMPLE (free runs): totals, and a
 	 * timeline where each sample interval is split into running, then
-	 * waiting for a CPU (TS_READY), then blocked (TS_IO). */
+	 * waiting for a CPU (TS_READY), then blocked (TS_IO). A group's
+	 * samples are shared among its lanes (see model_apply). */
 	uint64_t os_run_ns, os_wait_ns, os_blocked_ns;
 	uint64_t os_samples;
 	uint64_t os_slices; /* times the kernel put it on a CPU */
@@ -168,6 +176,16 @@ int model_cpu_who(
  * (monotonic clock). Later events are moved back by that much, so the
  * timeline does not jump over the time nobody could run. */
 void model_skip(struct model *, uint64_t from_ns, uint64_t len_ns);
+
+/* Lanes that run in one OS thread (an event loop's tasks, which the loop
+ * gives its own thread with il_os_identity): the lowest lane of t's group,
+ * t itself when it is alone, -1 if t is not a lane; and how many lanes
+ * the group has (1 when alone, 0 if t is not a lane). The sampler reads
+ * such a thread once, for the leader; the model shares each sample among
+ * the group in proportion to the time each lane ran in the interval, by
+ * its own timeline, so that the lanes' CPU adds up to the thread's. */
+int model_lane_leader(const struct model *, int t);
+int model_lane_group(const struct model *, int t);
 
 /* The first lost-update marks, oldest first: model_mark(i) for i below
  * model_marks_kept() = min(nmarks, MODEL_FIRST_MARKS), else NULL. */

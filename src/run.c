@@ -176,14 +176,32 @@ run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 	evq_push(r->q, &e);
 }
 
-/* The OS sampler: every cfg.sample_ms, each live worker's schedstat and
- * stat, as EV_OS_SAMPLE events. It owns its file descriptors. */
+/* Whether a lane below i watches the same OS thread as lane i (lanes
+ * that are tasks of one thread), given every lane's pid and tid. */
+static int
+run_sampled_below(const int *pids, const int *tids, int i)
+{
+	int j;
+
+	for (j = 0; j < i && tids[i] != 0; j++)
+		if (tids[j] == tids[i] && pids[j] == pids[i])
+			return 1;
+	return 0;
+}
+
+/* The OS sampler: every cfg.sample_ms, the schedstat and stat of each
+ * OS thread that runs a live worker's lane, as EV_OS_SAMPLE events. A
+ * thread that several lanes share is read once, for the lowest of them
+ * (the model shares the sample among the others). It owns its file
+ * descriptors. */
 static void *
 run_sampler(void *arg)
 {
 	struct run *r = arg;
 	struct sampled_thread *st = xcalloc((size_t)r->nthreads, sizeof *st);
 	int *watching = xcalloc((size_t)r->nthreads, sizeof *watching);
+	int *pids = xcalloc((size_t)r->nthreads, sizeof *pids);
+	int *tids = xcalloc((size_t)r->nthreads, sizeof *tids);
 	struct timespec tick = {r->cfg.sample_ms / 1000,
 	    (long)(r->cfg.sample_ms % 1000) * 1000000L};
 	int i, failures = 0, reads = 0;
@@ -193,21 +211,27 @@ run_sampler(void *arg)
 	while (!atomic_load_explicit(&r->sampler_stop, memory_order_acquire)) {
 		uint64_t now = clock_now_ns();
 
+		/* follow each lane to whatever it runs in now */
 		for (i = 0; i < r->nthreads; i++) {
-			struct il_worker *w = &r->workers[i];
+			tids[i] = atomic_load_explicit(
+			    &r->workers[i].os_tid, memory_order_acquire);
+			pids[i] = atomic_load_explicit(
+			    &r->workers[i].os_pid, memory_order_relaxed);
+		}
+		for (i = 0; i < r->nthreads; i++) {
 			struct sample sm;
-			int tid, rc;
+			int rc;
 
-			/* follow the lane to whatever it runs in now */
-			tid = atomic_load_explicit(
-			    &w->os_tid, memory_order_acquire);
-			if (tid != 0 && tid != watching[i]) {
+			if (run_sampled_below(pids, tids, i)) {
 				sampler_close(&st[i]);
-				watching[i] = tid;
-				if (sampler_open(&st[i],
-				        atomic_load_explicit(
-				            &w->os_pid, memory_order_relaxed),
-				        tid) != 0) {
+				watching[i] = 0;
+				continue;
+			}
+			if (tids[i] != 0 && tids[i] != watching[i]) {
+				sampler_close(&st[i]);
+				watching[i] = tids[i];
+				if (sampler_open(&st[i], pids[i], tids[i]) !=
+				    0) {
 					failures++;
 					continue;
 				}
@@ -230,6 +254,8 @@ run_sampler(void *arg)
 		sampler_close(&st[i]);
 	free(st);
 	free(watching);
+	free(pids);
+	free(tids);
 	return NULL;
 }
 

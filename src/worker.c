@@ -275,9 +275,12 @@ il_lock_destroy(struct il_lock *l)
 	pthread_mutex_destroy(&l->mutex);
 }
 
+/* The event goes first, so that any sample the sampler takes of the new
+ * thread for this lane comes after it in the queue. */
 void
 il_os_identity(struct il_worker *w, int pid, int tid)
 {
+	worker_emit(w, EV_OS_IDENTITY, 0, pid, tid);
 	atomic_store_explicit(&w->os_pid, pid, memory_order_relaxed);
 	atomic_store_explicit(&w->os_tid, tid, memory_order_release);
 }

@@ -38,7 +38,11 @@ struct il_worker {
 	struct conductor *conductor;
 	void *lesson; /* the module's run state */
 	/* Whom the OS sampler watches for this lane: the worker thread
-	 * itself (pid 0), or a process it runs the work in. */
+	 * itself (pid 0), or a process it runs the work in. Written by
+	 * il_os_identity (any thread), read by the sampler: os_tid is
+	 * stored last with release, so a sampler that loads it with acquire
+	 * sees the matching os_pid, and the event that announced them is
+	 * already in the queue. */
 	_Atomic int os_pid;
 	_Atomic int os_tid;
 	/* The value this worker last loaded from each variable (bit id of
@@ -53,7 +57,10 @@ struct il_worker {
  * step executes. */
 
 /* The lane's work now runs in thread tid of process pid (pid 0: this
- * process): the OS sampler follows it from the next interval. */
+ * process): the OS sampler follows it from the next interval, and an
+ * EV_OS_IDENTITY event tells the model. Lanes given the same thread (an
+ * event loop's tasks) are sampled once, as one thread shared among them.
+ * Any thread may call it for any lane. */
 void il_os_identity(struct il_worker *, int pid, int tid);
 
 /* A step that only computes locally. */

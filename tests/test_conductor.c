@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conductor.h"
 #include "event.h"
@@ -293,7 +294,7 @@ trace_event(const struct event *e, char *buf, size_t len)
 {
 	static const char state_code[TS_COUNT] = {'N', 'R', 'r', 'I', 'W', 'D'};
 	static const char kind_code[EV_KIND_COUNT] = {
-	    's', 'e', '?', 'l', 'L', 'S', 'q', 'a', 'x', 'o', 'm'};
+	    's', 'e', '?', 'l', 'L', 'S', 'q', 'a', 'x', 'o', 'm', 'i'};
 	const char *name = conductor_thread_name(e->thread);
 	char code = kind_code[e->kind];
 
@@ -726,39 +727,69 @@ race_run(uint64_t seed, int threads, long iterations, uint64_t steps)
 	return r;
 }
 
-/* A module of the test's own for a free run: two workers increment one
- * counter, each adding up what il_store returned. */
+/* Two modules of the test's own, two workers each. The flag module's
+ * workers increment one counter, each adding up what il_store returned;
+ * the loop module is shaped like an event loop (see loop_worker). */
 #define FLAG_INCREMENTS 100000
+#define LOOP_UNITS      20000
 
-struct flag_state {
+struct test_module_state {
+	struct run *run;
 	struct il_var *counter;
 	long overwrote[2]; /* by worker i only; read after the join */
+	/* loop: set once by lane 1 as it starts, once by lane 0 when
+	 * done; read by the other lane */
+	_Atomic int joined, done;
 };
 
 static int
-flag_threads(const long *params)
+test_module_threads(const long *params)
 {
 	(void)params;
 	return 2;
 }
 
 static int
-flag_setup(struct run *r, const long *params, char *err, size_t errlen)
+test_module_setup(struct run *r, const long *params, char *err, size_t errlen)
 {
-	struct flag_state *st = xcalloc(1, sizeof *st);
+	struct test_module_state *st = xcalloc(1, sizeof *st);
 
 	(void)params;
 	(void)err;
 	(void)errlen;
+	st->run = r;
 	st->counter = run_add_var(r, "counter", 0, 1);
 	r->lesson = st;
 	return 0;
 }
 
 static void
+test_module_verdict(struct run *r, char *buf, size_t len)
+{
+	(void)r;
+	snprintf(buf, len, "done=1");
+}
+
+static void
+test_module_teardown(struct run *r)
+{
+	free(r->lesson);
+	r->lesson = NULL;
+}
+
+/* One of the test's modules: its id and its worker body. */
+#define TEST_MODULE(name, body)                                                \
+	{                                                                      \
+		.id = name, .threads = test_module_threads,                    \
+		.setup = test_module_setup, .worker = body,                    \
+		.verdict = test_module_verdict,                                \
+		.teardown = test_module_teardown,                              \
+	}
+
+static void
 flag_worker(struct il_worker *w)
 {
-	struct flag_state *st = w->lesson;
+	struct test_module_state *st = w->lesson;
 	int64_t v;
 	int i;
 
@@ -768,28 +799,8 @@ flag_worker(struct il_worker *w)
 	}
 }
 
-static void
-flag_verdict(struct run *r, char *buf, size_t len)
-{
-	(void)r;
-	snprintf(buf, len, "done=1");
-}
-
-static void
-flag_teardown(struct run *r)
-{
-	free(r->lesson);
-	r->lesson = NULL;
-}
-
-static const struct lesson_module flag_module = {
-    .id = "test-flags",
-    .threads = flag_threads,
-    .setup = flag_setup,
-    .worker = flag_worker,
-    .verdict = flag_verdict,
-    .teardown = flag_teardown,
-};
+static const struct lesson_module flag_module =
+    TEST_MODULE("test-flags", flag_worker);
 
 /*
  * In a free run the marks come from real memory: the model counts exactly
@@ -801,7 +812,7 @@ START_TEST(test_free_run_marks_are_real)
 {
 	long params[MODULE_MAX_PARAMS] = {0};
 	struct run_config cfg;
-	struct flag_state *st;
+	struct test_module_state *st;
 	struct run *r;
 	char err[256];
 	uint64_t sum = 0, lanes = 0;
@@ -836,6 +847,87 @@ START_TEST(test_free_run_marks_are_real)
 		ck_assert_uint_gt(sum, 0);
 	if (sum > 0) /* the marks know who stored, not whose update */
 		ck_assert_int_eq(model_last_mark(r->m)->victim, -1);
+	run_free(r);
+}
+END_TEST
+
+/* Lane 0 gives lane 1 its own OS thread (il_os_identity), as an event
+ * loop does for its tasks, then computes; lane 1's thread only sleeps
+ * until lane 0 is done. */
+static void
+loop_worker(struct il_worker *w)
+{
+	struct test_module_state *st = w->lesson;
+	struct timespec ms = {0, 1000000};
+
+	if (w->id == 1) {
+		atomic_store(&st->joined, 1);
+		while (!atomic_load(&st->done) && !il_cancelled(w))
+			nanosleep(&ms, NULL);
+		return;
+	}
+	while (!atomic_load(&st->joined) && !il_cancelled(w))
+		nanosleep(&ms, NULL);
+	il_os_identity(&st->run->workers[1], 0, atomic_load(&w->os_tid));
+	il_cpu(w, LOOP_UNITS, 1);
+	atomic_store(&st->done, 1);
+}
+
+static const struct lesson_module loop_module =
+    TEST_MODULE("test-loop", loop_worker);
+
+/* Whether the model has seen lane 1 move to lane 0's thread. */
+static int
+loop_moved(const struct model *m)
+{
+	return m->threads[1].os_tid != 0 &&
+	    m->threads[1].os_tid == m->threads[0].os_tid;
+}
+
+/*
+ * The sampler reads an OS thread that two lanes share once, for the lower
+ * lane: once lane 1 has moved to lane 0's thread, it gets no samples of
+ * its own (one may already be on its way from the tick that saw it move),
+ * and the model knows the two lanes as one group.
+ */
+START_TEST(test_sampler_reads_shared_thread_once)
+{
+	long params[MODULE_MAX_PARAMS] = {0};
+	struct event buf[256];
+	struct run_config cfg;
+	struct run *r;
+	char err[256];
+	int moved, late = 0, done = 0;
+	size_t n, i;
+
+	/* given */
+	run_config_free(&cfg, &loop_module, params, 5);
+	r = run_new(&cfg, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(run_start(r), 0); /* which pumps the first events */
+	moved = loop_moved(r->m);
+	/* when: the events, watched on their way to the model */
+	while (!done) {
+		done = run_done(r);
+		while ((n = evq_pop(r->q, buf, IL_ARRAY_LEN(buf))) > 0) {
+			for (i = 0; i < n; i++) {
+				const struct event *e = &buf[i];
+
+				if (e->kind == EV_OS_SAMPLE && e->thread == 1)
+					late += moved;
+				model_apply(r->m, e);
+				moved = loop_moved(r->m);
+			}
+		}
+		if (!done)
+			evq_wait(r->q, 20);
+	}
+	run_finish(r);
+	/* then */
+	ck_assert(moved);
+	ck_assert_int_le(late, 1);
+	ck_assert_int_eq(model_lane_leader(r->m, 1), 0);
+	ck_assert_int_eq(model_lane_group(r->m, 0), 2);
 	run_free(r);
 }
 END_TEST
@@ -974,6 +1066,7 @@ make_conductor_suite(void)
 	 * loaded machine; nothing is timed, the limit only catches hangs. */
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_long_run_keeps_early_history);
+	tcase_add_test(tc, test_sampler_reads_shared_thread_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cancel");
