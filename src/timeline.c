@@ -209,7 +209,9 @@ timeline_fold(struct timeline *tl, uint64_t to)
 		i--; /* it straddles to: keep its newer part */
 		timeline_put(tl, i, to, timeline_state(tl, i));
 	}
-	memmove(tl->spans, tl->spans + i, (tl->n - i) * sizeof *tl->spans);
+	if (i > 0) /* spans and marks are NULL until first used */
+		memmove(
+		    tl->spans, tl->spans + i, (tl->n - i) * sizeof *tl->spans);
 	tl->n -= i;
 	if (tl->cur_start < to) {
 		timeline_bins_add(tl, tl->cur, tl->cur_start, to);
@@ -217,7 +219,9 @@ timeline_fold(struct timeline *tl, uint64_t to)
 	}
 	for (k = 0; k < tl->nmarks && tl->marks[k] < to; k++)
 		tl->bins[tl->marks[k] / tl->bin_w].marks++;
-	memmove(tl->marks, tl->marks + k, (tl->nmarks - k) * sizeof *tl->marks);
+	if (k > 0)
+		memmove(tl->marks, tl->marks + k,
+		    (tl->nmarks - k) * sizeof *tl->marks);
 	tl->nmarks -= k;
 	tl->exact_from = to;
 	tl->nbins = (size_t)((to + tl->bin_w - 1) / tl->bin_w);
