@@ -840,6 +840,7 @@ START_TEST(test_free_run_marks_are_real)
 		lanes += in_lane;
 	}
 	ck_assert_uint_eq(r->m->nmarks, sum);
+	ck_assert_uint_eq(lanes, sum);
 	ck_assert_uint_eq(r->m->vars[0].stale, sum);
 	ck_assert_uint_eq(r->m->vars[0].stores, 2 * FLAG_INCREMENTS);
 	ck_assert_int_le(counter, 2 * FLAG_INCREMENTS);
