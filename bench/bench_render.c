@@ -35,7 +35,7 @@ cmp_double(const void *a, const void *b)
 }
 
 /* A free-run-like history: threads switch states at pseudo-random times,
- * with loads and stores of a shared counter. */
+ * with loads and stores of a shared counter, some of them lost updates. */
 static struct model *
 busy_model(void)
 {
@@ -61,8 +61,10 @@ busy_model(void)
 			e.b = i / 3;
 			break;
 		case 1:
+			/* about one store in four overwrote an update, as
+			 * il_store would report it */
 			e.kind = EV_STORE;
-			e.a = 0;
+			e.a = (x >> 40 & 3) == 0 ? EV_STORE_OVERWROTE : 0;
 			e.b = i / 3 + 1;
 			break;
 		default:

@@ -11,14 +11,29 @@ enum ev_kind {
 	EV_STATE,    /* a: new enum thread_state, b: lock id for TS_LOCK_WAIT */
 	EV_LINE,     /* line: the source line the thread is now on */
 	EV_LOAD,     /* a: variable id, b: value loaded */
-	EV_STORE,    /* a: variable id, b: value stored */
+	EV_STORE,    /* a: variable id | EV_STORE_OVERWROTE, b: value stored */
 	EV_LOCK_REQ, /* a: lock id */
 	EV_LOCK_ACQ, /* a: lock id */
 	EV_LOCK_REL, /* a: lock id */
-	EV_OS_SAMPLE, /* a, b: sampler payload (defined by the sampler) */
-	EV_MARK,      /* a: enum mark_kind, b: argument */
+	EV_OS_SAMPLE,   /* a, b: sampler payload (defined by the sampler) */
+	EV_MARK,        /* a: enum mark_kind, b: argument */
+	EV_OS_IDENTITY, /* a: pid (0: this process), b: tid the lane runs in */
 	EV_KIND_COUNT
 };
+
+/*
+ * EV_STORE's a: the variable id in the low 32 bits (EV_STORE_VAR), and
+ * EV_STORE_OVERWROTE when the store replaced a value other than the one
+ * this worker had loaded from the variable: another thread's store came
+ * between its load and its store, and this store overwrote that update.
+ * The worker decides it from real memory (il_store swaps the value in),
+ * so it is exact in free runs too. No other bit of a is ever set.
+ */
+#define EV_STORE_OVERWROTE ((int64_t)1 << 32)
+#define EV_STORE_VAR(a)    ((int64_t)((uint64_t)(a)&0xffffffffu))
+
+/* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
+#define EV_MAX_VARS 16
 
 enum mark_kind {
 	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */

@@ -14,6 +14,7 @@ static const char *const ev_kind_names[EV_KIND_COUNT] = {
     [EV_LOCK_REL] = "lock-rel",
     [EV_OS_SAMPLE] = "os-sample",
     [EV_MARK] = "mark",
+    [EV_OS_IDENTITY] = "os-identity",
 };
 
 static const char *const thread_state_names[TS_COUNT] = {

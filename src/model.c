@@ -36,6 +36,8 @@ model_new(int nthreads, enum model_clock clock, size_t max_spans)
 		timeline_init(&m->threads[i].tl, max_spans);
 		timeline_init(&m->threads[i].os_tl, max_spans);
 		m->threads[i].os_cpu = -1;
+		m->threads[i].os_leader = i;
+		m->threads[i].os_members = 1;
 	}
 	return m;
 }
@@ -105,12 +107,17 @@ model_event_ok(const struct model *m, const struct event *ev)
 	case EV_STATE:
 		return model_id_ok(ev->a, TS_COUNT);
 	case EV_LOAD:
-	case EV_STORE:
 		return model_id_ok(ev->a, m->nvars);
+	case EV_STORE:
+		return (ev->a & ~(EV_STORE_OVERWROTE | 0xffffffff)) == 0 &&
+		    model_id_ok(EV_STORE_VAR(ev->a), m->nvars);
 	case EV_LOCK_REQ:
 	case EV_LOCK_ACQ:
 	case EV_LOCK_REL:
 		return model_id_ok(ev->a, m->nlocks);
+	case EV_OS_IDENTITY:
+		return ev->a >= 0 && ev->a <= INT32_MAX && ev->b >= 0 &&
+		    ev->b <= INT32_MAX;
 	default:
 		return 1;
 	}
@@ -168,29 +175,69 @@ model_set_state(struct model_thread *th, uint64_t t, enum thread_state s)
 	timeline_set_state(&th->tl, t, s);
 }
 
-/* A thread read var: remember which store it saw. */
+/* A thread read var: remember where on the chain it read. */
 static void
 model_load(
     struct model_thread *th, const struct model_var *v, int var, uint32_t step)
 {
-	th->load_store_id[var] = v->last_store_id;
 	th->load_depth[var] = v->depth;
+	th->load_kept[var] = v->depth;
 	th->load_step[var] = step;
 	th->loaded[var] = 1;
 }
 
-/* Record a lost-update mark in the ring. */
+/* Record a lost-update mark: in detail if it is among the first or is
+ * the latest, and always in the storing thread's timeline. */
 static void
 model_add_mark(struct model *m, const struct lost_mark *mk)
 {
-	m->marks[m->nmarks % MODEL_MAX_MARKS] = *mk;
+	if (m->nmarks < MODEL_FIRST_MARKS)
+		m->first_marks[m->nmarks] = *mk;
+	m->last_mark = *mk;
 	m->nmarks++;
+	timeline_add_mark(&m->threads[mk->thread].tl, mk->t);
+}
+
+/* A lost-update mark for a store that the worker found overwrote another
+ * thread's update. In a controlled run the model's own bookkeeping is
+ * exact and says whose update and how many; in a free run the queue's
+ * order is only close to the real one, so those stay unknown. */
+static void
+model_overwrite(struct model *m, int thread, int var, const struct event *ev,
+    uint64_t t, uint64_t kept)
+{
+	const struct model_thread *th = &m->threads[thread];
+	const struct model_var *v = &m->vars[var];
+	struct lost_mark mk = {
+	    .t = t,
+	    .step = ev->step,
+	    .thread = thread,
+	    .victim = -1,
+	    .var = var,
+	    .value = ev->b,
+	};
+
+	if (m->clock == MODEL_CLOCK_STEPS) {
+		mk.load_step = th->loaded[var] ? th->load_step[var] : 0;
+		mk.victim_step = v->last_store_step;
+		mk.victim = v->last_store_thread;
+		mk.overwritten = v->depth > kept ? v->depth - kept : 0;
+	}
+	model_add_mark(m, &mk);
 }
 
 /*
- * A thread wrote var. If its value came from a load that another store has
- * since superseded, the stores between that load and now are cut off the
- * chain behind the variable's value: they are lost.
+ * A thread wrote var. Its value builds on the store it loaded (or, blind,
+ * on the current value), so the new chain is that store's chain plus this
+ * one. Of the old chain, the part beyond what the two share is cut off:
+ * those updates are lost. A store the worker flagged as overwriting is a
+ * mark.
+ *
+ * What the chains share: each pending load keeps in load_kept how much of
+ * its chain is still on the current one. A store keeps min(that, the
+ * storer's) for every other pending load, which is exact unless both
+ * loads left the chain at the same point on one branch (then it can count
+ * one branch too few as shared, and a later mark's overwritten too high).
  */
 static void
 model_store(
@@ -198,37 +245,31 @@ model_store(
 {
 	struct model_thread *th = &m->threads[thread];
 	struct model_var *v = &m->vars[var];
-	uint64_t depth;
+	uint64_t depth, kept;
+	int u;
 
-	m->next_store_id++;
 	if (th->loaded[var]) {
-		if (th->load_store_id[var] != v->last_store_id) {
-			struct lost_mark mk = {
-			    .t = t,
-			    .step = ev->step,
-			    .load_step = th->load_step[var],
-			    .victim_step = v->last_store_step,
-			    .thread = thread,
-			    .victim = v->last_store_thread,
-			    .var = var,
-			    .value = ev->b,
-			    .overwritten = v->depth - th->load_depth[var],
-			};
-
-			model_add_mark(m, &mk);
-			v->stale++;
-		}
 		depth = th->load_depth[var] + 1;
-		th->loaded[var] = 0;
-	} else
+		kept = th->load_kept[var];
+	} else {
 		depth = v->depth + 1; /* blind: builds on the current value */
+		kept = v->depth;
+	}
+	if (ev->a & EV_STORE_OVERWROTE) {
+		model_overwrite(m, thread, var, ev, t, kept);
+		v->stale++;
+	}
+	th->loaded[var] = 0;
+	for (u = 0; u < m->nthreads; u++)
+		if (m->threads[u].loaded[var] &&
+		    m->threads[u].load_kept[var] > kept)
+			m->threads[u].load_kept[var] = kept;
 	v->stores++;
 	v->depth = depth;
 	v->lost = v->stores - v->depth;
 	v->value = ev->b;
 	if (v->counter)
 		v->expected++;
-	v->last_store_id = m->next_store_id;
 	v->last_store_thread = thread;
 	v->last_store_step = ev->step;
 }
@@ -354,38 +395,156 @@ model_cpu_who(
 	return who;
 }
 
+/* Lane thread now runs in thread tid of process pid: regroup the lanes
+ * that share an OS thread. */
+static void
+model_identity(struct model *m, int thread, int pid, int tid)
+{
+	int t, u;
+
+	m->threads[thread].os_pid = pid;
+	m->threads[thread].os_tid = tid;
+	for (t = 0; t < m->nthreads; t++) {
+		struct model_thread *th = &m->threads[t];
+
+		th->os_leader = t;
+		th->os_members = 0;
+		for (u = 0; u < m->nthreads; u++) {
+			const struct model_thread *o = &m->threads[u];
+
+			if (u != t &&
+			    (th->os_tid == 0 || o->os_tid != th->os_tid ||
+			        o->os_pid != th->os_pid))
+				continue;
+			if (th->os_members++ == 0)
+				th->os_leader = u; /* the lowest comes first */
+		}
+	}
+}
+
+int
+model_lane_leader(const struct model *m, int t)
+{
+	return t >= 0 && t < m->nthreads ? m->threads[t].os_leader : -1;
+}
+
+int
+model_lane_group(const struct model *m, int t)
+{
+	return t >= 0 && t < m->nthreads ? m->threads[t].os_members : 0;
+}
+
+/* One sampler interval, unpacked. */
+struct os_share {
+	uint64_t iv, run, wait, slices;
+	int cpu;
+};
+
+/* Credit lane thread with its share of an OS thread's interval [t0, t). */
+static void
+model_os_credit(struct model *m, int thread, const struct os_share *sh,
+    uint64_t t0, uint64_t t)
+{
+	struct model_thread *th = &m->threads[thread];
+	uint64_t rest = sh->iv - sh->run - sh->wait;
+
+	th->os_run_ns += sh->run;
+	th->os_wait_ns += sh->wait;
+	th->os_blocked_ns += rest;
+	th->os_samples++;
+	th->os_slices += sh->slices;
+	th->os_cpu = sh->cpu;
+	if (sh->run > 0)
+		timeline_set_state(&th->os_tl, t0, TS_RUNNING);
+	if (sh->wait > 0)
+		timeline_set_state(&th->os_tl, t0 + sh->run, TS_READY);
+	if (rest > 0)
+		timeline_set_state(&th->os_tl, t0 + sh->run + sh->wait, TS_IO);
+	model_cpu_add(m, sh->cpu, thread, t0, t, sh->run);
+}
+
+/* Of v shared in proportion, the next part: the share of the first num
+ * of den, less the *given parts before it (which it adds to), so that the
+ * parts add up to v. */
+static uint64_t
+model_part(uint64_t v, uint64_t num, uint64_t den, uint64_t *given)
+{
+	uint64_t upto = num >= den
+	    ? v
+	    : (uint64_t)((long double)v * (long double)num / (long double)den);
+	uint64_t part = upto - *given;
+
+	*given = upto;
+	return part;
+}
+
+/* Lane u's running time in [t0, t), by its own reports. */
+static uint64_t
+model_ran(const struct model *m, int u, uint64_t t0, uint64_t t)
+{
+	uint64_t f[TS_COUNT];
+
+	timeline_bucket_fractions(&m->threads[u].tl, t0, t, m->now, f);
+	return f[TS_RUNNING];
+}
+
+/*
+ * Share one interval of an OS thread among the lanes of its group: each
+ * gets the part of its running, waiting and slices that its own running
+ * time in [t0, t) is of the group's (all of it to the leader if no lane
+ * ran), rounded so that the parts add up to the whole; the rest of the
+ * interval it was blocked, as far as the kernel could tell.
+ */
+static void
+model_os_share(struct model *m, int thread, const struct os_share *all,
+    uint64_t t0, uint64_t t)
+{
+	int leader = m->threads[thread].os_leader, u;
+	uint64_t total = 0, sum = 0, run = 0, wait = 0, slices = 0;
+	struct os_share sh = *all;
+
+	for (u = leader; u < m->nthreads; u++)
+		if (m->threads[u].os_leader == leader)
+			total += model_ran(m, u, t0, t);
+	for (u = leader; u < m->nthreads; u++) {
+		if (m->threads[u].os_leader != leader)
+			continue;
+		if (total > 0)
+			sum += model_ran(m, u, t0, t);
+		else
+			sum = 1; /* nobody ran: all to the leader */
+		sh.run = model_part(all->run, sum, total ? total : 1, &run);
+		sh.wait = model_part(all->wait, sum, total ? total : 1, &wait);
+		sh.slices =
+		    model_part(all->slices, sum, total ? total : 1, &slices);
+		model_os_credit(m, u, &sh, t0, t);
+	}
+}
+
 /* One sampler interval ending at model time t (ns clock), packed by
  * run_emit_sample: a = running | waiting << 10 (thousandths of the
  * interval) | interval in us << 20; b = last CPU (0xffff: unknown) |
- * state letter << 16 | time slices in the interval << 32. */
+ * state letter << 16 | time slices in the interval << 32. The sample is
+ * of lane thread's OS thread, which its group shares. */
 static void
 model_os_sample(struct model *m, int thread, const struct event *ev, uint64_t t)
 {
-	struct model_thread *th = &m->threads[thread];
 	uint64_t run_pm = (uint64_t)ev->a & 0x3ff;
 	uint64_t wait_pm = (uint64_t)ev->a >> 10 & 0x3ff;
-	uint64_t iv = ((uint64_t)ev->a >> 20 & 0xffffffffu) * 1000;
-	uint64_t run, wait, t0;
 	int cpu = (int)(ev->b & 0xffff);
+	struct os_share sh;
 
 	if (run_pm > 1000 || wait_pm > 1000 - (run_pm > 1000 ? 0 : run_pm))
 		return; /* not a sample the sampler could have made */
-	run = iv * run_pm / 1000;
-	wait = iv * wait_pm / 1000;
-	th->os_run_ns += run;
-	th->os_wait_ns += wait;
-	th->os_blocked_ns += iv - run - wait;
-	th->os_samples++;
-	th->os_slices += (uint64_t)ev->b >> 32;
-	th->os_cpu = cpu == 0xffff ? -1 : cpu;
-	t0 = t > iv ? t - iv : 0;
-	if (run > 0)
-		timeline_set_state(&th->os_tl, t0, TS_RUNNING);
-	if (wait > 0)
-		timeline_set_state(&th->os_tl, t0 + run, TS_READY);
-	if (iv - run - wait > 0)
-		timeline_set_state(&th->os_tl, t0 + run + wait, TS_IO);
-	model_cpu_add(m, th->os_cpu, thread, t0, t, run);
+	sh.iv = ((uint64_t)ev->a >> 20 & 0xffffffffu) * 1000;
+	sh.run = sh.iv * run_pm / 1000;
+	sh.wait = sh.iv * wait_pm / 1000;
+	sh.slices = (uint64_t)ev->b >> 32;
+	sh.cpu = cpu == 0xffff ? -1 : cpu;
+	if (m->threads[thread].os_members > 1)
+		model_os_share(m, thread, &sh, t > sh.iv ? t - sh.iv : 0, t);
+	else
+		model_os_credit(m, thread, &sh, t > sh.iv ? t - sh.iv : 0, t);
 }
 
 void
@@ -429,7 +588,7 @@ model_apply(struct model *m, const struct event *ev)
 		model_load(th, &m->vars[ev->a], (int)ev->a, ev->step);
 		break;
 	case EV_STORE:
-		model_store(m, thread, (int)ev->a, ev, t);
+		model_store(m, thread, (int)EV_STORE_VAR(ev->a), ev, t);
 		break;
 	case EV_LOCK_REQ:
 	case EV_LOCK_ACQ:
@@ -442,6 +601,9 @@ model_apply(struct model *m, const struct event *ev)
 	case EV_OS_SAMPLE:
 		model_os_sample(m, thread, ev, t);
 		break;
+	case EV_OS_IDENTITY:
+		model_identity(m, thread, (int)ev->a, (int)ev->b);
+		break;
 	default:
 		break;
 	}
@@ -450,16 +612,18 @@ model_apply(struct model *m, const struct event *ev)
 size_t
 model_marks_kept(const struct model *m)
 {
-	return m->nmarks < MODEL_MAX_MARKS ? (size_t)m->nmarks
-	                                   : MODEL_MAX_MARKS;
+	return m->nmarks < MODEL_FIRST_MARKS ? (size_t)m->nmarks
+	                                     : MODEL_FIRST_MARKS;
 }
 
 const struct lost_mark *
 model_mark(const struct model *m, size_t i)
 {
-	size_t kept = model_marks_kept(m);
+	return i < model_marks_kept(m) ? &m->first_marks[i] : NULL;
+}
 
-	if (i >= kept)
-		return NULL;
-	return &m->marks[(m->nmarks - kept + i) % MODEL_MAX_MARKS];
+const struct lost_mark *
+model_last_mark(const struct model *m)
+{
+	return m->nmarks > 0 ? &m->last_mark : NULL;
 }

@@ -2,13 +2,32 @@
  * The model: everything the views draw, built only from events.
  * Pure data: no threads, no locks, no curses, so it is unit-tested alone.
  *
- * Lost-update detection: each load remembers which store it read from.
- * A store is stale when another thread stored to the variable after that
- * load; it overwrites their update(s). Every store has a parent (the store
- * its value was read from), so the updates that survive are the chain of
- * parents behind the variable's current value, and
- *     lost = stores - length of that chain.
- * For a counter (each store meant to add one), lost = expected - value.
+ * Lost updates are counted two ways, and the counts can differ.
+ *
+ *  - Overwriting stores (marks; per variable, stale). The worker sees from
+ *    real memory when a store replaced a value other than the one it had
+ *    loaded, so another thread's update came between and this store
+ *    overwrote it (EV_STORE_OVERWROTE, event.h). Each such store is one
+ *    mark, in both clocks. In a controlled run the model's bookkeeping
+ *    adds whose update it was and how many were cut; in a free run those
+ *    are unknown (victim -1, victim_step and overwritten 0).
+ *
+ *  - Net lost updates (per variable, lost). Every store has a parent, the
+ *    store its value was read from (the current one, for a blind store),
+ *    so the updates that survive are the chain of parents behind the
+ *    variable's current value, and
+ *        lost = stores - length of that chain;
+ *    for a counter (each store meant to add one), lost = expected - value.
+ *    The chain follows the events' order: exact in a controlled run, only
+ *    close to the real order in a free run (its result reads memory).
+ *
+ * For example, A loads 0; B increments three times (0 -> 3); A stores 1.
+ * That is one overwriting store (one mark) but three lost increments
+ * (expected 4, value 1). The other way round, a store that cuts updates
+ * and is later cut itself, bringing them back, is a mark though nothing
+ * it cut stays lost; and a store that replaces an equal value (A loads 1,
+ * others take the value 1 -> 2 -> 1, A stores 2) loses an update that
+ * real memory cannot tell apart, so it is no mark.
  */
 #ifndef IL_MODEL_H
 #define IL_MODEL_H
@@ -19,11 +38,11 @@
 #include "event.h"
 #include "timeline.h"
 
-#define MODEL_MAX_VARS   16
-#define MODEL_MAX_LOCKS  16
-#define MODEL_MAX_LOCALS 4
-#define MODEL_MAX_SKIPS  16
-#define MODEL_MAX_MARKS  256 /* lost-update marks kept (newest); all counted */
+#define MODEL_MAX_VARS    EV_MAX_VARS
+#define MODEL_MAX_LOCKS   16
+#define MODEL_MAX_LOCALS  4
+#define MODEL_MAX_SKIPS   16
+#define MODEL_FIRST_MARKS 16 /* lost-update marks kept in detail (first) */
 
 enum model_clock { MODEL_CLOCK_STEPS, MODEL_CLOCK_NS };
 
@@ -33,12 +52,11 @@ struct model_var {
 	int64_t expected; /* for a counter: initial + number of stores */
 	int counter;      /* 1: every store is meant to add one */
 	uint64_t stores;
-	uint64_t lost;  /* updates overwritten so far */
-	uint64_t stale; /* stale stores so far */
-	/* internal bookkeeping for detection */
-	uint64_t last_store_id; /* 0: the initial value */
-	uint64_t depth;         /* chain length behind the current value */
-	int last_store_thread;  /* -1: initial */
+	uint64_t lost;  /* net lost updates: stores not on the chain */
+	uint64_t stale; /* overwriting stores: marks on this variable */
+	/* internal bookkeeping for the chain */
+	uint64_t depth;        /* chain length behind the current value */
+	int last_store_thread; /* -1: initial */
 	uint32_t last_store_step;
 };
 
@@ -54,16 +72,24 @@ struct model_thread {
 	int blocked_lock; /* lock waited for, or -1 */
 	int64_t locals[MODEL_MAX_LOCALS];
 	uint8_t local_set; /* bit per slot */
-	/* last load per variable, for lost-update detection */
-	uint64_t load_store_id[MODEL_MAX_VARS];
+	/* last load per variable, for the chain */
 	uint64_t load_depth[MODEL_MAX_VARS];
+	uint64_t load_kept[MODEL_MAX_VARS]; /* of that chain, still current */
 	uint32_t load_step[MODEL_MAX_VARS];
 	uint8_t loaded[MODEL_MAX_VARS];
 	uint64_t events;
 	struct timeline tl;
+	/* Where the lane's work runs, from EV_OS_IDENTITY: process (0: this
+	 * one) and thread (0: not known). Lanes with the same nonzero
+	 * identity are one OS thread's tasks: a group, whose lowest lane is
+	 * its leader (see model_lane_leader). */
+	int os_pid, os_tid;
+	int os_leader;
+	int os_members; /* lanes in its group, itself included */
 	/* The kernel's view from EV_OS_SAMPLE (free runs): totals, and a
 	 * timeline where each sample interval is split into running, then
-	 * waiting for a CPU (TS_READY), then blocked (TS_IO). */
+	 * waiting for a CPU (TS_READY), then blocked (TS_IO). A group's
+	 * samples are shared among its lanes (see model_apply). */
 	uint64_t os_run_ns, os_wait_ns, os_blocked_ns;
 	uint64_t os_samples;
 	uint64_t os_slices; /* times the kernel put it on a CPU */
@@ -71,17 +97,18 @@ struct model_thread {
 	struct timeline os_tl;
 };
 
-/* A stale store: the moment an update was lost. */
+/* An overwriting store: the moment an update was lost. The fields marked
+ * (controlled) are 0, or -1 for victim, in a free run. */
 struct lost_mark {
 	uint64_t t;           /* model time of the store */
-	uint32_t step;        /* step of the store (controlled runs) */
-	uint32_t load_step;   /* step of the stale load */
-	uint32_t victim_step; /* step of the store it overwrote */
+	uint32_t step;        /* step of the store (controlled) */
+	uint32_t load_step;   /* step of the load it built on (controlled) */
+	uint32_t victim_step; /* step of the store it overwrote (controlled) */
 	int thread;           /* who stored */
-	int victim;           /* whose update it overwrote (the latest one) */
+	int victim; /* whose update it overwrote, the latest (controlled) */
 	int var;
 	int64_t value;        /* value stored */
-	uint64_t overwritten; /* updates lost by this store */
+	uint64_t overwritten; /* updates it cut off the chain (controlled) */
 };
 
 /* The cores view: on one CPU, a worker that ran there for part of a
@@ -110,10 +137,12 @@ struct model {
 	int nvars;
 	struct model_lock locks[MODEL_MAX_LOCKS];
 	int nlocks;
-	struct lost_mark
-	    marks[MODEL_MAX_MARKS]; /* ring, newest at (nmarks-1) */
-	uint64_t nmarks; /* total stale stores seen (marks kept: min(n, MAX)) */
-	uint64_t next_store_id;
+	/* Lost updates in detail: the first MODEL_FIRST_MARKS, oldest first,
+	 * and the latest. Every one is also a mark in the storing thread's
+	 * timeline, so the lanes show them all at any zoom. */
+	struct lost_mark first_marks[MODEL_FIRST_MARKS];
+	struct lost_mark last_mark;
+	uint64_t nmarks; /* total lost-update marks seen */
 	uint64_t events;
 	/* Gaps cut out of the ns clock (the process was suspended). */
 	uint64_t skip_from[MODEL_MAX_SKIPS];
@@ -148,8 +177,22 @@ int model_cpu_who(
  * timeline does not jump over the time nobody could run. */
 void model_skip(struct model *, uint64_t from_ns, uint64_t len_ns);
 
-/* The i-th kept lost-update mark, oldest first (i < model_marks_kept). */
+/* Lanes that run in one OS thread (an event loop's tasks, which the loop
+ * gives its own thread with il_os_identity): the lowest lane of t's group,
+ * t itself when it is alone, -1 if t is not a lane; and how many lanes
+ * the group has (1 when alone, 0 if t is not a lane). The sampler reads
+ * such a thread once, for the leader; the model shares each sample among
+ * the group in proportion to the time each lane ran in the interval, by
+ * its own timeline, so that the lanes' CPU adds up to the thread's. */
+int model_lane_leader(const struct model *, int t);
+int model_lane_group(const struct model *, int t);
+
+/* The first lost-update marks, oldest first: model_mark(i) for i below
+ * model_marks_kept() = min(nmarks, MODEL_FIRST_MARKS), else NULL. */
 size_t model_marks_kept(const struct model *);
 const struct lost_mark *model_mark(const struct model *, size_t i);
+
+/* The latest lost-update mark, or NULL if there is none yet. */
+const struct lost_mark *model_last_mark(const struct model *);
 
 #endif

@@ -17,8 +17,20 @@
  * dropped (and counted): long enough that a loaded 2-core machine does not
  * drop, short enough that a stalled consumer cannot hang the workers. */
 #define RUN_PUSH_TIMEOUT_NS (500u * 1000 * 1000)
-#define RUN_MAX_SPANS       4096
-#define RUN_PUMP_BATCH      1024
+/*
+ * Exact history per timeline (spans, and marks alike) before the older
+ * half is folded into summary bins (timeline.h). A controlled run counts
+ * time in steps, and its closed spans are at least a step long and tile
+ * [0, steps), so no thread has more spans than the run has steps (nor
+ * more marks: one store per step at most). 1 << 20 is 1,048,576, so runs
+ * of up to a million steps stay exact. Storage grows by doubling as used,
+ * at 8 bytes a span: a short run pays only for what it has. A free run
+ * counts ns, with a change whenever the OS moves a thread; there the
+ * recent 4096 are kept exact and older history is summarised.
+ */
+#define RUN_CONTROLLED_SPANS (1u << 20)
+#define RUN_FREE_SPANS       4096
+#define RUN_PUMP_BATCH       1024
 
 struct il_var *
 run_add_var(struct run *r, const char *name, int64_t initial, int counter)
@@ -75,6 +87,7 @@ struct run *
 run_new(const struct run_config *cfg, char *err, size_t errlen)
 {
 	struct run *r;
+	size_t spans;
 	int n, i;
 
 	if (cfg->module->validate != NULL &&
@@ -101,9 +114,12 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->c = conductor_new(n, cfg->policy, cfg->seed, r->q);
 	if (cfg->quiet && cfg->policy == POLICY_FREE)
 		conductor_set_quiet(r->c);
+	if ((spans = cfg->max_spans) == 0)
+		spans = cfg->policy == POLICY_FREE ? RUN_FREE_SPANS
+		                                   : RUN_CONTROLLED_SPANS;
 	r->m = model_new(n,
 	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
-	    cfg->max_spans ? cfg->max_spans : RUN_MAX_SPANS);
+	    spans);
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);
 	r->args = xcalloc((size_t)n, sizeof *r->args);
@@ -160,14 +176,32 @@ run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 	evq_push(r->q, &e);
 }
 
-/* The OS sampler: every cfg.sample_ms, each live worker's schedstat and
- * stat, as EV_OS_SAMPLE events. It owns its file descriptors. */
+/* Whether a lane below i watches the same OS thread as lane i (lanes
+ * that are tasks of one thread), given every lane's pid and tid. */
+static int
+run_sampled_below(const int *pids, const int *tids, int i)
+{
+	int j;
+
+	for (j = 0; j < i && tids[i] != 0; j++)
+		if (tids[j] == tids[i] && pids[j] == pids[i])
+			return 1;
+	return 0;
+}
+
+/* The OS sampler: every cfg.sample_ms, the schedstat and stat of each
+ * OS thread that runs a live worker's lane, as EV_OS_SAMPLE events. A
+ * thread that several lanes share is read once, for the lowest of them
+ * (the model shares the sample among the others). It owns its file
+ * descriptors. */
 static void *
 run_sampler(void *arg)
 {
 	struct run *r = arg;
 	struct sampled_thread *st = xcalloc((size_t)r->nthreads, sizeof *st);
 	int *watching = xcalloc((size_t)r->nthreads, sizeof *watching);
+	int *pids = xcalloc((size_t)r->nthreads, sizeof *pids);
+	int *tids = xcalloc((size_t)r->nthreads, sizeof *tids);
 	struct timespec tick = {r->cfg.sample_ms / 1000,
 	    (long)(r->cfg.sample_ms % 1000) * 1000000L};
 	int i, failures = 0, reads = 0;
@@ -177,21 +211,27 @@ run_sampler(void *arg)
 	while (!atomic_load_explicit(&r->sampler_stop, memory_order_acquire)) {
 		uint64_t now = clock_now_ns();
 
+		/* follow each lane to whatever it runs in now */
 		for (i = 0; i < r->nthreads; i++) {
-			struct il_worker *w = &r->workers[i];
+			tids[i] = atomic_load_explicit(
+			    &r->workers[i].os_tid, memory_order_acquire);
+			pids[i] = atomic_load_explicit(
+			    &r->workers[i].os_pid, memory_order_relaxed);
+		}
+		for (i = 0; i < r->nthreads; i++) {
 			struct sample sm;
-			int tid, rc;
+			int rc;
 
-			/* follow the lane to whatever it runs in now */
-			tid = atomic_load_explicit(
-			    &w->os_tid, memory_order_acquire);
-			if (tid != 0 && tid != watching[i]) {
+			if (run_sampled_below(pids, tids, i)) {
 				sampler_close(&st[i]);
-				watching[i] = tid;
-				if (sampler_open(&st[i],
-				        atomic_load_explicit(
-				            &w->os_pid, memory_order_relaxed),
-				        tid) != 0) {
+				watching[i] = 0;
+				continue;
+			}
+			if (tids[i] != 0 && tids[i] != watching[i]) {
+				sampler_close(&st[i]);
+				watching[i] = tids[i];
+				if (sampler_open(&st[i], pids[i], tids[i]) !=
+				    0) {
 					failures++;
 					continue;
 				}
@@ -214,6 +254,8 @@ run_sampler(void *arg)
 		sampler_close(&st[i]);
 	free(st);
 	free(watching);
+	free(pids);
+	free(tids);
 	return NULL;
 }
 

@@ -173,8 +173,7 @@ session_describe(const struct lesson_module *mod, const struct model *m, int t,
 	int line = m->threads[t].line;
 
 	if (m->nmarks > marks_before) {
-		const struct lost_mark *k =
-		    model_mark(m, model_marks_kept(m) - 1);
+		const struct lost_mark *k = model_last_mark(m);
 
 		snprintf(msg, msglen,
 		    "step %u: %s stored %s=%lld, overwriting %s's update: "

@@ -51,6 +51,13 @@ il_line(struct il_worker *w, int line)
 	worker_emit(w, EV_LINE, line, 0, 0);
 }
 
+/* Whether var's id can be tracked in a worker's loaded values. */
+static int
+worker_var_ok(const struct il_var *var)
+{
+	return var->id >= 0 && var->id < EV_MAX_VARS;
+}
+
 int64_t
 il_load(struct il_worker *w, struct il_var *var, int line)
 {
@@ -60,18 +67,38 @@ il_load(struct il_worker *w, struct il_var *var, int line)
 	    0)
 		return 0;
 	v = atomic_load_explicit(&var->value, memory_order_relaxed);
+	if (worker_var_ok(var)) {
+		w->loaded_value[var->id] = v;
+		w->loaded |= 1u << var->id;
+	}
 	worker_emit(w, EV_LOAD, line, var->id, v);
 	return v;
 }
 
-void
+/*
+ * The swap is one atomic read-modify-write, so the value it replaces is
+ * the one just before this store in the variable's modification order:
+ * if that is not what this worker loaded, some other thread's store came
+ * after the load, and this one overwrites it. (A store that put back the
+ * very value loaded cannot be told apart, and does not count.)
+ */
+int
 il_store(struct il_worker *w, struct il_var *var, int64_t v, int line)
 {
+	int64_t old;
+	int overwrote = 0;
+
 	if (conductor_step_point(
 	        w->conductor, w->id, OP_STORE, var->id, line) != 0)
-		return;
-	atomic_store_explicit(&var->value, v, memory_order_relaxed);
-	worker_emit(w, EV_STORE, line, var->id, v);
+		return 0;
+	old = atomic_exchange_explicit(&var->value, v, memory_order_relaxed);
+	if (worker_var_ok(var) && (w->loaded & 1u << var->id)) {
+		overwrote = old != w->loaded_value[var->id];
+		w->loaded &= ~(1u << var->id);
+	}
+	worker_emit(w, EV_STORE, line,
+	    var->id | (overwrote ? EV_STORE_OVERWROTE : 0), v);
+	return overwrote;
 }
 
 /* One unit of real integer work that the compiler cannot remove. */
@@ -248,9 +275,12 @@ il_lock_destroy(struct il_lock *l)
 	pthread_mutex_destroy(&l->mutex);
 }
 
+/* The event goes first, so that any sample the sampler takes of the new
+ * thread for this lane comes after it in the queue. */
 void
 il_os_identity(struct il_worker *w, int pid, int tid)
 {
+	worker_emit(w, EV_OS_IDENTITY, 0, pid, tid);
 	atomic_store_explicit(&w->os_pid, pid, memory_order_relaxed);
 	atomic_store_explicit(&w->os_tid, tid, memory_order_release);
 }

@@ -13,6 +13,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "event.h"
+
 struct conductor;
 
 /* A shared variable. */
@@ -36,24 +38,42 @@ struct il_worker {
 	struct conductor *conductor;
 	void *lesson; /* the module's run state */
 	/* Whom the OS sampler watches for this lane: the worker thread
-	 * itself (pid 0), or a process it runs the work in. */
+	 * itself (pid 0), or a process it runs the work in. Written by
+	 * il_os_identity (any thread), read by the sampler: os_tid is
+	 * stored last with release, so a sampler that loads it with acquire
+	 * sees the matching os_pid, and the event that announced them is
+	 * already in the queue. */
 	_Atomic int os_pid;
 	_Atomic int os_tid;
+	/* The value this worker last loaded from each variable (bit id of
+	 * loaded set until its next store to it), so that il_store can tell
+	 * whether another thread stored in between. Only the worker's own
+	 * thread touches these. */
+	int64_t loaded_value[EV_MAX_VARS];
+	uint32_t loaded;
 };
 
 /* Each takes the source line (1-based, into the module's code[]) that the
  * step executes. */
 
 /* The lane's work now runs in thread tid of process pid (pid 0: this
- * process): the OS sampler follows it from the next interval. */
+ * process): the OS sampler follows it from the next interval, and an
+ * EV_OS_IDENTITY event tells the model. Lanes given the same thread (an
+ * event loop's tasks) are sampled once, as one thread shared among them.
+ * Any thread may call it for any lane. */
 void il_os_identity(struct il_worker *, int pid, int tid);
 
 /* A step that only computes locally. */
 void il_line(struct il_worker *, int line);
 /* Load a shared variable. Returns 0 if cancelled. */
 int64_t il_load(struct il_worker *, struct il_var *, int line);
-/* Store to a shared variable. */
-void il_store(struct il_worker *, struct il_var *, int64_t v, int line);
+/* Store to a shared variable. Returns 1 if the store overwrote another
+ * thread's update: this worker had loaded the variable, and the value the
+ * store replaced (swapped out atomically) is not the one it loaded, so
+ * another store came between. 0 otherwise: a store that replaces what the
+ * worker loaded, a blind store (no load since the worker's last store to
+ * it), or a cancelled run. The lost update stays real. */
+int il_store(struct il_worker *, struct il_var *, int64_t v, int line);
 /* CPU-bound work: units of real computation. */
 void il_cpu(struct il_worker *, long units, int line);
 /* Blocking I/O for ms milliseconds (virtual time in a controlled run). */

@@ -31,7 +31,7 @@ lost_update_model(void)
 	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 1024);
 	static const int order[6] = {0, 1, 0, 1, 0, 1};
 	int pc[2] = {0, 0}, i;
-	int64_t tmp[2] = {0, 0};
+	int64_t tmp[2] = {0, 0}, mem = 0;
 	struct event e;
 
 	model_add_var(m, "counter", 0, 1);
@@ -51,7 +51,11 @@ lost_update_model(void)
 			tmp[t]++;
 			e = ev((uint32_t)i, t, EV_LINE, 2, 0, 0);
 		} else {
-			e = ev((uint32_t)i, t, EV_STORE, 3, 0, tmp[t]);
+			/* flagged as il_store does: B's store replaces A's 1,
+			 * not the 0 that B loaded */
+			e = ev((uint32_t)i, t, EV_STORE, 3,
+			    mem != tmp[t] - 1 ? EV_STORE_OVERWROTE : 0, tmp[t]);
+			mem = tmp[t];
 		}
 		model_apply(m, &e);
 		pc[t]++;

@@ -55,7 +55,11 @@ struct lu_mark {
  * S (var = tmp + 1, from the last load) or B (a blind var = var + 1, as an
  * atomic add would do), then an optional variable digit (default 0).
  * The runner plays it on simulated memory, the way real threads would, and
- * reports the loads and stores to the model.
+ * reports the loads and stores to the model, flagging a store as il_store
+ * does: the thread had loaded the variable and the value replaced is not
+ * the one it loaded. X and N store like S but are flagged, or not, whatever
+ * memory says: a free run's events can come in another order than memory
+ * saw them, so the model must believe the flag, not the order.
  */
 struct lu_case {
 	const char *name;
@@ -94,13 +98,55 @@ static const struct lu_case lu_cases[] = {
     {"two variables, one lost", 2, 2, 0, "AL0 BL0 AL1 AS0 BS0 AS1",
         {{1, 2, 2, 1, 1}, {1, 1, 1, 0, 0}}, 1, {{1, 0, 0, 3, 1, 4, 1, 1}}},
     {"loads without stores", 2, 1, 0, "AL BL AL", {{0, 0, 0, 0, 0}}, 0, {{0}}},
+    /* B's stale store takes the counter back to 1; A, having loaded 1,
+     * stores 2 over it: memory cannot tell, so B's lost update has no
+     * mark of its own (B's mark counts A's and C's) */
+    {"ABA: back to the value loaded", 3, 1, 0, "BL AL AS AL CL CS BS AS",
+        {{2, 4, 4, 2, 1}}, 1, {{1, 2, 0, 5, 0, 6, 2, 1}}},
 };
 
-/* Play a script; returns the number of steps. */
+/* Cases where the marks' overwritten do not add up to lost: a store that
+ * brings cut updates back, and a flag that the events' order disagrees
+ * with. */
+static const struct lu_case lu_odd_cases[] = {
+    {"order says stale, memory says not", 2, 1, 0, "AL BL AS BN",
+        {{1, 2, 2, 1, 0}}, 0, {{0}}},
+    {"memory says overwritten, order not", 1, 1, 0, "AL AX", {{1, 1, 1, 0, 1}},
+        1, {{0, -1, 0, 0, 0, 1, 0, 1}}},
+    /* B's load (A's 5th update) is cut by C's stale store, then B's own
+     * store brings A's updates back and cuts only C's. */
+    {"revived, one cut", 3, 1, 0, "AL AS AL AS CL AL AS AL AS AL AS BL CS BS",
+        {{6, 7, 7, 1, 2}}, 2,
+        {{2, 0, 0, 10, 4, 12, 3, 3}, {1, 2, 0, 12, 11, 13, 1, 6}}},
+    {"revived, four cut", 3, 1, 0,
+        "AL AS AL AS CL AL AS AL AS AL AS BL CS CL CS CL CS CL CS BS",
+        {{6, 10, 10, 4, 2}}, 2,
+        {{2, 0, 0, 10, 4, 12, 3, 3}, {1, 2, 0, 18, 11, 19, 4, 6}}},
+};
+
+#define LU_BASE_NS 1000000000ULL /* ns clock: step k is at +10k ns */
+
+/* One event of a script; in the ns clock, at step's time with step 0, as
+ * a free run reports it. */
+static void
+lu_apply(struct model *m, int ns, enum ev_kind kind, int thread, uint32_t step,
+    int line, int64_t a, int64_t b)
+{
+	struct event e = mk_ev(kind, thread, step, line, a, b);
+
+	if (ns) {
+		e.step = 0;
+		e.ts_ns = LU_BASE_NS + 10 * (uint64_t)step;
+	}
+	model_apply(m, &e);
+}
+
+/* Play a script (in the ns clock if ns); returns the number of steps. */
 static uint32_t
-lu_play(struct model *m, const char *script, int64_t initial)
+lu_play_clock(struct model *m, const char *script, int64_t initial, int ns)
 {
 	int64_t mem[2] = {initial, initial}, tmp[3][2] = {{0}};
+	int loaded[3][2] = {{0}}, flag;
 	uint32_t step = 0;
 	const char *p = script;
 
@@ -112,21 +158,27 @@ lu_play(struct model *m, const char *script, int64_t initial)
 		p += 2;
 		if (*p >= '0' && *p <= '9')
 			v = *p++ - '0';
+		/* a store's flag, as il_store decides it */
+		flag = loaded[t][v] && mem[v] != tmp[t][v];
 		switch (op) {
 		case 'L':
 			tmp[t][v] = mem[v];
-			apply(m, EV_LOAD, t, step, 1, v, mem[v]);
+			loaded[t][v] = 1;
+			lu_apply(m, ns, EV_LOAD, t, step, 1, v, mem[v]);
 			break;
 		case 'I':
-			apply(m, EV_LINE, t, step, 2, 0, 0);
+			lu_apply(m, ns, EV_LINE, t, step, 2, 0, 0);
 			break;
 		case 'S':
-			mem[v] = tmp[t][v] + 1;
-			apply(m, EV_STORE, t, step, 3, v, mem[v]);
-			break;
+		case 'X':
+		case 'N':
 		case 'B':
-			mem[v] = mem[v] + 1;
-			apply(m, EV_STORE, t, step, 3, v, mem[v]);
+			mem[v] = op == 'B' ? mem[v] + 1 : tmp[t][v] + 1;
+			if (op != 'S' && op != 'B')
+				flag = op == 'X';
+			loaded[t][v] = 0;
+			lu_apply(m, ns, EV_STORE, t, step, 3,
+			    v | (flag ? EV_STORE_OVERWROTE : 0), mem[v]);
 			break;
 		default:
 			ck_abort_msg("bad op %c", op);
@@ -138,10 +190,20 @@ lu_play(struct model *m, const char *script, int64_t initial)
 	return step;
 }
 
-START_TEST(test_lost_update_cases)
+static uint32_t
+lu_play(struct model *m, const char *script, int64_t initial)
 {
-	const struct lu_case *c = &lu_cases[_i];
-	struct model *m = model_new(c->nthreads, MODEL_CLOCK_STEPS, 64);
+	return lu_play_clock(m, script, initial, 0);
+}
+
+/* Play case c in the step clock (ns 0) or the ns clock (ns 1) and check
+ * every count and mark; odd: c is one of lu_odd_cases. The counts are the
+ * same in both clocks; a free run's marks know only who stored what, when. */
+static void
+lu_check(const struct lu_case *c, int ns, int odd)
+{
+	struct model *m =
+	    model_new(c->nthreads, ns ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS, 64);
 	uint64_t i;
 	int v;
 
@@ -151,7 +213,7 @@ START_TEST(test_lost_update_cases)
 		    model_add_var(m, v ? "other" : "counter", c->initial, 1),
 		    v);
 	/* when */
-	lu_play(m, c->script, c->initial);
+	lu_play_clock(m, c->script, c->initial, ns);
 	/* then */
 	for (v = 0; v < c->nvars; v++) {
 		const struct model_var *mv = &m->vars[v];
@@ -170,7 +232,8 @@ START_TEST(test_lost_update_cases)
 		for (i = 0; i < model_marks_kept(m); i++)
 			if (model_mark(m, i)->var == v)
 				overwritten += model_mark(m, i)->overwritten;
-		ck_assert_uint_eq(overwritten, mv->lost);
+		if (!odd && !ns)
+			ck_assert_uint_eq(overwritten, mv->lost);
 	}
 	ck_assert_uint_eq(m->nmarks, c->nmarks);
 	ck_assert_uint_eq(model_marks_kept(m), c->nmarks);
@@ -180,39 +243,74 @@ START_TEST(test_lost_update_cases)
 
 		ck_assert_ptr_nonnull(got);
 		ck_assert_int_eq(got->thread, want->thread);
-		ck_assert_int_eq(got->victim, want->victim);
 		ck_assert_int_eq(got->var, want->var);
-		ck_assert_uint_eq(got->victim_step, want->victim_step);
-		ck_assert_uint_eq(got->load_step, want->load_step);
-		ck_assert_uint_eq(got->step, want->step);
-		ck_assert_uint_eq(got->t, want->step); /* step clock */
-		ck_assert_uint_eq(got->overwritten, want->overwritten);
 		ck_assert_int_eq(got->value, want->value);
+		ck_assert_int_eq(got->victim, ns ? -1 : want->victim);
+		ck_assert_uint_eq(got->victim_step, ns ? 0 : want->victim_step);
+		ck_assert_uint_eq(got->load_step, ns ? 0 : want->load_step);
+		ck_assert_uint_eq(got->step, ns ? 0 : want->step);
+		ck_assert_uint_eq(got->t, (ns ? 10 : 1) * (uint64_t)want->step);
+		ck_assert_uint_eq(got->overwritten, ns ? 0 : want->overwritten);
+		/* and in the storer's lane, at its time */
+		ck_assert_uint_ge(
+		    timeline_bucket_marks(
+		        &m->threads[got->thread].tl, got->t, got->t + 1),
+		    1);
 	}
 	ck_assert_ptr_null(model_mark(m, c->nmarks));
 	model_free(m);
 }
+
+/* _i / 2: the case; _i % 2: the clock. */
+START_TEST(test_lost_update_cases)
+{
+	lu_check(&lu_cases[_i / 2], _i % 2, 0);
+}
 END_TEST
 
-/* The ring keeps the newest MODEL_MAX_MARKS marks; nmarks counts all. */
-START_TEST(test_mark_ring)
+START_TEST(test_lost_update_odd)
+{
+	lu_check(&lu_odd_cases[_i / 2], _i % 2, 1);
+}
+END_TEST
+
+/* The first MODEL_FIRST_MARKS marks are kept in order, and the latest;
+ * nmarks counts all, and the storing thread's timeline has every one. */
+static const uint32_t mark_rounds[] = {
+    1, MODEL_FIRST_MARKS, MODEL_FIRST_MARKS + 1, MODEL_FIRST_MARKS + 44, 3000};
+
+START_TEST(test_first_and_last_marks)
 {
 	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
-	const uint32_t rounds = MODEL_MAX_MARKS + 44;
+	const uint32_t rounds = mark_rounds[_i];
 	uint32_t r;
 	size_t i;
 
+	/* given */
 	model_add_var(m, "counter", 0, 1);
-	for (r = 0; r < rounds; r++) /* A load, B load, A store, B store */
+	ck_assert_ptr_null(model_last_mark(m));
+	/* when: A load, B load, A store, B store: B overwrites A's update */
+	for (r = 0; r < rounds; r++)
 		lu_play(m, "AL BL AS BS", m->vars[0].value);
+	/* then */
 	ck_assert_uint_eq(m->nmarks, rounds);
 	ck_assert_uint_eq(m->vars[0].lost, rounds);
-	ck_assert_uint_eq(model_marks_kept(m), MODEL_MAX_MARKS);
+	ck_assert_uint_eq(model_marks_kept(m),
+	    rounds < MODEL_FIRST_MARKS ? rounds : MODEL_FIRST_MARKS);
 	/* every round restarts at step 0; values tell the rounds apart */
-	for (i = 0; i < MODEL_MAX_MARKS; i++)
-		ck_assert_int_eq(
-		    model_mark(m, i)->value, (int64_t)(44 + i + 1));
-	ck_assert_ptr_null(model_mark(m, MODEL_MAX_MARKS));
+	for (i = 0; i < model_marks_kept(m); i++)
+		ck_assert_int_eq(model_mark(m, i)->value, (int64_t)(i + 1));
+	ck_assert_ptr_null(model_mark(m, model_marks_kept(m)));
+	ck_assert_ptr_nonnull(model_last_mark(m));
+	ck_assert_int_eq(model_last_mark(m)->value, (int64_t)rounds);
+	ck_assert_int_eq(model_last_mark(m)->thread, 1);
+	/* B's store at step 3 of each round, and nothing in A's lane */
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[1].tl, 3, 4), rounds);
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[1].tl, 0, UINT64_MAX), rounds);
+	ck_assert_uint_eq(
+	    timeline_bucket_marks(&m->threads[0].tl, 0, UINT64_MAX), 0);
 	model_free(m);
 }
 END_TEST
@@ -436,6 +534,151 @@ START_TEST(test_os_samples)
 }
 END_TEST
 
+/* ---- lanes that are tasks of one OS thread ---- */
+
+/* Identity changes, and each lane's leader and group size after them. */
+struct group_case {
+	const char *name;
+	int n; /* identity events */
+	int lane[6], pid[6], tid[6];
+	int leader[5], members[5]; /* 5 lanes */
+};
+
+static const struct group_case group_cases[] = {
+    {"nobody known", 0, {0}, {0}, {0}, {0, 1, 2, 3, 4}, {1, 1, 1, 1, 1}},
+    {"own threads", 5, {0, 1, 2, 3, 4}, {0}, {10, 11, 12, 13, 14},
+        {0, 1, 2, 3, 4}, {1, 1, 1, 1, 1}},
+    /* an event loop: lanes 1 and 2 join lane 0's thread */
+    {"event loop", 5, {0, 1, 2, 1, 2}, {0}, {10, 11, 12, 10, 10},
+        {0, 0, 0, 3, 4}, {3, 3, 3, 1, 1}},
+    /* the lowest lane leads, whoever joined first */
+    {"lowest leads", 3, {4, 2, 3}, {0}, {50, 50, 50}, {0, 1, 2, 2, 2},
+        {1, 1, 3, 3, 3}},
+    /* the same tid in two processes is two threads; tid 0 is unknown */
+    {"pid tells apart", 4, {0, 1, 2, 3}, {0, 7, 0, 0}, {10, 10, 10, 0},
+        {0, 1, 0, 3, 4}, {2, 1, 2, 1, 1}},
+    /* a lane leaves the group again */
+    {"leave", 5, {0, 1, 2, 1, 0}, {0}, {10, 10, 10, 11, 12}, {0, 1, 2, 3, 4},
+        {1, 1, 1, 1, 1}},
+    {"leader leaves", 4, {0, 1, 2, 0}, {0}, {10, 10, 10, 12}, {0, 1, 1, 3, 4},
+        {1, 2, 2, 1, 1}},
+};
+
+START_TEST(test_lane_groups)
+{
+	const struct group_case *c = &group_cases[_i];
+	struct model *m = model_new(5, MODEL_CLOCK_NS, 64);
+	int k, t;
+
+	for (k = 0; k < c->n; k++)
+		apply(
+		    m, EV_OS_IDENTITY, c->lane[k], 0, 0, c->pid[k], c->tid[k]);
+	for (t = 0; t < 5; t++) {
+		ck_assert_msg(model_lane_leader(m, t) == c->leader[t],
+		    "%s: lane %d led by %d", c->name, t,
+		    model_lane_leader(m, t));
+		ck_assert_msg(model_lane_group(m, t) == c->members[t],
+		    "%s: lane %d in a group of %d", c->name, t,
+		    model_lane_group(m, t));
+	}
+	ck_assert_int_eq(model_lane_leader(m, 5), -1);
+	ck_assert_int_eq(model_lane_leader(m, -1), -1);
+	ck_assert_int_eq(model_lane_group(m, 5), 0);
+	model_free(m);
+}
+END_TEST
+
+#define MS 1000000ULL
+
+/* A lane state change at ms into the ns clock (origin 1 s). */
+static void
+lane_state(struct model *m, int lane, uint64_t ms, enum thread_state s)
+{
+	struct event e = mk_ev(EV_STATE, lane, 0, 0, s, 0);
+
+	e.ts_ns = 1000000000ULL + ms * MS;
+	model_apply(m, &e);
+}
+
+/*
+ * An event loop's thread, sampled once for its leader, is shared among
+ * its task lanes by the time each ran in the interval: their CPU adds up
+ * to the thread's, and the cores view shows who really ran. A lane of its
+ * own keeps its samples whole.
+ */
+START_TEST(test_os_share)
+{
+	struct model *m = model_new(4, MODEL_CLOCK_NS, 64);
+	const struct model_thread *th = m->threads;
+	uint64_t ran, run = 0, wait = 0, slices = 0;
+	struct event e;
+	int t;
+
+	/* given: lanes 0-2 are tasks of thread 10, lane 3 has thread 20 */
+	lane_state(m, 0, 0, TS_RUNNING); /* the clock's origin */
+	for (t = 0; t < 4; t++)
+		apply(m, EV_OS_IDENTITY, t, 0, 0, 0, t < 3 ? 10 : 20);
+	/* in [0, 10 ms): task 0 runs 2 ms, task 1 6 ms, task 2 waits on
+	 * I/O; the loop is idle for the last 2 ms */
+	lane_state(m, 1, 0, TS_READY);
+	lane_state(m, 2, 0, TS_IO);
+	lane_state(m, 0, 2, TS_READY);
+	lane_state(m, 1, 2, TS_RUNNING);
+	lane_state(m, 1, 8, TS_READY);
+	/* when: the thread ran 8 ms, waited 1 ms for a CPU, on CPU 1, in
+	 * 4 slices; lane 3 ran 5 ms on CPU 0 */
+	e = os_sample(0, 1000000000ULL + 10 * MS, 800, 100, 10000, 1);
+	e.b = 1 | (int64_t)'R' << 16 | (int64_t)4 << 32;
+	model_apply(m, &e);
+	e = os_sample(3, 1000000000ULL + 10 * MS, 500, 0, 10000, 0);
+	model_apply(m, &e);
+	/* then: shares of a quarter, three quarters and none */
+	ck_assert_uint_eq(th[0].os_run_ns, 2 * MS);
+	ck_assert_uint_eq(th[1].os_run_ns, 6 * MS);
+	ck_assert_uint_eq(th[2].os_run_ns, 0);
+	ck_assert_uint_eq(th[0].os_wait_ns, MS / 4);
+	ck_assert_uint_eq(th[1].os_wait_ns, 3 * MS / 4);
+	ck_assert_uint_eq(th[2].os_wait_ns, 0);
+	ck_assert_uint_eq(th[0].os_slices, 1);
+	ck_assert_uint_eq(th[1].os_slices, 3);
+	for (t = 0; t < 3; t++) {
+		/* every lane's interval is accounted for, on the one CPU */
+		ck_assert_uint_eq(
+		    th[t].os_run_ns + th[t].os_wait_ns + th[t].os_blocked_ns,
+		    10 * MS);
+		ck_assert_uint_eq(th[t].os_samples, 1);
+		ck_assert_int_eq(th[t].os_cpu, 1);
+		run += th[t].os_run_ns;
+		wait += th[t].os_wait_ns;
+		slices += th[t].os_slices;
+	}
+	ck_assert_uint_eq(run, 8 * MS);
+	ck_assert_uint_eq(wait, MS);
+	ck_assert_uint_eq(slices, 4);
+	ck_assert_int_eq(model_cpu_who(m, 1, 0, 10 * MS, &ran), 1);
+	ck_assert_uint_eq(ran, 6 * MS);
+	ck_assert_int_eq(
+	    timeline_bucket_state(&th[1].os_tl, 0, 6 * MS, m->now), TS_RUNNING);
+	ck_assert_int_eq(
+	    timeline_bucket_state(&th[2].os_tl, 0, 10 * MS, m->now), TS_IO);
+	/* a lane alone keeps its sample */
+	ck_assert_uint_eq(th[3].os_run_ns, 5 * MS);
+	ck_assert_int_eq(model_cpu_who(m, 0, 0, 10 * MS, NULL), 3);
+
+	/* when no task ran in the interval (the loop itself blocked), the
+	 * leader gets it all */
+	lane_state(m, 0, 10, TS_IO);
+	lane_state(m, 1, 10, TS_IO);
+	e = os_sample(0, 1000000000ULL + 20 * MS, 300, 0, 10000, 1);
+	model_apply(m, &e);
+	ck_assert_uint_eq(th[0].os_run_ns, 5 * MS);
+	ck_assert_uint_eq(th[1].os_run_ns, 6 * MS);
+	ck_assert_uint_eq(th[2].os_run_ns, 0);
+	ck_assert_uint_eq(th[2].os_samples, 2);
+	model_free(m);
+}
+END_TEST
+
 /* A suspension (Ctrl-Z) is cut out of the ns clock. */
 START_TEST(test_clock_skip)
 {
@@ -487,10 +730,15 @@ static const struct event bad_events[] = {
     {.kind = EV_LOAD, .thread = 0, .a = -5},
     {.kind = EV_STORE, .thread = 0, .a = MODEL_MAX_VARS, .b = 9},
     {.kind = EV_STORE, .thread = 1, .a = INT64_MAX, .b = 9},
-    {.kind = EV_STORE, .thread = 1, .a = (int64_t)1 << 32, .b = 9},
+    {.kind = EV_STORE, .thread = 1, .a = (int64_t)1 << 33, .b = 9},
+    {.kind = EV_STORE, .thread = 1, .a = EV_STORE_OVERWROTE | 1, .b = 9},
+    {.kind = EV_STORE, .thread = 1, .a = -1, .b = 9},
     {.kind = EV_LOCK_REQ, .thread = 0, .a = 1},
     {.kind = EV_LOCK_ACQ, .thread = 1, .a = -1},
     {.kind = EV_LOCK_REL, .thread = 0, .a = 99},
+    {.kind = EV_OS_IDENTITY, .thread = 2, .a = 0, .b = 10},
+    {.kind = EV_OS_IDENTITY, .thread = 0, .a = -1, .b = 10},
+    {.kind = EV_OS_IDENTITY, .thread = 0, .a = 0, .b = (int64_t)1 << 31},
 };
 
 START_TEST(test_bad_events_ignored)
@@ -558,6 +806,7 @@ START_TEST(test_names)
 	ck_assert_str_eq(ev_kind_name(EV_LOAD), "load");
 	ck_assert_str_eq(ev_kind_name(EV_STORE), "store");
 	ck_assert_str_eq(ev_kind_name(EV_LOCK_ACQ), "lock-acq");
+	ck_assert_str_eq(ev_kind_name(EV_OS_IDENTITY), "os-identity");
 	ck_assert_str_eq(ev_kind_name(EV_KIND_COUNT), "?");
 	ck_assert_str_eq(thread_state_name(TS_RUNNING), "running");
 	ck_assert_str_eq(thread_state_name(TS_READY), "ready");
@@ -576,8 +825,11 @@ make_model_suite(void)
 
 	tc = tcase_create("lost-update");
 	tcase_add_loop_test(
-	    tc, test_lost_update_cases, 0, (int)IL_ARRAY_LEN(lu_cases));
-	tcase_add_test(tc, test_mark_ring);
+	    tc, test_lost_update_cases, 0, 2 * (int)IL_ARRAY_LEN(lu_cases));
+	tcase_add_loop_test(
+	    tc, test_lost_update_odd, 0, 2 * (int)IL_ARRAY_LEN(lu_odd_cases));
+	tcase_add_loop_test(
+	    tc, test_first_and_last_marks, 0, (int)IL_ARRAY_LEN(mark_rounds));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bookkeeping");
@@ -592,6 +844,9 @@ make_model_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_clock_skip);
 	tcase_add_test(tc, test_os_samples);
+	tcase_add_loop_test(
+	    tc, test_lane_groups, 0, (int)IL_ARRAY_LEN(group_cases));
+	tcase_add_test(tc, test_os_share);
 	suite_add_tcase(s, tc);
 	return s;
 }
