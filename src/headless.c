@@ -123,12 +123,14 @@ headless_kernel_view(FILE *f, const struct run *r)
 	}
 	fprintf(f,
 	    "the kernel's view of each lane (/proc/PID/task/TID/schedstat):\n"
-	    "the share of its time running, waiting for a CPU, and blocked "
-	    "(asleep,\nor waiting for I/O or a lock), and its time slices\n");
+	    "the share of its time running, waiting for a CPU%s, and blocked\n"
+	    "(asleep, or waiting for I/O or a lock), and its time slices\n",
+	    model_lane_group(m, 0) > 1 ? " or its turn" : "");
 	for (t = 0; t < m->nthreads; t++) {
 		const struct model_thread *th = &m->threads[t];
 		uint64_t tot =
 		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+		double run, wait, blocked;
 		char who[32];
 
 		if (tot == 0) {
@@ -142,13 +144,12 @@ headless_kernel_view(FILE *f, const struct run *r)
 			snprintf(who, sizeof who, "pid %d", pids[t]);
 		else
 			who[0] = '\0';
+		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
 		fprintf(f,
 		    "%3d %c %-10s running %3.0f%%  waiting %3.0f%%  "
 		    "blocked %3.0f%%  %6llu slices  cpu %d\n",
-		    t + 1, view_timeline_thread_letter(t), who,
-		    100.0 * (double)th->os_run_ns / (double)tot,
-		    100.0 * (double)th->os_wait_ns / (double)tot,
-		    100.0 * (double)th->os_blocked_ns / (double)tot,
+		    t + 1, view_timeline_thread_letter(t), who, 100.0 * run,
+		    100.0 * wait, 100.0 * blocked,
 		    (unsigned long long)th->os_slices, th->os_cpu);
 	}
 }

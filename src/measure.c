@@ -105,6 +105,8 @@ measure_record(struct measure_set *ms, struct run *r)
 	out->ideal = out->workers < tasks ? out->workers : tasks;
 	if (strstr(out->verdict, "kind=cpu") != NULL && out->ideal > ms->cores)
 		out->ideal = ms->cores;
+	if (ms->mod->measure.ideal != NULL)
+		out->ideal = ms->mod->measure.ideal(r->cfg.params, ms->cores);
 	if (out->mode == ms->mod->measure.baseline) {
 		out->ideal = 1;
 		ms->base_ms = out->wall_ms;

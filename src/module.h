@@ -84,6 +84,10 @@ struct lesson_module {
 		long all_value;
 		long baseline;
 		const long *all;
+		/* The best speedup a run with these parameters could have
+		 * over the baseline on this many cores, or NULL for: every
+		 * task at once, but CPU work only on the cores. */
+		int (*ideal)(const long *params, int cores);
 	} measure;
 };
 

@@ -833,20 +833,15 @@ draw_timelines(
 
 enum lanes_kind { LANES_THREADS, LANES_PROCESSES, LANES_LOOP_TASKS };
 
-/* What the lanes are: threads, or for a measuring lesson whatever the
- * run on screen uses. */
+/* What the lanes are: threads, child processes (they have PIDs), or
+ * tasks that take turns on one OS thread (an event loop's). */
 static enum lanes_kind
 lanes_kind(const struct screen *s)
 {
-	const struct measure_set *ms = s->meas;
-	const char *mode;
-
-	if (ms == NULL || ms->nmodes == 0)
-		return LANES_THREADS;
-	mode = measure_mode_name(ms, ms->n < ms->nmodes ? ms->n : ms->n - 1);
-	if (strcmp(mode, "processes") == 0)
+	if (s->pids != NULL)
 		return LANES_PROCESSES;
-	if (strcmp(mode, "eventloop") == 0)
+	if (s->model != NULL && s->model->nthreads > 1 &&
+	    model_lane_group(s->model, 0) == s->model->nthreads)
 		return LANES_LOOP_TASKS;
 	return LANES_THREADS;
 }
@@ -1077,6 +1072,7 @@ draw_kernel(struct grid *g, int y, int rows, const struct screen *s)
 		const struct model_thread *th = &m->threads[t];
 		uint64_t tot =
 		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+		double run, wait, blocked;
 
 		if (th->os_samples == 0 || tot == 0)
 			continue;
@@ -1086,13 +1082,12 @@ draw_kernel(struct grid *g, int y, int rows, const struct screen *s)
 			    n - row);
 			break;
 		}
+		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
 		grid_printf(g, 0, y + row, g->w, ROLE_DEFAULT,
 		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
 		    "%6llu slices  last on cpu%d",
-		    t + 1, view_timeline_thread_letter(t),
-		    100.0 * (double)th->os_run_ns / (double)tot, ready_words(s),
-		    100.0 * (double)th->os_wait_ns / (double)tot,
-		    100.0 * (double)th->os_blocked_ns / (double)tot,
+		    t + 1, view_timeline_thread_letter(t), 100.0 * run,
+		    ready_words(s), 100.0 * wait, 100.0 * blocked,
 		    (unsigned long long)th->os_slices, th->os_cpu);
 		row++;
 	}

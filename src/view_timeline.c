@@ -1,6 +1,7 @@
 #include "view_timeline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -197,35 +198,41 @@ view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
 	}
 }
 
-/* Put the lost-update marks that fall inside the visible window. */
+/* Put a mark in each column of each lane where a store overwrote another
+ * thread's update: the counts come from the lane's timeline, exact at
+ * any zoom and through any merge of old history, in free runs too
+ * (there the worker sees the overwrite in real memory). A free run
+ * overwrites so often that every column would be marked, hiding when
+ * the lane waited for a CPU, so there a mark goes only on the columns
+ * drawn running: a store is made while running. */
 static void
 view_timeline_marks(struct grid *g, int x, int y, int lane_w,
     const struct model *m, const struct timeline_view *v)
 {
-	size_t i, n = model_marks_kept(m);
+	int lw = view_timeline_label_w(v->pids), t, col;
 
-	/*
-	 * In a free run a worker's load and the event reporting it are not
-	 * one atomic action, so the queue's order of loads and stores is only
-	 * close to the real one and a mark could land on the wrong store.
-	 * Marks are exact only in controlled runs, where one thread moves at
-	 * a time; free runs report lost updates from real memory instead.
-	 */
-	if (m->clock != MODEL_CLOCK_STEPS)
-		return;
-	for (i = 0; i < n; i++) {
-		const struct lost_mark *mk = model_mark(m, i);
-		uint64_t col;
+	for (t = 0; t < m->nthreads; t++) {
+		const struct timeline *tl = &m->threads[t].tl;
 
-		if (mk->thread < 0 || mk->thread >= m->nthreads ||
-		    mk->t < v->t0)
+		if (tl->nmarks == 0 && tl->nbins == 0)
 			continue;
-		col = v->cell_w > 1 ? (mk->t - v->t0) * (uint64_t)v->cell_w
-		                    : (mk->t - v->t0) / v->per_col;
-		if (col >= (uint64_t)lane_w)
-			continue;
-		grid_put(g, x + view_timeline_label_w(v->pids) + (int)col,
-		    y + mk->thread, v->glyphs->lost, ROLE_LOST);
+		for (col = 0; col < lane_w; col++) {
+			uint64_t t0 = view_timeline_col_time(v, col);
+			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
+
+			if (t0 > m->now)
+				break;
+			if (v->cell_w > 1 && col % v->cell_w != 0)
+				continue; /* a step's mark goes in its first cell */
+			if (m->clock == MODEL_CLOCK_NS &&
+			    g->cells[(size_t)(y + t) * (size_t)g->w +
+			         (size_t)(x + lw + col)]
+			            .ch != v->glyphs->state[TS_RUNNING])
+				continue;
+			if (timeline_bucket_marks(tl, t0, t1) > 0)
+				grid_put(g, x + lw + col, y + t,
+				    v->glyphs->lost, ROLE_LOST);
+		}
 	}
 }
 
@@ -252,17 +259,80 @@ kernel_state(const struct model_thread *th, uint64_t t0, uint64_t t1,
 	return TS_RUNNING;
 }
 
+/* The state that filled most of f other than running (ties: the one a
+ * student most needs to see), or ready if nothing else did. */
+static enum thread_state
+view_timeline_not_running(const uint64_t f[TS_COUNT])
+{
+	static const enum thread_state order[] = {
+	    TS_LOCK_WAIT, TS_IO, TS_READY, TS_DONE};
+	enum thread_state best = TS_READY;
+	uint64_t most = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (f[order[i]] > most) {
+			most = f[order[i]];
+			best = order[i];
+		}
+	}
+	return best;
+}
+
+/*
+ * The state each lane shows in [t0, t1), into st[]. Lanes that are tasks
+ * of one OS thread (an event loop's) take turns on it: in each column the
+ * one that held it longest is drawn running and the others in whatever
+ * filled the rest of their time, so one task runs at a time at any zoom,
+ * as on the thread itself.
+ */
+static void
+view_timeline_column(const struct model *m, uint64_t t0, uint64_t t1,
+    enum thread_state *st, uint64_t *ran, int *holder)
+{
+	uint64_t f[TS_COUNT];
+	int t, lead;
+
+	for (t = 0; t < m->nthreads; t++) {
+		timeline_bucket_fractions(&m->threads[t].tl, t0, t1, m->now, f);
+		st[t] =
+		    timeline_bucket_state(&m->threads[t].tl, t0, t1, m->now);
+		ran[t] = f[TS_RUNNING];
+		holder[t] = -1;
+	}
+	for (t = 0; t < m->nthreads; t++) {
+		if (model_lane_group(m, t) < 2 || ran[t] == 0)
+			continue;
+		lead = model_lane_leader(m, t);
+		if (holder[lead] < 0 || ran[t] > ran[holder[lead]])
+			holder[lead] = t;
+	}
+	for (t = 0; t < m->nthreads; t++) {
+		if (model_lane_group(m, t) < 2)
+			continue;
+		lead = model_lane_leader(m, t);
+		if (holder[lead] == t) {
+			st[t] = TS_RUNNING;
+		} else if (st[t] == TS_RUNNING) {
+			timeline_bucket_fractions(
+			    &m->threads[t].tl, t0, t1, m->now, f);
+			st[t] = view_timeline_not_running(f);
+		}
+	}
+}
+
 int
 view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
 {
 	int lw = view_timeline_label_w(v->pids), lane_w = w - lw, t, col;
+	int n = m->nthreads;
+	enum thread_state *st = xcalloc((size_t)n + 1, sizeof *st);
+	uint64_t *ran = xcalloc((size_t)n + 1, sizeof *ran);
+	int *holder = xcalloc((size_t)n + 1, sizeof *holder);
+	double *owed = xcalloc((size_t)n + 1, sizeof *owed);
 
-	for (t = 0; t < m->nthreads; t++) {
-		const struct timeline *tl = &m->threads[t].tl;
-		const struct model_thread *th = &m->threads[t];
-		double owed = 0; /* waiting-for-a-CPU columns not yet drawn */
-
+	for (t = 0; t < n; t++) {
 		if (v->pids != NULL && v->pids[t] > 0)
 			grid_printf(g, x, y + t, lw, ROLE_LABEL,
 			    "%2d %c pid %d", t + 1,
@@ -270,24 +340,63 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 		else
 			grid_printf(g, x, y + t, lw, ROLE_LABEL, "%2d %c",
 			    t + 1, view_timeline_thread_letter(t));
-		for (col = 0; col < lane_w; col++) {
-			uint64_t t0 = view_timeline_col_time(v, col);
-			uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
-			enum thread_state s;
+	}
+	for (col = 0; col < lane_w; col++) {
+		uint64_t t0 = view_timeline_col_time(v, col);
+		uint64_t t1 = v->cell_w > 1 ? t0 + 1 : t0 + v->per_col;
 
-			if (t0 >= m->now)
-				break;
-			s = timeline_bucket_state(tl, t0, t1, m->now);
+		if (t0 >= m->now)
+			break;
+		view_timeline_column(m, t0, t1, st, ran, holder);
+		for (t = 0; t < n; t++) {
+			const struct model_thread *th = &m->threads[t];
+			enum thread_state s = st[t];
+
+			/* owed: waiting-for-a-CPU columns not yet drawn */
 			if (v->kernel && s == TS_RUNNING && th->os_samples > 0)
-				s = kernel_state(th, t0, t1, m->now, &owed);
+				s = kernel_state(th, t0, t1, m->now, &owed[t]);
 			grid_put(g, x + lw + col, y + t, v->glyphs->state[s],
 			    glyphs_state_role(s));
 		}
 	}
+	free(st);
+	free(ran);
+	free(holder);
+	free(owed);
 	view_timeline_marks(g, x, y, lane_w, m, v);
 	view_timeline_ruler(
 	    g, x, y + m->nthreads, w, m, v, v->glyphs == &glyphs_ascii);
 	return m->nthreads + 1;
+}
+
+void
+view_timeline_kernel_shares(
+    const struct model *m, int t, double *run, double *wait, double *blocked)
+{
+	const struct model_thread *th = &m->threads[t];
+	double tot =
+	    (double)(th->os_run_ns + th->os_wait_ns + th->os_blocked_ns);
+	uint64_t f[TS_COUNT], lived;
+
+	*run = *wait = *blocked = 0;
+	if (tot <= 0)
+		return;
+	*run = (double)th->os_run_ns / tot;
+	if (model_lane_group(m, t) < 2) {
+		*wait = (double)th->os_wait_ns / tot;
+		*blocked = (double)th->os_blocked_ns / tot;
+		return;
+	}
+	/* a task of a shared thread: its share of the thread's running,
+	 * blocked while it awaited I/O (its own report), and waiting
+	 * (its turn, or the thread's for a CPU) the rest */
+	timeline_bucket_fractions(&th->tl, 0, m->now, m->now, f);
+	lived = f[TS_RUNNING] + f[TS_READY] + f[TS_IO] + f[TS_LOCK_WAIT];
+	if (lived > 0)
+		*blocked = (double)f[TS_IO] / (double)lived;
+	if (*run + *blocked > 1)
+		*blocked = 1 - *run;
+	*wait = 1 - *run - *blocked;
 }
 
 int

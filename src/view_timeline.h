@@ -45,6 +45,12 @@ int view_timeline_draw(struct grid *, int x, int y, int w, const struct model *,
 int view_timeline_cores(struct grid *, int x, int y, int w,
     const struct model *, const struct timeline_view *, int ncpus);
 
+/* The kernel's account of lane t, as shares of its sampled time:
+ * running, waiting (for a CPU; for a task of a thread it shares with
+ * other lanes, also for its turn) and blocked. All 0 without samples. */
+void view_timeline_kernel_shares(
+    const struct model *, int t, double *run, double *wait, double *blocked);
+
 /* Draw the legend, wrapped to w columns (with the overwriting-store mark
  * when lost is 1); returns the rows used. */
 int view_timeline_legend(

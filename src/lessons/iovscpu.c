@@ -1167,6 +1167,24 @@ iovscpu_estimate_ms(const long *params, int controlled)
 	return (tasks + pool - 1) / pool * ms;
 }
 
+/* The best a mode can do against sequential: waits overlap as far as the
+ * workers (or, in an event loop, all the tasks) go; computing overlaps
+ * up to the cores, and not at all behind the GIL or in one loop thread. */
+static int
+iovscpu_ideal(const long *params, int cores)
+{
+	int tasks = (int)params[P_TASKS], pool = iovscpu_threads(params);
+	int best = pool < tasks ? pool : tasks;
+
+	if (params[P_MODE] == MODE_SEQUENTIAL)
+		return 1;
+	if (params[P_KIND] == KIND_IO)
+		return params[P_MODE] == MODE_EVENTLOOP ? tasks : best;
+	if (params[P_MODE] == MODE_GIL || params[P_MODE] == MODE_EVENTLOOP)
+		return 1;
+	return best < cores ? best : cores;
+}
+
 static void
 iovscpu_teardown(struct run *r)
 {
@@ -1196,5 +1214,6 @@ const struct lesson_module iovscpu_module = {
             .all_value = MODE_ALL,
             .baseline = MODE_SEQUENTIAL,
             .all = iovscpu_all_modes,
+            .ideal = iovscpu_ideal,
         },
 };

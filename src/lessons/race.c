@@ -43,10 +43,13 @@ struct race {
 	long iterations;
 	long fuzz;
 	int free_run;
-	/* Increments each worker completed: written only by that worker
-	 * (relaxed), read by the controller for progress while it runs and
-	 * for the verdict after every worker is joined. */
+	/* Increments each worker completed, and its stores that overwrote
+	 * another thread's update (il_store saw it in real memory): written
+	 * only by that worker (relaxed), read by the controller for
+	 * progress while it runs and for the verdict after every worker is
+	 * joined. */
 	_Atomic long *done;
+	_Atomic long *overwrote;
 };
 
 static int
@@ -70,6 +73,7 @@ race_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->fuzz = params[RACE_FUZZ];
 	st->free_run = r->cfg.policy == POLICY_FREE;
 	st->done = xcalloc((size_t)r->nthreads, sizeof *st->done);
+	st->overwrote = xcalloc((size_t)r->nthreads, sizeof *st->overwrote);
 	r->lesson = st;
 	return 0;
 }
@@ -105,7 +109,12 @@ race_worker(struct il_worker *w)
 		il_local(w, 0, tmp);
 		if (st->fuzz > 0 && st->free_run)
 			race_fuzz(&seed, st->fuzz);
-		il_store(w, st->counter, tmp, LINE_STORE);
+		if (il_store(w, st->counter, tmp, LINE_STORE))
+			atomic_store_explicit(&st->overwrote[w->id],
+			    atomic_load_explicit(
+			        &st->overwrote[w->id], memory_order_relaxed) +
+			        1,
+			    memory_order_relaxed);
 		if (il_cancelled(w))
 			break;
 		atomic_store_explicit(&st->done[w->id],
@@ -118,21 +127,26 @@ race_worker(struct il_worker *w)
 
 /* counter is read from the real shared memory; expected counts the
  * increments the workers really completed; every increment that is not in
- * the counter was overwritten. */
+ * the counter was lost (net), and overwrites counts the stores that
+ * replaced another thread's update, which can be more or fewer. */
 static void
 race_verdict(struct run *r, char *buf, size_t len)
 {
 	struct race *st = r->lesson;
-	long long counter, expected = 0;
+	long long counter, expected = 0, overwrites = 0;
 	int i;
 
 	counter = (long long)atomic_load_explicit(
 	    &st->counter->value, memory_order_relaxed);
-	for (i = 0; i < r->nthreads; i++)
+	for (i = 0; i < r->nthreads; i++) {
 		expected +=
 		    atomic_load_explicit(&st->done[i], memory_order_relaxed);
-	snprintf(buf, len, "counter=%lld expected=%lld lost=%lld", counter,
-	    expected, expected - counter);
+		overwrites += atomic_load_explicit(
+		    &st->overwrote[i], memory_order_relaxed);
+	}
+	snprintf(buf, len,
+	    "counter=%lld expected=%lld lost=%lld overwrites=%lld", counter,
+	    expected, expected - counter, overwrites);
 }
 
 /* The same in words, for the shared panel. */
@@ -201,6 +215,7 @@ race_teardown(struct run *r)
 	struct race *st = r->lesson;
 
 	free(st->done);
+	free(st->overwrote);
 	free(st);
 	r->lesson = NULL;
 }
