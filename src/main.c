@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "headless.h"
 #include "lesson.h"
@@ -477,11 +478,13 @@ run_lesson(const struct options *o)
 	struct headless_args a;
 	struct lesson *l;
 	char path[4096], err[512];
-	FILE *probe;
+	struct stat st;
 	int rc;
 
 	lesson_path(o->lesson, path, sizeof path);
-	if ((probe = fopen(path, "r")) == NULL) {
+	/* stat, not open: opening a FIFO would wait for a writer, and
+	 * lesson_load refuses whatever is not a regular file */
+	if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
 		if (strchr(o->lesson, '/') == NULL)
 			fprintf(stderr,
 			    "interleave: no lesson named '%s' (try "
@@ -492,7 +495,6 @@ run_lesson(const struct options *o)
 			    strerror(errno));
 		return EXIT_USAGE;
 	}
-	fclose(probe);
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_DATAERR;

@@ -2,6 +2,8 @@
 
 #include "paths.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +82,57 @@ paths_schedules_dir(void)
 {
 	paths_init();
 	return schedules_dir;
+}
+
+/* What kind of file st is, for "not a regular file (a FIFO)". */
+static const char *
+paths_file_kind(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return "a directory";
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	if (S_ISCHR(st->st_mode))
+		return "a character device";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	return "not a file";
+}
+
+enum paths_open_error
+paths_open_data(const char *path, FILE **out, char *why, size_t whylen)
+{
+	struct stat st;
+	int fd, flags;
+
+	*out = NULL;
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return errno == ENOENT || errno == ENOTDIR
+		    ? PATHS_OPEN_MISSING
+		    : PATHS_OPEN_UNUSABLE;
+	}
+	if (fstat(fd, &st) != 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		close(fd);
+		return PATHS_OPEN_UNUSABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file (%s)",
+		    paths_file_kind(&st));
+		close(fd);
+		return PATHS_OPEN_UNUSABLE;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ||
+	    (*out = fdopen(fd, "rb")) == NULL) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		close(fd);
+		return PATHS_OPEN_UNUSABLE;
+	}
+	return PATHS_OPEN_OK;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conductor.h"
+#include "paths.h"
 #include "util.h"
 
 #define SCHEDULE_TEXT_MAX 120
@@ -140,7 +141,8 @@ schedule_name_ok(const char *name)
 	return 1;
 }
 
-/* Read a named schedule file: '#' lines are comments. */
+/* Read a named schedule file: '#' lines are comments. It is opened without
+ * waiting on a FIFO or a device, and refused unless it is a regular file. */
 static enum schedule_error
 schedule_load_file(
     const char *path, struct schedule *out, char *err, size_t errlen)
@@ -151,10 +153,15 @@ schedule_load_file(
 	FILE *f;
 
 	memset(out, 0, sizeof *out);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	switch (paths_open_data(path, &f, msg, sizeof msg)) {
+	case PATHS_OPEN_MISSING:
+		snprintf(err, errlen, "%s: %s", path, msg);
 		return SCHEDULE_NOT_FOUND;
+	case PATHS_OPEN_UNUSABLE:
+		snprintf(err, errlen, "%s:1: %s", path, msg);
+		return SCHEDULE_BAD_DATA;
+	case PATHS_OPEN_OK:
+		break;
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
@@ -214,14 +221,14 @@ schedule_load(const char *spec, const char *dir, struct schedule *out,
 char *
 schedule_describe(const char *dir, const char *name)
 {
-	char path[4096], line[512];
+	char path[4096], line[512], why[256];
 	FILE *f;
 	char *out = NULL;
 
 	if (!schedule_name_ok(name))
 		return NULL;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "r")) == NULL)
+	if (paths_open_data(path, &f, why, sizeof why) != PATHS_OPEN_OK)
 		return NULL;
 	while (fgets(line, sizeof line, f) != NULL) {
 		if (line[0] == '#') {

@@ -3,6 +3,17 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 il="$INTERLEAVE"
 
+# lesson FILE TITLE [LINE]...: a one-page race lesson; the LINEs go into
+# its ```lesson block from line 6 on.
+lesson() {
+  f=$1 t=$2; shift 2
+  {
+    printf '# %s\n\n```lesson\nmodule: race\nsummary: a test lesson\n' "$t"
+    for kv in "$@"; do printf '%s\n' "$kv"; done
+    printf '```\n\n## Page\n\nText.\n'
+  } >"$f"
+}
+
 
 run "$il" --help
 expect_rc "--help exits 0" 0
@@ -192,5 +203,36 @@ expect_err "io-vs-cpu eventloop with 65 tasks says why" 'at most 64 tasks, not 6
 
 run "$il" io-vs-cpu --headless --schedule 1,2
 expect_rc "io-vs-cpu with a schedule exits 2" 2
+
+# ---- a FIFO (or any file that is not a regular file) is refused at once ----
+# timeout: without the refusal, opening a FIFO waits for a writer forever.
+mkfifo "$TMPD/fifo.md"
+run timeout 20 "$il" --check-lesson "$TMPD/fifo.md"
+expect_rc "--check-lesson on a FIFO exits 65 at once" 65
+expect_err "and says it is not a regular file" 'fifo\.md:1: not a regular file \(a FIFO\)$'
+
+run timeout 20 "$il" "$TMPD/fifo.md" --headless
+expect_rc "running a FIFO as a lesson exits 65 at once" 65
+expect_err "and says why" 'fifo\.md:1: not a regular file \(a FIFO\)$'
+
+mkdir -p "$TMPD/pipes/lessons" "$TMPD/pipes/schedules"
+mkfifo "$TMPD/pipes/lessons/pipe.md" "$TMPD/pipes/schedules/pipe"
+lesson "$TMPD/pipes/lessons/other.md" "Next to a FIFO"
+run timeout 20 env INTERLEAVE_DATADIR="$TMPD/pipes" "$il" --list
+expect_rc "--list with a FIFO in a lessons folder exits 65 at once" 65
+expect_err "and names the FIFO" 'lessons/pipe\.md:1: not a regular file \(a FIFO\)$'
+expect_out "and still lists the other lessons" "$(printf '^other\tNext to a FIFO')"
+
+run timeout 20 env INTERLEAVE_DATADIR="$TMPD/pipes" "$il" pipe --headless
+expect_rc "a FIFO lesson found by its id exits 65 at once" 65
+
+run timeout 20 env INTERLEAVE_DATADIR="$TMPD/pipes" "$il" "$top_srcdir/lessons/race.md" --headless --schedule @pipe
+expect_rc "a FIFO as a named schedule exits 65 at once" 65
+expect_err "and says why" 'schedules/pipe:1: not a regular file \(a FIFO\)$'
+
+mkdir "$TMPD/dir.md"
+run "$il" --check-lesson "$TMPD/dir.md"
+expect_rc "--check-lesson on a directory exits 65" 65
+expect_err "and says it is a directory" 'dir\.md:1: not a regular file \(a directory\)'
 
 finish

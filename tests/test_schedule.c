@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "schedule.h"
@@ -111,6 +112,27 @@ START_TEST(test_named_file_error_position)
 }
 END_TEST
 
+/* A FIFO is refused at once (opening it for reading would wait for a
+ * writer), as bad data: it is there but it is not a schedule file. */
+START_TEST(test_fifo_refused)
+{
+	char dir[] = "/tmp/il-sched-XXXXXX", path[256], err[512];
+	struct schedule s;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pipe", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(schedule_load("@pipe", dir, &s, err, sizeof err),
+	    SCHEDULE_BAD_DATA);
+	ck_assert_msg(
+	    strstr(err, "/pipe:1: not a regular file (a FIFO)") != NULL, "%s",
+	    err);
+	ck_assert_ptr_null(schedule_describe(dir, "pipe"));
+	remove(path);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *
 make_schedule_suite(void)
 {
@@ -121,6 +143,7 @@ make_schedule_suite(void)
 	    (int)(sizeof parse_cases / sizeof parse_cases[0]));
 	tcase_add_test(tc, test_named_schedules);
 	tcase_add_test(tc, test_named_file_error_position);
+	tcase_add_test(tc, test_fifo_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
