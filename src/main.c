@@ -17,6 +17,7 @@
 #include "measure.h"
 #include "module.h"
 #include "paths.h"
+#include "sanitize.h"
 #include "tui.h"
 #include "util.h"
 
@@ -148,8 +149,41 @@ usage(FILE *f)
 	    f);
 }
 
+static void vsay(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/* Print text on stderr, sanitized: it may quote arguments and files. */
+static void
+say_text(const char *prefix, const char *text)
+{
+	char *s = sanitize_text(text, strlen(text), 0);
+
+	fprintf(stderr, "%s%s\n", prefix, s);
+	free(s);
+}
+
+/* Print "interleave: message" on stderr, sanitized. */
+static void
+vsay(const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	say_text("interleave: ", buf);
+}
+
+static void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
 
 /* Print a usage error and return the usage exit status. */
 static int
@@ -157,11 +191,10 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("interleave: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'interleave --help' for more information.\n", stderr);
+	fputs("Try 'interleave --help' for more information.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -230,7 +263,7 @@ load_lessons(size_t *np, int *bad)
 
 	*bad = 0;
 	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "interleave: %s: %s\n", dir, strerror(errno));
+		say("%s: %s", dir, strerror(errno));
 		*bad = 1;
 		*np = 0;
 		return NULL;
@@ -244,7 +277,7 @@ load_lessons(size_t *np, int *bad)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
 		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-			fprintf(stderr, "interleave: %s\n", err);
+			say_text("", err);
 			*bad = 1;
 			continue;
 		}
@@ -290,13 +323,30 @@ check_lesson(const char *path)
 	char err[512];
 
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "%s\n", err);
+		say_text("", err);
 		return EXIT_DATAERR;
 	}
-	printf("%s: ok: %s (module %s, %zu pages)\n", path, l->title,
+	printf("%s: ok: %s (module %s, %zu pages)\n", l->path, l->title,
 	    l->module->id, l->npages);
 	lesson_free(l);
 	return 0;
+}
+
+/* Report an unknown --set key with the keys the lesson has. */
+static int
+unknown_param(const char *set, const struct lesson *l, const char *key)
+{
+	const struct lesson_module *m = l->module;
+	char keys[1024];
+	size_t off = 0, k;
+
+	keys[0] = '\0';
+	for (k = 0; k < m->nparams && off < sizeof keys; k++)
+		off += (size_t)snprintf(
+		    keys + off, sizeof keys - off, " %s", m->params[k].name);
+	say("--set %s: lesson %s has no parameter '%s'; it has:%s", set, l->id,
+	    key, keys);
+	return EXIT_USAGE;
 }
 
 /* Apply --set KEY=VALUE pairs over the lesson's parameters. */
@@ -318,16 +368,8 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 			    "--set '%s': expected KEY=VALUE", o->sets[i]);
 		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
 		key[eq - o->sets[i]] = '\0';
-		if ((k = module_param_index(m, key)) < 0) {
-			fprintf(stderr,
-			    "interleave: --set %s: lesson %s has no parameter "
-			    "'%s'; it has:",
-			    o->sets[i], l->id, key);
-			for (k = 0; k < (int)m->nparams; k++)
-				fprintf(stderr, " %s", m->params[k].name);
-			fputc('\n', stderr);
-			return EXIT_USAGE;
-		}
+		if ((k = module_param_index(m, key)) < 0)
+			return unknown_param(o->sets[i], l, key);
 		if ((r = module_param_parse(
 		         &m->params[k], eq + 1, strlen(eq + 1), &v)) != 0) {
 			char accepts[256];
@@ -338,8 +380,8 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 				return usage_error("--set '%s': the value is "
 				                   "not an integer",
 				    o->sets[i]);
-			fprintf(stderr, "interleave: --set %s: %s must be %s\n",
-			    o->sets[i], key, accepts);
+			say("--set %s: %s must be %s", o->sets[i], key,
+			    accepts);
 			return EXIT_USAGE;
 		}
 		params[k] = v;
@@ -455,7 +497,7 @@ run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
 	char err[256];
 
 	if (tui_check_terminal(err, sizeof err) != 0) {
-		fprintf(stderr, "interleave: %s\n", err);
+		say("%s", err);
 		return EXIT_USAGE;
 	}
 	memset(&t, 0, sizeof t);
@@ -486,17 +528,14 @@ run_lesson(const struct options *o)
 	 * lesson_load refuses whatever is not a regular file */
 	if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
 		if (strchr(o->lesson, '/') == NULL)
-			fprintf(stderr,
-			    "interleave: no lesson named '%s' (try "
-			    "'interleave --list')\n",
+			say("no lesson named '%s' (try 'interleave --list')",
 			    o->lesson);
 		else
-			fprintf(stderr, "interleave: %s: %s\n", path,
-			    strerror(errno));
+			say("%s: %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "%s\n", err);
+		say_text("", err);
 		return EXIT_DATAERR;
 	}
 	memset(&a, 0, sizeof a);
@@ -533,8 +572,7 @@ run_menu(const struct options *o)
 
 	ls = load_lessons(&n, &bad);
 	if (n == 0) {
-		fprintf(stderr, "interleave: no lessons found in %s\n",
-		    paths_lessons_dir());
+		say("no lessons found in %s", paths_lessons_dir());
 		free_lessons(ls, n);
 		return EXIT_DATAERR;
 	}

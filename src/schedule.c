@@ -8,6 +8,7 @@
 
 #include "conductor.h"
 #include "paths.h"
+#include "sanitize.h"
 #include "util.h"
 
 #define SCHEDULE_TEXT_MAX 120
@@ -65,10 +66,14 @@ schedule_parse_more(
 		errno = 0;
 		v = strtol(start, &end, 10);
 		if (start == p || end != p || errno != 0) {
+			char *q = sanitize_text(start,
+			    (size_t)(p - start) > 20 ? 20 : (size_t)(p - start),
+			    0);
+
 			snprintf(err, errlen,
-			    "schedule item %zu: '%.*s' is not a thread number",
-			    s->n + 1, (int)((p - start) > 20 ? 20 : p - start),
-			    start);
+			    "schedule item %zu: '%s' is not a thread number",
+			    s->n + 1, q);
+			free(q);
 			return SCHEDULE_BAD_DATA;
 		}
 		if (v < 1) {
@@ -150,15 +155,19 @@ schedule_load_file(
 	char line[4096], msg[256];
 	size_t cap = 0;
 	unsigned lineno = 0;
+	enum schedule_error e = SCHEDULE_BAD_DATA;
+	char *name = sanitize_text(path, strlen(path), 0);
 	FILE *f;
 
 	memset(out, 0, sizeof *out);
 	switch (paths_open_data(path, &f, msg, sizeof msg)) {
 	case PATHS_OPEN_MISSING:
-		snprintf(err, errlen, "%s: %s", path, msg);
+		snprintf(err, errlen, "%s: %s", name, msg);
+		free(name);
 		return SCHEDULE_NOT_FOUND;
 	case PATHS_OPEN_UNUSABLE:
-		snprintf(err, errlen, "%s:1: %s", path, msg);
+		snprintf(err, errlen, "%s:1: %s", name, msg);
+		free(name);
 		return SCHEDULE_BAD_DATA;
 	case PATHS_OPEN_OK:
 		break;
@@ -166,7 +175,7 @@ schedule_load_file(
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%u: line is too long", path,
+			snprintf(err, errlen, "%s:%u: line is too long", name,
 			    lineno);
 			goto bad;
 		}
@@ -174,23 +183,23 @@ schedule_load_file(
 			continue;
 		if (schedule_parse_more(line, out, &cap, msg, sizeof msg) !=
 		    SCHEDULE_OK) {
-			snprintf(err, errlen, "%s:%u: %s", path, lineno, msg);
+			snprintf(err, errlen, "%s:%u: %s", name, lineno, msg);
 			goto bad;
 		}
 	}
-	fclose(f);
 	if (out->n == 0) {
-		snprintf(err, errlen, "%s:%u: the schedule is empty", path,
+		snprintf(err, errlen, "%s:%u: the schedule is empty", name,
 		    lineno ? lineno : 1);
-		schedule_free(out);
-		return SCHEDULE_BAD_DATA;
+		goto bad;
 	}
 	schedule_make_text(out);
-	return SCHEDULE_OK;
+	e = SCHEDULE_OK;
 bad:
 	fclose(f);
-	schedule_free(out);
-	return SCHEDULE_BAD_DATA;
+	free(name);
+	if (e != SCHEDULE_OK)
+		schedule_free(out);
+	return e;
 }
 
 enum schedule_error
@@ -203,16 +212,23 @@ schedule_load(const char *spec, const char *dir, struct schedule *out,
 	if (spec[0] != '@')
 		return schedule_parse(spec, out, err, errlen);
 	if (!schedule_name_ok(spec + 1)) {
+		char *q = sanitize_text(spec + 1, strnlen(spec + 1, 64), 0);
+
 		snprintf(err, errlen,
-		    "'%.64s' is not a schedule name (letters, digits, - and _)",
-		    spec + 1);
+		    "'%s' is not a schedule name (letters, digits, - and _)",
+		    q);
+		free(q);
 		return SCHEDULE_NOT_FOUND;
 	}
 	snprintf(path, sizeof path, "%s/%s", dir, spec + 1);
 	e = schedule_load_file(path, out, err, errlen);
-	if (e == SCHEDULE_NOT_FOUND)
+	if (e == SCHEDULE_NOT_FOUND) {
+		char *q = sanitize_text(dir, strlen(dir), 0);
+
 		snprintf(
-		    err, errlen, "no schedule named '%s' in %s", spec + 1, dir);
+		    err, errlen, "no schedule named '%s' in %s", spec + 1, q);
+		free(q);
+	}
 	if (e == SCHEDULE_OK)
 		out->name = xstrdup(spec + 1);
 	return e;
@@ -236,7 +252,7 @@ schedule_describe(const char *dir, const char *name)
 			while (*p == ' ')
 				p++;
 			p[strcspn(p, "\n")] = '\0';
-			out = xstrdup(p);
+			out = sanitize_text(p, strlen(p), 0);
 			break;
 		}
 	}

@@ -3,6 +3,20 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 il="$INTERLEAVE"
 
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+
+# expect_visible NAME PATTERN: stderr has no raw ESC or BEL byte, and
+# shows PATTERN (the escape written out as text).
+expect_visible() {
+  case $ERR in
+  *"$ESC"* | *"$BEL"*) fail "$1: no raw ESC or BEL on stderr" \
+    "$(printf '%s' "$ERR" | od -c | head -n 5)" ;;
+  *) pass "$1: no raw ESC or BEL on stderr" ;;
+  esac
+  expect_err "$1: the escape is shown" "$2"
+}
+
 # lesson FILE TITLE [LINE]...: a one-page race lesson; the LINEs go into
 # its ```lesson block from line 6 on.
 lesson() {
@@ -234,5 +248,54 @@ mkdir "$TMPD/dir.md"
 run "$il" --check-lesson "$TMPD/dir.md"
 expect_rc "--check-lesson on a directory exits 65" 65
 expect_err "and says it is a directory" 'dir\.md:1: not a regular file \(a directory\)'
+
+# ---- outside text reaches stderr sanitized: no raw escape sequences ----
+mkdir -p "$TMPD/esc/schedules"
+printf '\033]0;PWNED\007 1,2\n' >"$TMPD/esc/schedules/escape"
+run env INTERLEAVE_DATADIR="$TMPD/esc" "$il" "$top_srcdir/lessons/race.md" --headless --schedule @escape
+expect_rc "a schedule file with an escape in an item exits 65" 65
+expect_visible "a schedule file's item" 'escape:1: schedule item 1: .\\x1b\]0;PWNED\\x07. is not'
+
+run "$il" race --headless --schedule "1,${ESC}[2J"
+expect_visible "an inline schedule item" 'schedule item 2: .\\x1b\[2J. is not'
+
+run "$il" "x${ESC}[2J" --headless
+expect_rc "a lesson name with an escape exits 2" 2
+expect_visible "a lesson name" 'no lesson named .x\\x1b\[2J.'
+
+run "$il" "$TMPD/${ESC}]0;T${BEL}.md" --headless
+expect_rc "a missing lesson path with an escape exits 2" 2
+expect_visible "a missing lesson path" '/\\x1b\]0;T\\x07\.md: No such file'
+
+cp "$TMPD/bad.md" "$TMPD/bad${ESC}[2J.md"
+run "$il" "$TMPD/bad${ESC}[2J.md" --headless
+expect_rc "a bad lesson file with an escape in its name exits 65" 65
+expect_visible "a bad lesson file's name" 'bad\\x1b\[2J\.md:6: '
+
+run "$il" --check-lesson "$TMPD/bad${ESC}[2J.md"
+expect_visible "--check-lesson on that file" 'bad\\x1b\[2J\.md:6: '
+
+run "$il" race --headless --set "k${ESC}[2J=1"
+expect_rc "a --set key with an escape exits 2" 2
+expect_visible "a --set key" 'no parameter .k\\x1b\[2J.'
+
+run "$il" race --headless --set "threads=${ESC}]0;X${BEL}"
+expect_rc "a --set value with an escape exits 2" 2
+expect_visible "a --set value" 'threads=\\x1b\]0;X\\x07'
+
+run "$il" race --headless --set "${ESC}[2J"
+expect_visible "a --set without =" '.\\x1b\[2J.: expected KEY=VALUE'
+
+run "$il" race --headless --policy "${ESC}[2J"
+expect_rc "a policy with an escape exits 2" 2
+expect_visible "a policy" 'unknown policy .\\x1b\[2J.'
+
+run "$il" "--${ESC}[2J"
+expect_rc "an unknown option with an escape exits 2" 2
+expect_visible "an unknown option" 'unknown option .--\\x1b\[2J.'
+
+run "$il" race "x${ESC}[2J" --headless
+expect_rc "an unexpected argument with an escape exits 2" 2
+expect_visible "an unexpected argument" 'unexpected argument .x\\x1b\[2J.'
 
 finish

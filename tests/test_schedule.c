@@ -112,6 +112,20 @@ START_TEST(test_named_file_error_position)
 }
 END_TEST
 
+/* Control characters in an item are quoted as visible escapes. */
+START_TEST(test_item_sanitized)
+{
+	struct schedule s;
+	char err[256];
+
+	ck_assert_int_eq(schedule_parse("1,\x1b]0;X\x07", &s, err, sizeof err),
+	    SCHEDULE_BAD_DATA);
+	ck_assert_ptr_null(strchr(err, '\x1b'));
+	ck_assert_ptr_null(strchr(err, '\x07'));
+	ck_assert_msg(strstr(err, "'\\x1b]0;X\\x07'") != NULL, "%s", err);
+}
+END_TEST
+
 /* A FIFO is refused at once (opening it for reading would wait for a
  * writer), as bad data: it is there but it is not a schedule file. */
 START_TEST(test_fifo_refused)
@@ -143,6 +157,7 @@ make_schedule_suite(void)
 	    (int)(sizeof parse_cases / sizeof parse_cases[0]));
 	tcase_add_test(tc, test_named_schedules);
 	tcase_add_test(tc, test_named_file_error_position);
+	tcase_add_test(tc, test_item_sanitized);
 	tcase_add_test(tc, test_fifo_refused);
 	suite_add_tcase(s, tc);
 	return s;
