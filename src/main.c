@@ -1,7 +1,6 @@
 /* interleave: command line and dispatch. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -125,8 +124,10 @@ usage(FILE *f)
 	    "--set threads=4\n"
 	    "                          (repeatable; see the lesson file for "
 	    "its keys)\n"
-	    "      --list              print each lesson's id, a tab, and its "
-	    "title\n"
+	    "      --list              print each lesson: id, title, the "
+	    "folder it came\n"
+	    "                          from and its file, separated by "
+	    "tabs\n"
 	    "      --check-lesson=FILE validate a lesson file; errors are "
 	    "FILE:LINE: message\n"
 	    "      --ascii             draw with ASCII characters only\n"
@@ -141,11 +142,25 @@ usage(FILE *f)
 	    "bad usage, 65 for bad input data (a lesson file or a "
 	    "schedule).\n"
 	    "\n"
-	    "Environment: INTERLEAVE_DATADIR overrides where lessons and "
-	    "schedules are\n"
-	    "found; INTERLEAVE_PROC replaces /proc for the kernel's view of "
-	    "each\n"
-	    "thread; NO_COLOR turns colour off.\n",
+	    "Lessons and named schedules come from these folders, in order; "
+	    "a later\n"
+	    "folder's lesson or schedule replaces an earlier one of the same "
+	    "name:\n"
+	    "  built-in            " PKGDATADIR "/lessons and schedules\n"
+	    "                      (the source tree when run from a build)\n"
+	    "  INTERLEAVE_DATADIR  $INTERLEAVE_DATADIR/lessons and "
+	    "schedules\n"
+	    "  user                $XDG_DATA_HOME/interleave/lessons and "
+	    "schedules\n"
+	    "                      (XDG_DATA_HOME defaults to "
+	    "~/.local/share)\n"
+	    "--list names the folder each lesson came from.\n"
+	    "\n"
+	    "Environment: INTERLEAVE_DATADIR and XDG_DATA_HOME add lesson "
+	    "folders (above);\n"
+	    "INTERLEAVE_PROC replaces /proc for the kernel's view of each "
+	    "thread;\n"
+	    "NO_COLOR turns colour off.\n",
 	    f);
 }
 
@@ -224,96 +239,143 @@ parse_policy(const char *s)
 	return -1;
 }
 
-/* Resolve LESSON to a file: a path if it looks like one, else an id in the
- * lessons directory. */
-static void
-lesson_path(const char *arg, char *buf, size_t len)
+/* 1 if nothing is at path (a usage error when it was named on the command
+ * line); anything that is there, even a FIFO, is for lesson_load to judge. */
+static int
+path_missing(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+/* 1 if LESSON names a file rather than an id. */
+static int
+lesson_arg_is_path(const char *arg)
 {
 	size_t n = strlen(arg);
 
-	if (strchr(arg, '/') != NULL ||
-	    (n > 3 && strcmp(arg + n - 3, ".md") == 0))
-		snprintf(buf, len, "%s", arg);
-	else
-		snprintf(buf, len, "%s/%s.md", paths_lessons_dir(), arg);
+	return strchr(arg, '/') != NULL ||
+	    (n > 3 && strcmp(arg + n - 3, ".md") == 0);
 }
 
+/* Resolve LESSON to a file: a path if it looks like one, else an id in the
+ * lesson folders. 0, or the usage status with a message. */
 static int
-compare_lessons(const void *a, const void *b)
+lesson_path(const char *arg, char *buf, size_t len, enum paths_origin *origin)
 {
-	const struct lesson *la = *(struct lesson *const *)a;
-	const struct lesson *lb = *(struct lesson *const *)b;
+	if (!lesson_arg_is_path(arg)) {
+		if (paths_find_lesson(arg, buf, len, origin) == 0)
+			return 0;
+		say("no lesson named '%s' (try 'interleave --list')", arg);
+		return EXIT_USAGE;
+	}
+	snprintf(buf, len, "%s", arg);
+	*origin = PATHS_ARGUMENT;
+	if (path_missing(buf)) {
+		say("%s: %s", arg, strerror(ENOENT));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The lessons found in every folder, with where each came from. */
+struct catalog_entry {
+	struct lesson *l;
+	char *path; /* the file, as found (not sanitized) */
+	enum paths_origin origin;
+};
+
+struct catalog {
+	struct catalog_entry *e;
+	size_t n;
+};
+
+static int
+compare_entries(const void *a, const void *b)
+{
+	const struct lesson *la = ((const struct catalog_entry *)a)->l;
+	const struct lesson *lb = ((const struct catalog_entry *)b)->l;
 
 	if (la->order != lb->order)
 		return la->order < lb->order ? -1 : 1;
 	return strcmp(la->id, lb->id);
 }
 
-/* Load every valid lesson file in the lessons directory, sorted for the
- * menu. Files that do not load are reported; *bad is set if any. */
-static struct lesson **
-load_lessons(size_t *np, int *bad)
+/* Load every lesson in the lesson folders, sorted for the menu. Files
+ * that do not load are reported; returns EXIT_DATAERR if any did not (or a
+ * folder could not be read), else 0. */
+static int
+catalog_load(struct catalog *c)
 {
-	const char *dir = paths_lessons_dir();
-	struct lesson **ls = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	char path[4096], err[512];
-	DIR *d;
+	struct paths_lesson *found;
+	size_t n, i;
+	char err[1024];
+	int rc = 0;
 
-	*bad = 0;
-	if ((d = opendir(dir)) == NULL) {
-		say("%s: %s", dir, strerror(errno));
-		*bad = 1;
-		*np = 0;
-		return NULL;
+	memset(c, 0, sizeof *c);
+	if (paths_list_lessons(&found, &n, err, sizeof err) != 0) {
+		say("%s", err);
+		rc = EXIT_DATAERR;
 	}
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		struct lesson *l;
+	c->e = xcalloc(n + 1, sizeof *c->e);
+	for (i = 0; i < n; i++) {
+		struct catalog_entry *e = &c->e[c->n];
 
-		if (len < 4 || strcmp(de->d_name + len - 3, ".md") != 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
+		if ((e->l = lesson_load(found[i].path, err, sizeof err)) ==
+		    NULL) {
 			say_text("", err);
-			*bad = 1;
+			rc = EXIT_DATAERR;
 			continue;
 		}
-		ls = xrealloc(ls, (n + 1) * sizeof *ls);
-		ls[n++] = l;
+		e->path = xstrdup(found[i].path);
+		e->origin = found[i].origin;
+		c->n++;
 	}
-	closedir(d);
-	if (n > 0)
-		qsort(ls, n, sizeof *ls, compare_lessons);
-	*np = n;
-	return ls;
+	paths_free_lessons(found, n);
+	if (c->n > 0)
+		qsort(c->e, c->n, sizeof *c->e, compare_entries);
+	return rc;
 }
 
 static void
-free_lessons(struct lesson **ls, size_t n)
+catalog_free(struct catalog *c)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		lesson_free(ls[i]);
-	free(ls);
+	for (i = 0; i < c->n; i++) {
+		lesson_free(c->e[i].l);
+		free(c->e[i].path);
+	}
+	free(c->e);
 }
 
-/* --list: one lesson per line, id TAB title. */
+/* The lessons alone, as the screen takes them. */
+static struct lesson **
+catalog_lessons(const struct catalog *c)
+{
+	struct lesson **ls = xcalloc(c->n + 1, sizeof *ls);
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		ls[i] = c->e[i].l;
+	return ls;
+}
+
+/* --list: one lesson per line: id, title, folder, file, tab-separated. */
 static int
 list_lessons(void)
 {
-	struct lesson **ls;
-	size_t n, i;
-	int bad;
+	struct catalog c;
+	size_t i;
+	int rc;
 
-	ls = load_lessons(&n, &bad);
-	for (i = 0; i < n; i++)
-		printf("%s\t%s\n", ls[i]->id, ls[i]->title);
-	free_lessons(ls, n);
-	return bad ? EXIT_DATAERR : 0;
+	rc = catalog_load(&c);
+	for (i = 0; i < c.n; i++)
+		printf("%s\t%s\t%s\t%s\n", c.e[i].l->id, c.e[i].l->title,
+		    paths_origin_name(c.e[i].origin), c.e[i].l->path);
+	catalog_free(&c);
+	return rc;
 }
 
 static int
@@ -487,22 +549,32 @@ check_combination(struct options *o)
 	return 0;
 }
 
-/* The screen front end, after checking there is a terminal to draw on. */
+/* 0 if there is a terminal to draw on, else the usage status with a
+ * message (the screen cannot run here; --headless can). */
 static int
-run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
+check_terminal(void)
+{
+	char err[256];
+
+	if (tui_check_terminal(err, sizeof err) == 0)
+		return 0;
+	say("%s", err);
+	return EXIT_USAGE;
+}
+
+/* The screen front end on the lessons of c; start is the one to open at
+ * once (-1: the menu), with params. */
+static int
+run_tui(const struct options *o, const struct catalog *c, int start,
     const long *params)
 {
 	struct tui_args t;
 	const char *nc = getenv("NO_COLOR");
-	char err[256];
+	int rc;
 
-	if (tui_check_terminal(err, sizeof err) != 0) {
-		say("%s", err);
-		return EXIT_USAGE;
-	}
 	memset(&t, 0, sizeof t);
-	t.lessons = ls;
-	t.nlessons = n;
+	t.lessons = catalog_lessons(c);
+	t.nlessons = c->n;
 	t.start = start;
 	if (params != NULL)
 		memcpy(t.params, params, sizeof t.params);
@@ -511,29 +583,22 @@ run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
 	t.ascii = o->ascii;
 	t.color = !o->no_color && (nc == NULL || *nc == '\0');
 	t.mouse = !o->no_mouse;
-	return tui_main(&t);
+	rc = tui_main(&t);
+	free(t.lessons);
+	return rc;
 }
 
 static int
 run_lesson(const struct options *o)
 {
 	struct headless_args a;
+	enum paths_origin origin;
 	struct lesson *l;
-	char path[4096], err[512];
-	struct stat st;
+	char path[4096], err[1024];
 	int rc;
 
-	lesson_path(o->lesson, path, sizeof path);
-	/* stat, not open: opening a FIFO would wait for a writer, and
-	 * lesson_load refuses whatever is not a regular file */
-	if (stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
-		if (strchr(o->lesson, '/') == NULL)
-			say("no lesson named '%s' (try 'interleave --list')",
-			    o->lesson);
-		else
-			say("%s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
+	if ((rc = lesson_path(o->lesson, path, sizeof path, &origin)) != 0)
+		return rc;
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
 		say_text("", err);
 		return EXIT_DATAERR;
@@ -544,7 +609,11 @@ run_lesson(const struct options *o)
 		return rc;
 	}
 	if (!o->headless) {
-		rc = run_tui(o, &l, 1, 0, a.params);
+		struct catalog_entry e = {l, path, origin};
+		struct catalog one = {&e, 1};
+
+		if ((rc = check_terminal()) == 0)
+			rc = run_tui(o, &one, 0, a.params);
 		lesson_free(l);
 		return rc;
 	}
@@ -562,22 +631,42 @@ run_lesson(const struct options *o)
 	return rc;
 }
 
+/* "A, B or C": the lesson folders, for a message. */
+static void
+folder_names(char *buf, size_t len)
+{
+	const struct paths_folder *fs;
+	size_t n, i, off = 0;
+
+	fs = paths_lesson_folders(&n);
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i == 0           ? ""
+		        : i + 1 == n ? " or "
+		                     : ", ",
+		    fs[i].dir);
+}
+
 /* No LESSON: the menu of every lesson. */
 static int
 run_menu(const struct options *o)
 {
-	struct lesson **ls;
-	size_t n;
-	int bad, rc;
+	struct catalog c;
+	char dirs[4096];
+	int rc;
 
-	ls = load_lessons(&n, &bad);
-	if (n == 0) {
-		say("no lessons found in %s", paths_lessons_dir());
-		free_lessons(ls, n);
+	if ((rc = check_terminal()) != 0)
+		return rc;
+	catalog_load(&c);
+	if (c.n == 0) {
+		folder_names(dirs, sizeof dirs);
+		say("no lessons found in %s", dirs);
+		catalog_free(&c);
 		return EXIT_DATAERR;
 	}
-	rc = run_tui(o, ls, n, -1, NULL);
-	free_lessons(ls, n);
+	rc = run_tui(o, &c, -1, NULL);
+	catalog_free(&c);
 	return rc;
 }
 

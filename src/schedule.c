@@ -146,71 +146,103 @@ schedule_name_ok(const char *name)
 	return 1;
 }
 
-/* Read a named schedule file: '#' lines are comments. It is opened without
- * waiting on a FIFO or a device, and refused unless it is a regular file. */
+/* Read a named schedule from the open file f: '#' lines are comments.
+ * name is the file's path, sanitized, for messages. */
 static enum schedule_error
-schedule_load_file(
-    const char *path, struct schedule *out, char *err, size_t errlen)
+schedule_read_file(
+    FILE *f, const char *name, struct schedule *out, char *err, size_t errlen)
 {
 	char line[4096], msg[256];
 	size_t cap = 0;
 	unsigned lineno = 0;
-	enum schedule_error e = SCHEDULE_BAD_DATA;
-	char *name = sanitize_text(path, strlen(path), 0);
-	FILE *f;
 
-	memset(out, 0, sizeof *out);
-	switch (paths_open_data(path, &f, msg, sizeof msg)) {
-	case PATHS_OPEN_MISSING:
-		snprintf(err, errlen, "%s: %s", name, msg);
-		free(name);
-		return SCHEDULE_NOT_FOUND;
-	case PATHS_OPEN_UNUSABLE:
-		snprintf(err, errlen, "%s:1: %s", name, msg);
-		free(name);
-		return SCHEDULE_BAD_DATA;
-	case PATHS_OPEN_OK:
-		break;
-	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
 			snprintf(err, errlen, "%s:%u: line is too long", name,
 			    lineno);
-			goto bad;
+			return SCHEDULE_BAD_DATA;
 		}
 		if (line[0] == '#')
 			continue;
 		if (schedule_parse_more(line, out, &cap, msg, sizeof msg) !=
 		    SCHEDULE_OK) {
 			snprintf(err, errlen, "%s:%u: %s", name, lineno, msg);
-			goto bad;
+			return SCHEDULE_BAD_DATA;
 		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s:%u: cannot read: %s", name,
+		    lineno ? lineno : 1, strerror(errno));
+		return SCHEDULE_BAD_DATA;
 	}
 	if (out->n == 0) {
 		snprintf(err, errlen, "%s:%u: the schedule is empty", name,
 		    lineno ? lineno : 1);
-		goto bad;
+		return SCHEDULE_BAD_DATA;
 	}
-	schedule_make_text(out);
-	e = SCHEDULE_OK;
-bad:
-	fclose(f);
-	free(name);
-	if (e != SCHEDULE_OK)
-		schedule_free(out);
+	return SCHEDULE_OK;
+}
+
+/* Open the schedule called name in the last of dirs that has it.
+ * PATHS_OPEN_MISSING if none has; PATHS_OPEN_UNUSABLE with
+ * "FILE:1: reason" in err for one that cannot be read. path gets the
+ * file's path. */
+static enum paths_open_error
+schedule_open(const char *const *dirs, const char *name, FILE **f, char *path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	enum paths_open_error e = PATHS_OPEN_MISSING;
+	char why[256];
+	size_t n = 0;
+
+	while (dirs[n] != NULL)
+		n++;
+	while (n-- > 0 && e == PATHS_OPEN_MISSING) {
+		snprintf(path, pathlen, "%s/%s", dirs[n], name);
+		e = paths_open_data(path, f, why, sizeof why);
+	}
+	if (e == PATHS_OPEN_UNUSABLE) {
+		char *q = sanitize_text(path, strlen(path), 0);
+
+		snprintf(err, errlen, "%s:1: %s", q, why);
+		free(q);
+	}
 	return e;
 }
 
+/* "no schedule named 'x' in A, B or C". */
+static void
+schedule_not_found(
+    const char *const *dirs, const char *name, char *err, size_t errlen)
+{
+	size_t i, off;
+
+	off = (size_t)snprintf(err, errlen, "no schedule named '%s' in", name);
+	for (i = 0; dirs[i] != NULL && off < errlen; i++) {
+		char *q = sanitize_text(dirs[i], strlen(dirs[i]), 0);
+
+		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
+		    i == 0                    ? ""
+		        : dirs[i + 1] == NULL ? " or"
+		                              : ",",
+		    q);
+		free(q);
+	}
+}
+
 enum schedule_error
-schedule_load(const char *spec, const char *dir, struct schedule *out,
+schedule_load(const char *spec, const char *const *dirs, struct schedule *out,
     char *err, size_t errlen)
 {
 	char path[4096];
 	enum schedule_error e;
+	char *name;
+	FILE *f;
 
 	if (spec[0] != '@')
 		return schedule_parse(spec, out, err, errlen);
+	memset(out, 0, sizeof *out);
 	if (!schedule_name_ok(spec + 1)) {
 		char *q = sanitize_text(spec + 1, strnlen(spec + 1, 64), 0);
 
@@ -220,31 +252,39 @@ schedule_load(const char *spec, const char *dir, struct schedule *out,
 		free(q);
 		return SCHEDULE_NOT_FOUND;
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, spec + 1);
-	e = schedule_load_file(path, out, err, errlen);
-	if (e == SCHEDULE_NOT_FOUND) {
-		char *q = sanitize_text(dir, strlen(dir), 0);
-
-		snprintf(
-		    err, errlen, "no schedule named '%s' in %s", spec + 1, q);
-		free(q);
+	switch (
+	    schedule_open(dirs, spec + 1, &f, path, sizeof path, err, errlen)) {
+	case PATHS_OPEN_MISSING:
+		schedule_not_found(dirs, spec + 1, err, errlen);
+		return SCHEDULE_NOT_FOUND;
+	case PATHS_OPEN_UNUSABLE:
+		return SCHEDULE_BAD_DATA;
+	case PATHS_OPEN_OK:
+		break;
 	}
-	if (e == SCHEDULE_OK)
-		out->name = xstrdup(spec + 1);
-	return e;
+	name = sanitize_text(path, strlen(path), 0);
+	e = schedule_read_file(f, name, out, err, errlen);
+	free(name);
+	fclose(f);
+	if (e != SCHEDULE_OK) {
+		schedule_free(out);
+		return e;
+	}
+	schedule_make_text(out);
+	out->name = xstrdup(spec + 1);
+	return SCHEDULE_OK;
 }
 
 char *
-schedule_describe(const char *dir, const char *name)
+schedule_describe(const char *const *dirs, const char *name)
 {
-	char path[4096], line[512], why[256];
+	char path[4096], line[512], err[64];
 	FILE *f;
 	char *out = NULL;
 
-	if (!schedule_name_ok(name))
-		return NULL;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (paths_open_data(path, &f, why, sizeof why) != PATHS_OPEN_OK)
+	if (!schedule_name_ok(name) ||
+	    schedule_open(dirs, name, &f, path, sizeof path, err, sizeof err) !=
+	        PATHS_OPEN_OK)
 		return NULL;
 	while (fgets(line, sizeof line, f) != NULL) {
 		if (line[0] == '#') {

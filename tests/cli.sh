@@ -3,6 +3,9 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 il="$INTERLEAVE"
 
+# Only the folders a test sets up: not the lessons of whoever runs it.
+HOME="$TMPD/home"; export HOME
+unset XDG_DATA_HOME INTERLEAVE_DATADIR
 ESC=$(printf '\033')
 BEL=$(printf '\007')
 
@@ -297,5 +300,62 @@ expect_visible "an unknown option" 'unknown option .--\\x1b\[2J.'
 run "$il" race "x${ESC}[2J" --headless
 expect_rc "an unexpected argument with an escape exits 2" 2
 expect_visible "an unexpected argument" 'unexpected argument .x\\x1b\[2J.'
+
+# ---- lesson folders: built-in, then INTERLEAVE_DATADIR, then the user's ----
+D="$TMPD/datadir" U="$TMPD/xdg"
+mkdir -p "$D/lessons" "$D/schedules" "$U/interleave/lessons" "$U/interleave/schedules"
+lesson "$D/lessons/extra.md" "Extra from the data dir" "schedule: mine"
+lesson "$D/lessons/race.md" "Race from the data dir"
+lesson "$U/interleave/lessons/mine.md" "Mine from the user folder"
+printf '# serial, under the built-in name\n1,1,1,2,2,2\n' >"$U/interleave/schedules/lost-update"
+printf '# B first\n2,2,2,1,1,1\n' >"$U/interleave/schedules/mine"
+
+run "$il" --list
+expect_out "--list: a third field says where a lesson came from, then its file" \
+  "$(printf '^race\tThe race condition: the lost update\tbuilt-in\t.*/lessons/race\\.md$')"
+
+run env INTERLEAVE_DATADIR="$D" "$il" --list
+expect_rc "--list with INTERLEAVE_DATADIR exits 0" 0
+expect_out "INTERLEAVE_DATADIR adds to the built-in lessons" "$(printf '^io-vs-cpu\t.*\tbuilt-in\t')"
+expect_out "and its lessons come from there" \
+  "$(printf '^extra\tExtra from the data dir\tINTERLEAVE_DATADIR\t%s/lessons/extra\\.md$' "$D")"
+expect_out "a lesson with a built-in id replaces the built-in one" \
+  "$(printf '^race\tRace from the data dir\tINTERLEAVE_DATADIR\t')"
+if [ "$(printf '%s\n' "$OUT" | grep -c "$(printf '^race\t')")" -eq 1 ]; then
+  pass "and race is listed once"
+else fail "and race is listed once" "$OUT"; fi
+
+run env INTERLEAVE_DATADIR="$D" XDG_DATA_HOME="$U" "$il" --list
+expect_out "the user's folder comes last" \
+  "$(printf '^mine\tMine from the user folder\tuser\t%s/interleave/lessons/mine\\.md$' "$U")"
+expect_out "with the others still there" "$(printf '^extra\t.*\tINTERLEAVE_DATADIR\t')"
+
+lesson "$U/interleave/lessons/extra.md" "Extra from the user folder"
+run env INTERLEAVE_DATADIR="$D" XDG_DATA_HOME="$U" "$il" --list
+expect_out "a user lesson replaces a data-dir one with the same id" \
+  "$(printf '^extra\tExtra from the user folder\tuser\t')"
+rm -f "$U/interleave/lessons/extra.md"
+
+mkdir -p "$TMPD/home/.local/share/interleave/lessons"
+lesson "$TMPD/home/.local/share/interleave/lessons/home.md" "From HOME"
+run "$il" --list
+expect_out "without XDG_DATA_HOME the user folder is ~/.local/share/interleave" \
+  "$(printf '^home\tFrom HOME\tuser\t')"
+run env XDG_DATA_HOME=relative/path "$il" --list
+expect_out "a relative XDG_DATA_HOME is ignored" "$(printf '^home\tFrom HOME\tuser\t')"
+rm -f "$TMPD/home/.local/share/interleave/lessons/home.md"
+
+run env INTERLEAVE_DATADIR="$D" XDG_DATA_HOME="$U" "$il" mine --headless --schedule 1,1,1,2,2,2
+expect_rc "a lesson id from the user folder runs" 0
+expect_out "and it is that lesson" '^mine: Mine from the user folder'
+run env INTERLEAVE_DATADIR="$D" "$il" extra --headless --schedule 1,2
+expect_out "a lesson id from INTERLEAVE_DATADIR runs" '^extra: Extra from the data dir'
+
+run env XDG_DATA_HOME="$U" "$il" race --headless --schedule @mine
+expect_out "a named schedule comes from the user folder" 'schedule 2,2,2,1,1,1 \(mine\)'
+run env XDG_DATA_HOME="$U" "$il" race --headless --schedule @lost-update
+expect_out "a user schedule replaces a built-in one of that name" '^result: counter=2 expected=2 lost=0'
+run env XDG_DATA_HOME="$U" "$il" race --headless --schedule @serial
+expect_out "built-in schedules are still found" '^result: counter=2 expected=2 lost=0'
 
 finish
