@@ -350,6 +350,52 @@ catalog_free(struct catalog *c)
 	free(c->e);
 }
 
+/* 1 if a and b name the same file. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Put lesson l, loaded from path, into the catalog in place of the same
+ * file or of a lesson with the same id (it was named on the command line,
+ * so it wins), or else as a new entry. Returns its index. */
+static size_t
+catalog_place(struct catalog *c, struct lesson *l, const char *path,
+    enum paths_origin origin)
+{
+	struct catalog_entry *e = NULL;
+	size_t i;
+
+	for (i = 0; i < c->n && e == NULL; i++) {
+		if (same_file(c->e[i].path, path)) {
+			e = &c->e[i];
+			origin = e->origin; /* it is that folder's lesson */
+		}
+	}
+	for (i = 0; i < c->n && e == NULL; i++) {
+		if (strcmp(c->e[i].l->id, l->id) == 0)
+			e = &c->e[i];
+	}
+	if (e == NULL) {
+		c->e = xrealloc(c->e, (c->n + 1) * sizeof *c->e);
+		e = &c->e[c->n++];
+	} else {
+		lesson_free(e->l);
+		free(e->path);
+	}
+	e->l = l;
+	e->path = xstrdup(path);
+	e->origin = origin;
+	qsort(c->e, c->n, sizeof *c->e, compare_entries);
+	for (i = 0; c->e[i].l != l; i++)
+		;
+	return i;
+}
+
 /* The lessons alone, as the screen takes them. */
 static struct lesson **
 catalog_lessons(const struct catalog *c)
@@ -588,6 +634,27 @@ run_tui(const struct options *o, const struct catalog *c, int start,
 	return rc;
 }
 
+/* Open lesson l (from path) on the screen, with every other lesson in
+ * the menu behind it, so that 'm' goes back to them. */
+static int
+run_tui_lesson(const struct options *o, struct lesson *l, const char *path,
+    enum paths_origin origin, const long *params)
+{
+	struct catalog c;
+	size_t start;
+	int rc;
+
+	if ((rc = check_terminal()) != 0) {
+		lesson_free(l);
+		return rc;
+	}
+	catalog_load(&c); /* a broken other lesson is reported, not fatal */
+	start = catalog_place(&c, l, path, origin);
+	rc = run_tui(o, &c, (int)start, params);
+	catalog_free(&c);
+	return rc;
+}
+
 static int
 run_lesson(const struct options *o)
 {
@@ -608,15 +675,8 @@ run_lesson(const struct options *o)
 		lesson_free(l);
 		return rc;
 	}
-	if (!o->headless) {
-		struct catalog_entry e = {l, path, origin};
-		struct catalog one = {&e, 1};
-
-		if ((rc = check_terminal()) == 0)
-			rc = run_tui(o, &one, 0, a.params);
-		lesson_free(l);
-		return rc;
-	}
+	if (!o->headless)
+		return run_tui_lesson(o, l, path, origin, a.params);
 	a.lesson = l;
 	a.policy = (enum policy)o->policy;
 	a.seed = o->seed;

@@ -358,4 +358,37 @@ expect_out "a user schedule replaces a built-in one of that name" '^result: coun
 run env XDG_DATA_HOME="$U" "$il" race --headless --schedule @serial
 expect_out "built-in schedules are still found" '^result: counter=2 expected=2 lost=0'
 
+# ---- m goes back to the menu from a lesson opened directly ----
+if command -v tmux >/dev/null 2>&1; then
+  SOCK="il-cli-$$"
+  T() { tmux -u -L "$SOCK" -f /dev/null "$@"; }
+  trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+  # screen_has NAME PATTERN: poll the pane until it shows PATTERN.
+  screen_has() {
+    end=$(($(date +%s) + ${TUI_DEADLINE:-30}))
+    while [ "$(date +%s)" -le "$end" ]; do
+      if T capture-pane -p -t il 2>/dev/null | grep -Eq -- "$2"; then pass "$1"; return 0; fi
+      sleep 0.05
+    done
+    fail "$1" "no /$2/ on screen" "$(T capture-pane -p -t il 2>/dev/null | sed 's/^/| /')"
+  }
+  lesson "$TMPD/by-path.md" "Opened by its path"
+  for how in race "$TMPD/by-path.md"; do
+    # a new server each time: a killed one may still hold its socket
+    T kill-server 2>/dev/null
+    SOCK="il-cli-$$-$TAP_N"
+    T new-session -d -s il -x 100 -y 30 \
+      "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color HOME='$HOME' '$il' '$how'; sleep 60"
+    screen_has "$how opens at once" 'STEP  step 0'
+    T send-keys -t il m
+    screen_has "$how: m shows the menu of every lesson" '^ +[0-9] +io-vs-cpu +I/O-bound'
+    screen_has "$how: with race in it" '^ +[0-9] +race +The race condition'
+  done
+  screen_has "a lesson opened by its path is added to the menu" '^ +[0-9] +by-path +Opened by its path'
+  T kill-server 2>/dev/null
+else
+  TAP_N=$((TAP_N + 1))
+  echo "ok $TAP_N # SKIP tmux is not installed"
+fi
+
 finish
