@@ -19,9 +19,11 @@
 #include "sanitize.h"
 #include "tui.h"
 #include "util.h"
+#include "verify.h"
 
-#define EXIT_USAGE   2
-#define EXIT_DATAERR 65
+#define EXIT_USAGE    2
+#define EXIT_DATAERR  65
+#define EXIT_SOFTWARE 70
 
 enum {
 	OPT_HEADLESS = 256,
@@ -128,8 +130,10 @@ usage(FILE *f)
 	    "folder it came\n"
 	    "                          from and its file, separated by "
 	    "tabs\n"
-	    "      --check-lesson=FILE validate a lesson file; errors are "
-	    "FILE:LINE: message\n"
+	    "      --check-lesson=FILE validate a lesson file, its parameters "
+	    "and its named\n"
+	    "                          schedule; errors are FILE:LINE: "
+	    "message\n"
 	    "      --ascii             draw with ASCII characters only\n"
 	    "      --no-color          no colours (also when NO_COLOR is "
 	    "set)\n"
@@ -424,18 +428,26 @@ list_lessons(void)
 	return rc;
 }
 
+/* --check-lesson: load the file, then check what it names. */
 static int
 check_lesson(const char *path)
 {
 	struct lesson *l;
-	char err[512];
+	char err[1024];
+	enum verify_result v;
 
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
 		say_text("", err);
 		return EXIT_DATAERR;
 	}
-	printf("%s: ok: %s (module %s, %zu pages)\n", l->path, l->title,
-	    l->module->id, l->npages);
+	if ((v = verify_lesson(l, paths_schedule_dirs(), err, sizeof err)) !=
+	    VERIFY_OK) {
+		say_text(v == VERIFY_INTERNAL ? "interleave: " : "", err);
+		lesson_free(l);
+		return v == VERIFY_INTERNAL ? EXIT_SOFTWARE : EXIT_DATAERR;
+	}
+	printf("%s: ok: %s (module %s, %zu page%s)\n", l->path, l->title,
+	    l->module->id, l->npages, l->npages == 1 ? "" : "s");
 	lesson_free(l);
 	return 0;
 }

@@ -391,4 +391,38 @@ else
   echo "ok $TAP_N # SKIP tmux is not installed"
 fi
 
+# ---- --check-lesson checks what the lesson names ----
+lesson "$TMPD/nonexist.md" "Names a missing schedule" "schedule: nonexist"
+run "$il" --check-lesson "$TMPD/nonexist.md"
+expect_rc "--check-lesson: a schedule that does not exist exits 65" 65
+expect_err "and names the schedule: line" "nonexist\\.md:6: no schedule named 'nonexist'"
+
+lesson "$TMPD/three.md" "Three-way on two" "threads: 2" "schedule: three-way-lost"
+run "$il" --check-lesson "$TMPD/three.md"
+expect_rc "--check-lesson: a 3-thread schedule on 2 threads exits 65" 65
+expect_err "and says which item fails, at the schedule: line" \
+  "three\\.md:7: schedule 'three-way-lost', item 3: thread 3 does not exist \\(2 threads\\)"
+run "$il" "$TMPD/three.md" --headless --policy replay
+expect_rc "(as running it does)" 65
+
+lesson "$TMPD/three-ok.md" "Three-way on three" "threads: 3" "schedule: three-way-lost"
+run "$il" --check-lesson "$TMPD/three-ok.md"
+expect_rc "--check-lesson: the same schedule on 3 threads is ok" 0
+expect_out "one page is '1 page'" 'three-ok\.md: ok: Three-way on three \(module race, 1 page\)$'
+run "$il" --check-lesson "$top_srcdir/lessons/race.md"
+expect_out "more pages are 'N pages'" 'race\.md: ok: .*\(module race, [0-9]+ pages\)$'
+
+run "$il" --check-lesson "$top_srcdir/lessons/io-vs-cpu.md"
+expect_rc "--check-lesson on io-vs-cpu (it runs free only) is ok" 0
+
+lesson "$TMPD/pipes/names-pipe.md" "Names a FIFO" "schedule: pipe"
+run timeout 20 env INTERLEAVE_DATADIR="$TMPD/pipes" "$il" --check-lesson "$TMPD/pipes/names-pipe.md"
+expect_rc "--check-lesson on a lesson naming a FIFO schedule exits 65" 65
+expect_err "and says where and why" 'names-pipe\.md:6: .*pipe:1: not a regular file \(a FIFO\)'
+
+run env INTERLEAVE_DATADIR="$D" XDG_DATA_HOME="$U" "$il" --check-lesson "$D/lessons/extra.md"
+expect_rc "--check-lesson finds a lesson's schedule in the user folder" 0
+run env INTERLEAVE_DATADIR="$D" "$il" --check-lesson "$D/lessons/extra.md"
+expect_rc "and fails without it" 65
+
 finish
