@@ -17,13 +17,15 @@
 #include "module.h"
 #include "paths.h"
 #include "sanitize.h"
+#include "schedule.h"
 #include "tui.h"
 #include "util.h"
 #include "verify.h"
 
-#define EXIT_USAGE    2
-#define EXIT_DATAERR  65
-#define EXIT_SOFTWARE 70
+/* The exit statuses, as doc/interleave.1 and --help list them. */
+#define EXIT_USAGE    2  /* bad options or arguments; named thing missing */
+#define EXIT_DATAERR  65 /* a file that exists but cannot be used */
+#define EXIT_SOFTWARE 70 /* the program itself failed */
 
 enum {
 	OPT_HEADLESS = 256,
@@ -141,10 +143,23 @@ usage(FILE *f)
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"
-	    "Exit status: 0 for a normal run (a lost update is a normal "
-	    "outcome), 2 for\n"
-	    "bad usage, 65 for bad input data (a lesson file or a "
-	    "schedule).\n"
+	    "Exit status:\n"
+	    "  0   a normal run (a lost update or a deadlock is a normal "
+	    "outcome)\n"
+	    "  2   bad usage: an unknown option, a malformed or out-of-range "
+	    "value, an\n"
+	    "      extra argument, --set values the lesson refuses, no "
+	    "terminal for the\n"
+	    "      screen, or a lesson, file or schedule named on the command "
+	    "line that\n"
+	    "      does not exist\n"
+	    "  65  bad data: a lesson or schedule file that exists but cannot "
+	    "be used\n"
+	    "      (unreadable, not a regular file, invalid content, "
+	    "parameters its module\n"
+	    "      refuses), or a schedule that does not fit the lesson\n"
+	    "  70  internal error: the program itself failed (threads, pipes, "
+	    "memory)\n"
 	    "\n"
 	    "Lessons and named schedules come from these folders, in order; "
 	    "a later\n"
@@ -217,7 +232,8 @@ usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Parse a whole non-negative decimal number. */
+/* Parse a whole non-negative decimal number: 0, -1 if s is not one, -2
+ * if it does not fit. */
 static int
 parse_u64(const char *s, uint64_t *out)
 {
@@ -227,7 +243,9 @@ parse_u64(const char *s, uint64_t *out)
 		return -1;
 	errno = 0;
 	*out = strtoull(s, &end, 10);
-	return errno != 0 || *end != '\0' ? -1 : 0;
+	if (*end != '\0')
+		return -1;
+	return errno == ERANGE ? -2 : 0;
 }
 
 static int
@@ -436,6 +454,10 @@ check_lesson(const char *path)
 	char err[1024];
 	enum verify_result v;
 
+	if (path_missing(path)) {
+		say("%s: %s", path, strerror(ENOENT));
+		return EXIT_USAGE;
+	}
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
 		say_text("", err);
 		return EXIT_DATAERR;
@@ -509,10 +531,48 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 	return 0;
 }
 
+/* Check the parameters the run will use with the lesson's module: if
+ * only --set made them unacceptable that is a usage error, otherwise the
+ * lesson file's own parameters are at fault. */
+static int
+check_params(
+    const struct options *o, const struct lesson *l, const long *params)
+{
+	const struct lesson_module *m = l->module;
+	int controlled = o->policy != POLICY_FREE && !verify_free_only(m);
+	char err[1024];
+
+	if (verify_params(m, params, controlled, err, sizeof err) == 0)
+		return 0;
+	if (verify_lesson_params(l, controlled, err, sizeof err) == VERIFY_OK) {
+		say("%s", err);
+		return EXIT_USAGE;
+	}
+	say_text("", err);
+	return EXIT_DATAERR;
+}
+
+/* An inline --schedule is an argument: a malformed one is a usage error.
+ * (A named one is read by the run; whether it fits the lesson is known
+ * only when it is replayed.) */
+static int
+check_schedule_arg(const struct options *o)
+{
+	struct schedule s;
+	char err[512];
+
+	if (o->schedule == NULL || o->schedule[0] == '@')
+		return 0;
+	if (schedule_parse(o->schedule, &s, err, sizeof err) != SCHEDULE_OK)
+		return usage_error("--schedule: %s", err);
+	schedule_free(&s);
+	return 0;
+}
+
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof *o);
 	o->policy = -1;
@@ -541,7 +601,11 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) != 0)
+			if ((r = parse_u64(optarg, &o->seed)) == -2)
+				return usage_error("--seed '%s': out of range "
+				                   "(at most %llu)",
+				    optarg, (unsigned long long)UINT64_MAX);
+			if (r != 0)
 				return usage_error("--seed '%s': expected a "
 				                   "non-negative integer",
 				    optarg);
@@ -604,7 +668,11 @@ check_combination(struct options *o)
 		    "step the threads with the keys 1-9");
 	if (!o->headless && o->lesson == NULL && o->nsets > 0)
 		return usage_error("--set needs a LESSON");
-	return 0;
+	if (o->lesson == NULL && o->headless)
+		return usage_error("--headless needs a LESSON");
+	if (!o->headless && o->policy == POLICY_REPLAY)
+		return usage_error("--policy replay needs --headless");
+	return check_schedule_arg(o);
 }
 
 /* 0 if there is a terminal to draw on, else the usage status with a
@@ -683,7 +751,8 @@ run_lesson(const struct options *o)
 		return EXIT_DATAERR;
 	}
 	memset(&a, 0, sizeof a);
-	if ((rc = apply_sets(o, l, a.params)) != 0) {
+	if ((rc = apply_sets(o, l, a.params)) != 0 ||
+	    (rc = check_params(o, l, a.params)) != 0) {
 		lesson_free(l);
 		return rc;
 	}
@@ -755,20 +824,15 @@ main(int argc, char **argv)
 	cs = nl_langinfo(CODESET);
 	if (cs == NULL || strcmp(cs, "UTF-8") != 0)
 		o.ascii = 1;
+	if ((o.check_lesson != NULL || o.list) && o.lesson != NULL)
+		return usage_error("unexpected argument '%s'", o.lesson);
 	if (o.check_lesson != NULL)
 		return check_lesson(o.check_lesson);
 	if (o.list)
 		return list_lessons();
 	if ((rc = check_combination(&o)) != 0)
 		return rc;
-	if (o.lesson == NULL) {
-		if (o.headless)
-			return usage_error("--headless needs a LESSON");
-		if (o.policy == POLICY_REPLAY)
-			return usage_error("--policy replay needs --headless");
+	if (o.lesson == NULL)
 		return run_menu(&o);
-	}
-	if (!o.headless && o.policy == POLICY_REPLAY)
-		return usage_error("--policy replay needs --headless");
 	return run_lesson(&o);
 }
