@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "paths.h"
 #include "sanitize.h"
 #include "util.h"
 
@@ -1838,13 +1839,15 @@ lesson_read(FILE *f, size_t *len)
 	return buf;
 }
 
-/* Load and validate a lesson file. */
+/* Load and validate a lesson file. It is opened without waiting on a
+ * FIFO or a device, and refused unless it is a regular file. */
 struct lesson *
 lesson_load(const char *path, char *err, size_t errlen)
 {
 	struct lesson_parse p;
-	struct lesson *l;
+	struct lesson *l = NULL;
 	struct stat st;
+	char why[256];
 	FILE *f;
 	char *buf;
 	size_t len;
@@ -1853,41 +1856,41 @@ lesson_load(const char *path, char *err, size_t errlen)
 	p.name = sanitize_text(path, strlen(path), 0);
 	p.err = err;
 	p.errlen = errlen;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		lesson_error(&p, 1, "cannot open: %s", strerror(errno));
-		free(p.name);
-		return NULL;
+	switch (paths_open_data(path, &f, why, sizeof why)) {
+	case PATHS_OPEN_MISSING:
+		lesson_error(&p, 1, "cannot open: %s", why);
+		goto out;
+	case PATHS_OPEN_UNUSABLE:
+		lesson_error(&p, 1, "%s", why);
+		goto out;
+	case PATHS_OPEN_OK:
+		break;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > LESSON_MAX_SIZE) {
+	if (fstat(fileno(f), &st) == 0 && st.st_size > LESSON_MAX_SIZE) {
 		lesson_error(&p, 1, "file is %lld bytes; the limit is %d bytes",
 		    (long long)st.st_size, LESSON_MAX_SIZE);
 		fclose(f);
-		free(p.name);
-		return NULL;
+		goto out;
 	}
 	buf = lesson_read(f, &len);
 	if (buf == NULL) {
 		lesson_error(&p, 1, "cannot read: %s", strerror(errno));
 		fclose(f);
-		free(p.name);
-		return NULL;
+		goto out;
 	}
 	fclose(f);
 	if (len > LESSON_MAX_SIZE) {
-		/* Not a regular file, so its size was not known before. */
+		/* It grew while it was read. */
 		lesson_error(&p, 1,
-		    "file is more than %d bytes; the limit is "
-		    "%d bytes",
+		    "file is more than %d bytes; the limit is %d bytes",
 		    LESSON_MAX_SIZE, LESSON_MAX_SIZE);
 		free(buf);
-		free(p.name);
-		return NULL;
+		goto out;
 	}
-	free(p.name);
 	l = lesson_parse(path, buf, len, err, errlen);
 	free(buf);
+out:
+	free(p.name);
 	return l;
 }
 

@@ -1,7 +1,6 @@
 /* interleave: command line and dispatch. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -10,17 +9,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "headless.h"
 #include "lesson.h"
 #include "measure.h"
 #include "module.h"
 #include "paths.h"
+#include "sanitize.h"
+#include "schedule.h"
 #include "tui.h"
 #include "util.h"
+#include "verify.h"
 
-#define EXIT_USAGE   2
-#define EXIT_DATAERR 65
+/* The exit statuses, as doc/interleave.1 and --help list them. */
+#define EXIT_USAGE    2  /* bad options or arguments; named thing missing */
+#define EXIT_DATAERR  65 /* a file that exists but cannot be used */
+#define EXIT_SOFTWARE 70 /* the program itself failed */
 
 enum {
 	OPT_HEADLESS = 256,
@@ -123,10 +128,14 @@ usage(FILE *f)
 	    "--set threads=4\n"
 	    "                          (repeatable; see the lesson file for "
 	    "its keys)\n"
-	    "      --list              print each lesson's id, a tab, and its "
-	    "title\n"
-	    "      --check-lesson=FILE validate a lesson file; errors are "
-	    "FILE:LINE: message\n"
+	    "      --list              print each lesson: id, title, the "
+	    "folder it came\n"
+	    "                          from and its file, separated by "
+	    "tabs\n"
+	    "      --check-lesson=FILE validate a lesson file, its parameters "
+	    "and its named\n"
+	    "                          schedule; errors are FILE:LINE: "
+	    "message\n"
 	    "      --ascii             draw with ASCII characters only\n"
 	    "      --no-color          no colours (also when NO_COLOR is "
 	    "set)\n"
@@ -134,21 +143,81 @@ usage(FILE *f)
 	    "  -h, --help              show this help and exit\n"
 	    "  -V, --version           show the version and exit\n"
 	    "\n"
-	    "Exit status: 0 for a normal run (a lost update is a normal "
-	    "outcome), 2 for\n"
-	    "bad usage, 65 for bad input data (a lesson file or a "
-	    "schedule).\n"
+	    "Exit status:\n"
+	    "  0   a normal run (a lost update or a deadlock is a normal "
+	    "outcome)\n"
+	    "  2   bad usage: an unknown option, a malformed or out-of-range "
+	    "value, an\n"
+	    "      extra argument, --set values the lesson refuses, no "
+	    "terminal for the\n"
+	    "      screen, or a lesson, file or schedule named on the command "
+	    "line that\n"
+	    "      does not exist\n"
+	    "  65  bad data: a lesson or schedule file that exists but cannot "
+	    "be used\n"
+	    "      (unreadable, not a regular file, invalid content, "
+	    "parameters its module\n"
+	    "      refuses), or a schedule that does not fit the lesson\n"
+	    "  70  internal error: the program itself failed (threads, pipes, "
+	    "memory)\n"
 	    "\n"
-	    "Environment: INTERLEAVE_DATADIR overrides where lessons and "
-	    "schedules are\n"
-	    "found; INTERLEAVE_PROC replaces /proc for the kernel's view of "
-	    "each\n"
-	    "thread; NO_COLOR turns colour off.\n",
+	    "Lessons and named schedules come from these folders, in order; "
+	    "a later\n"
+	    "folder's lesson or schedule replaces an earlier one of the same "
+	    "name:\n"
+	    "  built-in            " PKGDATADIR "/lessons and schedules\n"
+	    "                      (the source tree when run from a build)\n"
+	    "  INTERLEAVE_DATADIR  $INTERLEAVE_DATADIR/lessons and "
+	    "schedules\n"
+	    "  user                $XDG_DATA_HOME/interleave/lessons and "
+	    "schedules\n"
+	    "                      (XDG_DATA_HOME defaults to "
+	    "~/.local/share)\n"
+	    "--list names the folder each lesson came from.\n"
+	    "\n"
+	    "Environment: INTERLEAVE_DATADIR and XDG_DATA_HOME add lesson "
+	    "folders (above);\n"
+	    "INTERLEAVE_PROC replaces /proc for the kernel's view of each "
+	    "thread;\n"
+	    "NO_COLOR turns colour off.\n",
 	    f);
 }
 
+static void vsay(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/* Print text on stderr, sanitized: it may quote arguments and files. */
+static void
+say_text(const char *prefix, const char *text)
+{
+	char *s = sanitize_text(text, strlen(text), 0);
+
+	fprintf(stderr, "%s%s\n", prefix, s);
+	free(s);
+}
+
+/* Print "interleave: message" on stderr, sanitized. */
+static void
+vsay(const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	say_text("interleave: ", buf);
+}
+
+static void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
 
 /* Print a usage error and return the usage exit status. */
 static int
@@ -156,15 +225,15 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("interleave: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'interleave --help' for more information.\n", stderr);
+	fputs("Try 'interleave --help' for more information.\n", stderr);
 	return EXIT_USAGE;
 }
 
-/* Parse a whole non-negative decimal number. */
+/* Parse a whole non-negative decimal number: 0, -1 if s is not one, -2
+ * if it does not fit. */
 static int
 parse_u64(const char *s, uint64_t *out)
 {
@@ -174,7 +243,9 @@ parse_u64(const char *s, uint64_t *out)
 		return -1;
 	errno = 0;
 	*out = strtoull(s, &end, 10);
-	return errno != 0 || *end != '\0' ? -1 : 0;
+	if (*end != '\0')
+		return -1;
+	return errno == ERANGE ? -2 : 0;
 }
 
 static int
@@ -190,112 +261,234 @@ parse_policy(const char *s)
 	return -1;
 }
 
-/* Resolve LESSON to a file: a path if it looks like one, else an id in the
- * lessons directory. */
-static void
-lesson_path(const char *arg, char *buf, size_t len)
+/* 1 if nothing is at path (a usage error when it was named on the command
+ * line); anything that is there, even a FIFO, is for lesson_load to judge. */
+static int
+path_missing(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+/* 1 if LESSON names a file rather than an id. */
+static int
+lesson_arg_is_path(const char *arg)
 {
 	size_t n = strlen(arg);
 
-	if (strchr(arg, '/') != NULL ||
-	    (n > 3 && strcmp(arg + n - 3, ".md") == 0))
-		snprintf(buf, len, "%s", arg);
-	else
-		snprintf(buf, len, "%s/%s.md", paths_lessons_dir(), arg);
+	return strchr(arg, '/') != NULL ||
+	    (n > 3 && strcmp(arg + n - 3, ".md") == 0);
 }
 
+/* Resolve LESSON to a file: a path if it looks like one, else an id in the
+ * lesson folders. 0, or the usage status with a message. */
 static int
-compare_lessons(const void *a, const void *b)
+lesson_path(const char *arg, char *buf, size_t len, enum paths_origin *origin)
 {
-	const struct lesson *la = *(struct lesson *const *)a;
-	const struct lesson *lb = *(struct lesson *const *)b;
+	if (!lesson_arg_is_path(arg)) {
+		if (paths_find_lesson(arg, buf, len, origin) == 0)
+			return 0;
+		say("no lesson named '%s' (try 'interleave --list')", arg);
+		return EXIT_USAGE;
+	}
+	snprintf(buf, len, "%s", arg);
+	*origin = PATHS_ARGUMENT;
+	if (path_missing(buf)) {
+		say("%s: %s", arg, strerror(ENOENT));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The lessons found in every folder, with where each came from. */
+struct catalog_entry {
+	struct lesson *l;
+	char *path; /* the file, as found (not sanitized) */
+	enum paths_origin origin;
+};
+
+struct catalog {
+	struct catalog_entry *e;
+	size_t n;
+};
+
+static int
+compare_entries(const void *a, const void *b)
+{
+	const struct lesson *la = ((const struct catalog_entry *)a)->l;
+	const struct lesson *lb = ((const struct catalog_entry *)b)->l;
 
 	if (la->order != lb->order)
 		return la->order < lb->order ? -1 : 1;
 	return strcmp(la->id, lb->id);
 }
 
-/* Load every valid lesson file in the lessons directory, sorted for the
- * menu. Files that do not load are reported; *bad is set if any. */
-static struct lesson **
-load_lessons(size_t *np, int *bad)
+/* Load every lesson in the lesson folders, sorted for the menu. Files
+ * that do not load are reported; returns EXIT_DATAERR if any did not (or a
+ * folder could not be read), else 0. */
+static int
+catalog_load(struct catalog *c)
 {
-	const char *dir = paths_lessons_dir();
-	struct lesson **ls = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	char path[4096], err[512];
-	DIR *d;
+	struct paths_lesson *found;
+	size_t n, i;
+	char err[1024];
+	int rc = 0;
 
-	*bad = 0;
-	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "interleave: %s: %s\n", dir, strerror(errno));
-		*bad = 1;
-		*np = 0;
-		return NULL;
+	memset(c, 0, sizeof *c);
+	if (paths_list_lessons(&found, &n, err, sizeof err) != 0) {
+		say("%s", err);
+		rc = EXIT_DATAERR;
 	}
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		struct lesson *l;
+	c->e = xcalloc(n + 1, sizeof *c->e);
+	for (i = 0; i < n; i++) {
+		struct catalog_entry *e = &c->e[c->n];
 
-		if (len < 4 || strcmp(de->d_name + len - 3, ".md") != 0 ||
-		    de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-			fprintf(stderr, "interleave: %s\n", err);
-			*bad = 1;
+		if ((e->l = lesson_load(found[i].path, err, sizeof err)) ==
+		    NULL) {
+			say_text("", err);
+			rc = EXIT_DATAERR;
 			continue;
 		}
-		ls = xrealloc(ls, (n + 1) * sizeof *ls);
-		ls[n++] = l;
+		e->path = xstrdup(found[i].path);
+		e->origin = found[i].origin;
+		c->n++;
 	}
-	closedir(d);
-	if (n > 0)
-		qsort(ls, n, sizeof *ls, compare_lessons);
-	*np = n;
-	return ls;
+	paths_free_lessons(found, n);
+	if (c->n > 0)
+		qsort(c->e, c->n, sizeof *c->e, compare_entries);
+	return rc;
 }
 
 static void
-free_lessons(struct lesson **ls, size_t n)
+catalog_free(struct catalog *c)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		lesson_free(ls[i]);
-	free(ls);
+	for (i = 0; i < c->n; i++) {
+		lesson_free(c->e[i].l);
+		free(c->e[i].path);
+	}
+	free(c->e);
 }
 
-/* --list: one lesson per line, id TAB title. */
+/* 1 if a and b name the same file. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Put lesson l, loaded from path, into the catalog in place of the same
+ * file or of a lesson with the same id (it was named on the command line,
+ * so it wins), or else as a new entry. Returns its index. */
+static size_t
+catalog_place(struct catalog *c, struct lesson *l, const char *path,
+    enum paths_origin origin)
+{
+	struct catalog_entry *e = NULL;
+	size_t i;
+
+	for (i = 0; i < c->n && e == NULL; i++) {
+		if (same_file(c->e[i].path, path)) {
+			e = &c->e[i];
+			origin = e->origin; /* it is that folder's lesson */
+		}
+	}
+	for (i = 0; i < c->n && e == NULL; i++) {
+		if (strcmp(c->e[i].l->id, l->id) == 0)
+			e = &c->e[i];
+	}
+	if (e == NULL) {
+		c->e = xrealloc(c->e, (c->n + 1) * sizeof *c->e);
+		e = &c->e[c->n++];
+	} else {
+		lesson_free(e->l);
+		free(e->path);
+	}
+	e->l = l;
+	e->path = xstrdup(path);
+	e->origin = origin;
+	qsort(c->e, c->n, sizeof *c->e, compare_entries);
+	for (i = 0; c->e[i].l != l; i++)
+		;
+	return i;
+}
+
+/* The lessons alone, as the screen takes them. */
+static struct lesson **
+catalog_lessons(const struct catalog *c)
+{
+	struct lesson **ls = xcalloc(c->n + 1, sizeof *ls);
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		ls[i] = c->e[i].l;
+	return ls;
+}
+
+/* --list: one lesson per line: id, title, folder, file, tab-separated. */
 static int
 list_lessons(void)
 {
-	struct lesson **ls;
-	size_t n, i;
-	int bad;
+	struct catalog c;
+	size_t i;
+	int rc;
 
-	ls = load_lessons(&n, &bad);
-	for (i = 0; i < n; i++)
-		printf("%s\t%s\n", ls[i]->id, ls[i]->title);
-	free_lessons(ls, n);
-	return bad ? EXIT_DATAERR : 0;
+	rc = catalog_load(&c);
+	for (i = 0; i < c.n; i++)
+		printf("%s\t%s\t%s\t%s\n", c.e[i].l->id, c.e[i].l->title,
+		    paths_origin_name(c.e[i].origin), c.e[i].l->path);
+	catalog_free(&c);
+	return rc;
 }
 
+/* --check-lesson: load the file, then check what it names. */
 static int
 check_lesson(const char *path)
 {
 	struct lesson *l;
-	char err[512];
+	char err[1024];
+	enum verify_result v;
 
+	if (path_missing(path)) {
+		say("%s: %s", path, strerror(ENOENT));
+		return EXIT_USAGE;
+	}
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "%s\n", err);
+		say_text("", err);
 		return EXIT_DATAERR;
 	}
-	printf("%s: ok: %s (module %s, %zu pages)\n", path, l->title,
-	    l->module->id, l->npages);
+	if ((v = verify_lesson(l, paths_schedule_dirs(), err, sizeof err)) !=
+	    VERIFY_OK) {
+		say_text(v == VERIFY_INTERNAL ? "interleave: " : "", err);
+		lesson_free(l);
+		return v == VERIFY_INTERNAL ? EXIT_SOFTWARE : EXIT_DATAERR;
+	}
+	printf("%s: ok: %s (module %s, %zu page%s)\n", l->path, l->title,
+	    l->module->id, l->npages, l->npages == 1 ? "" : "s");
 	lesson_free(l);
 	return 0;
+}
+
+/* Report an unknown --set key with the keys the lesson has. */
+static int
+unknown_param(const char *set, const struct lesson *l, const char *key)
+{
+	const struct lesson_module *m = l->module;
+	char keys[1024];
+	size_t off = 0, k;
+
+	keys[0] = '\0';
+	for (k = 0; k < m->nparams && off < sizeof keys; k++)
+		off += (size_t)snprintf(
+		    keys + off, sizeof keys - off, " %s", m->params[k].name);
+	say("--set %s: lesson %s has no parameter '%s'; it has:%s", set, l->id,
+	    key, keys);
+	return EXIT_USAGE;
 }
 
 /* Apply --set KEY=VALUE pairs over the lesson's parameters. */
@@ -317,16 +510,8 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 			    "--set '%s': expected KEY=VALUE", o->sets[i]);
 		memcpy(key, o->sets[i], (size_t)(eq - o->sets[i]));
 		key[eq - o->sets[i]] = '\0';
-		if ((k = module_param_index(m, key)) < 0) {
-			fprintf(stderr,
-			    "interleave: --set %s: lesson %s has no parameter "
-			    "'%s'; it has:",
-			    o->sets[i], l->id, key);
-			for (k = 0; k < (int)m->nparams; k++)
-				fprintf(stderr, " %s", m->params[k].name);
-			fputc('\n', stderr);
-			return EXIT_USAGE;
-		}
+		if ((k = module_param_index(m, key)) < 0)
+			return unknown_param(o->sets[i], l, key);
 		if ((r = module_param_parse(
 		         &m->params[k], eq + 1, strlen(eq + 1), &v)) != 0) {
 			char accepts[256];
@@ -337,8 +522,8 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 				return usage_error("--set '%s': the value is "
 				                   "not an integer",
 				    o->sets[i]);
-			fprintf(stderr, "interleave: --set %s: %s must be %s\n",
-			    o->sets[i], key, accepts);
+			say("--set %s: %s must be %s", o->sets[i], key,
+			    accepts);
 			return EXIT_USAGE;
 		}
 		params[k] = v;
@@ -346,10 +531,48 @@ apply_sets(const struct options *o, const struct lesson *l, long *params)
 	return 0;
 }
 
+/* Check the parameters the run will use with the lesson's module: if
+ * only --set made them unacceptable that is a usage error, otherwise the
+ * lesson file's own parameters are at fault. */
+static int
+check_params(
+    const struct options *o, const struct lesson *l, const long *params)
+{
+	const struct lesson_module *m = l->module;
+	int controlled = o->policy != POLICY_FREE && !verify_free_only(m);
+	char err[1024];
+
+	if (verify_params(m, params, controlled, err, sizeof err) == 0)
+		return 0;
+	if (verify_lesson_params(l, controlled, err, sizeof err) == VERIFY_OK) {
+		say("%s", err);
+		return EXIT_USAGE;
+	}
+	say_text("", err);
+	return EXIT_DATAERR;
+}
+
+/* An inline --schedule is an argument: a malformed one is a usage error.
+ * (A named one is read by the run; whether it fits the lesson is known
+ * only when it is replayed.) */
+static int
+check_schedule_arg(const struct options *o)
+{
+	struct schedule s;
+	char err[512];
+
+	if (o->schedule == NULL || o->schedule[0] == '@')
+		return 0;
+	if (schedule_parse(o->schedule, &s, err, sizeof err) != SCHEDULE_OK)
+		return usage_error("--schedule: %s", err);
+	schedule_free(&s);
+	return 0;
+}
+
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof *o);
 	o->policy = -1;
@@ -378,7 +601,11 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) != 0)
+			if ((r = parse_u64(optarg, &o->seed)) == -2)
+				return usage_error("--seed '%s': out of range "
+				                   "(at most %llu)",
+				    optarg, (unsigned long long)UINT64_MAX);
+			if (r != 0)
 				return usage_error("--seed '%s': expected a "
 				                   "non-negative integer",
 				    optarg);
@@ -441,25 +668,39 @@ check_combination(struct options *o)
 		    "step the threads with the keys 1-9");
 	if (!o->headless && o->lesson == NULL && o->nsets > 0)
 		return usage_error("--set needs a LESSON");
-	return 0;
+	if (o->lesson == NULL && o->headless)
+		return usage_error("--headless needs a LESSON");
+	if (!o->headless && o->policy == POLICY_REPLAY)
+		return usage_error("--policy replay needs --headless");
+	return check_schedule_arg(o);
 }
 
-/* The screen front end, after checking there is a terminal to draw on. */
+/* 0 if there is a terminal to draw on, else the usage status with a
+ * message (the screen cannot run here; --headless can). */
 static int
-run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
+check_terminal(void)
+{
+	char err[256];
+
+	if (tui_check_terminal(err, sizeof err) == 0)
+		return 0;
+	say("%s", err);
+	return EXIT_USAGE;
+}
+
+/* The screen front end on the lessons of c; start is the one to open at
+ * once (-1: the menu), with params. */
+static int
+run_tui(const struct options *o, const struct catalog *c, int start,
     const long *params)
 {
 	struct tui_args t;
 	const char *nc = getenv("NO_COLOR");
-	char err[256];
+	int rc;
 
-	if (tui_check_terminal(err, sizeof err) != 0) {
-		fprintf(stderr, "interleave: %s\n", err);
-		return EXIT_USAGE;
-	}
 	memset(&t, 0, sizeof t);
-	t.lessons = ls;
-	t.nlessons = n;
+	t.lessons = catalog_lessons(c);
+	t.nlessons = c->n;
 	t.start = start;
 	if (params != NULL)
 		memcpy(t.params, params, sizeof t.params);
@@ -468,45 +709,55 @@ run_tui(const struct options *o, struct lesson **ls, size_t n, int start,
 	t.ascii = o->ascii;
 	t.color = !o->no_color && (nc == NULL || *nc == '\0');
 	t.mouse = !o->no_mouse;
-	return tui_main(&t);
+	rc = tui_main(&t);
+	free(t.lessons);
+	return rc;
+}
+
+/* Open lesson l (from path) on the screen, with every other lesson in
+ * the menu behind it, so that 'm' goes back to them. */
+static int
+run_tui_lesson(const struct options *o, struct lesson *l, const char *path,
+    enum paths_origin origin, const long *params)
+{
+	struct catalog c;
+	size_t start;
+	int rc;
+
+	if ((rc = check_terminal()) != 0) {
+		lesson_free(l);
+		return rc;
+	}
+	catalog_load(&c); /* a broken other lesson is reported, not fatal */
+	start = catalog_place(&c, l, path, origin);
+	rc = run_tui(o, &c, (int)start, params);
+	catalog_free(&c);
+	return rc;
 }
 
 static int
 run_lesson(const struct options *o)
 {
 	struct headless_args a;
+	enum paths_origin origin;
 	struct lesson *l;
-	char path[4096], err[512];
-	FILE *probe;
+	char path[4096], err[1024];
 	int rc;
 
-	lesson_path(o->lesson, path, sizeof path);
-	if ((probe = fopen(path, "r")) == NULL) {
-		if (strchr(o->lesson, '/') == NULL)
-			fprintf(stderr,
-			    "interleave: no lesson named '%s' (try "
-			    "'interleave --list')\n",
-			    o->lesson);
-		else
-			fprintf(stderr, "interleave: %s: %s\n", path,
-			    strerror(errno));
-		return EXIT_USAGE;
-	}
-	fclose(probe);
+	if ((rc = lesson_path(o->lesson, path, sizeof path, &origin)) != 0)
+		return rc;
 	if ((l = lesson_load(path, err, sizeof err)) == NULL) {
-		fprintf(stderr, "%s\n", err);
+		say_text("", err);
 		return EXIT_DATAERR;
 	}
 	memset(&a, 0, sizeof a);
-	if ((rc = apply_sets(o, l, a.params)) != 0) {
+	if ((rc = apply_sets(o, l, a.params)) != 0 ||
+	    (rc = check_params(o, l, a.params)) != 0) {
 		lesson_free(l);
 		return rc;
 	}
-	if (!o->headless) {
-		rc = run_tui(o, &l, 1, 0, a.params);
-		lesson_free(l);
-		return rc;
-	}
+	if (!o->headless)
+		return run_tui_lesson(o, l, path, origin, a.params);
 	a.lesson = l;
 	a.policy = (enum policy)o->policy;
 	a.seed = o->seed;
@@ -521,23 +772,42 @@ run_lesson(const struct options *o)
 	return rc;
 }
 
+/* "A, B or C": the lesson folders, for a message. */
+static void
+folder_names(char *buf, size_t len)
+{
+	const struct paths_folder *fs;
+	size_t n, i, off = 0;
+
+	fs = paths_lesson_folders(&n);
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+		    i == 0           ? ""
+		        : i + 1 == n ? " or "
+		                     : ", ",
+		    fs[i].dir);
+}
+
 /* No LESSON: the menu of every lesson. */
 static int
 run_menu(const struct options *o)
 {
-	struct lesson **ls;
-	size_t n;
-	int bad, rc;
+	struct catalog c;
+	char dirs[4096];
+	int rc;
 
-	ls = load_lessons(&n, &bad);
-	if (n == 0) {
-		fprintf(stderr, "interleave: no lessons found in %s\n",
-		    paths_lessons_dir());
-		free_lessons(ls, n);
+	if ((rc = check_terminal()) != 0)
+		return rc;
+	catalog_load(&c);
+	if (c.n == 0) {
+		folder_names(dirs, sizeof dirs);
+		say("no lessons found in %s", dirs);
+		catalog_free(&c);
 		return EXIT_DATAERR;
 	}
-	rc = run_tui(o, ls, n, -1, NULL);
-	free_lessons(ls, n);
+	rc = run_tui(o, &c, -1, NULL);
+	catalog_free(&c);
 	return rc;
 }
 
@@ -554,20 +824,15 @@ main(int argc, char **argv)
 	cs = nl_langinfo(CODESET);
 	if (cs == NULL || strcmp(cs, "UTF-8") != 0)
 		o.ascii = 1;
+	if ((o.check_lesson != NULL || o.list) && o.lesson != NULL)
+		return usage_error("unexpected argument '%s'", o.lesson);
 	if (o.check_lesson != NULL)
 		return check_lesson(o.check_lesson);
 	if (o.list)
 		return list_lessons();
 	if ((rc = check_combination(&o)) != 0)
 		return rc;
-	if (o.lesson == NULL) {
-		if (o.headless)
-			return usage_error("--headless needs a LESSON");
-		if (o.policy == POLICY_REPLAY)
-			return usage_error("--policy replay needs --headless");
+	if (o.lesson == NULL)
 		return run_menu(&o);
-	}
-	if (!o.headless && o.policy == POLICY_REPLAY)
-		return usage_error("--policy replay needs --headless");
 	return run_lesson(&o);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "conductor.h"
+#include "paths.h"
+#include "sanitize.h"
 #include "util.h"
 
 #define SCHEDULE_TEXT_MAX 120
@@ -64,10 +66,14 @@ schedule_parse_more(
 		errno = 0;
 		v = strtol(start, &end, 10);
 		if (start == p || end != p || errno != 0) {
+			char *q = sanitize_text(start,
+			    (size_t)(p - start) > 20 ? 20 : (size_t)(p - start),
+			    0);
+
 			snprintf(err, errlen,
-			    "schedule item %zu: '%.*s' is not a thread number",
-			    s->n + 1, (int)((p - start) > 20 ? 20 : p - start),
-			    start);
+			    "schedule item %zu: '%s' is not a thread number",
+			    s->n + 1, q);
+			free(q);
 			return SCHEDULE_BAD_DATA;
 		}
 		if (v < 1) {
@@ -140,88 +146,145 @@ schedule_name_ok(const char *name)
 	return 1;
 }
 
-/* Read a named schedule file: '#' lines are comments. */
+/* Read a named schedule from the open file f: '#' lines are comments.
+ * name is the file's path, sanitized, for messages. */
 static enum schedule_error
-schedule_load_file(
-    const char *path, struct schedule *out, char *err, size_t errlen)
+schedule_read_file(
+    FILE *f, const char *name, struct schedule *out, char *err, size_t errlen)
 {
 	char line[4096], msg[256];
 	size_t cap = 0;
 	unsigned lineno = 0;
-	FILE *f;
 
-	memset(out, 0, sizeof *out);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return SCHEDULE_NOT_FOUND;
-	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s:%u: line is too long", path,
+			snprintf(err, errlen, "%s:%u: line is too long", name,
 			    lineno);
-			goto bad;
+			return SCHEDULE_BAD_DATA;
 		}
 		if (line[0] == '#')
 			continue;
 		if (schedule_parse_more(line, out, &cap, msg, sizeof msg) !=
 		    SCHEDULE_OK) {
-			snprintf(err, errlen, "%s:%u: %s", path, lineno, msg);
-			goto bad;
+			snprintf(err, errlen, "%s:%u: %s", name, lineno, msg);
+			return SCHEDULE_BAD_DATA;
 		}
 	}
-	fclose(f);
-	if (out->n == 0) {
-		snprintf(err, errlen, "%s:%u: the schedule is empty", path,
-		    lineno ? lineno : 1);
-		schedule_free(out);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s:%u: cannot read: %s", name,
+		    lineno ? lineno : 1, strerror(errno));
 		return SCHEDULE_BAD_DATA;
 	}
-	schedule_make_text(out);
+	if (out->n == 0) {
+		snprintf(err, errlen, "%s:%u: the schedule is empty", name,
+		    lineno ? lineno : 1);
+		return SCHEDULE_BAD_DATA;
+	}
 	return SCHEDULE_OK;
-bad:
-	fclose(f);
-	schedule_free(out);
-	return SCHEDULE_BAD_DATA;
+}
+
+/* Open the schedule called name in the last of dirs that has it.
+ * PATHS_OPEN_MISSING if none has; PATHS_OPEN_UNUSABLE with
+ * "FILE:1: reason" in err for one that cannot be read. path gets the
+ * file's path. */
+static enum paths_open_error
+schedule_open(const char *const *dirs, const char *name, FILE **f, char *path,
+    size_t pathlen, char *err, size_t errlen)
+{
+	enum paths_open_error e = PATHS_OPEN_MISSING;
+	char why[256];
+	size_t n = 0;
+
+	while (dirs[n] != NULL)
+		n++;
+	while (n-- > 0 && e == PATHS_OPEN_MISSING) {
+		snprintf(path, pathlen, "%s/%s", dirs[n], name);
+		e = paths_open_data(path, f, why, sizeof why);
+	}
+	if (e == PATHS_OPEN_UNUSABLE) {
+		char *q = sanitize_text(path, strlen(path), 0);
+
+		snprintf(err, errlen, "%s:1: %s", q, why);
+		free(q);
+	}
+	return e;
+}
+
+/* "no schedule named 'x' in A, B or C". */
+static void
+schedule_not_found(
+    const char *const *dirs, const char *name, char *err, size_t errlen)
+{
+	size_t i, off;
+
+	off = (size_t)snprintf(err, errlen, "no schedule named '%s' in", name);
+	for (i = 0; dirs[i] != NULL && off < errlen; i++) {
+		char *q = sanitize_text(dirs[i], strlen(dirs[i]), 0);
+
+		off += (size_t)snprintf(err + off, errlen - off, "%s %s",
+		    i == 0                    ? ""
+		        : dirs[i + 1] == NULL ? " or"
+		                              : ",",
+		    q);
+		free(q);
+	}
 }
 
 enum schedule_error
-schedule_load(const char *spec, const char *dir, struct schedule *out,
+schedule_load(const char *spec, const char *const *dirs, struct schedule *out,
     char *err, size_t errlen)
 {
 	char path[4096];
 	enum schedule_error e;
+	char *name;
+	FILE *f;
 
 	if (spec[0] != '@')
 		return schedule_parse(spec, out, err, errlen);
+	memset(out, 0, sizeof *out);
 	if (!schedule_name_ok(spec + 1)) {
+		char *q = sanitize_text(spec + 1, strnlen(spec + 1, 64), 0);
+
 		snprintf(err, errlen,
-		    "'%.64s' is not a schedule name (letters, digits, - and _)",
-		    spec + 1);
+		    "'%s' is not a schedule name (letters, digits, - and _)",
+		    q);
+		free(q);
 		return SCHEDULE_NOT_FOUND;
 	}
-	snprintf(path, sizeof path, "%s/%s", dir, spec + 1);
-	e = schedule_load_file(path, out, err, errlen);
-	if (e == SCHEDULE_NOT_FOUND)
-		snprintf(
-		    err, errlen, "no schedule named '%s' in %s", spec + 1, dir);
-	if (e == SCHEDULE_OK)
-		out->name = xstrdup(spec + 1);
-	return e;
+	switch (
+	    schedule_open(dirs, spec + 1, &f, path, sizeof path, err, errlen)) {
+	case PATHS_OPEN_MISSING:
+		schedule_not_found(dirs, spec + 1, err, errlen);
+		return SCHEDULE_NOT_FOUND;
+	case PATHS_OPEN_UNUSABLE:
+		return SCHEDULE_BAD_DATA;
+	case PATHS_OPEN_OK:
+		break;
+	}
+	name = sanitize_text(path, strlen(path), 0);
+	e = schedule_read_file(f, name, out, err, errlen);
+	free(name);
+	fclose(f);
+	if (e != SCHEDULE_OK) {
+		schedule_free(out);
+		return e;
+	}
+	schedule_make_text(out);
+	out->name = xstrdup(spec + 1);
+	return SCHEDULE_OK;
 }
 
 char *
-schedule_describe(const char *dir, const char *name)
+schedule_describe(const char *const *dirs, const char *name)
 {
-	char path[4096], line[512];
+	char path[4096], line[512], err[64];
 	FILE *f;
 	char *out = NULL;
 
-	if (!schedule_name_ok(name))
-		return NULL;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "r")) == NULL)
+	if (!schedule_name_ok(name) ||
+	    schedule_open(dirs, name, &f, path, sizeof path, err, sizeof err) !=
+	        PATHS_OPEN_OK)
 		return NULL;
 	while (fgets(line, sizeof line, f) != NULL) {
 		if (line[0] == '#') {
@@ -229,7 +292,7 @@ schedule_describe(const char *dir, const char *name)
 			while (*p == ' ')
 				p++;
 			p[strcspn(p, "\n")] = '\0';
-			out = xstrdup(p);
+			out = sanitize_text(p, strlen(p), 0);
 			break;
 		}
 	}

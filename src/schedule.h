@@ -1,7 +1,8 @@
 /*
  * Schedules: the list of thread numbers a replay follows, given inline
- * ("1,2,1,2") or by name ("@lost-update", a file in the schedules
- * directory). Thread numbers are 1-based in text and 0-based in memory.
+ * ("1,2,1,2") or by name ("@lost-update", a file in one of the schedule
+ * folders). Thread numbers are 1-based in text and 0-based in memory.
+ * Every message quotes outside text sanitized.
  */
 #ifndef IL_SCHEDULE_H
 #define IL_SCHEDULE_H
@@ -19,8 +20,8 @@ struct schedule {
 
 enum schedule_error {
 	SCHEDULE_OK = 0,
-	SCHEDULE_BAD_DATA = 1,  /* malformed content: exit 65 */
-	SCHEDULE_NOT_FOUND = 2, /* no such named schedule: exit 2 */
+	SCHEDULE_BAD_DATA = 1,  /* malformed, unreadable or not a file: 65 */
+	SCHEDULE_NOT_FOUND = 2, /* no such named schedule, or a bad name: 2 */
 };
 
 /* Parse "1,2,1,2" (commas and/or white space separate items). On error,
@@ -28,13 +29,16 @@ enum schedule_error {
 enum schedule_error schedule_parse(
     const char *text, struct schedule *out, char *err, size_t errlen);
 
-/* Load a schedule: "@name" from dir, or inline text. File errors read
- * "FILE:LINE: schedule item N: ...". */
-enum schedule_error schedule_load(const char *spec, const char *dir,
+/* Load a schedule: "@name" from the folders dirs (NULL-terminated; the
+ * last folder that has the name wins, as paths_schedule_dirs() orders
+ * them), or inline text. File errors read "FILE:LINE: schedule item N:
+ * ..."; a file that is not a regular file is refused without waiting on
+ * it. */
+enum schedule_error schedule_load(const char *spec, const char *const *dirs,
     struct schedule *out, char *err, size_t errlen);
 
 /* The comment line that describes a named schedule, or NULL. */
-char *schedule_describe(const char *dir, const char *name);
+char *schedule_describe(const char *const *dirs, const char *name);
 
 void schedule_free(struct schedule *);
 

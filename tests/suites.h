@@ -17,6 +17,7 @@ Suite *make_session_suite(void);
 Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_pageserver_suite(void);
+Suite *make_verify_suite(void);
 
 /* The source tree's top directory (from the test environment), for data. */
 const char *test_srcdir(void);

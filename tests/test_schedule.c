@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "schedule.h"
@@ -58,23 +59,31 @@ START_TEST(test_parse_table)
 }
 END_TEST
 
+/* Load spec from dirs; it must read as text. */
+static void
+assert_loads(const char *const *dirs, const char *spec, const char *text)
+{
+	struct schedule s;
+	char err[512];
+
+	ck_assert_msg(
+	    schedule_load(spec, dirs, &s, err, sizeof err) == SCHEDULE_OK,
+	    "%s: %s", spec, err);
+	ck_assert_str_eq(s.text, text);
+	ck_assert_str_eq(s.name, spec + 1);
+	schedule_free(&s);
+}
+
 START_TEST(test_named_schedules)
 {
-	char dir[4096], err[256];
+	char builtin[4096], err[512];
+	const char *dir[] = {builtin, NULL};
 	struct schedule s;
 	char *desc;
 
-	snprintf(dir, sizeof dir, "%s/data/schedules", test_srcdir());
-	ck_assert_int_eq(
-	    schedule_load("@lost-update", dir, &s, err, sizeof err),
-	    SCHEDULE_OK);
-	ck_assert_str_eq(s.text, "1,2,1,2,1,2");
-	ck_assert_str_eq(s.name, "lost-update");
-	schedule_free(&s);
-	ck_assert_int_eq(
-	    schedule_load("@serial", dir, &s, err, sizeof err), SCHEDULE_OK);
-	ck_assert_str_eq(s.text, "1,1,1,2,2,2");
-	schedule_free(&s);
+	snprintf(builtin, sizeof builtin, "%s/data/schedules", test_srcdir());
+	assert_loads(dir, "@lost-update", "1,2,1,2,1,2");
+	assert_loads(dir, "@serial", "1,1,1,2,2,2");
 	desc = schedule_describe(dir, "lost-update");
 	ck_assert_ptr_nonnull(desc);
 	ck_assert_msg(strstr(desc, "overwrites") != NULL, "%s", desc);
@@ -89,25 +98,110 @@ START_TEST(test_named_schedules)
 }
 END_TEST
 
-START_TEST(test_named_file_error_position)
+/* Write text to DIR/NAME. */
+static void
+write_file(const char *dir, const char *name, const char *text)
 {
-	char dir[] = "/tmp/il-sched-XXXXXX", path[256], err[512];
-	struct schedule s;
+	char path[512];
 	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/bad", dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fputs("# a comment\n1,2\n2\n1,q\n", f);
+	fputs(text, f);
 	fclose(f);
+}
+
+/* Remove DIR/NAME. */
+static void
+remove_file(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	remove(path);
+}
+
+START_TEST(test_named_file_error_position)
+{
+	char tmp[] = "/tmp/il-sched-XXXXXX", err[512];
+	const char *dir[] = {tmp, NULL};
+	struct schedule s;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	write_file(tmp, "bad", "# a comment\n1,2\n2\n1,q\n");
 	ck_assert_int_eq(
 	    schedule_load("@bad", dir, &s, err, sizeof err), SCHEDULE_BAD_DATA);
 	/* Items number across lines: "1,2" then "2" then "1,q": q is item 5. */
 	ck_assert_msg(
 	    strstr(err, "/bad:4: schedule item 5: 'q'") != NULL, "%s", err);
+	remove_file(tmp, "bad");
+	rmdir(tmp);
+}
+END_TEST
+
+/* Control characters in an item are quoted as visible escapes. */
+START_TEST(test_item_sanitized)
+{
+	struct schedule s;
+	char err[256];
+
+	ck_assert_int_eq(schedule_parse("1,\x1b]0;X\x07", &s, err, sizeof err),
+	    SCHEDULE_BAD_DATA);
+	ck_assert_ptr_null(strchr(err, '\x1b'));
+	ck_assert_ptr_null(strchr(err, '\x07'));
+	ck_assert_msg(strstr(err, "'\\x1b]0;X\\x07'") != NULL, "%s", err);
+}
+END_TEST
+
+/* A FIFO is refused at once (opening it for reading would wait for a
+ * writer), as bad data: it is there but it is not a schedule file. */
+START_TEST(test_fifo_refused)
+{
+	char tmp[] = "/tmp/il-sched-XXXXXX", path[256], err[512];
+	const char *dir[] = {tmp, NULL};
+	struct schedule s;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(path, sizeof path, "%s/pipe", tmp);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(schedule_load("@pipe", dir, &s, err, sizeof err),
+	    SCHEDULE_BAD_DATA);
+	ck_assert_msg(
+	    strstr(err, "/pipe:1: not a regular file (a FIFO)") != NULL, "%s",
+	    err);
+	ck_assert_ptr_null(schedule_describe(dir, "pipe"));
 	remove(path);
-	rmdir(dir);
+	rmdir(tmp);
+}
+END_TEST
+
+/* The last folder that has a name wins; the others are still searched;
+ * a name no folder has is "not found" and names every folder. */
+START_TEST(test_folders_in_order)
+{
+	char a[] = "/tmp/il-sched-XXXXXX", b[] = "/tmp/il-sched-XXXXXX";
+	const char *dirs[] = {a, b, NULL};
+	struct schedule s;
+	char err[1024];
+
+	ck_assert_ptr_nonnull(mkdtemp(a));
+	ck_assert_ptr_nonnull(mkdtemp(b));
+	write_file(a, "both", "1,1\n");
+	write_file(b, "both", "# later\n2,2\n");
+	write_file(a, "first", "1\n");
+	assert_loads(dirs, "@both", "2,2");
+	assert_loads(dirs, "@first", "1");
+	ck_assert_int_eq(schedule_load("@none", dirs, &s, err, sizeof err),
+	    SCHEDULE_NOT_FOUND);
+	ck_assert_msg(strstr(err, a) != NULL && strstr(err, b) != NULL &&
+	        strstr(err, " or ") != NULL,
+	    "%s", err);
+	remove_file(a, "both");
+	remove_file(b, "both");
+	remove_file(a, "first");
+	rmdir(a);
+	rmdir(b);
 }
 END_TEST
 
@@ -121,6 +215,9 @@ make_schedule_suite(void)
 	    (int)(sizeof parse_cases / sizeof parse_cases[0]));
 	tcase_add_test(tc, test_named_schedules);
 	tcase_add_test(tc, test_named_file_error_position);
+	tcase_add_test(tc, test_item_sanitized);
+	tcase_add_test(tc, test_fifo_refused);
+	tcase_add_test(tc, test_folders_in_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
