@@ -232,19 +232,11 @@ headless_mark_notes(const struct run *r, char **notes, int max)
 	size_t i, kept = model_marks_kept(m);
 	int n = 0, v;
 
-	for (i = 0; i < kept && n < max - 2; i++) {
+	for (i = 0; i < kept && i < HEADLESS_MARK_NOTES && n < max - 2; i++) {
 		const struct lost_mark *mk = model_mark(m, i);
 		const char *var = m->vars[mk->var].name;
 		char buf[256], lost[96];
 
-		if (i == HEADLESS_MARK_NOTES &&
-		    kept > HEADLESS_MARK_NOTES + 1) {
-			snprintf(buf, sizeof buf,
-			    "... and %llu more stores that overwrote an update",
-			    (unsigned long long)(m->nmarks - i));
-			notes[n++] = xstrdup(buf);
-			break;
-		}
 		if (mk->overwritten > 1)
 			snprintf(lost, sizeof lost,
 			    "%llu updates, the last %c's from step %u",
@@ -262,6 +254,14 @@ headless_mark_notes(const struct run *r, char **notes, int max)
 		    (long long)mk->value, lost,
 		    view_timeline_thread_letter(mk->thread), var,
 		    mk->load_step + 1);
+		notes[n++] = xstrdup(buf);
+	}
+	if (m->nmarks > i) {
+		char buf[128];
+
+		snprintf(buf, sizeof buf,
+		    "... and %llu more stores that overwrote an update",
+		    (unsigned long long)(m->nmarks - i));
 		notes[n++] = xstrdup(buf);
 	}
 	for (v = 0; v < m->nvars && n < max; v++) {
@@ -578,7 +578,7 @@ headless_main(const struct headless_args *a)
 	if (hs.run == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		schedule_free(&hs.sched);
-		return 65;
+		return 70; /* the lesson was checked: the program failed */
 	}
 	if (!hs.interactive && !hs.have_sched)
 		headless_warn_long(

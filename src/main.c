@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "sanitize.h"
 #include "schedule.h"
+#include "screen.h"
 #include "tui.h"
 #include "util.h"
 #include "verify.h"
@@ -447,6 +448,29 @@ list_lessons(void)
 }
 
 /* --check-lesson: load the file, then check what it names. */
+/* Warn about each page that needs more narration rows at the smallest
+ * screen, with the lesson's own parameters, than it gets there: it would
+ * have to be scrolled. A warning, not an error: the lesson still runs. */
+static void
+warn_unfit_pages(const struct lesson *l)
+{
+	int have =
+	    screen_narration_rows(l, l->params, SCREEN_MIN_W, SCREEN_MIN_H);
+	size_t i;
+
+	for (i = 0; i < l->npages; i++) {
+		int need = screen_page_rows(l, l->params, i, SCREEN_MIN_W);
+
+		if (need > have)
+			fprintf(stderr,
+			    "%s:%d: warning: the page '%s' needs %d rows at "
+			    "%dx%d, where the narration has %d; it will have "
+			    "to be scrolled\n",
+			    l->path, l->pages[i].line, l->pages[i].title, need,
+			    SCREEN_MIN_W, SCREEN_MIN_H, have);
+	}
+}
+
 static int
 check_lesson(const char *path)
 {
@@ -468,6 +492,7 @@ check_lesson(const char *path)
 		lesson_free(l);
 		return v == VERIFY_INTERNAL ? EXIT_SOFTWARE : EXIT_DATAERR;
 	}
+	warn_unfit_pages(l);
 	printf("%s: ok: %s (module %s, %zu page%s)\n", l->path, l->title,
 	    l->module->id, l->npages, l->npages == 1 ? "" : "s");
 	lesson_free(l);

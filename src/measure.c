@@ -237,13 +237,13 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	cfg.seed = a->seed;
 	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
-		return 65;
+		return 70; /* the lesson was checked: the program failed */
 	}
 	if (run_start(r) != 0) {
 		fprintf(
 		    stderr, "interleave: cannot start the worker threads\n");
 		run_free(r);
-		return 1;
+		return 70;
 	}
 	run_wait_free(r);
 	run_finish(r);

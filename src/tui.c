@@ -1093,7 +1093,7 @@ tui_main(const struct tui_args *args)
 	if (signals_install() != 0) {
 		fprintf(stderr, "interleave: cannot create a pipe: %s\n",
 		    strerror(errno));
-		return 1;
+		return 70;
 	}
 	out = fdopen(dup(STDOUT_FILENO), "w");
 	if (out == NULL || (ui.sp = newterm(NULL, out, stdin)) == NULL) {

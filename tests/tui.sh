@@ -99,9 +99,8 @@ restored() {
 # ---- the lost update, stepped from the menu, and undo ----
 start_shell
 run_in_pane ""
-wait_for "the menu lists io-vs-cpu first" '1 +io-vs-cpu +I/O-bound vs CPU-bound'
-wait_for "the menu lists race" '2 +race +The race condition'
-T send-keys -t il j
+wait_for "the menu lists race first, as the course does" '1 +race +The race condition'
+wait_for "the menu lists io-vs-cpu after it" '2 +io-vs-cpu +I/O-bound vs CPU-bound'
 T send-keys -t il Enter
 wait_for "race opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
 n=0
@@ -115,17 +114,18 @@ T send-keys -t il 2
 wait_for "step 6 finishes the run" 'DONE  step 6'
 wait_for "the shared panel shows counter 1" 'counter   1'
 wait_for "the shared panel shows expected 2" 'expected  2'
-wait_for "the lost-update mark is on the screen" 'lost      1 ✗'
+wait_for "the shared panel shows the update lost" 'lost      1'
+wait_for "the overwriting store is marked in the shared panel" 'overwrote 1 ✗'
 wait_for "B's lane carries the mark" ' 2 B  .*✗'
 wait_for "the status line names the lost update" 'B stored counter=1, overwriting A.s update'
-wait_for "the result is shown" 'counter=1 expected=2'
+wait_for "the result is shown in words" '1 of 2 increments lost'
 T send-keys -t il u
 wait_for "u goes back to step 5" "STEP  step 5  seed $SEED"
 cap | sed -n '/threads/,/code/p' >"$TMPD/undone"
 if cmp -s "$TMPD/step5" "$TMPD/undone"; then pass "after u the timelines and shared panel are step 5's"
 else fail "after u the timelines and shared panel are step 5's" "$(diff "$TMPD/step5" "$TMPD/undone")"; fi
 T send-keys -t il 2
-wait_for "stepping again after undo loses the update again" 'lost      1 ✗'
+wait_for "stepping again after undo loses the update again" 'overwrote 1 ✗'
 
 # ---- help, refusals, pages ----
 T send-keys -t il '?'
@@ -260,7 +260,7 @@ for term in xterm-256color xterm; do
   run_in_pane race
   wait_for "$term: the lesson is up" 'STEP  step 0'
   T send-keys -t il 1 2 1 2 1 2
-  wait_for "$term: the update is lost" 'lost +1 ✗'
+  wait_for "$term: the update is lost" 'overwrote +1 ✗'
   has_colour "$term: running in its colour" "$run_c" '█'
   has_colour "$term: ready in its colour" "$ready_c" '·'
   has_colour "$term: blocked on I/O in its colour" "$io_c" '≈'
@@ -278,7 +278,7 @@ start_shell C.UTF-8 xterm-256color 1
 run_in_pane race
 wait_for "NO_COLOR: the screen comes up" 'STEP  step 0'
 T send-keys -t il 1 2 1 2 1 2
-wait_for "NO_COLOR: the update is lost" 'lost +1 ✗'
+wait_for "NO_COLOR: the update is lost" 'overwrote +1 ✗'
 if capc | grep -Pq '\x1b\[([0-9;]*;)?(3[0-7]|38;5;[0-9]+|9[0-7])(;[0-9;]*)?m'; then
   fail "NO_COLOR: no colour on screen" "$(capc | grep -P '\x1b\[([0-9;]*;)?(3[0-7]|38;5)' | cat -v | head -n 5)"
 else pass "NO_COLOR: no colour on screen"; fi
@@ -291,7 +291,7 @@ start_shell C
 run_in_pane race
 wait_for "LANG=C: the screen comes up" 'STEP  step 0'
 T send-keys -t il 1 2 1 2 1 2
-wait_for "LANG=C: the lost mark is an ASCII X" 'lost      1 X'
+wait_for "LANG=C: the lost mark is an ASCII X" 'overwrote 1 X'
 wait_for "LANG=C: the lanes use ASCII glyphs" ' 1 A  ####'
 if cap | LC_ALL=C grep -q '[^ -~]'; then fail "LANG=C: nothing but ASCII on screen" "$(cap | LC_ALL=C grep '[^ -~]')"
 else pass "LANG=C: nothing but ASCII on screen"; fi
@@ -309,7 +309,8 @@ wait_file "TERM=vt100: q exits 0" "$TMPD/rc" '^rc=0$'
 # ---- io-vs-cpu: every mode measured into the results table ----
 start_shell
 run_in_pane ""
-wait_for "io-vs-cpu: the menu is up" '1 +io-vs-cpu'
+wait_for "io-vs-cpu: the menu is up" '2 +io-vs-cpu'
+T send-keys -t il j
 T send-keys -t il Enter
 wait_for "io-vs-cpu opens measuring the baseline first" 'run 1 of 2: sequential'
 wait_for "io-vs-cpu: the results panel is drawn" 'mode +workers +wall ms +speedup +ideal +CPU use'
