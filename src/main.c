@@ -86,9 +86,12 @@ usage(FILE *f)
 	    "  interleave                  open the lesson menu\n"
 	    "  interleave LESSON           open a lesson on the screen (an id "
 	    "from --list,\n"
-	    "                              or a .md file); keys: 1-9 step a "
-	    "thread, space\n"
-	    "                              run/pause, u undo, ? help, q quit;\n"
+	    "                              or a .md file); keys: 1-9, or a "
+	    "lane's letter\n"
+	    "                              with Shift, step that thread; space "
+	    "run/pause,\n"
+	    "                              u undo, up/down scroll the page, ? "
+	    "help, q quit;\n"
 	    "                              io-vs-cpu: a runs every mode, t "
 	    "switches\n"
 	    "                              between I/O and CPU work, i "
@@ -690,7 +693,8 @@ check_combination(struct options *o)
 	if (!o->headless && o->schedule != NULL)
 		return usage_error(
 		    "--schedule needs --headless; on the screen, "
-		    "step the threads with the keys 1-9");
+		    "step the threads with their keys (1-9, or Shift and a "
+		    "lane's letter)");
 	if (!o->headless && o->lesson == NULL && o->nsets > 0)
 		return usage_error("--set needs a LESSON");
 	if (o->lesson == NULL && o->headless)

@@ -1399,15 +1399,15 @@ screen_layout_rows(const struct screen_needs *nd, int h, struct screen_rows *o)
 	shared = block_rows(o, 0);
 	take(&shared, nd->shared, &left);
 	/* a few more lanes and code rows, narration up to a third of the
-	 * screen, then every lane and code row, the cores, and the
+	 * screen, the cores, then every lane and code row, and the
 	 * narration's longest page */
 	take_in_block(
 	    o, &o->lanes, nd->nthreads < 4 ? nd->nthreads : 4, shared, &left);
 	take(&o->bottom, nd->bottom < 4 ? nd->bottom : 4, &left);
 	take(&o->narr, nd->narr_need < third ? nd->narr_need : third, &left);
+	take_in_block(o, &o->cores, nd->cores, shared, &left);
 	take_in_block(o, &o->lanes, nd->nthreads, shared, &left);
 	take(&o->bottom, nd->bottom, &left);
-	take_in_block(o, &o->cores, nd->cores, shared, &left);
 	take(&o->narr, nd->narr_need, &left);
 	o->block = block_rows(o, shared);
 	/* what is left goes to the extra panels, each under its rule */

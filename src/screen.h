@@ -133,8 +133,8 @@ struct screen {
 
 /* Give each panel its rows at height h: the rules, ruler and legend, the
  * results table whole, a few lanes, code rows and narration rows, the
- * shared panel's lines, narration up to a third of the screen, then every
- * lane and code row, the cores view, the narration's longest page, and
+ * shared panel's lines, narration up to a third of the screen, the cores
+ * view, then every lane and code row, the narration's longest page, and
  * what is left to the extra panels. */
 void screen_layout_rows(
     const struct screen_needs *, int h, struct screen_rows *);

@@ -193,6 +193,7 @@ struct tui {
 	int speed;
 	enum screen_mode mode;
 	char status[256];
+	char long_note[160]; /* the last restart's warning of a long run */
 	struct screen scr;
 
 	/* free-run clock: suspended time (Ctrl-Z) does not count */
@@ -475,9 +476,9 @@ log_clear(struct tui *ui)
 	ui->nlog = ui->log_head = 0;
 }
 
-/* (Re)start the lesson's run. 0; 1 if it will take a minute or more,
- * which the status line then says; -1 if it could not start, and the
- * status line says why. */
+/* (Re)start the lesson's run: 0, or -1 if it could not start, and the
+ * status line says why. A run that will take a minute or more says so
+ * there (and in long_note, for the callers' own words). */
 static int
 restart(struct tui *ui)
 {
@@ -495,22 +496,41 @@ restart(struct tui *ui)
 		set_status(ui, "cannot start the lesson: %s", msg);
 		return -1;
 	}
+	ui->generation = ui->ses.generation;
+	if (ui->mode == SCREEN_AUTO)
+		ui->mode = SCREEN_PAUSED;
+	ui->long_note[0] = '\0';
 	if (est >= LONG_RUN_MS) {
 		char took[32];
 
 		screen_duration(est, took, sizeof took);
-		set_status(ui,
-		    "this will take about %s (timed from a shorter run): the "
+		snprintf(ui->long_note, sizeof ui->long_note,
+		    "this will take about %s (timed from a shorter run), the "
 		    "title shows how far it is; q quits",
 		    took);
-		if (ui->mode == SCREEN_AUTO)
-			ui->mode = SCREEN_PAUSED;
-		return 1; /* the status says so: callers leave it */
+		set_status(ui, "%s", ui->long_note);
 	}
-	ui->generation = ui->ses.generation;
-	if (ui->mode == SCREEN_AUTO)
-		ui->mode = SCREEN_PAUSED;
 	return 0;
+}
+
+static void status_after_restart(struct tui *ui, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Set the status line after a restart, keeping what it said of a run
+ * that will take minutes. */
+static void
+status_after_restart(struct tui *ui, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (ui->long_note[0] != '\0')
+		set_status(ui, "%s; %s", buf, ui->long_note);
+	else
+		set_status(ui, "%s", buf);
 }
 
 /* A measuring lesson's progress: when it has moved on to its next
@@ -573,10 +593,12 @@ remeasure(struct tui *ui, const char *param, long value)
 	if (restart(ui) != 0)
 		return;
 	if (i == mod->measure.mode_param)
-		set_status(ui, "measuring again with %s=%s", param, name);
+		status_after_restart(
+		    ui, "measuring again with %s=%s", param, name);
 	else
-		set_status(ui, "measuring again with %s=%s (mode %s)", param,
-		    name, module_param_name(mp, p[mod->measure.mode_param]));
+		status_after_restart(ui, "measuring again with %s=%s (mode %s)",
+		    param, name,
+		    module_param_name(mp, p[mod->measure.mode_param]));
 }
 
 /* The same with a parameter that is 0 or 1 flipped (kind, io, greedy). */
@@ -633,7 +655,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 		char keys[32];
 
 		screen_step_keys(ui->ses.run->nthreads, keys, sizeof keys);
-		set_status(ui,
+		status_after_restart(ui,
 		    "press %s to let a thread take one step, space to run, ? "
 		    "for help",
 		    keys);
@@ -708,9 +730,12 @@ key_lesson(struct tui *ui, int ch)
 		if (restart(ui) != 0)
 			break; /* the status says why */
 		if (ui->ses.measuring)
-			set_status(ui, "measuring again from the first run");
+			status_after_restart(
+			    ui, "measuring again from the first run");
+		else if (ui->ses.free_run)
+			status_after_restart(ui, "running again");
 		else
-			set_status(ui, "reset: seed %llu",
+			status_after_restart(ui, "reset: seed %llu",
 			    (unsigned long long)ui->ses.seed);
 		break;
 	case 'a':
@@ -736,7 +761,7 @@ key_lesson(struct tui *ui, int ch)
 		}
 		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
 		if (restart(ui) == 0)
-			set_status(ui, "new seed: %llu",
+			status_after_restart(ui, "new seed: %llu",
 			    (unsigned long long)ui->ses.seed);
 		break;
 	case 'u':

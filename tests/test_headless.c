@@ -141,15 +141,15 @@ struct run_case {
 
 static const struct run_case run_cases[] = {
     {POLICY_REPLAY, "1,1,1,2,2,2", 0, 2, 0, "race-serial.utf8",
-        "result: counter=2 expected=2 lost=0 dropped=0\n"},
+        "result: counter=2 expected=2 lost=0 overwrites=0 dropped=0\n"},
     {POLICY_REPLAY, "1,2,1,2,1,2", 0, 2, 0, "race-lost-update.utf8",
-        "result: counter=1 expected=2 lost=1 dropped=0\n"},
+        "result: counter=1 expected=2 lost=1 overwrites=1 dropped=0\n"},
     {POLICY_REPLAY, "1,2,1,2,1,2", 0, 2, 1, "race-lost-update.ascii",
-        "result: counter=1 expected=2 lost=1 dropped=0\n"},
+        "result: counter=1 expected=2 lost=1 overwrites=1 dropped=0\n"},
     {POLICY_REPLAY, "1,2,3,1,2,3,1,2,3", 0, 3, 1, "race-three.ascii",
-        "result: counter=1 expected=3 lost=2 dropped=0\n"},
+        "result: counter=1 expected=3 lost=2 overwrites=2 dropped=0\n"},
     {POLICY_REPLAY, "1,2", 0, 2, 1, "race-short-schedule.ascii",
-        "result: counter=1 expected=2 lost=1 dropped=0\n"},
+        "result: counter=1 expected=2 lost=1 overwrites=1 dropped=0\n"},
     {POLICY_RANDOM, NULL, 7, 3, 1, "race-random-7.ascii", NULL},
 };
 

@@ -479,6 +479,25 @@ START_TEST(test_socket_reset_mid_request)
 }
 END_TEST
 
+/* The pool size shown is the one the run really uses, not the 0 that
+ * asks for the default. */
+START_TEST(test_effective_workers)
+{
+	long p[MODULE_MAX_PARAMS];
+	struct run_config cfg;
+	struct run *r;
+	char err[256];
+
+	params_for(p, IOVSCPU_KIND_IO, IOVSCPU_THREADS, 6, 5, 0);
+	run_config_free(&cfg, mod, p, 0);
+	r = run_new(&cfg, err, sizeof err);
+	ck_assert_msg(r != NULL, "%s", err);
+	ck_assert_int_eq(r->cfg.params[IOVSCPU_WORKERS], 6);
+	ck_assert_int_eq(r->cfg.params[IOVSCPU_WORKERS], r->nthreads);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	long p[MODULE_MAX_PARAMS];
@@ -527,6 +546,7 @@ make_iovscpu_suite(void)
 	tcase_add_loop_test(tc, test_socket_reset_mid_request, IOVSCPU_THREADS,
 	    IOVSCPU_EVENTLOOP + 1);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_effective_workers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -300,8 +300,6 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "waiting for a CPU") != NULL);
 	ck_assert(strstr(text, "a all modes") != NULL);
 	ck_assert(strstr(text, "1-9 step") == NULL);
-	/* the run going is the processes one: so the lanes say */
-	ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") != NULL);
 	free(text);
 
 	/* processes: every lane's label carries its PID */
@@ -322,6 +320,9 @@ START_TEST(test_measuring)
 		ck_assert(row_with(text, "cpu0             A", row,
 		              sizeof row) != NULL);
 		ck_assert_int_eq(scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
+		/* lanes with PIDs are processes: so the lanes' rule says */
+		ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") !=
+		    NULL);
 		free(text);
 		scr.pids = NULL;
 	}
@@ -354,11 +355,15 @@ START_TEST(test_measuring)
 		model_free(io);
 	}
 
-	/* the event loop's run: its lanes are tasks, and a task that is
-	 * ready waits for its turn in the loop, not for a CPU */
-	ms.res[3] = ms.res[1];
-	snprintf(ms.res[3].name, sizeof ms.res[3].name, "processes");
-	ms.n = 4;
+	/* the event loop's run: its lanes are tasks of one thread, and a
+	 * task that is ready waits for its turn in the loop, not for a CPU */
+	for (t = 0; t < 4; t++) {
+		e.kind = EV_OS_IDENTITY;
+		e.thread = (uint16_t)t;
+		e.a = 0;
+		e.b = 4242;
+		model_apply(m, &e);
+	}
 	grid_clear(g);
 	screen_draw(g, &scr);
 	text = grid_text(g, 0);
@@ -366,7 +371,6 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "waiting for its turn in the loop") != NULL);
 	ck_assert(strstr(text, "waiting for a CPU") == NULL);
 	free(text);
-	ms.n = 3;
 
 	/* without kernel data: said so, and no cores view */
 	scr.kernel = -1;
@@ -787,6 +791,144 @@ START_TEST(test_narration_scroll)
 }
 END_TEST
 
+/* Durations for people: short runs in ms, not "0.0 s"; long in minutes. */
+static const struct {
+	uint64_t ms;
+	const char *text;
+} durations[] = {
+    {0, "0 ms"},
+    {50, "50 ms"},
+    {999, "999 ms"},
+    {1000, "1.0 s"},
+    {1234, "1.2 s"},
+    {59999, "59.9 s"},
+    {60000, "1 min 00 s"},
+    {125000, "2 min 05 s"},
+};
+
+START_TEST(test_duration)
+{
+	char buf[32];
+
+	screen_duration(durations[_i].ms, buf, sizeof buf);
+	ck_assert_str_eq(buf, durations[_i].text);
+}
+END_TEST
+
+/* A 50 ms free run's title says 50 ms; the narration shows the run's
+ * own parameters where the page has placeholders. */
+START_TEST(test_title_and_placeholders)
+{
+	struct lesson *l = test_lesson("io-vs-cpu");
+	int k = module_param_index(l->module, "tasks");
+	struct measure_set ms;
+	struct screen scr;
+	struct model *m;
+	char *text;
+
+	l->params[k] = 6;
+	text = measured_screen(l, &scr, &ms, &m, 80, 24);
+	ck_assert_msg(strstr(text, "6 tasks. Each waits") != NULL, "%s", text);
+	ck_assert(strstr(text, "Ten tasks") == NULL);
+	free(text);
+	model_free(m);
+	scr.elapsed_ms = 50;
+	{
+		struct grid *g = grid_new(80, 24);
+
+		m = model_new(2, MODEL_CLOCK_NS, 64);
+		scr.model = m;
+		scr.meas = NULL;
+		scr.prev = NULL;
+		scr.kernel = 0;
+		screen_draw(g, &scr);
+		text = grid_text(g, 0);
+		ck_assert_msg(strstr(text, "DONE  50 ms") != NULL, "%s", text);
+		ck_assert(
+		    strstr(text, "seed") == NULL); /* free runs have none */
+		free(text);
+		grid_free(g);
+		model_free(m);
+	}
+	lesson_free(l);
+}
+END_TEST
+
+/* The code panel never cuts a number: its locals column is as wide as
+ * the widest value. */
+START_TEST(test_code_numbers_whole)
+{
+	struct session s;
+	struct screen scr;
+	struct grid *g = grid_new(80, 24);
+	char *text;
+
+	race_session(&s, 2, "1");
+	s.run->m->threads[0].locals[0] = 4484952123LL;
+	s.run->m->threads[1].locals[0] = 7;
+	s.run->m->threads[1].local_set = 1;
+	screen_for(&scr, &s, 0);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text, "tmp=4484952123") != NULL, "%s", text);
+	ck_assert(strstr(text, "tmp=7") != NULL);
+	free(text);
+	grid_free(g);
+	session_close(&s);
+}
+END_TEST
+
+/* Tasks of one event-loop thread take turns: each column shows one of
+ * them running, at any zoom, where each task alone is mostly ready. */
+START_TEST(test_loop_tasks_take_turns)
+{
+	struct model *m = model_new(3, MODEL_CLOCK_NS, 4096);
+	struct timeline_view v;
+	struct grid *g = grid_new(80, 4);
+	int t, k, col, ran[3] = {0, 0, 0};
+	struct event e;
+
+	memset(&e, 0, sizeof e);
+	for (t = 0; t < 3; t++) {
+		e.kind = EV_OS_IDENTITY;
+		e.thread = (uint16_t)t;
+		e.b = 777;
+		e.ts_ns = 1000000000ull;
+		model_apply(m, &e);
+	}
+	/* 300 turns of 1 ms, in order A B C A B C ... */
+	for (k = 0; k < 300; k++) {
+		for (t = 0; t < 3; t++) {
+			e.kind = EV_STATE;
+			e.thread = (uint16_t)t;
+			e.a = t == k % 3 ? TS_RUNNING : TS_READY;
+			e.ts_ns = 1000000000ull + (uint64_t)k * 1000000;
+			model_apply(m, &e);
+		}
+	}
+	view_timeline_fit(&v, m, 80 - VIEW_TIMELINE_LABEL, 4);
+	v.glyphs = &glyphs_ascii;
+	view_timeline_draw(g, 0, 0, 80, m, &v);
+	for (col = VIEW_TIMELINE_LABEL; col < 80; col++) {
+		int running = 0;
+
+		if (g->cells[col].ch == ' ')
+			break;
+		for (t = 0; t < 3; t++)
+			if (g->cells[t * g->w + col].ch == '#') {
+				running++;
+				ran[t]++;
+			}
+		ck_assert_msg(
+		    running == 1, "column %d: %d running", col, running);
+	}
+	for (t = 0; t < 3; t++)
+		ck_assert_int_gt(ran[t], 10);
+	grid_free(g);
+	model_free(m);
+}
+END_TEST
+
 Suite *
 make_screen_suite(void)
 {
@@ -807,6 +949,11 @@ make_screen_suite(void)
 	    (int)(sizeof layout_sizes / sizeof layout_sizes[0]));
 	tcase_add_loop_test(tc, test_layout_pages, 0, 2);
 	tcase_add_test(tc, test_narration_scroll);
+	tcase_add_loop_test(tc, test_duration, 0,
+	    (int)(sizeof durations / sizeof durations[0]));
+	tcase_add_test(tc, test_title_and_placeholders);
+	tcase_add_test(tc, test_code_numbers_whole);
+	tcase_add_test(tc, test_loop_tasks_take_turns);
 	tcase_add_test(tc, test_measuring);
 	suite_add_tcase(s, tc);
 	return s;

@@ -131,7 +131,7 @@ wait_for "stepping again after undo loses the update again" 'overwrote 1 ✗'
 T send-keys -t il '?'
 wait_for "? shows every key" 'undo one step'
 T send-keys -t il x
-wait_for "any key closes the help" '1-9 step'
+wait_for "any key closes the help" '1-2 step'
 T send-keys -t il 1
 wait_for "a finished run says why it cannot step" 'every thread has finished'
 T send-keys -t il r
@@ -236,6 +236,8 @@ T send-keys -t il p
 wait_for "an unknown CSI: the key after it is read" 'page 1/'
 if cap | grep -q "STEP  step 3  seed"; then pass "an unknown CSI takes no step"
 else fail "an unknown CSI takes no step" "$(cap | sed 's/^/| /')"; fi
+for k in 1 2 3 4 5 6 7 8; do T send-keys -t il '['; done
+wait_for "the slowest speed is one step, not one steps" 'speed: 1 step a second'
 T send-keys -t il q
 wait_file "16 lanes: q exits 0" "$TMPD/rc" '^rc=0$'
 
@@ -252,9 +254,9 @@ has_colour() {
 }
 for term in xterm-256color xterm; do
   if [ "$term" = xterm ]; then
-    run_c=32 ready_c=33 io_c=36 lock_c=31 lost_c=35 warn_c=33
+    run_c=32 ready_c=33 io_c=36 lock_c=31 lost_c=35 warn_c=33 code_c=36
   else
-    run_c='38;5;36' ready_c='38;5;227' io_c='38;5;74' lock_c='38;5;166' lost_c='38;5;175' warn_c='38;5;214'
+    run_c='38;5;36' ready_c='38;5;227' io_c='38;5;74' lock_c='38;5;166' lost_c='38;5;175' warn_c='38;5;214' code_c='38;5;74'
   fi
   start_shell C.UTF-8 "$term"
   run_in_pane race
@@ -266,6 +268,9 @@ for term in xterm-256color xterm; do
   has_colour "$term: blocked on I/O in its colour" "$io_c" '≈'
   has_colour "$term: waiting for a lock in its colour" "$lock_c" '▒'
   has_colour "$term: the lost update in its colour" "$lost_c" '✗'
+  has_colour "$term: a code span in its colour, without backticks" "$code_c" 'counter = counter \+ 1'
+  if cap | grep -q '`counter'; then fail "$term: no backticks in the narration" "$(cap | head -n 5)"
+  else pass "$term: no backticks in the narration"; fi
   T resize-window -t il -x 60 -y 20
   has_colour "$term: a warning in its colour" "$warn_c" 'terminal too small'
   T resize-window -t il -x 100 -y 30
@@ -405,9 +410,22 @@ wait_for "the progress line goes when the run ends" '^bash-[0-9.]+#$'
 # ---- a free run on screen ----
 start_shell
 run_in_pane "race --policy free --set threads=4 --set iterations=200000"
-wait_for "a free run finishes on screen" 'DONE +[0-9]+\.[0-9] s'
-wait_for "the free run shows its result" 'expected=800000'
+wait_for "a free run finishes on screen" 'DONE +([0-9]+ ms|[0-9]+\.[0-9] s)'
+wait_for "the free run shows its result" 'expected  800000'
+wait_for "the free run's lanes are the kernel's view" '· waiting for a CPU'
+wait_for "four threads on this machine's cores wait for a CPU" '^ 1 A  .*·'
+wait_for "the free run names its overwriting stores" 'overwrote [0-9]+ ✗'
+T send-keys -t il s
+wait_for "s: a free run has no seed" 'a free run has no seed'
 T send-keys -t il q
 wait_file "free run: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- a run that takes minutes says so before it goes ----
+start_shell
+run_in_pane "race --policy free --set iterations=1000000 --set fuzz=50"
+wait_for "a long free run says how long it will take" 'this will take about [0-9]+ min'
+wait_for "and the title shows how far it is" 'FREE +[0-9.]+ (ms|s) +[0-9]+%'
+T send-keys -t il q
+wait_file "a long run: q exits 0 at once" "$TMPD/rc" '^rc=0$'
 
 finish
