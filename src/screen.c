@@ -1093,14 +1093,27 @@ draw_kernel(struct grid *g, int y, int rows, const struct screen *s)
 	}
 }
 
-/* The last status lines, newest at the bottom. */
+/* The lines the log panel shows: every status line kept but one that is
+ * on the status line now. */
+static int
+log_lines(const struct screen *s)
+{
+	if (s->log == NULL || s->nlog == 0)
+		return 0;
+	if (s->status != NULL && strcmp(s->log[s->nlog - 1], s->status) == 0)
+		return s->nlog - 1;
+	return s->nlog;
+}
+
+/* The last status lines before the one on the status line, newest at
+ * the bottom. */
 static void
 draw_log(struct grid *g, int y, int rows, const struct screen *s,
     const struct rules *r)
 {
-	int i, first = s->nlog > rows ? s->nlog - rows : 0;
+	int n = log_lines(s), i, first = n > rows ? n - rows : 0;
 
-	for (i = first; i < s->nlog; i++)
+	for (i = first; i < n; i++)
 		print_fit(
 		    g, 1, y + i - first, g->w - 2, ROLE_DEFAULT, s->log[i], r);
 }
@@ -1144,7 +1157,7 @@ static void
 extra_want(const struct screen *s, int *want)
 {
 	want[SCREEN_EXTRA_KERNEL] = kernel_rows(s);
-	want[SCREEN_EXTRA_LOG] = s->log != NULL ? s->nlog : 0;
+	want[SCREEN_EXTRA_LOG] = log_lines(s);
 	want[SCREEN_EXTRA_PREV] = s->prev != NULL ? s->prev->nthreads + 1 : 0;
 }
 
@@ -1497,12 +1510,13 @@ screen_draw(struct grid *g, struct screen *s)
 	memset(&nd, 0, sizeof nd);
 	nd.nthreads = m->nthreads;
 	nd.shared = shared_lines(s, sl, SHARED_MAX, sw - 2);
+	/* a sampled run has a cores view, from the kernel's samples */
+	nd.cores = s->kernel > 0 ? s->ncpus : 0;
 	nd.legend = legend_rows(
-	    s->glyphs, lw, s->kernel > 0, s->ncpus > 0, has_counter(m));
+	    s->glyphs, lw, s->kernel > 0, nd.cores > 0, has_counter(m));
 	if (s->meas != NULL) {
 		nd.bottom = results_rows(s->lesson->module);
 		nd.bottom_all = 1;
-		nd.cores = s->kernel > 0 ? s->ncpus : 0;
 	} else {
 		nd.bottom = m->nthreads;
 	}
