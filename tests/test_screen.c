@@ -193,6 +193,35 @@ count_char(const char *s, const char *c)
 	return n;
 }
 
+/* Every lane of m running from 1 s on, in the workers' view, and in the
+ * kernel's running half of each of samples 10 ms samples and waiting
+ * for a CPU the other half, on CPU 0 or 1. */
+static void
+half_waiting(struct model *m, int samples)
+{
+	struct event e;
+	int t, k;
+
+	memset(&e, 0, sizeof e);
+	for (t = 0; t < m->nthreads; t++) {
+		e.kind = EV_STATE;
+		e.thread = (uint16_t)t;
+		e.a = TS_RUNNING;
+		e.ts_ns = 1000000000;
+		model_apply(m, &e);
+	}
+	for (k = 1; k <= samples; k++) {
+		for (t = 0; t < m->nthreads; t++) {
+			e.kind = EV_OS_SAMPLE;
+			e.thread = (uint16_t)t;
+			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
+			e.b = (t % 2) | (int64_t)'R' << 16;
+			model_apply(m, &e);
+		}
+	}
+}
+
 /* A measuring lesson's screen: 4 CPU-bound workers that the kernel saw
  * running half of each 10 ms sample and waiting for a CPU the other
  * half, on CPUs 0 and 1; three runs measured, one going, one waiting. */
@@ -209,24 +238,8 @@ START_TEST(test_measuring)
 	int t, k, bars[3];
 	struct event e;
 
+	half_waiting(m, 100);
 	memset(&e, 0, sizeof e);
-	for (t = 0; t < 4; t++) {
-		e.kind = EV_STATE;
-		e.thread = (uint16_t)t;
-		e.a = TS_RUNNING;
-		e.ts_ns = 1000000000;
-		model_apply(m, &e);
-	}
-	for (k = 1; k <= 100; k++) {
-		for (t = 0; t < 4; t++) {
-			e.kind = EV_OS_SAMPLE;
-			e.thread = (uint16_t)t;
-			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
-			e.b = (t % 2) | (int64_t)'R' << 16;
-			model_apply(m, &e);
-		}
-	}
 	measure_plan(&ms, l->module, l->module->measure.all_value);
 	ck_assert_int_eq(ms.nmodes, 5);
 	ms.cores = 2;
@@ -570,28 +583,10 @@ measured_screen(struct lesson *l, struct screen *scr, struct measure_set *ms,
 	    "processes took 1250 ms"};
 	struct model *m = model_new(10, MODEL_CLOCK_NS, 4096);
 	struct grid *g = grid_new(w, h);
-	struct event e;
 	char *text;
-	int t, k;
+	int k;
 
-	memset(&e, 0, sizeof e);
-	for (t = 0; t < 10; t++) {
-		e.kind = EV_STATE;
-		e.thread = (uint16_t)t;
-		e.a = TS_RUNNING;
-		e.ts_ns = 1000000000;
-		model_apply(m, &e);
-	}
-	for (k = 1; k <= 50; k++) {
-		for (t = 0; t < 10; t++) {
-			e.kind = EV_OS_SAMPLE;
-			e.thread = (uint16_t)t;
-			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
-			e.b = (t % 2) | (int64_t)'R' << 16;
-			model_apply(m, &e);
-		}
-	}
+	half_waiting(m, 50);
 	measure_plan(ms, l->module, l->module->measure.all_value);
 	ms->cores = 2;
 	for (k = 0; k < 5; k++) {
