@@ -20,12 +20,13 @@ enum { RACE_THREADS, RACE_ITERATIONS, RACE_FUZZ };
 extern const struct lesson_module race_module;
 
 static const struct param_def race_params[] = {
-    [RACE_THREADS] = {"threads", 2, 1, 16, "threads incrementing"},
-    [RACE_ITERATIONS] = {"iterations", 1, 1, 100000000,
-        "increments per thread"},
+    [RACE_THREADS] = {"threads", 2, 1, 16, "threads incrementing", NULL},
+    [RACE_ITERATIONS] = {"iterations", 1, 1, 100000000, "increments per thread",
+        NULL},
     [RACE_FUZZ] = {"fuzz", 0, 0, 1000,
         "free runs: up to this many microseconds of random delay between "
-        "a load and its store"},
+        "a load and its store",
+        NULL},
 };
 
 enum { LINE_LOAD = 1, LINE_ADD = 2, LINE_STORE = 3 };
