@@ -410,19 +410,25 @@ timeline_bucket_fractions(const struct timeline *tl, uint64_t t0, uint64_t t1,
 }
 
 enum thread_state
+timeline_dominant(const uint64_t f[TS_COUNT])
+{
+	uint8_t best = TS_NONE;
+	int s;
+
+	for (s = 1; s < TS_COUNT; s++)
+		if (f[s] > 0)
+			best = timeline_pick(best, f[best], (uint8_t)s, f[s]);
+	return (enum thread_state)best;
+}
+
+enum thread_state
 timeline_bucket_state(
     const struct timeline *tl, uint64_t t0, uint64_t t1, uint64_t now)
 {
 	uint64_t out[TS_COUNT];
-	uint8_t best = TS_NONE;
-	int s;
 
 	timeline_bucket_fractions(tl, t0, t1, now, out);
-	for (s = 1; s < TS_COUNT; s++)
-		if (out[s] > 0)
-			best =
-			    timeline_pick(best, out[best], (uint8_t)s, out[s]);
-	return (enum thread_state)best;
+	return timeline_dominant(out);
 }
 
 static void

@@ -75,6 +75,10 @@ void timeline_add_mark(struct timeline *, uint64_t t);
 void timeline_bucket_fractions(const struct timeline *, uint64_t t0,
     uint64_t t1, uint64_t now, uint64_t out[TS_COUNT]);
 
+/* The state that fills most of a bucket whose time in each state is f
+ * (ties broken by the priority given in timeline.c), or TS_NONE. */
+enum thread_state timeline_dominant(const uint64_t f[TS_COUNT]);
+
 /* The state that covers most of [t0, t1), or TS_NONE if nothing is known
  * there. Ties are broken by a fixed priority given in timeline.c. */
 enum thread_state timeline_bucket_state(

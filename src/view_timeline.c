@@ -295,8 +295,7 @@ view_timeline_column(const struct model *m, uint64_t t0, uint64_t t1,
 
 	for (t = 0; t < m->nthreads; t++) {
 		timeline_bucket_fractions(&m->threads[t].tl, t0, t1, m->now, f);
-		st[t] =
-		    timeline_bucket_state(&m->threads[t].tl, t0, t1, m->now);
+		st[t] = timeline_dominant(f);
 		ran[t] = f[TS_RUNNING];
 		holder[t] = -1;
 	}
