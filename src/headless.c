@@ -57,18 +57,6 @@ headless_wrap(struct grid *g, int y, const char *text, enum role role)
 	return rows;
 }
 
-/* Whether a counter is shared, so the legend has the overwriting mark. */
-static int
-headless_has_counter(const struct model *m)
-{
-	int i;
-
-	for (i = 0; i < m->nvars; i++)
-		if (m->vars[i].counter)
-			return 1;
-	return 0;
-}
-
 void
 headless_render(FILE *f, const struct model *m,
     const struct headless_report *rep, int ascii)
@@ -92,7 +80,7 @@ headless_render(FILE *f, const struct model *m,
 		    g, 0, y, HEADLESS_WIDTH, gl, "waiting for a CPU", 0);
 	else
 		y += view_timeline_legend(
-		    g, 0, y, HEADLESS_WIDTH, gl, headless_has_counter(m));
+		    g, 0, y, HEADLESS_WIDTH, gl, model_has_counter(m));
 	if (rep->nnotes > 0)
 		y++;
 	for (i = 0; i < rep->nnotes; i++)

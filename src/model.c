@@ -609,6 +609,17 @@ model_apply(struct model *m, const struct event *ev)
 	}
 }
 
+int
+model_has_counter(const struct model *m)
+{
+	int i;
+
+	for (i = 0; m != NULL && i < m->nvars; i++)
+		if (m->vars[i].counter)
+			return 1;
+	return 0;
+}
+
 size_t
 model_marks_kept(const struct model *m)
 {

@@ -187,6 +187,9 @@ void model_skip(struct model *, uint64_t from_ns, uint64_t len_ns);
 int model_lane_leader(const struct model *, int t);
 int model_lane_group(const struct model *, int t);
 
+/* 1 if a shared counter is declared (so stores can overwrite updates). */
+int model_has_counter(const struct model *);
+
 /* The first lost-update marks, oldest first: model_mark(i) for i below
  * model_marks_kept() = min(nmarks, MODEL_FIRST_MARKS), else NULL. */
 size_t model_marks_kept(const struct model *);

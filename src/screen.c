@@ -858,18 +858,6 @@ lanes_title(const struct screen *s)
 	return titles[lanes_kind(s)];
 }
 
-/* The lost-update item belongs in the legend when a counter is shared. */
-static int
-has_counter(const struct model *m)
-{
-	int i;
-
-	for (i = 0; m != NULL && i < m->nvars; i++)
-		if (m->vars[i].counter)
-			return 1;
-	return 0;
-}
-
 static const char *
 ready_words(const struct screen *s)
 {
@@ -886,7 +874,7 @@ draw_legend(
 		return view_timeline_legend_kernel(
 		    g, x, y, w, s->glyphs, ready_words(s), cores);
 	return view_timeline_legend(
-	    g, x, y, w, s->glyphs, has_counter(s->model));
+	    g, x, y, w, s->glyphs, model_has_counter(s->model));
 }
 
 /* ---- the code panel ---- */
@@ -1513,7 +1501,7 @@ screen_draw(struct grid *g, struct screen *s)
 	/* a sampled run has a cores view, from the kernel's samples */
 	nd.cores = s->kernel > 0 ? s->ncpus : 0;
 	nd.legend = legend_rows(
-	    s->glyphs, lw, s->kernel > 0, nd.cores > 0, has_counter(m));
+	    s->glyphs, lw, s->kernel > 0, nd.cores > 0, model_has_counter(m));
 	if (s->meas != NULL) {
 		nd.bottom = results_rows(s->lesson->module);
 		nd.bottom_all = 1;
@@ -1527,7 +1515,7 @@ screen_draw(struct grid *g, struct screen *s)
 		/* no room for the cores view: nor for its legend item */
 		nd.cores = 0;
 		nd.legend = legend_rows(
-		    s->glyphs, lw, s->kernel > 0, 0, has_counter(m));
+		    s->glyphs, lw, s->kernel > 0, 0, model_has_counter(m));
 		screen_layout_rows(&nd, g->h, &rows);
 	}
 	s->layout.cores = rows.cores;
