@@ -18,6 +18,8 @@ Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_pageserver_suite(void);
 Suite *make_verify_suite(void);
+Suite *make_result_suite(void);
+Suite *make_measure_suite(void);
 
 /* The source tree's top directory (from the test environment), for data. */
 const char *test_srcdir(void);

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "evq.h"
 #include "module.h"
+#include "result.h"
 #include "run.h"
 #include "suites.h"
 #include "util.h"
@@ -764,10 +765,10 @@ test_module_setup(struct run *r, const long *params, char *err, size_t errlen)
 }
 
 static void
-test_module_verdict(struct run *r, char *buf, size_t len)
+test_module_result(struct run *r, struct result *res)
 {
 	(void)r;
-	snprintf(buf, len, "done=1");
+	result_int(res, "done", 1);
 }
 
 static void
@@ -782,7 +783,7 @@ test_module_teardown(struct run *r)
 	{                                                                      \
 		.id = name, .threads = test_module_threads,                    \
 		.setup = test_module_setup, .worker = body,                    \
-		.verdict = test_module_verdict,                                \
+		.result = test_module_result,                                  \
 		.teardown = test_module_teardown,                              \
 	}
 

@@ -240,7 +240,7 @@ START_TEST(test_measuring)
 
 	half_waiting(m, 100);
 	memset(&e, 0, sizeof e);
-	measure_plan(&ms, l->module, l->module->measure.all_value);
+	measure_plan(&ms, l->module, l->module->plan.all_value);
 	ck_assert_int_eq(ms.nmodes, 5);
 	ms.cores = 2;
 	for (k = 0; k < 3; k++) {
@@ -587,7 +587,7 @@ measured_screen(struct lesson *l, struct screen *scr, struct measure_set *ms,
 	int k;
 
 	half_waiting(m, 50);
-	measure_plan(ms, l->module, l->module->measure.all_value);
+	measure_plan(ms, l->module, l->module->plan.all_value);
 	ms->cores = 2;
 	for (k = 0; k < 5; k++) {
 		snprintf(

@@ -1,4 +1,5 @@
 #include "run.h"
+#include "result.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -367,15 +368,20 @@ run_finish(struct run *r)
 }
 
 void
+run_result(struct run *r, struct result *res)
+{
+	result_clear(res);
+	r->cfg.module->result(r, res);
+	result_int(res, "dropped", (int64_t)evq_dropped(r->q));
+}
+
+void
 run_verdict(struct run *r, char *buf, size_t len)
 {
-	size_t off;
+	struct result res;
 
-	buf[0] = '\0';
-	r->cfg.module->verdict(r, buf, len);
-	off = strlen(buf);
-	snprintf(buf + off, len - off, "%sdropped=%llu", off ? " " : "",
-	    (unsigned long long)evq_dropped(r->q));
+	run_result(r, &res);
+	result_format(&res, buf, len);
 }
 
 void

@@ -21,6 +21,7 @@
 
 struct evq;
 
+struct result;
 struct run_config {
 	const struct lesson_module *module;
 	long params[MODULE_MAX_PARAMS];
@@ -107,7 +108,9 @@ void run_finish(struct run *);
 /* 1 once every worker has finished. */
 int run_done(const struct run *);
 
-/* The module's result pairs plus dropped=N. */
+/* The run's result: the module's pairs, then the generic dropped=N. */
+void run_result(struct run *, struct result *);
+/* The same as the result line's text. */
 void run_verdict(struct run *, char *buf, size_t len);
 
 void run_free(struct run *);

@@ -793,7 +793,7 @@ run_lesson(const struct options *o)
 	a.schedule = o->schedule;
 	a.ascii = o->ascii;
 	a.out = stdout;
-	if (l->module->measure.all != NULL)
+	if (module_has_plan(l->module))
 		rc = measure_main(&a);
 	else
 		rc = headless_main(&a);

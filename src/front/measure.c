@@ -16,6 +16,7 @@
 #include "conductor.h"
 #include "evq.h"
 #include "grid.h"
+#include "result.h"
 #include "run.h"
 #include "sampler.h"
 #include "screen.h"
@@ -23,23 +24,6 @@
 #include "view_timeline.h"
 
 #define BAR_W 40
-
-/* The number after "key=" in a verdict, or -1. */
-static double
-verdict_number(const char *v, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof pat, " %s=", key);
-	if (strncmp(v, pat + 1, strlen(pat + 1)) == 0)
-		p = v + strlen(pat + 1);
-	else if ((p = strstr(v, pat)) != NULL)
-		p += strlen(pat);
-	else
-		return -1;
-	return strtod(p, NULL);
-}
 
 void
 measure_plan(
@@ -50,15 +34,15 @@ measure_plan(
 	memset(ms, 0, sizeof *ms);
 	ms->mod = mod;
 	ms->cores = sampler_cpus();
-	if (chosen == mod->measure.all_value) {
+	if (chosen == mod->plan.all_value) {
 		for (i = 0;
-		     mod->measure.all[i] >= 0 && ms->nmodes < MEASURE_MAX_MODES;
+		     mod->plan.values[i] >= 0 && ms->nmodes < MEASURE_MAX_MODES;
 		     i++)
-			ms->modes[ms->nmodes++] = mod->measure.all[i];
+			ms->modes[ms->nmodes++] = mod->plan.values[i];
 		return;
 	}
-	if (chosen != mod->measure.baseline)
-		ms->modes[ms->nmodes++] = mod->measure.baseline;
+	if (chosen != mod->plan.baseline)
+		ms->modes[ms->nmodes++] = mod->plan.baseline;
 	ms->modes[ms->nmodes++] = chosen;
 }
 
@@ -68,25 +52,48 @@ measure_next(const struct measure_set *ms, const long *params, long *out)
 	if (ms->n >= ms->nmodes)
 		return -1;
 	memcpy(out, params, MODULE_MAX_PARAMS * sizeof *out);
-	out[ms->mod->measure.mode_param] = ms->modes[ms->n];
+	out[ms->mod->plan.param] = ms->modes[ms->n];
 	return 0;
 }
 
 const char *
 measure_mode_name(const struct measure_set *ms, int i)
 {
-	const struct param_def *pd =
-	    &ms->mod->params[ms->mod->measure.mode_param];
+	const struct param_def *pd = &ms->mod->params[ms->mod->plan.param];
 	const char *name = module_param_name(pd, ms->modes[i]);
 
 	return name != NULL ? name : "?";
 }
 
+/* The best speedup over the baseline that run r could have: the plan's
+ * own ideal, or every task at once, but CPU-bound work only on the
+ * cores. */
+static int
+measure_ideal(
+    const struct measure_set *ms, const struct run *r, const struct measured *m)
+{
+	const struct lesson_plan *pl = &ms->mod->plan;
+	const char *bound;
+	int tasks, ideal;
+
+	if (m->mode == pl->baseline)
+		return 1;
+	if (pl->ideal != NULL)
+		return pl->ideal(r->cfg.params, ms->cores);
+	tasks = (int)result_number(&m->result, pl->tasks, -1);
+	ideal = m->workers < tasks ? m->workers : tasks;
+	bound = result_word_of(&m->result, pl->bound_key);
+	if (bound != NULL && strcmp(bound, pl->bound_word) == 0 &&
+	    ideal > ms->cores)
+		ideal = ms->cores;
+	return ideal;
+}
+
 void
 measure_record(struct measure_set *ms, struct run *r)
 {
+	const struct lesson_plan *pl = &ms->mod->plan;
 	struct measured *out;
-	int tasks;
 
 	if (ms->n >= ms->nmodes)
 		return;
@@ -95,22 +102,15 @@ measure_record(struct measure_set *ms, struct run *r)
 	out->mode = ms->modes[ms->n];
 	snprintf(
 	    out->name, sizeof out->name, "%s", measure_mode_name(ms, ms->n));
-	ms->mod->verdict(r, out->verdict, sizeof out->verdict);
-	out->wall_ms = verdict_number(out->verdict, "wall_ms");
-	out->cpu_ms = verdict_number(out->verdict, "cpu_ms");
+	result_clear(&out->result);
+	ms->mod->result(r, &out->result);
+	out->wall_ms = result_number(&out->result, pl->wall_ms, -1);
+	out->cpu_ms = result_number(&out->result, pl->cpu_ms, -1);
 	out->workers = r->nthreads;
 	out->dropped = evq_dropped(r->q);
-	/* the ideal: every task at once, but CPU work only on the cores */
-	tasks = (int)verdict_number(out->verdict, "tasks");
-	out->ideal = out->workers < tasks ? out->workers : tasks;
-	if (strstr(out->verdict, "kind=cpu") != NULL && out->ideal > ms->cores)
-		out->ideal = ms->cores;
-	if (ms->mod->measure.ideal != NULL)
-		out->ideal = ms->mod->measure.ideal(r->cfg.params, ms->cores);
-	if (out->mode == ms->mod->measure.baseline) {
-		out->ideal = 1;
+	out->ideal = measure_ideal(ms, r, out);
+	if (out->mode == pl->baseline)
 		ms->base_ms = out->wall_ms;
-	}
 	ms->n++;
 }
 
@@ -131,10 +131,11 @@ measure_cpu_use(const struct measure_set *ms, int i)
 }
 
 void
-measure_header(char *buf, size_t len)
+measure_header(const struct measure_set *ms, char *buf, size_t len)
 {
-	snprintf(buf, len, "%-11s %7s %10s %8s %6s %8s", "mode", "workers",
-	    "wall ms", "speedup", "ideal", "CPU use");
+	snprintf(buf, len, "%-11s %7s %10s %8s %6s %8s",
+	    ms->mod->params[ms->mod->plan.param].name, "workers", "wall ms",
+	    "speedup", "ideal", "CPU use");
 }
 
 void
@@ -172,7 +173,7 @@ measure_estimate_ms(const struct measure_set *ms, const long *params)
 		return 0;
 	memcpy(p, params, sizeof p);
 	for (i = 0; i < ms->nmodes; i++) {
-		p[ms->mod->measure.mode_param] = ms->modes[i];
+		p[ms->mod->plan.param] = ms->modes[i];
 		total += ms->mod->estimate_ms(p, 0);
 	}
 	return total;
@@ -204,7 +205,7 @@ print_table(FILE *f, const struct measure_set *ms, int ascii)
 	char row[128];
 	int i, j;
 
-	measure_header(row, sizeof row);
+	measure_header(ms, row, sizeof row);
 	fprintf(f, "\n%s\n", row);
 	for (i = 0; i < ms->n; i++) {
 		measure_row(ms, i, row, sizeof row);
@@ -255,24 +256,33 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	return 0;
 }
 
-/* The result line: the module's pairs with the comparison after
- * wall_ms, and dropped last. */
+/* The result line: the module's pairs with the comparison after the wall
+ * time, and dropped last. */
 static void
 print_result(FILE *f, const struct measure_set *ms, int i)
 {
 	const struct measured *m = &ms->res[i];
-	const char *w = strstr(m->verdict, "wall_ms=");
-	size_t head = w != NULL
-	    ? (size_t)(strchr(w, ' ') != NULL ? strchr(w, ' ') - m->verdict
-	                                      : (long)strlen(m->verdict))
-	    : strlen(m->verdict);
+	const struct lesson_plan *pl = &ms->mod->plan;
+	struct result line;
+	char base[RESULT_KEY_MAX + 8], text[1024];
+	size_t k;
 
-	fprintf(f,
-	    "result: %.*s sequential_ms=%.1f speedup=%.2f ideal=%d "
-	    "cores=%d cpu_util=%.2f%s dropped=%llu\n",
-	    (int)head, m->verdict, ms->base_ms, measure_speedup(ms, i),
-	    m->ideal, ms->cores, measure_cpu_use(ms, i), m->verdict + head,
-	    (unsigned long long)m->dropped);
+	snprintf(base, sizeof base, "%s_ms",
+	    module_param_name(&ms->mod->params[pl->param], pl->baseline));
+	result_clear(&line);
+	for (k = 0; k < m->result.n; k++) {
+		result_put(&line, &m->result.f[k]);
+		if (strcmp(m->result.f[k].key, pl->wall_ms) != 0)
+			continue;
+		result_real(&line, base, ms->base_ms, 1);
+		result_real(&line, "speedup", measure_speedup(ms, i), 2);
+		result_int(&line, "ideal", m->ideal);
+		result_int(&line, "cores", ms->cores);
+		result_real(&line, "cpu_util", measure_cpu_use(ms, i), 2);
+	}
+	result_int(&line, "dropped", (int64_t)m->dropped);
+	result_format(&line, text, sizeof text);
+	fprintf(f, "result: %s\n", text);
 }
 
 int
@@ -281,7 +291,7 @@ measure_main(const struct headless_args *a)
 	const struct lesson_module *mod = a->lesson->module;
 	struct measure_set ms;
 	long params[MODULE_MAX_PARAMS];
-	long chosen = a->params[mod->measure.mode_param];
+	long chosen = a->params[mod->plan.param];
 	struct run *shown = NULL;
 	int i, rc;
 	FILE *f = a->out;
@@ -331,7 +341,7 @@ measure_main(const struct headless_args *a)
 	print_table(f, &ms, a->ascii);
 	fputc('\n', f);
 	for (i = 0; i < ms.n; i++)
-		if (chosen == mod->measure.all_value || i == ms.n - 1)
+		if (chosen == mod->plan.all_value || i == ms.n - 1)
 			print_result(f, &ms, i);
 	return 0;
 }

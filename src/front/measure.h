@@ -1,5 +1,5 @@
 /*
- * Measuring lessons (a module with measure.all set, such as io-vs-cpu):
+ * Measuring lessons (a module with a plan of runs, see module.h):
  * the modes to run one after another, the result of each, and the
  * comparison with the baseline. Used headless (measure_main) and by the
  * curses front end, which fills a results table as each run ends.
@@ -12,6 +12,7 @@
 
 #include "headless.h"
 #include "module.h"
+#include "result.h"
 #include "run.h"
 
 #define MEASURE_MAX_MODES 8
@@ -19,8 +20,8 @@
 /* One finished run. */
 struct measured {
 	long mode;
-	char name[16]; /* the mode's name: "threads" */
-	char verdict[512];
+	char name[16];        /* the mode's name: "threads" */
+	struct result result; /* the module's pairs (no dropped=) */
 	double wall_ms;
 	double cpu_ms;
 	int workers;
@@ -59,7 +60,7 @@ double measure_speedup(const struct measure_set *, int i);
 double measure_cpu_use(const struct measure_set *, int i);
 
 /* The table's header, and result i as a row under it. */
-void measure_header(char *buf, size_t len);
+void measure_header(const struct measure_set *, char *buf, size_t len);
 void measure_row(const struct measure_set *, int i, char *buf, size_t len);
 
 /* Bar length for result i when the longest wall time gets width w. */

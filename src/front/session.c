@@ -20,7 +20,7 @@ session_init(struct session *s, const struct lesson *l, const long *params,
 	s->free_run = free_run;
 	s->seed = seed;
 	s->max_hist = SESSION_MAX_HIST;
-	s->measuring = free_run && l->module->measure.all != NULL;
+	s->measuring = free_run && module_has_plan(l->module);
 }
 
 static void
@@ -96,7 +96,7 @@ session_start(struct session *s, char *msg, size_t msglen)
 	session_drop_prev(s);
 	if (!s->measuring)
 		return session_launch(s, s->params, msg, msglen);
-	measure_plan(&s->meas, mod, s->params[mod->measure.mode_param]);
+	measure_plan(&s->meas, mod, s->params[mod->plan.param]);
 	measure_next(&s->meas, s->params, params);
 	return session_launch(s, params, msg, msglen);
 }
@@ -111,7 +111,7 @@ session_estimate_ms(const struct session *s)
 		return 0;
 	if (!s->measuring)
 		return mod->estimate_ms(s->params, 0);
-	measure_plan(&ms, mod, s->params[mod->measure.mode_param]);
+	measure_plan(&ms, mod, s->params[mod->plan.param]);
 	return measure_estimate_ms(&ms, s->params);
 }
 

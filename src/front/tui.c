@@ -573,7 +573,7 @@ static void
 remeasure(struct tui *ui, const char *param, long value)
 {
 	const struct lesson_module *mod = ui->lesson->module;
-	const struct param_def *mp = &mod->params[mod->measure.mode_param];
+	const struct param_def *mp = &mod->params[mod->plan.param];
 	long *p = ui->ses.params, eventloop;
 	int i = module_param_index(mod, param);
 	const char *name;
@@ -583,22 +583,21 @@ remeasure(struct tui *ui, const char *param, long value)
 		return;
 	p[i] = value;
 	if (strcmp(param, "greedy") == 0 && value &&
-	    p[mod->measure.mode_param] != mod->measure.all_value &&
+	    p[mod->plan.param] != mod->plan.all_value &&
 	    module_param_parse(mp, "eventloop", 9, &eventloop) == 0)
-		p[mod->measure.mode_param] = eventloop;
+		p[mod->plan.param] = eventloop;
 	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
 		snprintf(num, sizeof num, "%ld", value);
 		name = num;
 	}
 	if (restart(ui) != 0)
 		return;
-	if (i == mod->measure.mode_param)
+	if (i == mod->plan.param)
 		status_after_restart(
 		    ui, "measuring again with %s=%s", param, name);
 	else
 		status_after_restart(ui, "measuring again with %s=%s (mode %s)",
-		    param, name,
-		    module_param_name(mp, p[mod->measure.mode_param]));
+		    param, name, module_param_name(mp, p[mod->plan.param]));
 }
 
 /* The same with a parameter that is 0 or 1 flipped (kind, io, greedy). */
@@ -643,7 +642,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 	ui->lesson = ui->args->lessons[i];
 	/* a measuring lesson runs free: it times real work */
 	free_run = ui->args->policy == POLICY_FREE ||
-	    ui->lesson->module->measure.all != NULL;
+	    module_has_plan(ui->lesson->module);
 	session_close(&ui->ses);
 	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
 	memset(&ui->scr, 0, sizeof ui->scr);
@@ -741,7 +740,7 @@ key_lesson(struct tui *ui, int ch)
 	case 'a':
 		if (ui->ses.measuring)
 			remeasure(
-			    ui, "mode", ui->lesson->module->measure.all_value);
+			    ui, "mode", ui->lesson->module->plan.all_value);
 		break;
 	case 't':
 	case 'i':

@@ -111,3 +111,9 @@ module_param_name(const struct param_def *d, long v)
 			return d->names[i];
 	return NULL;
 }
+
+int
+module_has_plan(const struct lesson_module *m)
+{
+	return m->plan.values != NULL;
+}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct il_worker;
+struct result;
 struct run;
 
 /* A parameter a lesson file or --set may give: an integer from min to max,
@@ -55,6 +56,32 @@ struct lane_words {
 	                    * for its turn in the loop" */
 };
 
+/*
+ * A plan of runs, for a lesson that measures: free runs one after another
+ * that differ only in one parameter, each compared with a baseline run.
+ * Generic code (plan.c) drives it: a value of the parameter asks for the
+ * baseline and that value; all_value asks for every value in values[].
+ * The result fields named here let generic code compute speedup and CPU
+ * use without knowing the lesson.
+ */
+struct lesson_plan {
+	int param;          /* index of the parameter the plan varies */
+	long all_value;     /* its value that asks for the whole plan */
+	long baseline;      /* the value every run is compared with */
+	const long *values; /* the whole plan, ended by -1; NULL: no plan */
+	/* The best speedup a run with these parameters could have over the
+	 * baseline on this many cores, or NULL for: every task at once,
+	 * but CPU-bound work only on the cores. */
+	int (*ideal)(const long *params, int cores);
+	const char *wall_ms; /* the result's wall time in ms: "wall_ms" */
+	const char *cpu_ms;  /* the result's CPU time in ms: "cpu_ms" */
+	const char *tasks;   /* the result's task count, for ideal == NULL */
+	/* The result is CPU-bound when its WORD field bound_key is
+	 * bound_word (kind=cpu), for ideal == NULL. */
+	const char *bound_key;
+	const char *bound_word;
+};
+
 struct lesson_module {
 	const char *id;
 	const struct param_def *params;
@@ -80,9 +107,10 @@ struct lesson_module {
 	/* The body of every worker thread. */
 	void (*worker)(struct il_worker *);
 
-	/* Write the lesson's key=value pairs for the result line, computed
-	 * from the run's real memory after every worker has been joined. */
-	void (*verdict)(struct run *, char *buf, size_t len);
+	/* Fill in the lesson's typed key=value pairs for the result (the
+	 * result line prints them in order), computed from the run's real
+	 * memory after every worker has been joined. */
+	void (*result)(struct run *, struct result *);
 
 	/* Optional: the result in a sentence for the screen ("counter is
 	 * 1, not 2: 1 update was lost"), after every worker is joined. */
@@ -107,19 +135,8 @@ struct lesson_module {
 	/* Free runs: the OS sampler interval in ms for these parameters, or
 	 * NULL for no sampler. */
 	int (*sample_ms)(const long *params);
-	/* A measuring lesson (measure.all != NULL): headless
-	 * runs the baseline mode too and compares, and all_value runs every
-	 * mode in all[] (ended by -1) in turn. all == NULL: not measuring. */
-	struct {
-		int mode_param;
-		long all_value;
-		long baseline;
-		const long *all;
-		/* The best speedup a run with these parameters could have
-		 * over the baseline on this many cores, or NULL for: every
-		 * task at once, but CPU work only on the cores. */
-		int (*ideal)(const long *params, int cores);
-	} measure;
+	/* Optional: a plan of runs (values == NULL: none). */
+	struct lesson_plan plan;
 };
 
 /* The module with this id, or NULL. */
@@ -138,6 +155,9 @@ void module_param_accepts(const struct param_def *, char *buf, size_t len);
 
 /* The word for a named parameter's value, or NULL. */
 const char *module_param_name(const struct param_def *, long v);
+
+/* 1 if m has a plan of runs (and so runs free only). */
+int module_has_plan(const struct lesson_module *m);
 
 /* All modules, NULL-terminated. */
 extern const struct lesson_module *const module_table[];

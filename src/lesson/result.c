@@ -58,6 +58,12 @@ result_word(struct result *res, const char *key, const char *word)
 	snprintf(f->word, sizeof f->word, "%s", word);
 }
 
+void
+result_put(struct result *res, const struct result_field *f)
+{
+	*result_slot(res, f->key) = *f;
+}
+
 const struct result_field *
 result_find(const struct result *res, const char *key)
 {

@@ -42,6 +42,9 @@ void result_int(struct result *, const char *key, int64_t v);
 void result_real(struct result *, const char *key, double v, int decimals);
 void result_word(struct result *, const char *key, const char *word);
 
+/* Set a copy of field f (replacing one with the same key). */
+void result_put(struct result *, const struct result_field *f);
+
 /* The field called key, or NULL. */
 const struct result_field *result_find(const struct result *, const char *key);
 /* A field's value as a number (an INT or a REAL), or def when there is no

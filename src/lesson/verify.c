@@ -55,7 +55,7 @@ verify_free_only(const struct lesson_module *m)
 	long params[MODULE_MAX_PARAMS];
 	char err[256];
 
-	if (m->measure.all != NULL)
+	if (module_has_plan(m))
 		return 1;
 	if (m->validate == NULL)
 		return 0;
@@ -73,14 +73,14 @@ verify_params(const struct lesson_module *m, const long *params, int controlled,
 
 	if (m->validate == NULL)
 		return 0;
-	if (m->measure.all == NULL)
+	if (!module_has_plan(m))
 		return m->validate(params, controlled, err, errlen) != 0 ? -1
 		                                                         : 0;
 	/* A measuring lesson runs each planned mode free, one by one. */
-	measure_plan(&ms, m, params[m->measure.mode_param]);
+	measure_plan(&ms, m, params[m->plan.param]);
 	for (i = 0; i < ms.nmodes; i++) {
 		memcpy(p, params, sizeof p);
-		p[m->measure.mode_param] = ms.modes[i];
+		p[m->plan.param] = ms.modes[i];
 		if (m->validate(p, 0, err, errlen) != 0)
 			return -1;
 	}

@@ -19,7 +19,7 @@ enum verify_result {
 	VERIFY_INTERNAL = 2,   /* a run could not be started: exit 70 */
 };
 
-/* 1 if module m runs free only: it measures (measure.all is set), or its
+/* 1 if module m runs free only: it has a plan of runs, or its
  * validate() hook refuses a controlled run on the module's own defaults. */
 int verify_free_only(const struct lesson_module *m);
 

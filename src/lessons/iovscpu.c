@@ -18,6 +18,7 @@
 #include "conductor.h"
 #include "module.h"
 #include "pageserver.h"
+#include "result.h"
 #include "run.h"
 #include "sampler.h"
 #include "util.h"
@@ -1090,12 +1091,11 @@ out:
  * of its last worker, CPU use, and whether every task ran and every sum
  * is right. */
 static void
-iovscpu_verdict(struct run *r, char *buf, size_t len)
+iovscpu_result(struct run *r, struct result *res)
 {
 	struct iovscpu *st = r->lesson;
 	uint64_t end = atomic_load(&st->end_ns), wall;
 	int i, done = atomic_load(&st->done), wrong = 0;
-	char pages[64] = "";
 
 	wall = end > r->start_ns ? end - r->start_ns : 0;
 	if (st->shm != NULL) {
@@ -1107,22 +1107,26 @@ iovscpu_verdict(struct run *r, char *buf, size_t len)
 		atomic_fetch_add(&st->cpu_ns, atomic_load(&st->shm->cpu_ns));
 		atomic_store(&st->shm->cpu_ns, 0);
 	}
-	if (st->server != NULL)
-		snprintf(pages, sizeof pages, " pages=%llu failed=%d",
-		    (unsigned long long)pageserver_served(st->server),
-		    atomic_load(&st->failed));
 	if (st->kind == KIND_CPU)
 		for (i = 0; i < st->tasks; i++)
 			if (st->sums[i] !=
 			    iovscpu_expected_sum((uint64_t)i * st->per_task,
 			        (uint64_t)(i + 1) * st->per_task))
 				wrong++;
-	snprintf(buf, len,
-	    "kind=%s io=%s mode=%s tasks=%d workers=%d wall_ms=%.1f "
-	    "cpu_ms=%.1f done=%d%s sums=%s",
-	    kind_names[st->kind], io_names[st->io], mode_names[st->mode],
-	    st->tasks, st->workers, (double)wall / 1e6,
-	    (double)atomic_load(&st->cpu_ns) / 1e6, done, pages,
+	result_word(res, "kind", kind_names[st->kind]);
+	result_word(res, "io", io_names[st->io]);
+	result_word(res, "mode", mode_names[st->mode]);
+	result_int(res, "tasks", st->tasks);
+	result_int(res, "workers", st->workers);
+	result_real(res, "wall_ms", (double)wall / 1e6, 1);
+	result_real(res, "cpu_ms", (double)atomic_load(&st->cpu_ns) / 1e6, 1);
+	result_int(res, "done", done);
+	if (st->server != NULL) {
+		result_int(
+		    res, "pages", (int64_t)pageserver_served(st->server));
+		result_int(res, "failed", atomic_load(&st->failed));
+	}
+	result_word(res, "sums",
 	    st->kind == KIND_IO                   ? "n/a"
 	        : wrong == 0 && done == st->tasks ? "ok"
 	                                          : "WRONG");
@@ -1203,17 +1207,22 @@ const struct lesson_module iovscpu_module = {
     .validate = iovscpu_validate,
     .setup = iovscpu_setup,
     .worker = iovscpu_worker,
-    .verdict = iovscpu_verdict,
+    .result = iovscpu_result,
     .progress = iovscpu_progress,
     .estimate_ms = iovscpu_estimate_ms,
     .teardown = iovscpu_teardown,
     .sample_ms = iovscpu_sample_ms,
-    .measure =
+    .plan =
         {
-            .mode_param = P_MODE,
+            .param = P_MODE,
             .all_value = MODE_ALL,
             .baseline = MODE_SEQUENTIAL,
-            .all = iovscpu_all_modes,
+            .values = iovscpu_all_modes,
             .ideal = iovscpu_ideal,
+            .wall_ms = "wall_ms",
+            .cpu_ms = "cpu_ms",
+            .tasks = "tasks",
+            .bound_key = "kind",
+            .bound_word = "cpu",
         },
 };

@@ -6,6 +6,7 @@
 #include "conductor.h"
 #include "estimate.h"
 #include "module.h"
+#include "result.h"
 #include "run.h"
 #include "util.h"
 #include "worker.h"
@@ -131,7 +132,7 @@ race_worker(struct il_worker *w)
  * the counter was lost (net), and overwrites counts the stores that
  * replaced another thread's update, which can be more or fewer. */
 static void
-race_verdict(struct run *r, char *buf, size_t len)
+race_result(struct run *r, struct result *res)
 {
 	struct race *st = r->lesson;
 	long long counter, expected = 0, overwrites = 0;
@@ -145,9 +146,10 @@ race_verdict(struct run *r, char *buf, size_t len)
 		overwrites += atomic_load_explicit(
 		    &st->overwrote[i], memory_order_relaxed);
 	}
-	snprintf(buf, len,
-	    "counter=%lld expected=%lld lost=%lld overwrites=%lld", counter,
-	    expected, expected - counter, overwrites);
+	result_int(res, "counter", counter);
+	result_int(res, "expected", expected);
+	result_int(res, "lost", expected - counter);
+	result_int(res, "overwrites", overwrites);
 }
 
 /* The same in words, for the shared panel. */
@@ -231,7 +233,7 @@ const struct lesson_module race_module = {
     .threads = race_threads,
     .setup = race_setup,
     .worker = race_worker,
-    .verdict = race_verdict,
+    .result = race_result,
     .progress = race_progress,
     .estimate_ms = race_estimate_ms,
     .result_words = race_result_words,

@@ -986,7 +986,7 @@ draw_results(struct grid *g, int y, int rows, const struct screen *s,
 	int ascii = s->glyphs == &glyphs_ascii, i, k, tw, bar_x, bar_w;
 	char row[128];
 
-	measure_header(row, sizeof row);
+	measure_header(ms, row, sizeof row);
 	tw = (int)strlen(row);
 	grid_print(g, 1, y, g->w - 2, ROLE_LABEL, row);
 	bar_x = 1 + tw + 2;
@@ -1024,7 +1024,7 @@ results_rows(const struct lesson_module *mod)
 {
 	int n = 0;
 
-	while (mod->measure.all != NULL && mod->measure.all[n] >= 0 &&
+	while (mod->plan.values != NULL && mod->plan.values[n] >= 0 &&
 	    n < MEASURE_MAX_MODES)
 		n++;
 	return 1 + (n > 2 ? n : 2);
@@ -1450,7 +1450,7 @@ screen_narration_rows(const struct lesson *l, const long *params, int w, int h)
 	const struct lesson_module *mod = l->module;
 	struct screen_needs nd;
 	struct screen_rows rows;
-	int measuring = mod->measure.all != NULL;
+	int measuring = module_has_plan(mod);
 	size_t i;
 
 	memset(&nd, 0, sizeof nd);
