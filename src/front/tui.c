@@ -540,6 +540,7 @@ static void
 measured_progress(struct tui *ui)
 {
 	const struct measure_set *ms = &ui->ses.meas;
+	const char *hint;
 
 	if (ui->ses.generation != ui->generation) {
 		ui->generation = ui->ses.generation;
@@ -559,55 +560,63 @@ measured_progress(struct tui *ui)
 		ui->summed_up = ui->ses.generation;
 		if (ms->n > 0)
 			log_add(ui, "every run is measured: see the table");
-		set_status(ui,
-		    "measured %d runs: see the table; a: every mode, t: I/O "
-		    "or CPU work, r: again",
-		    ms->n);
+		hint = ui->lesson->module->plan.hint;
+		set_status(ui, "measured %d runs: see the table; %s%sr: again",
+		    ms->n, hint != NULL ? hint : "", hint != NULL ? ", " : "");
 	}
 }
 
-/* A measuring lesson: set a parameter and measure again. Turning greedy
- * on measures the event loop (the only mode it matters to) unless every
- * mode is planned. */
+/* Set parameter i to value (then let the key adjust the others) and run
+ * again, saying so. */
 static void
-remeasure(struct tui *ui, const char *param, long value)
+rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
 {
 	const struct lesson_module *mod = ui->lesson->module;
-	const struct param_def *mp = &mod->params[mod->plan.param];
-	long *p = ui->ses.params, eventloop;
-	int i = module_param_index(mod, param);
+	const struct param_def *pp = &mod->params[mod->plan.param];
+	const char *verb = ui->ses.measuring ? "measuring" : "running";
+	long *p = ui->ses.params;
 	const char *name;
 	char num[32];
 
-	if (i < 0)
-		return;
 	p[i] = value;
-	if (strcmp(param, "greedy") == 0 && value &&
-	    p[mod->plan.param] != mod->plan.all_value &&
-	    module_param_parse(mp, "eventloop", 9, &eventloop) == 0)
-		p[mod->plan.param] = eventloop;
+	if (then != NULL)
+		then(p);
 	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
 		snprintf(num, sizeof num, "%ld", value);
 		name = num;
 	}
 	if (restart(ui) != 0)
 		return;
-	if (i == mod->plan.param)
+	if (!ui->ses.measuring || i == mod->plan.param)
 		status_after_restart(
-		    ui, "measuring again with %s=%s", param, name);
+		    ui, "%s again with %s=%s", verb, mod->params[i].name, name);
 	else
-		status_after_restart(ui, "measuring again with %s=%s (mode %s)",
-		    param, name, module_param_name(mp, p[mod->plan.param]));
+		status_after_restart(ui, "%s again with %s=%s (%s %s)", verb,
+		    mod->params[i].name, name, pp->name,
+		    module_param_name(pp, p[mod->plan.param]));
 }
 
-/* The same with a parameter that is 0 or 1 flipped (kind, io, greedy). */
-static void
-remeasure_flip(struct tui *ui, const char *param)
+/* One of the lesson's own keys (its module's table): 1 if ch is one. */
+static int
+key_lesson_own(struct tui *ui, int ch)
 {
-	int i = module_param_index(ui->lesson->module, param);
+	const struct lesson_module *mod = ui->lesson->module;
+	const struct lesson_key *k = module_key(mod, ch);
+	long value;
+	int i;
 
-	if (i >= 0)
-		remeasure(ui, param, !ui->ses.params[i]);
+	if (k == NULL)
+		return 0;
+	/* a lesson with a plan changes it only while measuring */
+	if (module_has_plan(mod) && !ui->ses.measuring)
+		return 1;
+	if (k->enabled != NULL && !k->enabled(ui->ses.params)) {
+		set_status(ui, "%s", k->why_not);
+		return 1;
+	}
+	if ((value = module_key_value(mod, k, ui->ses.params, &i)) >= 0)
+		rerun_with(ui, i, value, k->then);
+	return 1;
 }
 
 static void
@@ -737,20 +746,6 @@ key_lesson(struct tui *ui, int ch)
 			status_after_restart(ui, "reset: seed %llu",
 			    (unsigned long long)ui->ses.seed);
 		break;
-	case 'a':
-		if (ui->ses.measuring)
-			remeasure(
-			    ui, "mode", ui->lesson->module->plan.all_value);
-		break;
-	case 't':
-	case 'i':
-	case 'g':
-		if (ui->ses.measuring)
-			remeasure_flip(ui,
-			    ch == 't'       ? "kind"
-			        : ch == 'i' ? "io"
-			                    : "greedy");
-		break;
 	case 's':
 		if (ui->ses.free_run) {
 			set_status(ui,
@@ -817,6 +812,8 @@ key_lesson(struct tui *ui, int ch)
 		screen_home(s);
 		break;
 	default:
+		if (key_lesson_own(ui, ch))
+			break;
 		/* every lane has a key: its number, or its letter with
 		 * Shift (commands are all lower case) */
 		if (ch >= '1' && ch <= '9')

@@ -117,3 +117,34 @@ module_has_plan(const struct lesson_module *m)
 {
 	return m->plan.values != NULL;
 }
+
+const struct lesson_key *
+module_key(const struct lesson_module *m, int ch)
+{
+	size_t i;
+
+	for (i = 0; i < m->nkeys; i++)
+		if (m->keys[i].key == ch)
+			return &m->keys[i];
+	return NULL;
+}
+
+long
+module_key_value(const struct lesson_module *m, const struct lesson_key *k,
+    const long *params, int *param)
+{
+	const struct param_def *d;
+
+	if (k->action == LESSON_KEY_PLAN) {
+		if (!module_has_plan(m))
+			return -1;
+		*param = m->plan.param;
+		return m->plan.all_value;
+	}
+	if ((*param = module_param_index(m, k->param)) < 0)
+		return -1;
+	if (k->action == LESSON_KEY_SET)
+		return k->value;
+	d = &m->params[*param];
+	return params[*param] >= d->max ? d->min : params[*param] + 1;
+}

@@ -29,7 +29,7 @@ struct param_def {
 enum lesson_key_action {
 	LESSON_KEY_CYCLE, /* the next of the parameter's values, wrapping */
 	LESSON_KEY_SET,   /* the parameter takes value */
-	LESSON_KEY_PLAN   /* run the lesson's plan of runs (see plan) */
+	LESSON_KEY_PLAN   /* run the whole plan of runs (plan.all_value) */
 };
 
 /* A key the lesson adds to the common ones: the key bar, the help screen
@@ -46,6 +46,9 @@ struct lesson_key {
 	 * status line then says why, from why_not). */
 	int (*enabled)(const long *params);
 	const char *why_not;
+	/* Optional: adjust other parameters after the change (greedy on
+	 * measures the event loop). */
+	void (*then)(long *params);
 };
 
 /* The words the screen uses for a run's lanes and for the ready state. */
@@ -80,6 +83,9 @@ struct lesson_plan {
 	 * bound_word (kind=cpu), for ideal == NULL. */
 	const char *bound_key;
 	const char *bound_word;
+	/* The status line's hint once the plan is measured, naming the
+	 * lesson's keys: "a: every mode, t: I/O or CPU work". */
+	const char *hint;
 };
 
 struct lesson_module {
@@ -135,6 +141,10 @@ struct lesson_module {
 	/* Free runs: the OS sampler interval in ms for these parameters, or
 	 * NULL for no sampler. */
 	int (*sample_ms)(const long *params);
+	/* The lesson's own keys (see struct lesson_key), or NULL. */
+	const struct lesson_key *keys;
+	size_t nkeys;
+
 	/* Optional: a plan of runs (values == NULL: none). */
 	struct lesson_plan plan;
 };
@@ -158,6 +168,14 @@ const char *module_param_name(const struct param_def *, long v);
 
 /* 1 if m has a plan of runs (and so runs free only). */
 int module_has_plan(const struct lesson_module *m);
+
+/* The lesson key of m bound to character ch, or NULL. */
+const struct lesson_key *module_key(const struct lesson_module *m, int ch);
+
+/* The value a lesson key gives its parameter, from params: -1 if the
+ * key names no parameter of m. *param is set to the parameter's index. */
+long module_key_value(const struct lesson_module *m, const struct lesson_key *k,
+    const long *params, int *param);
 
 /* All modules, NULL-terminated. */
 extern const struct lesson_module *const module_table[];

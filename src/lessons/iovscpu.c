@@ -1189,6 +1189,28 @@ iovscpu_ideal(const long *params, int cores)
 	return best < cores ? best : cores;
 }
 
+/* Greedy on measures the event loop, the only mode it matters to, unless
+ * every mode is planned. */
+static void
+iovscpu_greedy_then(long *params)
+{
+	if (params[P_GREEDY] && params[P_MODE] != MODE_ALL)
+		params[P_MODE] = MODE_EVENTLOOP;
+}
+
+/* The keys the screen adds for this lesson; "t" and "a" stay in a
+ * narrow key bar. */
+static const struct lesson_key iovscpu_keys[] = {
+    {'a', "all modes", "run every mode in turn, into the table",
+        LESSON_KEY_PLAN, NULL, 0, 1, NULL, NULL, NULL},
+    {'t', "io/cpu", "switch the tasks between I/O and CPU work",
+        LESSON_KEY_CYCLE, "kind", 0, 1, NULL, NULL, NULL},
+    {'i', "sleep/socket", "I/O: a timed sleep, or a slow page server",
+        LESSON_KEY_CYCLE, "io", 0, 0, NULL, NULL, NULL},
+    {'g', "greedy", "event loop: a task that never yields, or not",
+        LESSON_KEY_CYCLE, "greedy", 0, 0, NULL, NULL, iovscpu_greedy_then},
+};
+
 static void
 iovscpu_teardown(struct run *r)
 {
@@ -1212,6 +1234,8 @@ const struct lesson_module iovscpu_module = {
     .estimate_ms = iovscpu_estimate_ms,
     .teardown = iovscpu_teardown,
     .sample_ms = iovscpu_sample_ms,
+    .keys = iovscpu_keys,
+    .nkeys = IL_ARRAY_LEN(iovscpu_keys),
     .plan =
         {
             .param = P_MODE,
@@ -1224,5 +1248,6 @@ const struct lesson_module iovscpu_module = {
             .tasks = "tasks",
             .bound_key = "kind",
             .bound_word = "cpu",
+            .hint = "a: every mode, t: I/O or CPU work",
         },
 };
