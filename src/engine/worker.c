@@ -43,6 +43,12 @@ il_cancelled(const struct il_worker *w)
 	return conductor_cancelled(w->conductor);
 }
 
+const _Atomic int *
+il_cancel_flag(const struct il_worker *w)
+{
+	return conductor_cancel_flag(w->conductor);
+}
+
 void
 il_line(struct il_worker *w, int line)
 {
@@ -243,6 +249,32 @@ il_unlock(struct il_worker *w, struct il_lock *l, int line)
 	 * EV_LOCK_ACQ in the queue. */
 	conductor_lock_released(w->conductor, w->id, l->id);
 	pthread_mutex_unlock(&l->mutex);
+}
+
+void
+il_state(struct il_worker *w, int lane, enum thread_state s, int line)
+{
+	conductor_emit(w->conductor, lane, EV_STATE, line, s, 0);
+}
+
+void
+il_lock_report(struct il_worker *w, const struct il_lock *l,
+    enum il_lock_report what, int line)
+{
+	switch (what) {
+	case IL_LOCK_REQUESTED:
+		worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
+		break;
+	case IL_LOCK_WAITING:
+		worker_emit(w, EV_STATE, line, TS_LOCK_WAIT, l->id);
+		break;
+	case IL_LOCK_TAKEN:
+		worker_emit(w, EV_LOCK_ACQ, line, l->id, 0);
+		break;
+	case IL_LOCK_RELEASED:
+		worker_emit(w, EV_LOCK_REL, line, l->id, 0);
+		break;
+	}
 }
 
 void

@@ -83,11 +83,35 @@ void il_io(struct il_worker *, long ms, int line);
 int il_lock(struct il_worker *, struct il_lock *, int line);
 void il_unlock(struct il_worker *, struct il_lock *, int line);
 
+/*
+ * Reports for work that runs outside the step points (free runs only: a
+ * forked process, an event loop's tasks, a lock the module implements
+ * itself). They only send events, also after cancel, like the code they
+ * describe, which winds up on its own.
+ */
+
+/* Lane's state is now s, on line. lane is w->id for the worker's own lane,
+ * or a lane whose work this worker runs for it (an event loop's task). */
+void il_state(struct il_worker *, int lane, enum thread_state s, int line);
+
+/* What happened to a lock the module implements itself (a simulated GIL). */
+enum il_lock_report {
+	IL_LOCK_REQUESTED, /* EV_LOCK_REQ */
+	IL_LOCK_WAITING,   /* the lane waits for it: TS_LOCK_WAIT */
+	IL_LOCK_TAKEN,     /* EV_LOCK_ACQ */
+	IL_LOCK_RELEASED,  /* EV_LOCK_REL */
+};
+void il_lock_report(
+    struct il_worker *, const struct il_lock *, enum il_lock_report, int line);
+
 /* Show a local variable's value in the code panel (slot 0 is "tmp"). */
 void il_local(struct il_worker *, int slot, int64_t v);
 
 /* 1 once the run is cancelled; loops must then stop. */
 int il_cancelled(const struct il_worker *);
+/* The cancel flag itself, for blocking waits outside the worker API that
+ * poll it (a socket request). */
+const _Atomic int *il_cancel_flag(const struct il_worker *);
 
 /* Initialise / destroy shared objects before / after a run. */
 void il_var_init(struct il_var *, int id, const char *name, int64_t initial);
