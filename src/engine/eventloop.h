@@ -39,12 +39,17 @@ struct eventloop {
 	int ntasks;
 	const struct eventloop_ops *ops;
 	void *arg;
-	/* m and cv let the other lanes sleep until done is set; any lane
-	 * thread may take m. */
+	/* m and cv let the other lanes sleep until done is set: lane 0
+	 * sets done under m and broadcasts cv; the other lanes wait on cv
+	 * under m. No other data is guarded by m. */
 	pthread_mutex_t m;
 	pthread_cond_t cv;
-	_Atomic int lanes_in; /* lane threads that have started */
-	_Atomic int done;     /* the loop has ended; set once by lane 0 */
+	/* Lane threads that have started: each lane adds one as it
+	 * starts; lane 0 waits (polling) until all have. */
+	_Atomic int lanes_in;
+	/* 1 once the loop has ended: stored once by lane 0, read by the
+	 * other lanes. */
+	_Atomic int done;
 	/* The loop thread's own (only lane 0 touches them): */
 	uint64_t *deadline; /* a task's timer, 0 if none */
 	int *fd;            /* a task's awaited socket, or -1 */

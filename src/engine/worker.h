@@ -19,6 +19,9 @@ struct conductor;
 
 /* A shared variable. */
 struct il_var {
+	/* The variable's memory: any worker loads or stores it through the
+	 * il_* calls, with relaxed atomics (a lost update stays real, but
+	 * there is no data race); the run reads it after the join. */
 	_Atomic int64_t value;
 	int id;
 	const char *name;
@@ -27,6 +30,10 @@ struct il_var {
 /* A teaching lock: a real mutex, whose ownership in a controlled run is
  * decided by the conductor. */
 struct il_lock {
+	/* Held by the worker that took the lock with il_lock (only it
+	 * unlocks it, in il_unlock); it guards whatever the lesson says the
+	 * lock protects. In a controlled run the conductor grants OP_LOCK
+	 * only while no one holds it, so it is free when taken. */
 	pthread_mutex_t mutex;
 	int id; /* conductor lock id */
 	const char *name;
@@ -38,11 +45,12 @@ struct il_worker {
 	struct conductor *conductor;
 	void *lesson; /* the module's run state */
 	/* Whom the OS sampler watches for this lane: the worker thread
-	 * itself (pid 0), or a process it runs the work in. Written by
-	 * il_os_identity (any thread), read by the sampler: os_tid is
-	 * stored last with release, so a sampler that loads it with acquire
-	 * sees the matching os_pid, and the event that announced them is
-	 * already in the queue. */
+	 * itself (pid 0), or a process it runs the work in. Written only by
+	 * il_os_identity (any thread: the worker itself, or an event loop
+	 * for its tasks' lanes), read by the sampler thread and the run:
+	 * os_tid is stored last with release, so a reader that loads it
+	 * with acquire sees the matching os_pid (loaded relaxed after it),
+	 * and the event that announced them is already in the queue. */
 	_Atomic int os_pid;
 	_Atomic int os_tid;
 	/* The value this worker last loaded from each variable (bit id of
