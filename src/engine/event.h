@@ -50,6 +50,7 @@ enum mark_kind {
  *   TS_IO         blocked on I/O
  *   TS_LOCK_WAIT  waiting for a lock
  *   TS_DONE       finished
+ *   TS_COND_WAIT  waiting on a condition variable or a semaphore
  */
 #define THREAD_STATE_ENUM(st, utf8, ascii, role, legend, name, rank) st,
 enum thread_state { THREAD_STATES(THREAD_STATE_ENUM) TS_COUNT };

@@ -21,6 +21,8 @@
 	X(TS_IO, 0x2248 /* ≈ */, '~', IO, "blocked on I/O", "io", 4)           \
 	X(TS_LOCK_WAIT, 0x2592 /* ▒ */, 'L', LOCK_WAIT, "waiting for a lock",  \
 	    "lock-wait", 6)                                                    \
-	X(TS_DONE, 0x2500 /* ─ */, '_', DONE, "done", "done", 1)
+	X(TS_DONE, 0x2500 /* ─ */, '_', DONE, "done", "done", 1)               \
+	X(TS_COND_WAIT, 0x2591 /* ░ */, 'w', COND_WAIT,                        \
+	    "waiting on a condition", "cond-wait", 5)
 
 #endif

@@ -39,6 +39,34 @@ struct il_lock {
 	const char *name;
 };
 
+/* A teaching condition variable. Free runs wait on the real cond with the
+ * il_lock's mutex; in a controlled run the conductor keeps its waiters
+ * (conductor_wait_on) and the cond itself is not used. */
+struct il_cond {
+	/* Waited on by any worker holding the lock it is used with,
+	 * signalled by any worker (free runs). */
+	pthread_cond_t cond;
+	int id;
+	const char *name;
+};
+
+/* A teaching counting semaphore: a mutex and a condition in free runs,
+ * the conductor's wait queue in a controlled run. A waiting thread shows
+ * TS_COND_WAIT. */
+struct il_sem {
+	/* Free runs: guards the wait for count; any worker takes it
+	 * briefly in il_sem_wait / il_sem_post. nonzero is signalled with
+	 * it held when count goes up. */
+	pthread_mutex_t mutex;
+	pthread_cond_t nonzero;
+	/* Units available: changed by any worker, under mutex in free runs
+	 * and by the baton holder in controlled runs; atomic so that either
+	 * kind of run reads it without a race. */
+	_Atomic int64_t count;
+	int id;
+	const char *name;
+};
+
 /* One worker thread's handle. */
 struct il_worker {
 	int id; /* 0-based */
@@ -112,6 +140,34 @@ enum il_lock_report {
 void il_lock_report(
     struct il_worker *, const struct il_lock *, enum il_lock_report, int line);
 
+/* Add delta to a shared variable in one atomic step; returns the old
+ * value (0 if cancelled). Never loses an update. */
+int64_t il_fetch_add(
+    struct il_worker *, struct il_var *, int64_t delta, int line);
+/* Take a lock if it is free: 1 if taken, 0 if another thread (or this
+ * one) holds it, or the run is cancelled. Never blocks. */
+int il_trylock(struct il_worker *, struct il_lock *, int line);
+
+/* Wait on cond: release lock (which the worker holds), wait until
+ * signalled, take lock again. 0 with the lock held, or -1 if cancelled
+ * (then the lock is not held). In a controlled run that is two steps:
+ * the wait (after which the thread cannot be stepped until signalled),
+ * then the lock, as il_lock. Like pthread_cond_wait, a free run may wake
+ * without a signal: wait in a loop on the condition. */
+int il_cond_wait(
+    struct il_worker *, struct il_cond *, struct il_lock *, int line);
+/* Wake one waiter (the longest waiting, in a controlled run) / all. */
+void il_cond_signal(struct il_worker *, struct il_cond *, int line);
+void il_cond_broadcast(struct il_worker *, struct il_cond *, int line);
+
+/* Take a unit of sem, waiting (TS_COND_WAIT) while there is none: 0, or
+ * -1 if cancelled. Give one back, waking a waiter. */
+int il_sem_wait(struct il_worker *, struct il_sem *, int line);
+void il_sem_post(struct il_worker *, struct il_sem *, int line);
+
+/* A step that gives up the CPU (sched_yield in a free run). */
+void il_yield(struct il_worker *, int line);
+
 /* Show a local variable's value in the code panel (slot 0 is "tmp"). */
 void il_local(struct il_worker *, int slot, int64_t v);
 
@@ -125,5 +181,9 @@ const _Atomic int *il_cancel_flag(const struct il_worker *);
 void il_var_init(struct il_var *, int id, const char *name, int64_t initial);
 void il_lock_init(struct il_lock *, int id, const char *name);
 void il_lock_destroy(struct il_lock *);
+void il_cond_init(struct il_cond *, int id, const char *name);
+void il_cond_destroy(struct il_cond *);
+void il_sem_init(struct il_sem *, int id, const char *name, int64_t initial);
+void il_sem_destroy(struct il_sem *);
 
 #endif
