@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "names.h"
 #include "screen.h"
 #include "session.h"
 #include "suites.h"
@@ -301,7 +302,8 @@ START_TEST(test_measuring)
 		char needle[8];
 		int run, wait;
 
-		snprintf(needle, sizeof needle, "%2d %c  ", t + 1, 'A' + t);
+		snprintf(
+		    needle, sizeof needle, "%2d %c  ", t + 1, thread_letter(t));
 		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
 		run = count_char(row, "\xe2\x96\x88");
 		wait = count_char(row, "\xc2\xb7");

@@ -120,7 +120,4 @@ void conductor_set_quiet(struct conductor *);
 /* The flag itself, for waits outside the conductor that poll it. */
 const _Atomic int *conductor_cancel_flag(const struct conductor *);
 
-/* Thread name for messages: "A", "B", ... */
-const char *conductor_thread_name(int t);
-
 #endif

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "names.h"
 #include "util.h"
 
 #define SHARED_W      26 /* shared panel at 80 columns */
@@ -342,8 +343,8 @@ screen_step_keys(int n, char *buf, size_t len)
 	else if (n <= 9)
 		snprintf(buf, len, "1-%d", n);
 	else
-		snprintf(buf, len, "1-9 A-%c",
-		    view_timeline_thread_letter(n <= 26 ? n - 1 : 25));
+		snprintf(
+		    buf, len, "1-9 A-%c", thread_letter(n <= 26 ? n - 1 : 25));
 }
 
 /* ---- the title bar ---- */
@@ -628,14 +629,14 @@ shared_locks(struct shared_out *o, const struct screen *s)
 
 		if (lk->owner >= 0)
 			shared_add(o, ROLE_DEFAULT, 0, "lock %-4s held by %c",
-			    lk->name, view_timeline_thread_letter(lk->owner));
+			    lk->name, thread_letter(lk->owner));
 		else
 			shared_add(
 			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
 		for (t = 0; t < m->nthreads && t < 64; t++) {
 			if ((lk->waiters >> t & 1) && off + 3 < sizeof who) {
 				who[off++] = ' ';
-				who[off++] = view_timeline_thread_letter(t);
+				who[off++] = thread_letter(t);
 				who[off] = '\0';
 			}
 		}
@@ -935,7 +936,7 @@ draw_code(struct grid *g, int y, int rows, const struct screen *s,
 			break;
 		}
 		grid_printf(g, 0, y + t, 4, ROLE_LABEL, "%2d %c", t + 1,
-		    view_timeline_thread_letter(t));
+		    thread_letter(t));
 		x = 5;
 		if (th->state == TS_DONE) {
 			grid_print(g, x, y + t, g->w - x, ROLE_DONE, "done");
@@ -1074,8 +1075,8 @@ draw_kernel(struct grid *g, int y, int rows, const struct screen *s)
 		grid_printf(g, 0, y + row, g->w, ROLE_DEFAULT,
 		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
 		    "%6llu slices  last on cpu%d",
-		    t + 1, view_timeline_thread_letter(t), 100.0 * run,
-		    ready_words(s), 100.0 * wait, 100.0 * blocked,
+		    t + 1, thread_letter(t), 100.0 * run, ready_words(s),
+		    100.0 * wait, 100.0 * blocked,
 		    (unsigned long long)th->os_slices, th->os_cpu);
 		row++;
 	}
