@@ -15,7 +15,7 @@ enum ev_kind {
 	EV_LOCK_REQ, /* a: lock id */
 	EV_LOCK_ACQ, /* a: lock id */
 	EV_LOCK_REL, /* a: lock id */
-	EV_OS_SAMPLE,   /* a, b: sampler payload (defined by the sampler) */
+	EV_OS_SAMPLE,   /* a, b: a sample, see sample_pack() in sampler.h */
 	EV_MARK,        /* a: enum mark_kind, b: argument */
 	EV_OS_IDENTITY, /* a: pid (0: this process), b: tid the lane runs in */
 	EV_KIND_COUNT
