@@ -39,7 +39,7 @@ enum op_kind {
 };
 
 #define CONDUCTOR_MAX_THREADS 64
-#define CONDUCTOR_MAX_LOCKS   16
+#define CONDUCTOR_MAX_LOCKS   EV_MAX_LOCKS
 
 struct conductor;
 

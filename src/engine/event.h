@@ -34,6 +34,9 @@ enum ev_kind {
 
 /* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
 #define EV_MAX_VARS 16
+/* Locks per run: ids in EV_LOCK_* and TS_LOCK_WAIT's b are below this. The
+ * conductor, the run and the model all size their lock tables by it. */
+#define EV_MAX_LOCKS 16
 
 enum mark_kind {
 	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */

@@ -16,9 +16,6 @@
 #include "sampler.h"
 #include "util.h"
 
-/* Threads past this have no bit in a lock's waiter mask. */
-#define MODEL_WAITER_BITS 64
-
 struct model *
 model_new(int nthreads, enum model_clock clock, size_t max_spans)
 {

@@ -633,7 +633,7 @@ shared_locks(struct shared_out *o, const struct screen *s)
 		else
 			shared_add(
 			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
-		for (t = 0; t < m->nthreads && t < 64; t++) {
+		for (t = 0; t < m->nthreads && t < MODEL_WAITER_BITS; t++) {
 			if ((lk->waiters >> t & 1) && off + 3 < sizeof who) {
 				who[off++] = ' ';
 				who[off++] = thread_letter(t);
