@@ -13,6 +13,7 @@
 #include "event.h"
 #include "evq.h"
 #include "module.h"
+#include "names.h"
 #include "run.h"
 #include "suites.h"
 #include "util.h"
@@ -295,7 +296,7 @@ trace_event(const struct event *e, char *buf, size_t len)
 	static const char state_code[TS_COUNT] = {'N', 'R', 'r', 'I', 'W', 'D'};
 	static const char kind_code[EV_KIND_COUNT] = {
 	    's', 'e', '?', 'l', 'L', 'S', 'q', 'a', 'x', 'o', 'm', 'i'};
-	const char *name = conductor_thread_name(e->thread);
+	const char *name = thread_name(e->thread);
 	char code = kind_code[e->kind];
 
 	if (e->kind == EV_STATE)
@@ -689,10 +690,10 @@ END_TEST
 
 START_TEST(test_thread_names)
 {
-	ck_assert_str_eq(conductor_thread_name(0), "A");
-	ck_assert_str_eq(conductor_thread_name(25), "Z");
-	ck_assert_str_eq(conductor_thread_name(26), "AA");
-	ck_assert_str_eq(conductor_thread_name(CONDUCTOR_MAX_THREADS), "?");
+	ck_assert_str_eq(thread_name(0), "A");
+	ck_assert_str_eq(thread_name(25), "Z");
+	ck_assert_str_eq(thread_name(26), "AA");
+	ck_assert_str_eq(thread_name(CONDUCTOR_MAX_THREADS), "?");
 }
 END_TEST
 

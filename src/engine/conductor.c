@@ -49,6 +49,7 @@
 #endif
 
 #include "evq.h"
+#include "names.h"
 #include "util.h"
 
 #define CONDUCTOR_CACHE_LINE 64
@@ -131,13 +132,6 @@ struct conductor {
 	/* The random policy's splitmix64 state: the controller's alone. */
 	uint64_t rng;
 };
-
-static const char *const conductor_names[CONDUCTOR_MAX_THREADS] = {"A", "B",
-    "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q",
-    "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "AA", "AB", "AC", "AD", "AE",
-    "AF", "AG", "AH", "AI", "AJ", "AK", "AL", "AM", "AN", "AO", "AP", "AQ",
-    "AR", "AS", "AT", "AU", "AV", "AW", "AX", "AY", "AZ", "BA", "BB", "BC",
-    "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BK", "BL"};
 
 /* Tell the CPU we are spinning. */
 static inline void
@@ -719,7 +713,7 @@ conductor_wait_parked(struct conductor *c, int t)
 static void
 conductor_explain(const struct conductor *c, int t, char *why, size_t len)
 {
-	const char *name = conductor_thread_name(t);
+	const char *name = thread_name(t);
 	int lock;
 
 	if (t < 0 || t >= c->nthreads) {
@@ -757,7 +751,7 @@ conductor_explain(const struct conductor *c, int t, char *why, size_t len)
 	if (lock >= 0) {
 		snprintf(why, len, "%s is waiting for lock %s, held by %s",
 		    name, conductor_lock_name(c, lock),
-		    conductor_thread_name(conductor_lock_owner(c, lock)));
+		    thread_name(conductor_lock_owner(c, lock)));
 		return;
 	}
 	snprintf(why, len, "%s can take a step", name);
@@ -901,12 +895,4 @@ const _Atomic int *
 conductor_cancel_flag(const struct conductor *c)
 {
 	return &c->cancelled;
-}
-
-const char *
-conductor_thread_name(int t)
-{
-	if (t < 0 || t >= CONDUCTOR_MAX_THREADS)
-		return "?";
-	return conductor_names[t];
 }

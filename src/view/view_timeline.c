@@ -4,13 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "util.h"
-
-char
-view_timeline_thread_letter(int t)
-{
-	return t < 26 ? (char)('A' + t) : (char)('a' + (t - 26) % 26);
-}
 
 void
 view_timeline_fit(
@@ -334,11 +329,11 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 	for (t = 0; t < n; t++) {
 		if (v->pids != NULL && v->pids[t] > 0)
 			grid_printf(g, x, y + t, lw, ROLE_LABEL,
-			    "%2d %c pid %d", t + 1,
-			    view_timeline_thread_letter(t), v->pids[t]);
+			    "%2d %c pid %d", t + 1, thread_letter(t),
+			    v->pids[t]);
 		else
 			grid_printf(g, x, y + t, lw, ROLE_LABEL, "%2d %c",
-			    t + 1, view_timeline_thread_letter(t));
+			    t + 1, thread_letter(t));
 	}
 	for (col = 0; col < lane_w; col++) {
 		uint64_t t0 = view_timeline_col_time(v, col);
@@ -420,8 +415,7 @@ view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
 			who = model_cpu_who(m, cpu, t0, t1, &ran);
 			if (who >= 0 && ran * 4 >= span)
 				grid_put(g, x + lw + col, y + cpu,
-				    (uint32_t)view_timeline_thread_letter(who),
-				    ROLE_RUNNING);
+				    (uint32_t)thread_letter(who), ROLE_RUNNING);
 		}
 	}
 	return ncpus;
