@@ -242,7 +242,9 @@ START_TEST(test_sampled)
 	run_wait_free(r);
 	run_finish(r);
 	if (atomic_load(&r->os_unavailable) == 0) {
-		ck_assert_uint_gt(r->m->threads[0].os_samples, 3);
+		/* Any sample at all: on a loaded machine the sampler
+		 * thread itself may get few turns in 60 ms. */
+		ck_assert_uint_gt(r->m->threads[0].os_samples, 0);
 		ck_assert_uint_gt(r->m->threads[0].os_run_ns, 0);
 	}
 	run_free(r);
