@@ -57,6 +57,10 @@ int grid_print(
 int grid_printf(struct grid *, int x, int y, int maxw, enum role,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* Copy rows sy.. of src into g at x, y (as many as fit). */
+void grid_blit_rows(
+    struct grid *g, int x, int y, const struct grid *src, int sy, int rows);
+
 /* Write the grid as text: UTF-8, or ASCII with anything else escaped as
  * \uXXXX. Trailing blanks on each line are not written. */
 void grid_write_text(const struct grid *, FILE *, int ascii);
