@@ -11,6 +11,7 @@
 #include "conductor.h"
 #include "event.h"
 #include "evq.h"
+#include "glyphs.h"
 #include "suites.h"
 #include "util.h"
 #include "worker.h"
@@ -558,6 +559,31 @@ START_TEST(test_yield)
 }
 END_TEST
 
+/* Every state from THREAD_STATES has its own glyph in both sets, its own
+ * role (but for "not started", drawn as a blank), words and a name. */
+START_TEST(test_states_distinct)
+{
+	int s, u;
+
+	for (s = 0; s < TS_COUNT; s++) {
+		ck_assert_str_ne(thread_state_name(s), "?");
+		ck_assert_str_ne(glyphs_state_words(s), "?");
+		for (u = 0; u < s; u++) {
+			ck_assert_uint_ne(
+			    glyphs_utf8.state[s], glyphs_utf8.state[u]);
+			ck_assert_uint_ne(
+			    glyphs_ascii.state[s], glyphs_ascii.state[u]);
+			ck_assert_int_ne(
+			    glyphs_state_role(s), glyphs_state_role(u));
+			ck_assert_str_ne(
+			    thread_state_name(s), thread_state_name(u));
+		}
+	}
+	ck_assert_str_eq(thread_state_name(TS_COND_WAIT), "cond-wait");
+	ck_assert_int_eq(glyphs_state_role(TS_COND_WAIT), ROLE_COND_WAIT);
+}
+END_TEST
+
 Suite *
 make_worker_suite(void)
 {
@@ -578,6 +604,10 @@ make_worker_suite(void)
 	tcase_add_test(tc, test_sem_free);
 	tcase_add_loop_test(tc, test_sem_cancel, 0, 2);
 	tcase_add_loop_test(tc, test_yield, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("states");
+	tcase_add_test(tc, test_states_distinct);
 	suite_add_tcase(s, tc);
 	return s;
 }
