@@ -81,6 +81,7 @@ main(void)
 	setlocale(LC_ALL, "C.UTF-8");
 	sr = srunner_create(make_evq_suite());
 	srunner_add_suite(sr, make_conductor_suite());
+	srunner_add_suite(sr, make_worker_suite());
 	srunner_add_suite(sr, make_timeline_suite());
 	srunner_add_suite(sr, make_model_suite());
 	srunner_add_suite(sr, make_lesson_suite());
@@ -95,6 +96,7 @@ main(void)
 	srunner_add_suite(sr, make_verify_suite());
 	srunner_add_suite(sr, make_result_suite());
 	srunner_add_suite(sr, make_measure_suite());
+	srunner_add_suite(sr, make_names_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -6,6 +6,7 @@
 
 Suite *make_evq_suite(void);
 Suite *make_conductor_suite(void);
+Suite *make_worker_suite(void);
 Suite *make_timeline_suite(void);
 Suite *make_model_suite(void);
 Suite *make_lesson_suite(void);
@@ -20,6 +21,7 @@ Suite *make_pageserver_suite(void);
 Suite *make_verify_suite(void);
 Suite *make_result_suite(void);
 Suite *make_measure_suite(void);
+Suite *make_names_suite(void);
 
 /* The source tree's top directory (from the test environment), for data. */
 const char *test_srcdir(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "sampler.h"
 #include "suites.h"
 #include "util.h"
 
@@ -466,10 +467,15 @@ static struct event
 os_sample(int thread, uint64_t ts, int run_pm, int wait_pm, int iv_us, int cpu)
 {
 	struct event e = mk_ev(EV_OS_SAMPLE, thread, 0, 0, 0, 0);
+	struct sample sm = {.interval_ns = (uint64_t)iv_us * 1000,
+	    .run_pm = run_pm,
+	    .wait_pm = wait_pm,
+	    .state = 'R',
+	    .cpu = cpu,
+	    .slices = 3};
 
 	e.ts_ns = ts;
-	e.a = (int64_t)run_pm | (int64_t)wait_pm << 10 | (int64_t)iv_us << 20;
-	e.b = cpu | (int64_t)'R' << 16 | (int64_t)3 << 32; /* 3 slices */
+	sample_pack(&sm, &e.a, &e.b);
 	return e;
 }
 

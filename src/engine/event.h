@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "states.h"
+
 enum ev_kind {
 	EV_THREAD_START, /* a: OS thread id */
 	EV_THREAD_END,
@@ -15,7 +17,7 @@ enum ev_kind {
 	EV_LOCK_REQ, /* a: lock id */
 	EV_LOCK_ACQ, /* a: lock id */
 	EV_LOCK_REL, /* a: lock id */
-	EV_OS_SAMPLE,   /* a, b: sampler payload (defined by the sampler) */
+	EV_OS_SAMPLE,   /* a, b: a sample, see sample_pack() in sampler.h */
 	EV_MARK,        /* a: enum mark_kind, b: argument */
 	EV_OS_IDENTITY, /* a: pid (0: this process), b: tid the lane runs in */
 	EV_KIND_COUNT
@@ -34,21 +36,28 @@ enum ev_kind {
 
 /* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
 #define EV_MAX_VARS 16
+/* Locks per run: ids in EV_LOCK_* and TS_LOCK_WAIT's b are below this. The
+ * conductor, the run and the model all size their lock tables by it. */
+#define EV_MAX_LOCKS 16
 
 enum mark_kind {
 	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */
 	MARK_NOTE = 2,  /* a lesson-defined moment: b is its argument */
 };
 
-enum thread_state {
-	TS_NONE,    /* not started yet */
-	TS_RUNNING, /* on a CPU / taking its step */
-	TS_READY,   /* waiting for a CPU, or for its turn in a controlled run */
-	TS_IO,      /* blocked on I/O */
-	TS_LOCK_WAIT, /* waiting for a lock */
-	TS_DONE,      /* finished */
-	TS_COUNT
-};
+/*
+ * What a thread is doing (the list is in states.h):
+ *   TS_NONE       not started yet
+ *   TS_RUNNING    on a CPU / taking its step
+ *   TS_READY      waiting for a CPU, or for its turn in a controlled run
+ *   TS_IO         blocked on I/O
+ *   TS_LOCK_WAIT  waiting for a lock
+ *   TS_DONE       finished
+ *   TS_COND_WAIT  waiting on a condition variable or a semaphore
+ */
+#define THREAD_STATE_ENUM(st, utf8, ascii, role, legend, name, rank) st,
+enum thread_state { THREAD_STATES(THREAD_STATE_ENUM) TS_COUNT };
+#undef THREAD_STATE_ENUM
 
 /*
  * One event: 40 bytes, no pointers, so it can cross a ring or shared memory.

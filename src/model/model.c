@@ -13,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sampler.h"
 #include "util.h"
-
-/* Threads past this have no bit in a lock's waiter mask. */
-#define MODEL_WAITER_BITS 64
 
 struct model *
 model_new(int nthreads, enum model_clock clock, size_t max_spans)
@@ -521,26 +519,23 @@ model_os_share(struct model *m, int thread, const struct os_share *all,
 	}
 }
 
-/* One sampler interval ending at model time t (ns clock), packed by
- * run_emit_sample: a = running | waiting << 10 (thousandths of the
- * interval) | interval in us << 20; b = last CPU (0xffff: unknown) |
- * state letter << 16 | time slices in the interval << 32. The sample is
- * of lane thread's OS thread, which its group shares. */
+/* One sampler interval ending at model time t (ns clock), as
+ * sample_pack() put it in the event. The sample is of lane thread's OS
+ * thread, which its group shares. */
 static void
 model_os_sample(struct model *m, int thread, const struct event *ev, uint64_t t)
 {
-	uint64_t run_pm = (uint64_t)ev->a & 0x3ff;
-	uint64_t wait_pm = (uint64_t)ev->a >> 10 & 0x3ff;
-	int cpu = (int)(ev->b & 0xffff);
+	struct sample sm;
 	struct os_share sh;
 
-	if (run_pm > 1000 || wait_pm > 1000 - (run_pm > 1000 ? 0 : run_pm))
+	sample_unpack(ev->a, ev->b, &sm);
+	if (sm.run_pm > 1000 || sm.wait_pm > 1000 - sm.run_pm)
 		return; /* not a sample the sampler could have made */
-	sh.iv = ((uint64_t)ev->a >> 20 & 0xffffffffu) * 1000;
-	sh.run = sh.iv * run_pm / 1000;
-	sh.wait = sh.iv * wait_pm / 1000;
-	sh.slices = (uint64_t)ev->b >> 32;
-	sh.cpu = cpu == 0xffff ? -1 : cpu;
+	sh.iv = sm.interval_ns;
+	sh.run = sh.iv * (uint64_t)sm.run_pm / 1000;
+	sh.wait = sh.iv * (uint64_t)sm.wait_pm / 1000;
+	sh.slices = sm.slices;
+	sh.cpu = sm.cpu;
 	if (m->threads[thread].os_members > 1)
 		model_os_share(m, thread, &sh, t > sh.iv ? t - sh.iv : 0, t);
 	else
