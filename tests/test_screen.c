@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "lessons/iovscpu.h"
 #include "names.h"
 #include "sampler.h"
 #include "screen.h"
@@ -240,6 +241,7 @@ START_TEST(test_measuring)
 	char *text, row[256];
 	int t, k, bars[3];
 	struct event e;
+	long loop[MODULE_MAX_PARAMS];
 
 	half_waiting(m, 100);
 	memset(&e, 0, sizeof e);
@@ -322,7 +324,11 @@ START_TEST(test_measuring)
 	/* processes: every lane's label carries its PID */
 	{
 		static const int pids[] = {4101, 4102, 4103, 1234567};
+		long procs[MODULE_MAX_PARAMS];
 
+		memcpy(procs, l->params, sizeof procs);
+		procs[IOVSCPU_MODE] = IOVSCPU_PROCESSES;
+		scr.params = procs;
 		scr.pids = pids;
 		grid_clear(g);
 		screen_draw(g, &scr);
@@ -337,11 +343,13 @@ START_TEST(test_measuring)
 		ck_assert(row_with(text, "cpu0             A", row,
 		              sizeof row) != NULL);
 		ck_assert_int_eq(scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
-		/* lanes with PIDs are processes: so the lanes' rule says */
+		/* the processes mode's lanes are processes: so the lanes'
+		 * rule says (the module's lane words) */
 		ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") !=
 		    NULL);
 		free(text);
 		scr.pids = NULL;
+		scr.params = l->params;
 	}
 
 	/* a worker that barely ran (blocked on I/O) is not drawn on its CPU */
@@ -382,6 +390,9 @@ START_TEST(test_measuring)
 		e.b = 4242;
 		model_apply(m, &e);
 	}
+	memcpy(loop, l->params, sizeof loop);
+	loop[IOVSCPU_MODE] = IOVSCPU_EVENTLOOP;
+	scr.params = loop;
 	grid_clear(g);
 	screen_draw(g, &scr);
 	text = grid_text(g, 0);
@@ -389,6 +400,7 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "waiting for its turn in the loop") != NULL);
 	ck_assert(strstr(text, "waiting for a CPU") == NULL);
 	free(text);
+	scr.params = l->params;
 
 	/* without kernel data: said so, and no cores view */
 	scr.kernel = -1;

@@ -148,3 +148,14 @@ module_key_value(const struct lesson_module *m, const struct lesson_key *k,
 	d = &m->params[*param];
 	return params[*param] >= d->max ? d->min : params[*param] + 1;
 }
+
+void
+module_lane_words(
+    const struct lesson_module *m, const long *params, struct lane_words *w)
+{
+	w->lane = "thread";
+	w->lanes = "threads";
+	w->ready = "waiting for a CPU";
+	if (m != NULL && params != NULL && m->lane_words != NULL)
+		m->lane_words(params, w);
+}

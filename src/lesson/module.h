@@ -54,9 +54,9 @@ struct lesson_key {
 /* The words the screen uses for a run's lanes and for the ready state. */
 struct lane_words {
 	const char *lane;  /* "thread", "process", "task" */
-	const char *lanes; /* "threads", "processes", "tasks" */
-	const char *ready; /* the legend's word for ready: "ready", "waiting
-	                    * for its turn in the loop" */
+	const char *lanes; /* the lanes' rule: "threads", "processes" */
+	const char *ready; /* the kernel legend's word for ready: "waiting
+	                    * for a CPU", "waiting for its turn in the loop" */
 };
 
 /*
@@ -145,6 +145,10 @@ struct lesson_module {
 	const struct lesson_key *keys;
 	size_t nkeys;
 
+	/* Optional: the words for the lanes of a run with these
+	 * parameters (only the fields it sets; see module_lane_words). */
+	void (*lane_words)(const long *params, struct lane_words *);
+
 	/* Optional: a plan of runs (values == NULL: none). */
 	struct lesson_plan plan;
 };
@@ -176,6 +180,11 @@ const struct lesson_key *module_key(const struct lesson_module *m, int ch);
  * key names no parameter of m. *param is set to the parameter's index. */
 long module_key_value(const struct lesson_module *m, const struct lesson_key *k,
     const long *params, int *param);
+
+/* The words for the lanes of m's run with params: the module's, or
+ * "thread", "threads" and "waiting for a CPU". m may be NULL. */
+void module_lane_words(
+    const struct lesson_module *m, const long *params, struct lane_words *w);
 
 /* All modules, NULL-terminated. */
 extern const struct lesson_module *const module_table[];

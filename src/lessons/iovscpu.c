@@ -21,8 +21,8 @@
 #include "gil.h"
 #include "module.h"
 #include "pageserver.h"
-#include "result.h"
 #include "proclane.h"
+#include "result.h"
 #include "run.h"
 #include "sampler.h"
 #include "util.h"
@@ -737,6 +737,22 @@ iovscpu_ideal(const long *params, int cores)
 	return best < cores ? best : cores;
 }
 
+/* Processes are the lanes of the processes mode; an event loop's tasks
+ * take turns on one thread (when there is more than one of them). */
+static void
+iovscpu_lane_words(const long *params, struct lane_words *w)
+{
+	if (params[P_MODE] == MODE_PROCESSES) {
+		w->lane = "process";
+		w->lanes = "processes";
+	} else if (params[P_MODE] == MODE_EVENTLOOP &&
+	    iovscpu_threads(params) > 1) {
+		w->lane = "task";
+		w->lanes = "tasks, all in one event-loop thread";
+		w->ready = "waiting for its turn in the loop";
+	}
+}
+
 /* Greedy on measures the event loop, the only mode it matters to, unless
  * every mode is planned. */
 static void
@@ -782,6 +798,7 @@ const struct lesson_module iovscpu_module = {
     .estimate_ms = iovscpu_estimate_ms,
     .teardown = iovscpu_teardown,
     .sample_ms = iovscpu_sample_ms,
+    .lane_words = iovscpu_lane_words,
     .keys = iovscpu_keys,
     .nkeys = IL_ARRAY_LEN(iovscpu_keys),
     .plan =

@@ -8,19 +8,12 @@
 
 #include "util.h"
 
-const struct key_help key_list[] = {
+static const struct key_help key_list[] = {
     {NULL, NULL, "step", "step that thread (its number, or Shift+letter)", 1,
         KEYS_STEP},
     {"click", "click", NULL, "clicking a lane steps that thread", 0, KEYS_STEP},
     {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
-    {"a", "a", "all modes", "run every mode in turn, into the table", 1,
-        KEYS_MEASURE},
-    {"t", "t", "io/cpu", "switch the tasks between I/O and CPU work", 1,
-        KEYS_MEASURE},
-    {"i", "i", "sleep/socket", "I/O: a timed sleep, or a slow page server", 0,
-        KEYS_MEASURE},
-    {"g", "g", "greedy", "event loop: a task that never yields, or not", 0,
-        KEYS_MEASURE},
+    {NULL, NULL, NULL, NULL, 0, KEYS_LESSON},
     {"u", "u", "undo", "undo one step", 0, KEYS_STEP},
     {"n p", "n p", "page", "next / previous narration page", 0, KEYS_ALL},
     {"\xe2\x86\x91 \xe2\x86\x93", "up down", "read",
@@ -37,7 +30,56 @@ const struct key_help key_list[] = {
     {"?", "?", "help", "this help (? h F1; any key closes it)", 1, KEYS_ALL},
     {"q", "q", "quit", "quit", 1, KEYS_ALL},
 };
-const size_t key_count = IL_ARRAY_LEN(key_list);
+static const size_t key_count = IL_ARRAY_LEN(key_list);
+
+/* The lesson on screen's own keys. */
+static size_t
+lesson_nkeys(const struct screen *s)
+{
+	return s->lesson != NULL ? s->lesson->module->nkeys : 0;
+}
+
+size_t
+keys_total(const struct screen *s)
+{
+	return key_count - 1 + lesson_nkeys(s);
+}
+
+/* A lesson's key as a row: shown while its plan is measured, or always
+ * for a lesson without a plan. */
+static const struct key_help *
+lesson_key_row(const struct lesson_module *m, size_t i, struct key_row *tmp)
+{
+	const struct lesson_key *k = &m->keys[i];
+
+	tmp->own[0] = (char)k->key;
+	tmp->own[1] = '\0';
+	tmp->k.keys_utf8 = tmp->k.keys_ascii = tmp->own;
+	tmp->k.bar = k->label;
+	tmp->k.help = k->help;
+	tmp->k.must = k->bar;
+	tmp->k.when = module_has_plan(m) ? KEYS_MEASURE : KEYS_ALL;
+	return &tmp->k;
+}
+
+const struct key_help *
+key_at(const struct screen *s, size_t i, struct key_row *tmp)
+{
+	size_t j, n = lesson_nkeys(s);
+
+	for (j = 0; j < key_count; j++) {
+		if (key_list[j].when != KEYS_LESSON) {
+			if (i == 0)
+				return &key_list[j];
+			i--;
+		} else if (i < n) {
+			return lesson_key_row(s->lesson->module, i, tmp);
+		} else {
+			i -= n;
+		}
+	}
+	return NULL;
+}
 
 /* Whether a key applies to the lesson on screen. */
 int

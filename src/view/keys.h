@@ -17,12 +17,22 @@ struct key_help {
 	int when; /* KEYS_... */
 };
 
-/* When a key applies: always, stepped runs, measuring lessons, free
- * runs that do not measure. */
-enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE, KEYS_FREE };
+/* Room for a lesson key's row: the row and its character as text. */
+struct key_row {
+	struct key_help k;
+	char own[2];
+};
 
-extern const struct key_help key_list[];
-extern const size_t key_count;
+/* When a key applies: always, stepped runs, measuring lessons, free
+ * runs that do not measure; KEYS_LESSON marks the place of the lesson's
+ * own keys (its module's table) in the list. */
+enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE, KEYS_FREE, KEYS_LESSON };
+
+/* How many keys the screen lists: the common ones and the lesson's. */
+size_t keys_total(const struct screen *);
+/* Key i of those; a lesson key is written into *tmp. */
+const struct key_help *key_at(
+    const struct screen *, size_t i, struct key_row *tmp);
 
 /* Whether a key applies to the lesson on screen. */
 int key_shown(const struct key_help *, const struct screen *);

@@ -17,9 +17,10 @@ help_draw(struct grid *g, struct rect rc, struct screen *s)
 	const struct rules *r = text_rules_for(s->glyphs);
 	int bw = 66, bh = 5, bx, by, i, j, row = 0;
 	char buf[80];
+	struct key_row tmp;
 
-	for (i = 0; i < (int)key_count; i++)
-		bh += key_shown(&key_list[i], s);
+	for (i = 0; i < (int)keys_total(s); i++)
+		bh += key_shown(key_at(s, (size_t)i, &tmp), s);
 	bx = rc.x + (rc.w - bw) / 2;
 	by = rc.y + (rc.h - bh) / 2;
 
@@ -41,8 +42,8 @@ help_draw(struct grid *g, struct rect rc, struct screen *s)
 	grid_put(g, bx, by + bh - 1, r->bl, ROLE_RULER);
 	grid_put(g, bx + bw - 1, by + bh - 1, r->br, ROLE_RULER);
 	grid_print(g, bx + 2, by, bw - 4, ROLE_LABEL, " keys ");
-	for (i = 0; i < (int)key_count; i++) {
-		const struct key_help *k = &key_list[i];
+	for (i = 0; i < (int)keys_total(s); i++) {
+		const struct key_help *k = key_at(s, (size_t)i, &tmp);
 
 		if (!key_shown(k, s))
 			continue;

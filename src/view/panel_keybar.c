@@ -34,16 +34,18 @@ keybar_draw(struct grid *g, struct rect rc, struct screen *s)
 {
 	int x = rc.x + 1, reserve = 0, y = rc.y, end = rc.x + rc.w;
 	char buf[32];
+	struct key_row tmp;
+	const struct key_help *k;
 	size_t i;
 
-	for (i = 0; i < key_count; i++)
-		if (key_list[i].bar != NULL && key_list[i].must &&
-		    key_shown(&key_list[i], s))
-			reserve += keybar_need(&key_list[i], s);
-	for (i = 0; i < key_count; i++) {
-		const struct key_help *k = &key_list[i];
+	for (i = 0; i < keys_total(s); i++)
+		if ((k = key_at(s, i, &tmp))->bar != NULL && k->must &&
+		    key_shown(k, s))
+			reserve += keybar_need(k, s);
+	for (i = 0; i < keys_total(s); i++) {
 		int need;
 
+		k = key_at(s, i, &tmp);
 		if (k->bar == NULL || !key_shown(k, s))
 			continue;
 		need = keybar_need(k, s);

@@ -82,40 +82,28 @@ lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 	s->layout.first_lane = first;
 }
 
-enum lanes_kind { LANES_THREADS, LANES_PROCESSES, LANES_LOOP_TASKS };
-
-/* What the lanes are: threads, child processes (they have PIDs), or
- * tasks that take turns on one OS thread (an event loop's). */
-static enum lanes_kind
-lanes_kind(const struct screen *s)
+/* The lanes' words for the run on screen, from its lesson's module. */
+static struct lane_words
+lanes_words(const struct screen *s)
 {
-	if (s->pids != NULL)
-		return LANES_PROCESSES;
-	if (s->model != NULL && s->model->nthreads > 1 &&
-	    model_lane_group(s->model, 0) == s->model->nthreads)
-		return LANES_LOOP_TASKS;
-	return LANES_THREADS;
+	struct lane_words w;
+
+	module_lane_words(
+	    s->lesson != NULL ? s->lesson->module : NULL, s->params, &w);
+	return w;
 }
 
 /* The lanes' rule: what the lanes are. */
 const char *
 lanes_title(const struct screen *s)
 {
-	static const char *const titles[] = {
-	    [LANES_THREADS] = "threads",
-	    [LANES_PROCESSES] = "processes",
-	    [LANES_LOOP_TASKS] = "tasks, all in one event-loop thread",
-	};
-
-	return titles[lanes_kind(s)];
+	return lanes_words(s).lanes;
 }
 
 const char *
 lanes_ready_words(const struct screen *s)
 {
-	return lanes_kind(s) == LANES_LOOP_TASKS
-	    ? "waiting for its turn in the loop"
-	    : "waiting for a CPU";
+	return lanes_words(s).ready;
 }
 
 /* The legend of the lanes' glyphs in rc. */
