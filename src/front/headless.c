@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "evq.h"
+#include "exit.h"
 #include "names.h"
 #include "paths.h"
 #include "run.h"
@@ -328,7 +329,7 @@ headless_schedule(struct headless_state *hs)
 			    "interleave: --policy replay needs --schedule "
 			    "(lesson %s names no schedule)\n",
 			    a->lesson->id);
-			return 2;
+			return EXIT_USAGE;
 		}
 		snprintf(spec, sizeof spec, "@%s", a->lesson->schedule);
 		text = spec;
@@ -340,7 +341,7 @@ headless_schedule(struct headless_state *hs)
 	free(input);
 	if (e != SCHEDULE_OK) {
 		fprintf(stderr, "interleave: %s\n", err);
-		return e == SCHEDULE_NOT_FOUND ? 2 : 65;
+		return e == SCHEDULE_NOT_FOUND ? EXIT_USAGE : EXIT_DATAERR;
 	}
 	hs->have_sched = 1;
 	return 0;
@@ -405,7 +406,7 @@ headless_drive(struct headless_state *hs)
 		if (run_step(r, t, why, sizeof why) != 0) {
 			fprintf(stderr, "interleave: schedule item %zu: %s\n",
 			    i + 1, why);
-			return 65;
+			return EXIT_DATAERR;
 		}
 	}
 	if (hs->interactive)
@@ -564,7 +565,7 @@ headless_main(const struct headless_args *a)
 	if (hs.run == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		schedule_free(&hs.sched);
-		return 70; /* the lesson was checked: the program failed */
+		return EXIT_SOFTWARE; /* the lesson was checked: the program failed */
 	}
 	if (!hs.interactive && !hs.have_sched)
 		headless_warn_long(
@@ -573,7 +574,7 @@ headless_main(const struct headless_args *a)
 	if (run_start(hs.run) != 0) {
 		fprintf(
 		    stderr, "interleave: cannot start the worker threads\n");
-		rc = 70;
+		rc = EXIT_SOFTWARE;
 	} else if (a->policy == POLICY_FREE) {
 		headless_wait_free(&hs);
 	} else {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "exit.h"
 #include "headless.h"
 #include "lesson.h"
 #include "measure.h"
@@ -22,11 +23,6 @@
 #include "tui.h"
 #include "util.h"
 #include "verify.h"
-
-/* The exit statuses, as doc/interleave.1 and --help list them. */
-#define EXIT_USAGE    2  /* bad options or arguments; named thing missing */
-#define EXIT_DATAERR  65 /* a file that exists but cannot be used */
-#define EXIT_SOFTWARE 70 /* the program itself failed */
 
 enum {
 	OPT_HEADLESS = 256,

@@ -15,6 +15,7 @@
 
 #include "conductor.h"
 #include "evq.h"
+#include "exit.h"
 #include "grid.h"
 #include "result.h"
 #include "run.h"
@@ -238,13 +239,13 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	cfg.seed = a->seed;
 	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
-		return 70; /* the lesson was checked: the program failed */
+		return EXIT_SOFTWARE; /* the lesson was checked: the program failed */
 	}
 	if (run_start(r) != 0) {
 		fprintf(
 		    stderr, "interleave: cannot start the worker threads\n");
 		run_free(r);
-		return 70;
+		return EXIT_SOFTWARE;
 	}
 	run_wait_free(r);
 	run_finish(r);
@@ -301,14 +302,14 @@ measure_main(const struct headless_args *a)
 		    "interleave: %s measures real time, so it runs "
 		    "with --policy free only\n",
 		    a->lesson->id);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (a->schedule != NULL) {
 		fprintf(stderr,
 		    "interleave: %s takes no schedule: the "
 		    "operating system schedules it\n",
 		    a->lesson->id);
-		return 2;
+		return EXIT_USAGE;
 	}
 	measure_plan(&ms, mod, chosen);
 	if (measure_estimate_ms(&ms, a->params) >= 60000) {

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "exit.h"
 #include "tui.h"
 
 #include <curses.h>
@@ -1115,7 +1116,7 @@ tui_main(const struct tui_args *args)
 	if (signals_install() != 0) {
 		fprintf(stderr, "interleave: cannot create a pipe: %s\n",
 		    strerror(errno));
-		return 70;
+		return EXIT_SOFTWARE;
 	}
 	out = fdopen(dup(STDOUT_FILENO), "w");
 	if (out == NULL || (ui.sp = newterm(NULL, out, stdin)) == NULL) {
@@ -1125,7 +1126,7 @@ tui_main(const struct tui_args *args)
 		    "terminal; use --headless\n");
 		if (out != NULL)
 			fclose(out);
-		return 2;
+		return EXIT_USAGE;
 	}
 	set_term(ui.sp);
 	cbreak();
