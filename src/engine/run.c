@@ -84,6 +84,18 @@ run_config_free(struct run_config *cfg, const struct lesson_module *mod,
 	cfg->sample_ms = sample_ms;
 }
 
+void
+run_config_for(struct run_config *cfg, const struct lesson_module *mod,
+    const long *params, enum policy policy, uint64_t seed)
+{
+	run_config_free(cfg, mod, params,
+	    policy == POLICY_FREE && mod->sample_ms != NULL
+	        ? mod->sample_ms(params)
+	        : 0);
+	cfg->policy = policy;
+	cfg->seed = seed;
+}
+
 struct run *
 run_new(const struct run_config *cfg, char *err, size_t errlen)
 {

@@ -85,6 +85,11 @@ struct il_lock *run_add_lock(struct run *, const char *name);
 void run_config_free(struct run_config *, const struct lesson_module *,
     const long *params, int sample_ms);
 
+/* The configuration every front end builds: module, params, policy and
+ * seed, and for a free run the module's own sampler interval. */
+void run_config_for(struct run_config *, const struct lesson_module *,
+    const long *params, enum policy, uint64_t seed);
+
 /* Build a run; threads are not started yet. NULL with a message on error. */
 
 struct run *run_new(const struct run_config *, char *err, size_t errlen);

@@ -554,13 +554,7 @@ headless_main(const struct headless_args *a)
 	if ((rc = headless_schedule(&hs)) != 0)
 		return rc;
 
-	memset(&cfg, 0, sizeof cfg);
-	cfg.module = a->lesson->module;
-	memcpy(cfg.params, a->params, sizeof cfg.params);
-	cfg.policy = a->policy;
-	cfg.seed = a->seed;
-	if (a->policy == POLICY_FREE && cfg.module->sample_ms != NULL)
-		cfg.sample_ms = cfg.module->sample_ms(cfg.params);
+	run_config_for(&cfg, a->lesson->module, a->params, a->policy, a->seed);
 	hs.run = run_new(&cfg, err, sizeof err);
 	if (hs.run == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);

@@ -234,9 +234,7 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	struct run *r;
 	char err[256];
 
-	run_config_free(&cfg, mod, params,
-	    mod->sample_ms != NULL ? mod->sample_ms(params) : 0);
-	cfg.seed = a->seed;
+	run_config_for(&cfg, mod, params, POLICY_FREE, a->seed);
 	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		return EXIT_SOFTWARE; /* the lesson was checked: the program failed */

@@ -124,13 +124,8 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 
 	session_stop(s);
 	s->generation++;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.module = s->lesson->module;
-	memcpy(cfg.params, params, sizeof cfg.params);
-	cfg.policy = s->free_run ? POLICY_FREE : POLICY_RANDOM;
-	cfg.seed = s->seed;
-	if (s->free_run && cfg.module->sample_ms != NULL)
-		cfg.sample_ms = cfg.module->sample_ms(params);
+	run_config_for(&cfg, s->lesson->module, params,
+	    s->free_run ? POLICY_FREE : POLICY_RANDOM, s->seed);
 	s->done = 0;
 	s->verdict[0] = '\0';
 	s->words[0] = '\0';
