@@ -71,8 +71,9 @@ struct options {
 	const char *lesson;
 };
 
+/* The synopsis: how to start the program, and the common keys. */
 static void
-usage(FILE *f)
+usage_synopsis(FILE *f)
 {
 	fputs(
 	    "Usage: interleave [OPTION]... [LESSON]\n"
@@ -87,13 +88,49 @@ usage(FILE *f)
 	    "                              with Shift, step that thread; space "
 	    "run/pause,\n"
 	    "                              u undo, up/down scroll the page, ? "
-	    "help, q quit;\n"
-	    "                              io-vs-cpu: a runs every mode, t "
-	    "switches\n"
-	    "                              between I/O and CPU work, i "
-	    "between sleep\n"
-	    "                              and socket I/O, g turns a greedy "
-	    "task on/off\n"
+	    "help, q quit;\n",
+	    f);
+}
+
+/* Each lesson's own keys, from its module's table, wrapped under the
+ * synopsis (the help screen, ?, says what each does). */
+static void
+usage_lesson_keys(FILE *f)
+{
+	const char *indent = "                              ";
+	size_t i, k;
+	int col;
+
+	for (i = 0; module_table[i] != NULL; i++) {
+		const struct lesson_module *m = module_table[i];
+
+		if (m->nkeys == 0)
+			continue;
+		col = fprintf(f, "%s%s:", indent, m->id);
+		for (k = 0; k < m->nkeys; k++) {
+			const struct lesson_key *key = &m->keys[k];
+			const char *label =
+			    key->label != NULL ? key->label : "";
+			int w = 3 + (int)strlen(label) + (k + 1 < m->nkeys);
+
+			const char *sep = " ";
+
+			if (col + w > 78) {
+				col = fprintf(f, "\n%s", indent) - 1;
+				sep = "";
+			}
+			col += fprintf(f, "%s%c %s%s", sep, key->key, label,
+			    k + 1 < m->nkeys ? "," : "");
+		}
+		fputc('\n', f);
+	}
+}
+
+/* The other ways to start it, and the options. */
+static void
+usage_options(FILE *f)
+{
+	fputs(
 	    "  interleave LESSON --headless [--policy P] [--seed N]\n"
 	    "             [--schedule S] [--set KEY=VALUE]...\n"
 	    "  interleave --list\n"
@@ -103,9 +140,8 @@ usage(FILE *f)
 	    "      --headless          run without the screen: print the "
 	    "text timeline,\n"
 	    "                          then a line starting 'result:' (one "
-	    "per mode\n"
-	    "                          measured, after a results table, "
-	    "for io-vs-cpu)\n"
+	    "per run of a\n"
+	    "                          lesson's plan, after a results table)\n"
 	    "      --policy=POLICY     who picks the next step: free (the "
 	    "OS), step (thread\n"
 	    "                          numbers read from standard input), "
@@ -141,7 +177,15 @@ usage(FILE *f)
 	    "set)\n"
 	    "      --no-mouse          ignore the mouse\n"
 	    "  -h, --help              show this help and exit\n"
-	    "  -V, --version           show the version and exit\n"
+	    "  -V, --version           show the version and exit\n",
+	    f);
+}
+
+/* Exit statuses, lesson folders and the environment. */
+static void
+usage_files(FILE *f)
+{
+	fputs(
 	    "\n"
 	    "Exit status:\n"
 	    "  0   a normal run (a lost update or a deadlock is a normal "
@@ -181,6 +225,16 @@ usage(FILE *f)
 	    "thread;\n"
 	    "NO_COLOR turns colour off.\n",
 	    f);
+}
+
+/* The --help text. */
+static void
+usage(FILE *f)
+{
+	usage_synopsis(f);
+	usage_lesson_keys(f);
+	usage_options(f);
+	usage_files(f);
 }
 
 static void vsay(const char *fmt, va_list ap)
