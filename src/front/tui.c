@@ -684,87 +684,77 @@ lesson_close(struct tui *ui)
 
 /* ---- input ---- */
 
+/* Space: auto-run a stepped run, or pause it. */
 static void
-key_lesson(struct tui *ui, int ch)
+key_run_pause(struct tui *ui)
+{
+	if (ui->ses.free_run) {
+		set_status(ui,
+		    "a free run cannot be paused: the "
+		    "operating system schedules it");
+	} else if (ui->mode == SCREEN_AUTO) {
+		ui->mode = SCREEN_PAUSED;
+		set_status(ui, "paused at step %zu", ui->ses.nhist);
+	} else if (!ui->ses.done) {
+		ui->mode = SCREEN_AUTO;
+		ui->next_auto = clock_now_ns();
+		set_status(ui,
+		    "running: the seeded random policy picks "
+		    "each step");
+	}
+}
+
+/* [ and ]: slower or faster auto-run. */
+static void
+key_speed(struct tui *ui, int ch)
+{
+	if (ch == '[' && ui->speed > 0)
+		ui->speed--;
+	if (ch == ']' && ui->speed < (int)IL_ARRAY_LEN(speeds) - 1)
+		ui->speed++;
+	set_status(ui, "speed: %d step%s a second", speeds[ui->speed],
+	    speeds[ui->speed] == 1 ? "" : "s");
+}
+
+/* r: the same run again. */
+static void
+key_again(struct tui *ui)
+{
+	if (restart(ui) != 0)
+		return; /* the status says why */
+	if (ui->ses.measuring)
+		status_after_restart(ui, "measuring again from the first run");
+	else if (ui->ses.free_run)
+		status_after_restart(ui, "running again");
+	else
+		status_after_restart(
+		    ui, "reset: seed %llu", (unsigned long long)ui->ses.seed);
+}
+
+/* s: a stepped run again with a new seed. */
+static void
+key_new_seed(struct tui *ui)
+{
+	if (ui->ses.free_run) {
+		set_status(ui,
+		    "a free run has no seed: the operating system "
+		    "schedules it (r runs it again)");
+		return;
+	}
+	ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
+	if (restart(ui) == 0)
+		status_after_restart(
+		    ui, "new seed: %llu", (unsigned long long)ui->ses.seed);
+}
+
+/* The keys that move around the screen (pages, scrolling, zoom, the
+ * mouse); 0 if ch is none of them. */
+static int
+key_view(struct tui *ui, int ch)
 {
 	struct screen *s = &ui->scr;
 
-	if (s->help) {
-		/* any key closes the help; q still quits */
-		s->help = 0;
-		ui->dirty = 1;
-		if (ch == 'q')
-			ui->quit = 1;
-		return;
-	}
 	switch (ch) {
-	case 'q':
-		ui->quit = 1;
-		return;
-	case 'm':
-		lesson_close(ui);
-		break;
-	case '?':
-	case 'h':
-	case KEY_F(1):
-		s->help = 1;
-		break;
-	case 27:
-		break; /* Escape: only closes the help */
-	case ' ':
-		if (ui->ses.free_run) {
-			set_status(ui,
-			    "a free run cannot be paused: the "
-			    "operating system schedules it");
-		} else if (ui->mode == SCREEN_AUTO) {
-			ui->mode = SCREEN_PAUSED;
-			set_status(ui, "paused at step %zu", ui->ses.nhist);
-		} else if (!ui->ses.done) {
-			ui->mode = SCREEN_AUTO;
-			ui->next_auto = clock_now_ns();
-			set_status(ui,
-			    "running: the seeded random policy picks "
-			    "each step");
-		}
-		break;
-	case '[':
-	case ']':
-		if (ch == '[' && ui->speed > 0)
-			ui->speed--;
-		if (ch == ']' && ui->speed < (int)IL_ARRAY_LEN(speeds) - 1)
-			ui->speed++;
-		set_status(ui, "speed: %d step%s a second", speeds[ui->speed],
-		    speeds[ui->speed] == 1 ? "" : "s");
-		break;
-	case 'r':
-		if (restart(ui) != 0)
-			break; /* the status says why */
-		if (ui->ses.measuring)
-			status_after_restart(
-			    ui, "measuring again from the first run");
-		else if (ui->ses.free_run)
-			status_after_restart(ui, "running again");
-		else
-			status_after_restart(ui, "reset: seed %llu",
-			    (unsigned long long)ui->ses.seed);
-		break;
-	case 's':
-		if (ui->ses.free_run) {
-			set_status(ui,
-			    "a free run has no seed: the operating system "
-			    "schedules it (r runs it again)");
-			break;
-		}
-		ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
-		if (restart(ui) == 0)
-			status_after_restart(ui, "new seed: %llu",
-			    (unsigned long long)ui->ses.seed);
-		break;
-	case 'u':
-		if (ui->mode == SCREEN_AUTO)
-			ui->mode = SCREEN_PAUSED;
-		session_undo(&ui->ses, ui->status, sizeof ui->status);
-		break;
 	case 'n':
 	case 'p':
 		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
@@ -814,7 +804,60 @@ key_lesson(struct tui *ui, int ch)
 		screen_home(s);
 		break;
 	default:
-		if (key_lesson_own(ui, ch))
+		return 0;
+	}
+	return 1;
+}
+
+/* The keys of the lesson screen: the common ones, the lesson's own (its
+ * module's table), and the step keys. */
+static void
+key_lesson(struct tui *ui, int ch)
+{
+	struct screen *s = &ui->scr;
+
+	if (s->help) {
+		/* any key closes the help; q still quits */
+		s->help = 0;
+		ui->dirty = 1;
+		if (ch == 'q')
+			ui->quit = 1;
+		return;
+	}
+	switch (ch) {
+	case 'q':
+		ui->quit = 1;
+		return;
+	case 'm':
+		lesson_close(ui);
+		break;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		s->help = 1;
+		break;
+	case 27:
+		break; /* Escape: only closes the help */
+	case ' ':
+		key_run_pause(ui);
+		break;
+	case '[':
+	case ']':
+		key_speed(ui, ch);
+		break;
+	case 'r':
+		key_again(ui);
+		break;
+	case 's':
+		key_new_seed(ui);
+		break;
+	case 'u':
+		if (ui->mode == SCREEN_AUTO)
+			ui->mode = SCREEN_PAUSED;
+		session_undo(&ui->ses, ui->status, sizeof ui->status);
+		break;
+	default:
+		if (key_view(ui, ch) || key_lesson_own(ui, ch))
 			break;
 		/* every lane has a key: its number, or its letter with
 		 * Shift (commands are all lower case) */
