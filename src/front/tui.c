@@ -9,6 +9,7 @@
 
 #include "exit.h"
 #include "tui.h"
+#include "tui_impl.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -39,7 +40,8 @@
 #define PUMP_BUDGET   200000         /* events moved per loop turn */
 #define LONG_RUN_MS   60000          /* say so before a run this long */
 
-static const int speeds[] = {1, 2, 5, 10, 20, 50, 100, 500};
+const int tui_speeds[] = {1, 2, 5, 10, 20, 50, 100, 500};
+const size_t tui_nspeeds = IL_ARRAY_LEN(tui_speeds);
 #define SPEED_DEFAULT 2 /* index: 5 steps a second */
 
 /* ---- signals and terminal restore (async-signal-safe parts) ---- */
@@ -178,50 +180,6 @@ tui_check_terminal(char *err, size_t errlen)
 	del_curterm(cur_term);
 	return 0;
 }
-
-/* ---- state ---- */
-
-struct tui {
-	const struct tui_args *args;
-	SCREEN *sp;
-	struct grid *g;
-	const struct glyphs *glyphs;
-	attr_t attrs[ROLE_COUNT];
-
-	/* the lesson open now, or NULL in the menu */
-	const struct lesson *lesson;
-	struct session ses;
-	int speed;
-	enum screen_mode mode;
-	char status[256];
-	char long_note[160]; /* the last restart's warning of a long run */
-	struct screen scr;
-
-	/* free-run clock: suspended time (Ctrl-Z) does not count */
-	uint64_t run_t0;
-	uint64_t suspended_ns;
-	uint64_t suspend_at;
-	unsigned generation; /* the session's run this clock belongs to */
-	unsigned summed_up;  /* the generation whose end the status told */
-	int pids[CONDUCTOR_MAX_THREADS]; /* lane PIDs for the screen */
-	int prev_pids[CONDUCTOR_MAX_THREADS];
-	char prev_title[96];
-
-	/* the last status lines of steps, for the log panel: log holds
-	 * them in a ring from log_head, logp oldest first */
-	char log[SCREEN_LOG_MAX][160];
-	const char *logp[SCREEN_LOG_MAX];
-	int nlog, log_head;
-
-	size_t menu_sel;
-	int dirty;
-	int full_repaint;
-	uint64_t next_frame;
-	uint64_t next_auto;
-	uint64_t next_tick;
-	int quit;
-	int quit_signal;
-};
 
 /* ---- colours ---- */
 
@@ -431,7 +389,7 @@ draw(struct tui *ui)
 		    ui->lesson->module->progress != NULL)
 			ui->lesson->module->progress(
 			    run, &s->progress_done, &s->progress_total);
-		s->speed = speeds[ui->speed];
+		s->speed = tui_speeds[ui->speed];
 		if (s->model != NULL)
 			screen_draw(ui->g, s);
 	}
@@ -442,10 +400,7 @@ draw(struct tui *ui)
 
 /* ---- the run ---- */
 
-static void set_status(struct tui *ui, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 set_status(struct tui *ui, const char *fmt, ...)
 {
 	va_list ap;
@@ -457,7 +412,7 @@ set_status(struct tui *ui, const char *fmt, ...)
 }
 
 /* Keep a step's message for the log panel. */
-static void
+void
 log_add(struct tui *ui, const char *msg)
 {
 	int i, k;
@@ -481,7 +436,7 @@ log_clear(struct tui *ui)
 /* (Re)start the lesson's run: 0, or -1 if it could not start, and the
  * status line says why. A run that will take a minute or more says so
  * there (and in long_note, for the callers' own words). */
-static int
+int
 restart(struct tui *ui)
 {
 	char msg[256];
@@ -515,12 +470,9 @@ restart(struct tui *ui)
 	return 0;
 }
 
-static void status_after_restart(struct tui *ui, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Set the status line after a restart, keeping what it said of a run
  * that will take minutes. */
-static void
+void
 status_after_restart(struct tui *ui, const char *fmt, ...)
 {
 	char buf[200];
@@ -566,343 +518,6 @@ measured_progress(struct tui *ui)
 		set_status(ui, "measured %d runs: see the table; %s%sr: again",
 		    ms->n, hint != NULL ? hint : "", hint != NULL ? ", " : "");
 	}
-}
-
-/* Set parameter i to value (then let the key adjust the others) and run
- * again, saying so. */
-static void
-rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
-{
-	const struct lesson_module *mod = ui->lesson->module;
-	const struct param_def *pp = &mod->params[mod->plan.param];
-	const char *verb = ui->ses.measuring ? "measuring" : "running";
-	long *p = ui->ses.params;
-	const char *name;
-	char num[32];
-
-	p[i] = value;
-	if (then != NULL)
-		then(p);
-	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
-		snprintf(num, sizeof num, "%ld", value);
-		name = num;
-	}
-	if (restart(ui) != 0)
-		return;
-	if (!ui->ses.measuring || i == mod->plan.param)
-		status_after_restart(
-		    ui, "%s again with %s=%s", verb, mod->params[i].name, name);
-	else
-		status_after_restart(ui, "%s again with %s=%s (%s %s)", verb,
-		    mod->params[i].name, name, pp->name,
-		    module_param_name(pp, p[mod->plan.param]));
-}
-
-/* One of the lesson's own keys (its module's table): 1 if ch is one. */
-static int
-key_lesson_own(struct tui *ui, int ch)
-{
-	const struct lesson_module *mod = ui->lesson->module;
-	const struct lesson_key *k = module_key(mod, ch);
-	long value;
-	int i;
-
-	if (k == NULL)
-		return 0;
-	/* a lesson with a plan changes it only while measuring */
-	if (module_has_plan(mod) && !ui->ses.measuring)
-		return 1;
-	if (k->enabled != NULL && !k->enabled(ui->ses.params)) {
-		set_status(ui, "%s", k->why_not);
-		return 1;
-	}
-	if ((value = module_key_value(mod, k, ui->ses.params, &i)) >= 0)
-		rerun_with(ui, i, value, k->then);
-	return 1;
-}
-
-static void
-user_step(struct tui *ui, int t)
-{
-	char msg[256];
-
-	if (ui->mode == SCREEN_AUTO)
-		ui->mode = SCREEN_PAUSED;
-	if (session_step(&ui->ses, t, msg, sizeof msg) == 0)
-		log_add(ui, msg);
-	set_status(ui, "%s", msg);
-}
-
-static void
-auto_step(struct tui *ui)
-{
-	char msg[256];
-
-	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0)
-		ui->mode = SCREEN_PAUSED;
-	else
-		log_add(ui, msg);
-	set_status(ui, "%s", msg);
-}
-
-static void
-lesson_open(struct tui *ui, size_t i, const long *params)
-{
-	int free_run;
-
-	ui->lesson = ui->args->lessons[i];
-	/* a measuring lesson runs free: it times real work */
-	free_run = ui->args->policy == POLICY_FREE ||
-	    module_has_plan(ui->lesson->module);
-	session_close(&ui->ses);
-	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
-	memset(&ui->scr, 0, sizeof ui->scr);
-	ui->status[0] = '\0';
-	ui->mode = free_run                     ? SCREEN_FREE
-	    : ui->args->policy == POLICY_RANDOM ? SCREEN_AUTO
-	                                        : SCREEN_STEP;
-	if (restart(ui) == 0 && ui->mode == SCREEN_STEP) {
-		char keys[32];
-
-		screen_step_keys(ui->ses.run->nthreads, keys, sizeof keys);
-		status_after_restart(ui,
-		    "press %s to let a thread take one step, space to run, ? "
-		    "for help",
-		    keys);
-	}
-	if (ui->args->policy == POLICY_RANDOM && !free_run)
-		ui->mode = SCREEN_AUTO;
-	ui->next_auto = clock_now_ns();
-}
-
-static void
-lesson_close(struct tui *ui)
-{
-	session_close(&ui->ses);
-	ui->lesson = NULL;
-}
-
-/* ---- input ---- */
-
-/* Space: auto-run a stepped run, or pause it. */
-static void
-key_run_pause(struct tui *ui)
-{
-	if (ui->ses.free_run) {
-		set_status(ui,
-		    "a free run cannot be paused: the "
-		    "operating system schedules it");
-	} else if (ui->mode == SCREEN_AUTO) {
-		ui->mode = SCREEN_PAUSED;
-		set_status(ui, "paused at step %zu", ui->ses.nhist);
-	} else if (!ui->ses.done) {
-		ui->mode = SCREEN_AUTO;
-		ui->next_auto = clock_now_ns();
-		set_status(ui,
-		    "running: the seeded random policy picks "
-		    "each step");
-	}
-}
-
-/* [ and ]: slower or faster auto-run. */
-static void
-key_speed(struct tui *ui, int ch)
-{
-	if (ch == '[' && ui->speed > 0)
-		ui->speed--;
-	if (ch == ']' && ui->speed < (int)IL_ARRAY_LEN(speeds) - 1)
-		ui->speed++;
-	set_status(ui, "speed: %d step%s a second", speeds[ui->speed],
-	    speeds[ui->speed] == 1 ? "" : "s");
-}
-
-/* r: the same run again. */
-static void
-key_again(struct tui *ui)
-{
-	if (restart(ui) != 0)
-		return; /* the status says why */
-	if (ui->ses.measuring)
-		status_after_restart(ui, "measuring again from the first run");
-	else if (ui->ses.free_run)
-		status_after_restart(ui, "running again");
-	else
-		status_after_restart(
-		    ui, "reset: seed %llu", (unsigned long long)ui->ses.seed);
-}
-
-/* s: a stepped run again with a new seed. */
-static void
-key_new_seed(struct tui *ui)
-{
-	if (ui->ses.free_run) {
-		set_status(ui,
-		    "a free run has no seed: the operating system "
-		    "schedules it (r runs it again)");
-		return;
-	}
-	ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
-	if (restart(ui) == 0)
-		status_after_restart(
-		    ui, "new seed: %llu", (unsigned long long)ui->ses.seed);
-}
-
-/* The keys that move around the screen (pages, scrolling, zoom, the
- * mouse); 0 if ch is none of them. */
-static int
-key_view(struct tui *ui, int ch)
-{
-	struct screen *s = &ui->scr;
-
-	switch (ch) {
-	case 'n':
-	case 'p':
-		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
-			s->page++, s->narr_top = 0;
-		if (ch == 'p' && s->page > 0)
-			s->page--, s->narr_top = 0;
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-		screen_narration_scroll(s, ch == KEY_UP ? -1 : 1);
-		break;
-	case KEY_PPAGE:
-	case KEY_NPAGE: {
-		int by = s->layout.narr_rows > 2 ? s->layout.narr_rows - 1 : 1;
-
-		screen_narration_scroll(s, ch == KEY_PPAGE ? -by : by);
-		break;
-	}
-	case '+':
-	case '=':
-		screen_zoom_in(s);
-		break;
-	case '-':
-		screen_zoom_out(s);
-		break;
-	case KEY_LEFT:
-		screen_scroll(s, -1);
-		break;
-	case KEY_RIGHT:
-		screen_scroll(s, 1);
-		break;
-	case KEY_END:
-		screen_follow(s);
-		break;
-	case KEY_MOUSE: {
-		MEVENT me;
-		int t;
-
-		/* A click is its press: the release that follows is
-		 * not another step (curses is told not to pair them). */
-		if (getmouse(&me) == OK && (me.bstate & BUTTON1_PRESSED) &&
-		    (t = screen_lane_at(s, me.y)) >= 0)
-			user_step(ui, t);
-		break;
-	}
-	case KEY_HOME:
-		screen_home(s);
-		break;
-	default:
-		return 0;
-	}
-	return 1;
-}
-
-/* The keys of the lesson screen: the common ones, the lesson's own (its
- * module's table), and the step keys. */
-static void
-key_lesson(struct tui *ui, int ch)
-{
-	struct screen *s = &ui->scr;
-
-	if (s->help) {
-		/* any key closes the help; q still quits */
-		s->help = 0;
-		ui->dirty = 1;
-		if (ch == 'q')
-			ui->quit = 1;
-		return;
-	}
-	switch (ch) {
-	case 'q':
-		ui->quit = 1;
-		return;
-	case 'm':
-		lesson_close(ui);
-		break;
-	case '?':
-	case 'h':
-	case KEY_F(1):
-		s->help = 1;
-		break;
-	case 27:
-		break; /* Escape: only closes the help */
-	case ' ':
-		key_run_pause(ui);
-		break;
-	case '[':
-	case ']':
-		key_speed(ui, ch);
-		break;
-	case 'r':
-		key_again(ui);
-		break;
-	case 's':
-		key_new_seed(ui);
-		break;
-	case 'u':
-		if (ui->mode == SCREEN_AUTO)
-			ui->mode = SCREEN_PAUSED;
-		session_undo(&ui->ses, ui->status, sizeof ui->status);
-		break;
-	default:
-		if (key_view(ui, ch) || key_lesson_own(ui, ch))
-			break;
-		/* every lane has a key: its number, or its letter with
-		 * Shift (commands are all lower case) */
-		if (ch >= '1' && ch <= '9')
-			user_step(ui, ch - '1');
-		else if (ch >= 'A' && ch <= 'Z')
-			user_step(ui, ch - 'A');
-		break;
-	}
-	ui->dirty = 1;
-}
-
-static void
-key_menu(struct tui *ui, int ch)
-{
-	size_t n = ui->args->nlessons;
-
-	switch (ch) {
-	case 'q':
-		ui->quit = 1;
-		return;
-	case KEY_UP:
-	case 'k':
-		if (ui->menu_sel > 0)
-			ui->menu_sel--;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		if (ui->menu_sel + 1 < n)
-			ui->menu_sel++;
-		break;
-	case '\n':
-	case '\r':
-	case KEY_ENTER:
-		if (n > 0)
-			lesson_open(ui, ui->menu_sel, NULL);
-		break;
-	default:
-		if (ch >= '1' && ch <= '9' && (size_t)(ch - '1') < n) {
-			ui->menu_sel = (size_t)(ch - '1');
-			lesson_open(ui, ui->menu_sel, NULL);
-		}
-		break;
-	}
-	ui->dirty = 1;
 }
 
 /* The next character of input, waiting a little for it: the rest of
@@ -1102,7 +717,8 @@ loop(struct tui *ui)
 		if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run &&
 		    now >= ui->next_auto) {
 			auto_step(ui);
-			ui->next_auto = now + 1000000000ull / speeds[ui->speed];
+			ui->next_auto =
+			    now + 1000000000ull / tui_speeds[ui->speed];
 		}
 		if (ui->dirty && now >= ui->next_frame)
 			draw(ui);

@@ -1,0 +1,82 @@
+/*
+ * What the curses front end's files share: the front end's state and the
+ * calls between the loop (tui.c) and the key handling (tui_keys.c). Only
+ * the thread that runs tui_main touches any of it.
+ */
+#ifndef IL_TUI_IMPL_H
+#define IL_TUI_IMPL_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conductor.h"
+#include "screen.h"
+#include "session.h"
+#include "tui.h"
+
+/* The front end's state. */
+struct tui {
+	const struct tui_args *args;
+	SCREEN *sp;
+	struct grid *g;
+	const struct glyphs *glyphs;
+	attr_t attrs[ROLE_COUNT];
+
+	/* the lesson open now, or NULL in the menu */
+	const struct lesson *lesson;
+	struct session ses;
+	int speed;
+	enum screen_mode mode;
+	char status[256];
+	char long_note[160]; /* the last restart's warning of a long run */
+	struct screen scr;
+
+	/* free-run clock: suspended time (Ctrl-Z) does not count */
+	uint64_t run_t0;
+	uint64_t suspended_ns;
+	uint64_t suspend_at;
+	unsigned generation; /* the session's run this clock belongs to */
+	unsigned summed_up;  /* the generation whose end the status told */
+	int pids[CONDUCTOR_MAX_THREADS]; /* lane PIDs for the screen */
+	int prev_pids[CONDUCTOR_MAX_THREADS];
+	char prev_title[96];
+
+	/* the last status lines of steps, for the log panel: log holds
+	 * them in a ring from log_head, logp oldest first */
+	char log[SCREEN_LOG_MAX][160];
+	const char *logp[SCREEN_LOG_MAX];
+	int nlog, log_head;
+
+	size_t menu_sel;
+	int dirty;
+	int full_repaint;
+	uint64_t next_frame;
+	uint64_t next_auto;
+	uint64_t next_tick;
+	int quit;
+	int quit_signal;
+};
+
+/* Auto-run speeds in steps a second; ui->speed indexes them. */
+extern const int tui_speeds[];
+extern const size_t tui_nspeeds;
+
+/* tui.c: the status line and the log panel. */
+void set_status(struct tui *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void log_add(struct tui *, const char *msg);
+/* Start the session's run again; 0, or -1 with why in the status. */
+int restart(struct tui *);
+/* The status after a restart (keeping its long-run warning). */
+void status_after_restart(struct tui *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* tui_keys.c: open and close a lesson, step, and the keys. */
+void lesson_open(struct tui *, size_t i, const long *params);
+void lesson_close(struct tui *);
+void auto_step(struct tui *);
+void key_lesson(struct tui *, int ch);
+void key_menu(struct tui *, int ch);
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * The curses front end's keys: the lesson screen's (the common keys, the
+ * lesson's own from its module's table, the step keys) and the menu's,
+ * and what they do to the session.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui_impl.h"
+#include "util.h"
+
+/* Set parameter i to value (then let the key adjust the others) and run
+ * again, saying so. */
+static void
+rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
+{
+	const struct lesson_module *mod = ui->lesson->module;
+	const struct param_def *pp = &mod->params[mod->plan.param];
+	const char *verb = ui->ses.measuring ? "measuring" : "running";
+	long *p = ui->ses.params;
+	const char *name;
+	char num[32];
+
+	p[i] = value;
+	if (then != NULL)
+		then(p);
+	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
+		snprintf(num, sizeof num, "%ld", value);
+		name = num;
+	}
+	if (restart(ui) != 0)
+		return;
+	if (!ui->ses.measuring || i == mod->plan.param)
+		status_after_restart(
+		    ui, "%s again with %s=%s", verb, mod->params[i].name, name);
+	else
+		status_after_restart(ui, "%s again with %s=%s (%s %s)", verb,
+		    mod->params[i].name, name, pp->name,
+		    module_param_name(pp, p[mod->plan.param]));
+}
+
+/* One of the lesson's own keys (its module's table): 1 if ch is one. */
+static int
+key_lesson_own(struct tui *ui, int ch)
+{
+	const struct lesson_module *mod = ui->lesson->module;
+	const struct lesson_key *k = module_key(mod, ch);
+	long value;
+	int i;
+
+	if (k == NULL)
+		return 0;
+	/* a lesson with a plan changes it only while measuring */
+	if (module_has_plan(mod) && !ui->ses.measuring)
+		return 1;
+	if (k->enabled != NULL && !k->enabled(ui->ses.params)) {
+		set_status(ui, "%s", k->why_not);
+		return 1;
+	}
+	if ((value = module_key_value(mod, k, ui->ses.params, &i)) >= 0)
+		rerun_with(ui, i, value, k->then);
+	return 1;
+}
+
+static void
+user_step(struct tui *ui, int t)
+{
+	char msg[256];
+
+	if (ui->mode == SCREEN_AUTO)
+		ui->mode = SCREEN_PAUSED;
+	if (session_step(&ui->ses, t, msg, sizeof msg) == 0)
+		log_add(ui, msg);
+	set_status(ui, "%s", msg);
+}
+
+void
+auto_step(struct tui *ui)
+{
+	char msg[256];
+
+	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0)
+		ui->mode = SCREEN_PAUSED;
+	else
+		log_add(ui, msg);
+	set_status(ui, "%s", msg);
+}
+
+void
+lesson_open(struct tui *ui, size_t i, const long *params)
+{
+	int free_run;
+
+	ui->lesson = ui->args->lessons[i];
+	/* a measuring lesson runs free: it times real work */
+	free_run = ui->args->policy == POLICY_FREE ||
+	    module_has_plan(ui->lesson->module);
+	session_close(&ui->ses);
+	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
+	memset(&ui->scr, 0, sizeof ui->scr);
+	ui->status[0] = '\0';
+	ui->mode = free_run                     ? SCREEN_FREE
+	    : ui->args->policy == POLICY_RANDOM ? SCREEN_AUTO
+	                                        : SCREEN_STEP;
+	if (restart(ui) == 0 && ui->mode == SCREEN_STEP) {
+		char keys[32];
+
+		screen_step_keys(ui->ses.run->nthreads, keys, sizeof keys);
+		status_after_restart(ui,
+		    "press %s to let a thread take one step, space to run, ? "
+		    "for help",
+		    keys);
+	}
+	if (ui->args->policy == POLICY_RANDOM && !free_run)
+		ui->mode = SCREEN_AUTO;
+	ui->next_auto = clock_now_ns();
+}
+
+void
+lesson_close(struct tui *ui)
+{
+	session_close(&ui->ses);
+	ui->lesson = NULL;
+}
+
+/* ---- input ---- */
+
+/* Space: auto-run a stepped run, or pause it. */
+static void
+key_run_pause(struct tui *ui)
+{
+	if (ui->ses.free_run) {
+		set_status(ui,
+		    "a free run cannot be paused: the "
+		    "operating system schedules it");
+	} else if (ui->mode == SCREEN_AUTO) {
+		ui->mode = SCREEN_PAUSED;
+		set_status(ui, "paused at step %zu", ui->ses.nhist);
+	} else if (!ui->ses.done) {
+		ui->mode = SCREEN_AUTO;
+		ui->next_auto = clock_now_ns();
+		set_status(ui,
+		    "running: the seeded random policy picks "
+		    "each step");
+	}
+}
+
+/* [ and ]: slower or faster auto-run. */
+static void
+key_speed(struct tui *ui, int ch)
+{
+	if (ch == '[' && ui->speed > 0)
+		ui->speed--;
+	if (ch == ']' && ui->speed < (int)tui_nspeeds - 1)
+		ui->speed++;
+	set_status(ui, "speed: %d step%s a second", tui_speeds[ui->speed],
+	    tui_speeds[ui->speed] == 1 ? "" : "s");
+}
+
+/* r: the same run again. */
+static void
+key_again(struct tui *ui)
+{
+	if (restart(ui) != 0)
+		return; /* the status says why */
+	if (ui->ses.measuring)
+		status_after_restart(ui, "measuring again from the first run");
+	else if (ui->ses.free_run)
+		status_after_restart(ui, "running again");
+	else
+		status_after_restart(
+		    ui, "reset: seed %llu", (unsigned long long)ui->ses.seed);
+}
+
+/* s: a stepped run again with a new seed. */
+static void
+key_new_seed(struct tui *ui)
+{
+	if (ui->ses.free_run) {
+		set_status(ui,
+		    "a free run has no seed: the operating system "
+		    "schedules it (r runs it again)");
+		return;
+	}
+	ui->ses.seed = (clock_now_ns() ^ (uint64_t)getpid()) % 1000000;
+	if (restart(ui) == 0)
+		status_after_restart(
+		    ui, "new seed: %llu", (unsigned long long)ui->ses.seed);
+}
+
+/* The keys that move around the screen (pages, scrolling, zoom, the
+ * mouse); 0 if ch is none of them. */
+static int
+key_view(struct tui *ui, int ch)
+{
+	struct screen *s = &ui->scr;
+
+	switch (ch) {
+	case 'n':
+	case 'p':
+		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
+			s->page++, s->narr_top = 0;
+		if (ch == 'p' && s->page > 0)
+			s->page--, s->narr_top = 0;
+		break;
+	case KEY_UP:
+	case KEY_DOWN:
+		screen_narration_scroll(s, ch == KEY_UP ? -1 : 1);
+		break;
+	case KEY_PPAGE:
+	case KEY_NPAGE: {
+		int by = s->layout.narr_rows > 2 ? s->layout.narr_rows - 1 : 1;
+
+		screen_narration_scroll(s, ch == KEY_PPAGE ? -by : by);
+		break;
+	}
+	case '+':
+	case '=':
+		screen_zoom_in(s);
+		break;
+	case '-':
+		screen_zoom_out(s);
+		break;
+	case KEY_LEFT:
+		screen_scroll(s, -1);
+		break;
+	case KEY_RIGHT:
+		screen_scroll(s, 1);
+		break;
+	case KEY_END:
+		screen_follow(s);
+		break;
+	case KEY_MOUSE: {
+		MEVENT me;
+		int t;
+
+		/* A click is its press: the release that follows is
+		 * not another step (curses is told not to pair them). */
+		if (getmouse(&me) == OK && (me.bstate & BUTTON1_PRESSED) &&
+		    (t = screen_lane_at(s, me.y)) >= 0)
+			user_step(ui, t);
+		break;
+	}
+	case KEY_HOME:
+		screen_home(s);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+/* The keys of the lesson screen: the common ones, the lesson's own (its
+ * module's table), and the step keys. */
+void
+key_lesson(struct tui *ui, int ch)
+{
+	struct screen *s = &ui->scr;
+
+	if (s->help) {
+		/* any key closes the help; q still quits */
+		s->help = 0;
+		ui->dirty = 1;
+		if (ch == 'q')
+			ui->quit = 1;
+		return;
+	}
+	switch (ch) {
+	case 'q':
+		ui->quit = 1;
+		return;
+	case 'm':
+		lesson_close(ui);
+		break;
+	case '?':
+	case 'h':
+	case KEY_F(1):
+		s->help = 1;
+		break;
+	case 27:
+		break; /* Escape: only closes the help */
+	case ' ':
+		key_run_pause(ui);
+		break;
+	case '[':
+	case ']':
+		key_speed(ui, ch);
+		break;
+	case 'r':
+		key_again(ui);
+		break;
+	case 's':
+		key_new_seed(ui);
+		break;
+	case 'u':
+		if (ui->mode == SCREEN_AUTO)
+			ui->mode = SCREEN_PAUSED;
+		session_undo(&ui->ses, ui->status, sizeof ui->status);
+		break;
+	default:
+		if (key_view(ui, ch) || key_lesson_own(ui, ch))
+			break;
+		/* every lane has a key: its number, or its letter with
+		 * Shift (commands are all lower case) */
+		if (ch >= '1' && ch <= '9')
+			user_step(ui, ch - '1');
+		else if (ch >= 'A' && ch <= 'Z')
+			user_step(ui, ch - 'A');
+		break;
+	}
+	ui->dirty = 1;
+}
+
+void
+key_menu(struct tui *ui, int ch)
+{
+	size_t n = ui->args->nlessons;
+
+	switch (ch) {
+	case 'q':
+		ui->quit = 1;
+		return;
+	case KEY_UP:
+	case 'k':
+		if (ui->menu_sel > 0)
+			ui->menu_sel--;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		if (ui->menu_sel + 1 < n)
+			ui->menu_sel++;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (n > 0)
+			lesson_open(ui, ui->menu_sel, NULL);
+		break;
+	default:
+		if (ch >= '1' && ch <= '9' && (size_t)(ch - '1') < n) {
+			ui->menu_sel = (size_t)(ch - '1');
+			lesson_open(ui, ui->menu_sel, NULL);
+		}
+		break;
+	}
+	ui->dirty = 1;
+}
