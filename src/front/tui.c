@@ -13,7 +13,6 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,7 +22,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <term.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "conductor.h"
@@ -44,259 +42,7 @@ const int tui_speeds[] = {1, 2, 5, 10, 20, 50, 100, 500};
 const size_t tui_nspeeds = IL_ARRAY_LEN(tui_speeds);
 #define SPEED_DEFAULT 2 /* index: 5 steps a second */
 
-/* ---- signals and terminal restore (async-signal-safe parts) ---- */
-
-static int sig_pipe[2] = {-1, -1};
-/* SIGCONTs seen, and how many had been seen when SIGTSTP came: a SIGCONT
- * after the SIGTSTP means the job was resumed before the loop got round
- * to stopping, so it must not stop any more. */
-static volatile sig_atomic_t conts;
-static volatile sig_atomic_t conts_at_tstp;
-static struct termios saved_tio;
-static int saved_tio_ok;
-static char restore_bytes[256];
-static size_t restore_len;
-
-static void
-on_signal(int sig)
-{
-	unsigned char b = (unsigned char)sig;
-	int saved = errno;
-
-	if (sig == SIGCONT)
-		conts++;
-	else if (sig == SIGTSTP)
-		conts_at_tstp = conts;
-	if (write(sig_pipe[1], &b, 1) < 0) {
-		/* the pipe is full: a wake-up is already pending */
-	}
-	errno = saved;
-}
-
-/* A crash: put the terminal back with bytes prepared at start-up, then let
- * the default action (a core dump) happen. */
-static void
-on_crash(int sig)
-{
-	if (restore_len > 0 &&
-	    write(STDOUT_FILENO, restore_bytes, restore_len) < 0) {
-		/* nothing more can be done */
-	}
-	if (saved_tio_ok)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-add_restore(const char *cap)
-{
-	char *s = tigetstr(cap);
-	size_t n;
-
-	if (s == NULL || s == (char *)-1)
-		return;
-	n = strlen(s);
-	if (restore_len + n < sizeof restore_bytes) {
-		memcpy(restore_bytes + restore_len, s, n);
-		restore_len += n;
-	}
-}
-
-static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
-static const int crash_signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
-
-static int
-signals_install(void)
-{
-	struct sigaction sa;
-	size_t i;
-
-	if (pipe(sig_pipe) != 0)
-		return -1;
-	for (i = 0; i < 2; i++) {
-		fcntl(sig_pipe[i], F_SETFL,
-		    fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < IL_ARRAY_LEN(quit_signals); i++)
-		sigaction(quit_signals[i], &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL);
-	sigaction(SIGWINCH, &sa, NULL);
-	sigaction(SIGCONT, &sa, NULL);
-	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	for (i = 0; i < IL_ARRAY_LEN(crash_signals); i++)
-		sigaction(crash_signals[i], &sa, NULL);
-	return 0;
-}
-
-static void
-signals_default(void)
-{
-	size_t i;
-
-	for (i = 0; i < IL_ARRAY_LEN(quit_signals); i++)
-		signal(quit_signals[i], SIG_DFL);
-	signal(SIGTSTP, SIG_DFL);
-	signal(SIGWINCH, SIG_DFL);
-	signal(SIGCONT, SIG_DFL);
-	for (i = 0; i < IL_ARRAY_LEN(crash_signals); i++)
-		signal(crash_signals[i], SIG_DFL);
-}
-
-int
-tui_check_terminal(char *err, size_t errlen)
-{
-	const char *term = getenv("TERM");
-	int e = 0;
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errlen,
-		    "the screen needs a terminal on standard input and "
-		    "output; use --headless to print the run as text");
-		return -1;
-	}
-	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0) {
-		snprintf(err, errlen,
-		    "TERM is %s%s%s, which cannot draw the screen; use "
-		    "--headless to print the run as text",
-		    term == NULL || *term == '\0' ? "not set" : "'",
-		    term == NULL || *term == '\0' ? "" : term,
-		    term == NULL || *term == '\0' ? "" : "'");
-		return -1;
-	}
-	if (setupterm(NULL, STDOUT_FILENO, &e) != OK) {
-		snprintf(err, errlen,
-		    "terminal type '%s' is unknown; use --headless to print "
-		    "the run as text",
-		    term);
-		return -1;
-	}
-	del_curterm(cur_term);
-	return 0;
-}
-
-/* ---- colours ---- */
-
-/* Okabe-Ito colours in the xterm 256-colour cube, then 8-colour fallbacks. */
-struct role_colour {
-	short c256;
-	short c8;
-	attr_t mono;
-	attr_t extra;
-};
-
-static const struct role_colour role_colours[ROLE_COUNT] = {
-    [ROLE_DEFAULT] = {-1, -1, A_NORMAL, A_NORMAL},
-    [ROLE_TITLE] = {-1, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD},
-    [ROLE_LABEL] = {-1, -1, A_BOLD, A_BOLD},
-    [ROLE_RULER] = {-1, -1, A_NORMAL, A_NORMAL},
-    [ROLE_RUNNING] = {36, COLOR_GREEN, A_BOLD, A_BOLD},     /* bluish green */
-    [ROLE_READY] = {227, COLOR_YELLOW, A_NORMAL, A_NORMAL}, /* yellow */
-    [ROLE_IO] = {74, COLOR_CYAN, A_UNDERLINE, A_NORMAL},    /* sky blue */
-    [ROLE_LOCK_WAIT] = {166, COLOR_RED, A_REVERSE, A_BOLD}, /* vermillion */
-    [ROLE_DONE] = {-1, -1, A_NORMAL, A_NORMAL},
-    [ROLE_LOST] = {175, COLOR_MAGENTA, A_REVERSE | A_BOLD,
-        A_BOLD},                                          /* reddish purple */
-    [ROLE_WARNING] = {214, COLOR_YELLOW, A_BOLD, A_BOLD}, /* orange */
-    [ROLE_CODE] = {74, COLOR_CYAN, A_BOLD, A_NORMAL},     /* sky blue */
-    [ROLE_EMPH] = {-1, -1, A_ITALIC, A_ITALIC},
-    [ROLE_STRONG] = {-1, -1, A_BOLD, A_BOLD},
-    [ROLE_COND_WAIT] = {32, COLOR_BLUE, A_DIM, A_NORMAL}, /* blue */
-};
-
-static void
-colours_init(struct tui *ui)
-{
-	int use = ui->args->color && has_colors();
-	short i;
-
-	if (use && start_color() != OK)
-		use = 0;
-	if (use)
-		use_default_colors();
-	for (i = 0; i < ROLE_COUNT; i++) {
-		const struct role_colour *rc = &role_colours[i];
-		short fg = COLORS >= 256 ? rc->c256 : rc->c8;
-
-		if (!use) {
-			ui->attrs[i] = rc->mono;
-			continue;
-		}
-		ui->attrs[i] = rc->extra;
-		if (fg >= 0 && init_pair((short)(i + 1), fg, -1) == OK)
-			ui->attrs[i] |= COLOR_PAIR(i + 1);
-		else if (rc->c256 >= 0)
-			ui->attrs[i] = rc->mono; /* no colour to be had */
-	}
-}
-
 /* ---- drawing ---- */
-
-/* Characters an ASCII terminal cannot show, replaced by look-alikes. */
-static uint32_t
-ascii_fallback(uint32_t ch)
-{
-	switch (ch) {
-	case 0x2018:
-	case 0x2019:
-		return '\'';
-	case 0x201c:
-	case 0x201d:
-		return '"';
-	case 0x2013:
-	case 0x2014:
-	case 0x2212:
-		return '-';
-	case 0x00a0:
-		return ' ';
-	}
-	return '?';
-}
-
-static void
-flush_grid(struct tui *ui)
-{
-	const struct grid *g = ui->g;
-	int x, y;
-
-	if (ui->full_repaint) {
-		clearok(curscr, TRUE);
-		ui->full_repaint = 0;
-	}
-	for (y = 0; y < g->h; y++) {
-		for (x = 0; x < g->w; x++) {
-			const struct cell *c = &g->cells[y * g->w + x];
-			wchar_t wc[2];
-			cchar_t cc;
-			attr_t attr;
-			uint32_t ch = c->ch;
-
-			if (ch == 0)
-				continue; /* right half of a wide character */
-			if (ui->args->ascii && ch > 0x7e)
-				ch = ascii_fallback(ch);
-			if (ch < 0x20)
-				ch = '?';
-			wc[0] = (wchar_t)ch;
-			wc[1] = L'\0';
-			attr = c->role < ROLE_COUNT ? ui->attrs[c->role]
-			                            : A_NORMAL;
-			/* setcchar takes the colour pair on its own: given
-			 * 0 there, it would clear the pair in attr. */
-			setcchar(&cc, wc, attr & ~A_COLOR,
-			    (short)PAIR_NUMBER(attr), NULL);
-			mvadd_wch(y, x, &cc);
-		}
-	}
-	wnoutrefresh(stdscr);
-	doupdate();
-}
 
 static uint64_t
 elapsed_ms(const struct tui *ui)
@@ -393,7 +139,7 @@ draw(struct tui *ui)
 		if (s->model != NULL)
 			screen_draw(ui->g, s);
 	}
-	flush_grid(ui);
+	tui_flush_grid(ui);
 	ui->dirty = 0;
 	ui->next_frame = clock_now_ns() + FRAME_NS;
 }
@@ -626,7 +372,7 @@ suspend(struct tui *ui)
 	sigset_t set, oldset;
 	uint64_t gap;
 
-	if (conts != conts_at_tstp) {
+	if (tui_resumed()) {
 		resize(ui); /* already resumed: just repaint */
 		return;
 	}
@@ -642,7 +388,7 @@ suspend(struct tui *ui)
 	pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
 	/* Resumed while the screen was being put away? Then do not stop:
 	 * the window left is a few instructions long. */
-	if (conts == conts_at_tstp)
+	if (!tui_resumed())
 		raise(SIGTSTP); /* stops here until fg */
 	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
 	sigaction(SIGTSTP, &old, NULL);
@@ -661,7 +407,7 @@ read_signals(struct tui *ui)
 	unsigned char buf[64];
 	ssize_t n, i;
 
-	while ((n = read(sig_pipe[0], buf, sizeof buf)) > 0) {
+	while ((n = read(tui_signal_fd(), buf, sizeof buf)) > 0) {
 		for (i = 0; i < n; i++) {
 			switch (buf[i]) {
 			case SIGINT:
@@ -725,7 +471,7 @@ loop(struct tui *ui)
 
 		fds[0].fd = STDIN_FILENO;
 		fds[0].events = POLLIN;
-		fds[1].fd = sig_pipe[0];
+		fds[1].fd = tui_signal_fd();
 		fds[1].events = POLLIN;
 		run = ui->lesson != NULL ? ui->ses.run : NULL;
 		live = run != NULL && !ui->ses.done;
@@ -770,16 +516,16 @@ tui_main(const struct tui_args *args)
 	ui.speed = SPEED_DEFAULT;
 	ui.glyphs = args->ascii ? &glyphs_ascii : &glyphs_utf8;
 
-	saved_tio_ok = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	tui_save_terminal();
 	/* Our handlers go in first, so curses leaves these signals to us. */
-	if (signals_install() != 0) {
+	if (tui_signals_install() != 0) {
 		fprintf(stderr, "interleave: cannot create a pipe: %s\n",
 		    strerror(errno));
 		return EXIT_SOFTWARE;
 	}
 	out = fdopen(dup(STDOUT_FILENO), "w");
 	if (out == NULL || (ui.sp = newterm(NULL, out, stdin)) == NULL) {
-		signals_default();
+		tui_signals_default();
 		fprintf(stderr,
 		    "interleave: cannot start the screen on this "
 		    "terminal; use --headless\n");
@@ -795,19 +541,17 @@ tui_main(const struct tui_args *args)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	colours_init(&ui);
+	tui_colours_init(&ui);
 	if (args->mouse) {
 		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
 		mouseinterval(0); /* report presses at once, never as clicks */
 	}
-	add_restore("sgr0");
-	add_restore("cnorm");
-	add_restore("rmkx");
-	add_restore("rmcup");
-	if (args->mouse && restore_len + 16 < sizeof restore_bytes) {
-		memcpy(restore_bytes + restore_len, "\033[?1000l", 8);
-		restore_len += 8;
-	}
+	tui_add_restore("sgr0");
+	tui_add_restore("cnorm");
+	tui_add_restore("rmkx");
+	tui_add_restore("rmcup");
+	if (args->mouse)
+		tui_add_restore_bytes("\033[?1000l", 8);
 
 	if (args->start >= 0)
 		lesson_open(&ui, (size_t)args->start, args->params);
@@ -819,7 +563,7 @@ tui_main(const struct tui_args *args)
 	delscreen(ui.sp);
 	fclose(out);
 	grid_free(ui.g);
-	signals_default();
+	tui_signals_default();
 	if (ui.quit_signal != 0) {
 		sigset_t set;
 

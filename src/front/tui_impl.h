@@ -72,6 +72,23 @@ int restart(struct tui *);
 void status_after_restart(struct tui *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* tui_term.c: signals, terminal restore, colours, the grid. */
+/* Install the handlers and the self-pipe; 0, or -1 (errno set). */
+int tui_signals_install(void);
+void tui_signals_default(void);
+/* The self-pipe's read end: each caught signal is one byte. */
+int tui_signal_fd(void);
+/* 1 if a SIGCONT came after the last SIGTSTP (already resumed). */
+int tui_resumed(void);
+/* Remember the terminal's modes, to restore on a crash. */
+void tui_save_terminal(void);
+/* Add terminfo capability cap (or raw bytes) to what a crash writes. */
+void tui_add_restore(const char *cap);
+void tui_add_restore_bytes(const char *bytes, size_t n);
+void tui_colours_init(struct tui *);
+/* Write the grid to the curses screen. */
+void tui_flush_grid(struct tui *);
+
 /* tui_keys.c: open and close a lesson, step, and the keys. */
 void lesson_open(struct tui *, size_t i, const long *params);
 void lesson_close(struct tui *);
