@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "catalog.h"
 #include "exit.h"
 #include "headless.h"
 #include "lesson.h"
@@ -18,6 +19,7 @@
 #include "module.h"
 #include "paths.h"
 #include "sanitize.h"
+#include "say.h"
 #include "schedule.h"
 #include "screen.h"
 #include "tui.h"
@@ -72,41 +74,8 @@ struct options {
 	const char *lesson;
 };
 
-static void vsay(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
-
-/* Print text on stderr, sanitized: it may quote arguments and files. */
-static void
-say_text(const char *prefix, const char *text)
-{
-	char *s = sanitize_text(text, strlen(text), 0);
-
-	fprintf(stderr, "%s%s\n", prefix, s);
-	free(s);
-}
-
-/* Print "interleave: message" on stderr, sanitized. */
-static void
-vsay(const char *fmt, va_list ap)
-{
-	char buf[2048];
-
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	say_text("interleave: ", buf);
-}
-
-static void
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(fmt, ap);
-	va_end(ap);
-}
 
 /* Print a usage error and return the usage exit status. */
 static int
@@ -188,151 +157,6 @@ lesson_path(const char *arg, char *buf, size_t len, enum paths_origin *origin)
 		return EXIT_USAGE;
 	}
 	return 0;
-}
-
-/* The lessons found in every folder, with where each came from. */
-struct catalog_entry {
-	struct lesson *l;
-	char *path; /* the file, as found (not sanitized) */
-	enum paths_origin origin;
-};
-
-struct catalog {
-	struct catalog_entry *e;
-	size_t n;
-};
-
-static int
-compare_entries(const void *a, const void *b)
-{
-	const struct lesson *la = ((const struct catalog_entry *)a)->l;
-	const struct lesson *lb = ((const struct catalog_entry *)b)->l;
-
-	if (la->order != lb->order)
-		return la->order < lb->order ? -1 : 1;
-	return strcmp(la->id, lb->id);
-}
-
-/* Load every lesson in the lesson folders, sorted for the menu. Files
- * that do not load are reported; returns EXIT_DATAERR if any did not (or a
- * folder could not be read), else 0. */
-static int
-catalog_load(struct catalog *c)
-{
-	struct paths_lesson *found;
-	size_t n, i;
-	char err[1024];
-	int rc = 0;
-
-	memset(c, 0, sizeof *c);
-	if (paths_list_lessons(&found, &n, err, sizeof err) != 0) {
-		say("%s", err);
-		rc = EXIT_DATAERR;
-	}
-	c->e = xcalloc(n + 1, sizeof *c->e);
-	for (i = 0; i < n; i++) {
-		struct catalog_entry *e = &c->e[c->n];
-
-		if ((e->l = lesson_load(found[i].path, err, sizeof err)) ==
-		    NULL) {
-			say_text("", err);
-			rc = EXIT_DATAERR;
-			continue;
-		}
-		e->path = xstrdup(found[i].path);
-		e->origin = found[i].origin;
-		c->n++;
-	}
-	paths_free_lessons(found, n);
-	if (c->n > 0)
-		qsort(c->e, c->n, sizeof *c->e, compare_entries);
-	return rc;
-}
-
-static void
-catalog_free(struct catalog *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		lesson_free(c->e[i].l);
-		free(c->e[i].path);
-	}
-	free(c->e);
-}
-
-/* 1 if a and b name the same file. */
-static int
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* Put lesson l, loaded from path, into the catalog in place of the same
- * file or of a lesson with the same id (it was named on the command line,
- * so it wins), or else as a new entry. Returns its index. */
-static size_t
-catalog_place(struct catalog *c, struct lesson *l, const char *path,
-    enum paths_origin origin)
-{
-	struct catalog_entry *e = NULL;
-	size_t i;
-
-	for (i = 0; i < c->n && e == NULL; i++) {
-		if (same_file(c->e[i].path, path)) {
-			e = &c->e[i];
-			origin = e->origin; /* it is that folder's lesson */
-		}
-	}
-	for (i = 0; i < c->n && e == NULL; i++) {
-		if (strcmp(c->e[i].l->id, l->id) == 0)
-			e = &c->e[i];
-	}
-	if (e == NULL) {
-		c->e = xrealloc(c->e, (c->n + 1) * sizeof *c->e);
-		e = &c->e[c->n++];
-	} else {
-		lesson_free(e->l);
-		free(e->path);
-	}
-	e->l = l;
-	e->path = xstrdup(path);
-	e->origin = origin;
-	qsort(c->e, c->n, sizeof *c->e, compare_entries);
-	for (i = 0; c->e[i].l != l; i++)
-		;
-	return i;
-}
-
-/* The lessons alone, as the screen takes them. */
-static struct lesson **
-catalog_lessons(const struct catalog *c)
-{
-	struct lesson **ls = xcalloc(c->n + 1, sizeof *ls);
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		ls[i] = c->e[i].l;
-	return ls;
-}
-
-/* --list: one lesson per line: id, title, folder, file, tab-separated. */
-static int
-list_lessons(void)
-{
-	struct catalog c;
-	size_t i;
-	int rc;
-
-	rc = catalog_load(&c);
-	for (i = 0; i < c.n; i++)
-		printf("%s\t%s\t%s\t%s\n", c.e[i].l->id, c.e[i].l->title,
-		    paths_origin_name(c.e[i].origin), c.e[i].l->path);
-	catalog_free(&c);
-	return rc;
 }
 
 /* --check-lesson: load the file, then check what it names. */
