@@ -306,10 +306,36 @@ check_schedule_arg(const struct options *o)
 	return 0;
 }
 
+/* --version. */
+static void
+print_version(void)
+{
+	printf("interleave %s\n"
+	       "Copyright (C) 2026 the interleave developers.\n"
+	       "This is free software: you are free to change "
+	       "and redistribute it.\n",
+	    PACKAGE_VERSION);
+}
+
+/* --seed's value: 0, or the usage error's status with the message said. */
+static int
+parse_seed(const char *arg, uint64_t *seed)
+{
+	int r = parse_u64(arg, seed);
+
+	if (r == -2)
+		return usage_error("--seed '%s': out of range (at most %llu)",
+		    arg, (unsigned long long)UINT64_MAX);
+	if (r != 0)
+		return usage_error(
+		    "--seed '%s': expected a non-negative integer", arg);
+	return 0;
+}
+
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	int c, r;
+	int c;
 
 	memset(o, 0, sizeof *o);
 	o->policy = -1;
@@ -321,11 +347,7 @@ parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		case 'V':
-			printf("interleave %s\n"
-			       "Copyright (C) 2026 the interleave developers.\n"
-			       "This is free software: you are free to change "
-			       "and redistribute it.\n",
-			    PACKAGE_VERSION);
+			print_version();
 			exit(0);
 		case OPT_HEADLESS:
 			o->headless = 1;
@@ -338,14 +360,8 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 			break;
 		case OPT_SEED:
-			if ((r = parse_u64(optarg, &o->seed)) == -2)
-				return usage_error("--seed '%s': out of range "
-				                   "(at most %llu)",
-				    optarg, (unsigned long long)UINT64_MAX);
-			if (r != 0)
-				return usage_error("--seed '%s': expected a "
-				                   "non-negative integer",
-				    optarg);
+			if (parse_seed(optarg, &o->seed) != 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_SCHEDULE:
 			o->schedule = optarg;
