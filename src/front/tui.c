@@ -68,6 +68,68 @@ lane_pids(struct tui *ui)
 	return run_lane_pids(ui->ses.run, ui->pids) ? ui->pids : NULL;
 }
 
+/* The plan's earlier run, to compare, on the screen struct. */
+static void
+screen_fill_prev(struct tui *ui)
+{
+	struct screen *s = &ui->scr;
+	const struct measured *pm;
+	char took[32];
+
+	s->prev = NULL;
+	if (ui->ses.prev == NULL)
+		return;
+	pm = &ui->ses.meas.res[ui->ses.prev_index];
+	screen_duration((uint64_t)pm->wall_ms, took, sizeof took);
+	snprintf(
+	    ui->prev_title, sizeof ui->prev_title, "%s, %s", pm->name, took);
+	s->prev = ui->ses.prev->m;
+	s->prev_title = ui->prev_title;
+	s->prev_pids =
+	    run_lane_pids(ui->ses.prev, ui->prev_pids) ? ui->prev_pids : NULL;
+}
+
+/* Tell the screen what to draw: the lesson, its run and the status. */
+static void
+screen_fill(struct tui *ui)
+{
+	struct screen *s = &ui->scr;
+	struct run *run = ui->ses.run;
+
+	s->lesson = ui->lesson;
+	s->model = run != NULL ? run->m : NULL;
+	s->glyphs = ui->glyphs;
+	s->mode = ui->ses.done ? SCREEN_DONE : ui->mode;
+	s->free_run = ui->ses.free_run;
+	s->seed = ui->ses.seed;
+	s->elapsed_ms = elapsed_ms(ui);
+	s->status = ui->status[0] != '\0' ? ui->status : NULL;
+	s->result =
+	    ui->ses.done && ui->ses.words[0] != '\0' ? ui->ses.words : NULL;
+	s->dropped = run != NULL ? evq_dropped(run->q) : 0;
+	s->meas = ui->ses.measuring ? &ui->ses.meas : NULL;
+	/* the parameters this run really uses */
+	s->params = run != NULL ? run->cfg.params : ui->ses.params;
+	s->kernel = 0;
+	s->ncpus = 0;
+	s->pids = NULL;
+	s->progress_done = s->progress_total = 0;
+	s->log = (const char *const *)ui->logp;
+	s->nlog = ui->nlog;
+	if (run != NULL && run->cfg.sample_ms > 0) {
+		s->kernel = atomic_load(&run->os_unavailable) ? -1 : 1;
+		s->ncpus = s->model->ncpus > sampler_cpus() ? s->model->ncpus
+		                                            : sampler_cpus();
+		s->pids = lane_pids(ui);
+	}
+	screen_fill_prev(ui);
+	if (run != NULL && ui->ses.free_run &&
+	    ui->lesson->module->progress != NULL)
+		ui->lesson->module->progress(
+		    run, &s->progress_done, &s->progress_total);
+	s->speed = tui_speeds[ui->speed];
+}
+
 static void
 draw(struct tui *ui)
 {
@@ -83,61 +145,9 @@ draw(struct tui *ui)
 		screen_draw_menu(ui->g, ui->args->lessons, ui->args->nlessons,
 		    ui->menu_sel, ui->args->ascii);
 	} else {
-		struct screen *s = &ui->scr;
-		struct run *run = ui->ses.run;
-
-		s->lesson = ui->lesson;
-		s->model = run != NULL ? run->m : NULL;
-		s->glyphs = ui->glyphs;
-		s->mode = ui->ses.done ? SCREEN_DONE : ui->mode;
-		s->free_run = ui->ses.free_run;
-		s->seed = ui->ses.seed;
-		s->elapsed_ms = elapsed_ms(ui);
-		s->status = ui->status[0] != '\0' ? ui->status : NULL;
-		s->result = ui->ses.done && ui->ses.words[0] != '\0'
-		    ? ui->ses.words
-		    : NULL;
-		s->dropped = run != NULL ? evq_dropped(run->q) : 0;
-		s->meas = ui->ses.measuring ? &ui->ses.meas : NULL;
-		/* the parameters this run really uses */
-		s->params = run != NULL ? run->cfg.params : ui->ses.params;
-		s->kernel = 0;
-		s->ncpus = 0;
-		s->pids = NULL;
-		s->progress_done = s->progress_total = 0;
-		s->log = (const char *const *)ui->logp;
-		s->nlog = ui->nlog;
-		if (run != NULL && run->cfg.sample_ms > 0) {
-			s->kernel = atomic_load(&run->os_unavailable) ? -1 : 1;
-			s->ncpus = s->model->ncpus > sampler_cpus()
-			    ? s->model->ncpus
-			    : sampler_cpus();
-			s->pids = lane_pids(ui);
-		}
-		s->prev = NULL;
-		if (ui->ses.prev != NULL) {
-			const struct measured *pm =
-			    &ui->ses.meas.res[ui->ses.prev_index];
-			char took[32];
-
-			screen_duration(
-			    (uint64_t)pm->wall_ms, took, sizeof took);
-			snprintf(ui->prev_title, sizeof ui->prev_title,
-			    "%s, %s", pm->name, took);
-			s->prev = ui->ses.prev->m;
-			s->prev_title = ui->prev_title;
-			s->prev_pids =
-			    run_lane_pids(ui->ses.prev, ui->prev_pids)
-			    ? ui->prev_pids
-			    : NULL;
-		}
-		if (run != NULL && ui->ses.free_run &&
-		    ui->lesson->module->progress != NULL)
-			ui->lesson->module->progress(
-			    run, &s->progress_done, &s->progress_total);
-		s->speed = tui_speeds[ui->speed];
-		if (s->model != NULL)
-			screen_draw(ui->g, s);
+		screen_fill(ui);
+		if (ui->scr.model != NULL)
+			screen_draw(ui->g, &ui->scr);
 	}
 	tui_flush_grid(ui);
 	ui->dirty = 0;
