@@ -515,6 +515,32 @@ loop(struct tui *ui)
 	}
 }
 
+/* Put the terminal in the screen's modes, and note how to undo them
+ * should the program die. */
+static void
+curses_setup(struct tui *ui)
+{
+	set_term(ui->sp);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	tui_colours_init(ui);
+	if (ui->args->mouse) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+		mouseinterval(0); /* report presses at once, never as clicks */
+	}
+	tui_add_restore("sgr0");
+	tui_add_restore("cnorm");
+	tui_add_restore("rmkx");
+	tui_add_restore("rmcup");
+	if (ui->args->mouse)
+		tui_add_restore_bytes("\033[?1000l", 8);
+}
+
 int
 tui_main(const struct tui_args *args)
 {
@@ -543,25 +569,7 @@ tui_main(const struct tui_args *args)
 			fclose(out);
 		return EXIT_USAGE;
 	}
-	set_term(ui.sp);
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	tui_colours_init(&ui);
-	if (args->mouse) {
-		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
-		mouseinterval(0); /* report presses at once, never as clicks */
-	}
-	tui_add_restore("sgr0");
-	tui_add_restore("cnorm");
-	tui_add_restore("rmkx");
-	tui_add_restore("rmcup");
-	if (args->mouse)
-		tui_add_restore_bytes("\033[?1000l", 8);
+	curses_setup(&ui);
 
 	if (args->start >= 0)
 		lesson_open(&ui, (size_t)args->start, args->params);
