@@ -52,38 +52,6 @@ struct screen_layout {
 	int too_small;
 };
 
-/* The panels a tall terminal adds at the bottom, in this order. */
-enum {
-	SCREEN_EXTRA_KERNEL,
-	SCREEN_EXTRA_LOG,
-	SCREEN_EXTRA_PREV,
-	SCREEN_EXTRAS
-};
-
-/* Rows of each panel in a frame, as screen_layout_rows() gives them. */
-struct screen_rows {
-	int narr;   /* narration text, under its rule */
-	int lanes;  /* lanes shown (one of them "+N more" if short) */
-	int cores;  /* the cores view */
-	int legend; /* the legend */
-	int block;  /* lanes, ruler, cores and legend beside the shared panel */
-	int bottom; /* code, or the results table, under its rule */
-	/* the kernel's view and the log, each under its rule; 0: none */
-	int extra[SCREEN_EXTRAS];
-};
-
-/* What a frame needs, for the layout. */
-struct screen_needs {
-	int nthreads;
-	int bottom;     /* rows the code or the results want */
-	int bottom_all; /* 1: the results table gets all its rows first */
-	int cores;      /* rows the cores view wants (0: none) */
-	int legend;     /* legend rows at the lanes' width */
-	int narr_need;  /* rows the longest narration page needs */
-	int shared;     /* lines of the shared panel */
-	int extra[SCREEN_EXTRAS]; /* rows each extra panel could fill */
-};
-
 #define SCREEN_LOG_MAX 64 /* status lines kept for the log panel */
 
 struct screen {
@@ -130,14 +98,6 @@ struct screen {
 	const struct lesson *narr_cache_lesson;
 	uint64_t narr_cache_key;
 };
-
-/* Give each panel its rows at height h: the rules, ruler and legend, the
- * results table whole, a few lanes, code rows and narration rows, the
- * shared panel's lines, narration up to a third of the screen, the cores
- * view, then every lane and code row, the narration's longest page, and
- * what is left to the extra panels. */
-void screen_layout_rows(
-    const struct screen_needs *, int h, struct screen_rows *);
 
 /* For --check-lesson: the narration rows a lesson gets at w x h with
  * these parameters and its own policy, and the rows page i needs at
