@@ -181,8 +181,11 @@ legend_size(struct screen *s, int w, int h, struct view_size *z)
 	                            : !screen_measuring(s);
 
 	(void)h;
-	z->fixed = legend_rows(s->glyphs, w - shared_width(w) - 1,
-	    s->kernel > 0, s->layout.cores > 0, lost);
+	/* beside the shared panel, or the whole width of a report */
+	if (s->report == NULL)
+		w -= shared_width(w) + 1;
+	z->fixed =
+	    legend_rows(s->glyphs, w, s->kernel > 0, s->layout.cores > 0, lost);
 }
 
 /* Make the zoom state the one on screen: a fit's own values when the

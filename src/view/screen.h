@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "glyphs.h"
 #include "grid.h"
@@ -54,6 +55,15 @@ struct screen_layout {
 
 #define SCREEN_LOG_MAX 64 /* status lines kept for the log panel */
 
+/* What a printed report (headless output) shows around the lanes: a
+ * heading, a line about the run, and notes, each wrapped. */
+struct screen_report {
+	const char *heading;
+	const char *run_line;
+	const char *const *notes;
+	int nnotes;
+};
+
 struct screen {
 	const struct lesson *lesson;
 	const struct model *model;
@@ -91,6 +101,9 @@ struct screen {
 	const struct model *prev;
 	const char *prev_title;
 	const int *prev_pids;
+	/* Set for screen_print: the report's heading, run line and notes
+	 * (NULL on a terminal). */
+	const struct screen_report *report;
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
 	/* The narration's longest page at one width (kept by screen_draw). */
@@ -118,6 +131,12 @@ void screen_duration(uint64_t ms, char *buf, size_t len);
  * too small: need 80x24, have WxH" notice instead and sets
  * layout.too_small. Updates s->zoom (fit/follow) and s->layout. */
 void screen_draw(struct grid *g, struct screen *s);
+
+/* Print the screen as a plain-text report, w columns wide, as headless
+ * output does: s->report's heading and run line, the lanes and ruler,
+ * the legend and the notes, each panel laid out by the same layout as on
+ * a terminal, with every row it wants and a blank line between panels. */
+void screen_print(FILE *, struct screen *s, int w, int ascii);
 
 /* The lesson menu: one row per lesson with its number, title and summary;
  * sel is highlighted. */

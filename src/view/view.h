@@ -59,20 +59,22 @@ struct view {
 };
 
 /* The panels, one file each. */
-extern const struct view view_title;     /* panel_title.c */
-extern const struct view view_narration; /* panel_narration.c */
-extern const struct view view_lanes;     /* panel_lanes.c */
-extern const struct view view_legend;    /* panel_lanes.c */
-extern const struct view view_cores;     /* panel_cores.c */
-extern const struct view view_kernel;    /* panel_cores.c */
-extern const struct view view_shared;    /* panel_shared.c */
-extern const struct view view_code;      /* panel_code.c */
-extern const struct view view_results;   /* panel_results.c */
-extern const struct view view_prev;      /* panel_results.c */
-extern const struct view view_log;       /* panel_log.c */
-extern const struct view view_status;    /* panel_keybar.c */
-extern const struct view view_keybar;    /* panel_keybar.c */
-extern const struct view view_help;      /* panel_help.c */
+extern const struct view view_title;        /* panel_title.c */
+extern const struct view view_narration;    /* panel_narration.c */
+extern const struct view view_lanes;        /* panel_lanes.c */
+extern const struct view view_legend;       /* panel_lanes.c */
+extern const struct view view_cores;        /* panel_cores.c */
+extern const struct view view_kernel;       /* panel_cores.c */
+extern const struct view view_shared;       /* panel_shared.c */
+extern const struct view view_code;         /* panel_code.c */
+extern const struct view view_results;      /* panel_results.c */
+extern const struct view view_prev;         /* panel_results.c */
+extern const struct view view_log;          /* panel_log.c */
+extern const struct view view_status;       /* panel_keybar.c */
+extern const struct view view_keybar;       /* panel_keybar.c */
+extern const struct view view_help;         /* panel_help.c */
+extern const struct view view_report_head;  /* panel_report.c */
+extern const struct view view_report_notes; /* panel_report.c */
 
 /* Shared panel width at terminal width w (panel_shared.c). */
 int shared_width(int w);
