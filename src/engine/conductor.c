@@ -88,6 +88,11 @@ struct conductor_slot {
 	 * caller that breaks the protocol gets wrong output, not a race. */
 	_Atomic int lock_wait;
 	_Atomic int lock_req;
+	/* Controlled runs: the wait queue t is on (conductor_wait_on), or
+	 * NULL, and its place in it (wake order). Written by the baton
+	 * holder only, read by anyone (conductor_runnable). */
+	_Atomic(const void *) waitq;
+	_Atomic uint64_t wait_ticket;
 	/* Worker t's alone: 1 while it takes a granted step. */
 	int in_step;
 };
@@ -114,6 +119,10 @@ struct conductor {
 	/* Owner of each lock (0-based thread) or -1: written by the thread
 	 * that takes or releases it, read by anyone. */
 	_Atomic int lock_owner[CONDUCTOR_MAX_LOCKS];
+
+	/* Tickets for wait queues, so wakes go first come, first served:
+	 * the baton holder's alone. */
+	uint64_t next_ticket;
 
 	/* Completed steps: advanced by the baton holder, read by anyone. */
 	_Atomic uint32_t steps;
@@ -363,6 +372,8 @@ conductor_new(int nthreads, enum policy policy, uint64_t seed, struct evq *q)
 		atomic_init(&c->slot[i].arg, 0);
 		atomic_init(&c->slot[i].lock_wait, -1);
 		atomic_init(&c->slot[i].lock_req, 0);
+		atomic_init(&c->slot[i].waitq, NULL);
+		atomic_init(&c->slot[i].wait_ticket, 0);
 	}
 	for (i = 0; i < CONDUCTOR_MAX_LOCKS; i++)
 		atomic_init(&c->lock_owner[i], -1);
@@ -467,6 +478,14 @@ conductor_blocking_lock(const struct conductor *c, int t)
 	return (int)arg;
 }
 
+/* 1 if thread t is on a wait queue (controlled runs). */
+static int
+conductor_waiting(const struct conductor *c, int t)
+{
+	return atomic_load_explicit(&c->slot[t].waitq, memory_order_relaxed) !=
+	    NULL;
+}
+
 /* Show thread t waiting for lock: EV_LOCK_REQ the first time, then
  * EV_STATE(TS_LOCK_WAIT). Baton holder only. */
 static void
@@ -522,7 +541,9 @@ conductor_step_point(
 
 	conductor_end_step(c, s);
 	lock = conductor_blocking_lock(c, t);
-	if (lock >= 0)
+	if (conductor_waiting(c, t))
+		conductor_emit(c, t, EV_STATE, line, TS_COND_WAIT, 0);
+	else if (lock >= 0)
 		conductor_show_lock_wait(c, t, lock);
 	else
 		conductor_emit(c, t, EV_STATE, line, TS_READY, 0);
@@ -566,6 +587,7 @@ conductor_lock_acquired(struct conductor *c, int t, int lock)
 		    atomic_load_explicit(&s->phase, memory_order_acquire) !=
 		        PHASE_PARKED ||
 		    conductor_blocking_lock(c, u) != lock ||
+		    conductor_waiting(c, u) ||
 		    atomic_load_explicit(&s->lock_wait, memory_order_relaxed) ==
 		        lock)
 			continue;
@@ -596,6 +618,61 @@ conductor_lock_released(struct conductor *c, int t, int lock)
 		    &c->slot[u].lock_wait, -1, memory_order_relaxed);
 		conductor_emit(c, u, EV_STATE, 0, TS_READY, 0);
 	}
+}
+
+void
+conductor_wait_on(struct conductor *c, int t, const void *queue)
+{
+	struct conductor_slot *s = &c->slot[t];
+
+	atomic_store_explicit(
+	    &s->wait_ticket, c->next_ticket++, memory_order_relaxed);
+	atomic_store_explicit(&s->waitq, queue, memory_order_relaxed);
+}
+
+/* The waiter on queue that came first, or -1. */
+static int
+conductor_first_waiter(const struct conductor *c, const void *queue)
+{
+	uint64_t best = UINT64_MAX;
+	int u, first = -1;
+
+	for (u = 0; u < c->nthreads; u++) {
+		const struct conductor_slot *s = &c->slot[u];
+		uint64_t ticket;
+
+		if (atomic_load_explicit(&s->waitq, memory_order_relaxed) !=
+		    queue)
+			continue;
+		ticket =
+		    atomic_load_explicit(&s->wait_ticket, memory_order_relaxed);
+		if (ticket < best) {
+			best = ticket;
+			first = u;
+		}
+	}
+	return first;
+}
+
+int
+conductor_wake(struct conductor *c, const void *queue, int all)
+{
+	int u, n = 0, lock;
+
+	while (queue != NULL && (u = conductor_first_waiter(c, queue)) >= 0) {
+		atomic_store_explicit(
+		    &c->slot[u].waitq, NULL, memory_order_relaxed);
+		n++;
+		if (!conductor_is_cancelled(c)) {
+			if ((lock = conductor_blocking_lock(c, u)) >= 0)
+				conductor_show_lock_wait(c, u, lock);
+			else
+				conductor_emit(c, u, EV_STATE, 0, TS_READY, 0);
+		}
+		if (!all)
+			break;
+	}
+	return n;
 }
 
 void
@@ -672,6 +749,10 @@ conductor_explain(const struct conductor *c, int t, char *why, size_t len)
 	default:
 		break;
 	}
+	if (conductor_waiting(c, t)) {
+		snprintf(why, len, "%s is waiting on a condition", name);
+		return;
+	}
 	lock = conductor_blocking_lock(c, t);
 	if (lock >= 0) {
 		snprintf(why, len, "%s is waiting for lock %s, held by %s",
@@ -691,7 +772,7 @@ conductor_runnable(const struct conductor *c, int t, char *why, size_t whylen)
 	    !conductor_is_cancelled(c) &&
 	    atomic_load_explicit(&c->slot[t].phase, memory_order_acquire) ==
 	        PHASE_PARKED &&
-	    conductor_blocking_lock(c, t) < 0;
+	    conductor_blocking_lock(c, t) < 0 && !conductor_waiting(c, t);
 	if (!ok && why != NULL && whylen > 0)
 		conductor_explain(c, t, why, whylen);
 	return ok;

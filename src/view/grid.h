@@ -22,9 +22,10 @@ enum role {
 	ROLE_DONE,
 	ROLE_LOST,
 	ROLE_WARNING,
-	ROLE_CODE,   /* narration: a code span or block */
-	ROLE_EMPH,   /* narration: emphasis */
-	ROLE_STRONG, /* narration: strong emphasis */
+	ROLE_CODE,      /* narration: a code span or block */
+	ROLE_EMPH,      /* narration: emphasis */
+	ROLE_STRONG,    /* narration: strong emphasis */
+	ROLE_COND_WAIT, /* a thread waiting on a condition or semaphore */
 	ROLE_COUNT
 };
 
