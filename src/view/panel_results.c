@@ -51,6 +51,12 @@ results_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
+int
+results_has_plan(const struct lesson_module *mod)
+{
+	return mod->measure.all != NULL;
+}
+
 /* Rows the results table can ever take: its header and a row for each
  * mode of the largest plan, so planning every mode moves nothing. */
 static int
