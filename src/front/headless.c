@@ -21,13 +21,6 @@
 #define PROGRESS_EVERY_NS   (500ull * 1000 * 1000)
 #define LONG_RUN_MS         60000 /* warn before a run this long */
 
-static const char *const policy_names[] = {
-    [POLICY_FREE] = "free",
-    [POLICY_STEP] = "step",
-    [POLICY_RANDOM] = "random",
-    [POLICY_REPLAY] = "replay",
-};
-
 /* Print text wrapped at word boundaries to width columns, starting at row
  * y; returns the rows used. */
 static int
@@ -455,7 +448,7 @@ headless_run_line(struct headless_state *hs, char *buf, size_t len)
 	size_t off;
 	int i;
 
-	off = (size_t)snprintf(buf, len, "policy %s", policy_names[a->policy]);
+	off = (size_t)snprintf(buf, len, "policy %s", policy_name(a->policy));
 	if (a->policy == POLICY_RANDOM)
 		off += (size_t)snprintf(buf + off, len - off, ", seed %llu",
 		    (unsigned long long)a->seed);
