@@ -31,6 +31,8 @@ START_TEST(test_names_table)
 	/* then */
 	ck_assert_str_eq(thread_name(t), names_cases[_i].name);
 	ck_assert_int_eq(thread_letter(t), names_cases[_i].letter);
+	if (t < 26)
+		ck_assert_int_eq(thread_of_letter(thread_letter(t)), t);
 }
 END_TEST
 
@@ -39,6 +41,9 @@ START_TEST(test_names_out_of_range)
 	ck_assert_str_eq(thread_name(-1), "?");
 	ck_assert_str_eq(thread_name(THREAD_NAMES_MAX), "?");
 	ck_assert_int_eq(thread_letter(-1), '?');
+	ck_assert_int_eq(thread_of_letter('a'), -1);
+	ck_assert_int_eq(thread_of_letter('1'), -1);
+	ck_assert_int_eq(thread_of_letter('@'), -1);
 }
 END_TEST
 

@@ -32,6 +32,12 @@ thread_letter(int t)
 	return t < 26 ? (char)('A' + t) : (char)('a' + (t - 26) % 26);
 }
 
+int
+thread_of_letter(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' : -1;
+}
+
 /* Indexed by enum policy. */
 static const char *const policy_names[] = {
     [POLICY_FREE] = "free",

@@ -20,6 +20,11 @@ const char *thread_name(int t);
 /* The one-letter label of thread t (0-based) on the timeline. */
 char thread_letter(int t);
 
+/* The thread whose timeline letter is the capital ch (a lane's Shift key),
+ * or -1 for anything else: a lower-case letter names no one thread, as
+ * they repeat past 52. */
+int thread_of_letter(int ch);
+
 /* A policy's name, as --policy takes it and output shows it: "free",
  * "step", "random" or "replay"; "?" for a value that is none of them. */
 const char *policy_name(enum policy);
