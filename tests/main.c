@@ -81,6 +81,7 @@ main(void)
 	setlocale(LC_ALL, "C.UTF-8");
 	sr = srunner_create(make_evq_suite());
 	srunner_add_suite(sr, make_conductor_suite());
+	srunner_add_suite(sr, make_worker_suite());
 	srunner_add_suite(sr, make_timeline_suite());
 	srunner_add_suite(sr, make_model_suite());
 	srunner_add_suite(sr, make_lesson_suite());

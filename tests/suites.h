@@ -6,6 +6,7 @@
 
 Suite *make_evq_suite(void);
 Suite *make_conductor_suite(void);
+Suite *make_worker_suite(void);
 Suite *make_timeline_suite(void);
 Suite *make_model_suite(void);
 Suite *make_lesson_suite(void);

@@ -590,7 +590,10 @@ START_TEST(test_free_concurrent_increments)
 	h_finish(&h);
 	final = atomic_load(&h.var.value);
 	ck_assert_int_le(final, (int64_t)expected);
-	ck_assert_int_ge(final, FREE_ITERATIONS);
+	/* Lost updates can take the counter below one thread's share (a
+	 * thread preempted between its load and its store writes back a
+	 * stale value); it cannot go below 2 with two or more threads. */
+	ck_assert_int_ge(final, 2);
 	ck_assert_uint_eq(h_count(&h, -1, EV_STORE, 0), expected);
 	ck_assert_uint_eq(h_count(&h, -1, EV_LOAD, 0), expected);
 	ck_assert_uint_eq(h_count(&h, -1, EV_THREAD_END, 0), FREE_THREADS);

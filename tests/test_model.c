@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "names.h"
 #include "suites.h"
 #include "test_model.h"
 #include "util.h"
@@ -126,7 +127,7 @@ lu_play_clock(struct model *m, const char *script, int64_t initial, int ns)
 	const char *p = script;
 
 	while (*p != '\0') {
-		int t = p[0] - 'A', v = 0;
+		int t = thread_of_letter(p[0]), v = 0;
 		char op = p[1];
 
 		ck_assert(t >= 0 && t < 3);

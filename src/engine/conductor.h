@@ -12,6 +12,8 @@
  *
  * Teaching locks belong to the conductor in a controlled run: a worker whose
  * next step is OP_LOCK on a lock held by another worker is not runnable.
+ * So do wait queues (a condition, a semaphore): a worker put on one with
+ * conductor_wait_on is not runnable until conductor_wake takes it off.
  */
 #ifndef IL_CONDUCTOR_H
 #define IL_CONDUCTOR_H
@@ -27,14 +29,22 @@ enum policy { POLICY_FREE, POLICY_STEP, POLICY_RANDOM, POLICY_REPLAY };
 
 /* The operation a worker is about to do at a step point. */
 enum op_kind {
-	OP_NONE,   /* not at a step point (running, or not started) */
-	OP_LINE,   /* local computation on a source line */
-	OP_LOAD,   /* arg: variable id */
-	OP_STORE,  /* arg: variable id */
-	OP_CPU,    /* arg: work units */
-	OP_IO,     /* arg: milliseconds */
-	OP_LOCK,   /* arg: lock id */
-	OP_UNLOCK, /* arg: lock id */
+	OP_NONE,           /* not at a step point (running, or not started) */
+	OP_LINE,           /* local computation on a source line */
+	OP_LOAD,           /* arg: variable id */
+	OP_STORE,          /* arg: variable id */
+	OP_CPU,            /* arg: work units */
+	OP_IO,             /* arg: milliseconds */
+	OP_LOCK,           /* arg: lock id */
+	OP_UNLOCK,         /* arg: lock id */
+	OP_FETCH_ADD,      /* arg: variable id */
+	OP_TRYLOCK,        /* arg: lock id */
+	OP_COND_WAIT,      /* arg: lock id (released by the step) */
+	OP_COND_SIGNAL,    /* arg: condition id */
+	OP_COND_BROADCAST, /* arg: condition id */
+	OP_SEM_WAIT,       /* arg: semaphore id */
+	OP_SEM_POST,       /* arg: semaphore id */
+	OP_YIELD,
 	OP_COUNT
 };
 
@@ -76,6 +86,15 @@ int conductor_step_point(
  * or OP_UNLOCK); emits EV_LOCK_ACQ / EV_LOCK_REL and wakes lock waiters. */
 void conductor_lock_acquired(struct conductor *, int t, int lock);
 void conductor_lock_released(struct conductor *, int t, int lock);
+
+/* Controlled runs: t, the baton holder, waits on queue (any object's
+ * address) from now on: at its next step point it shows TS_COND_WAIT and
+ * is not runnable until a conductor_wake of queue. */
+void conductor_wait_on(struct conductor *, int t, const void *queue);
+/* Take the longest waiter (all of them if all) off queue; each shows
+ * ready, or waiting for the lock its next step takes. Returns how many
+ * were woken. Baton holder only. */
+int conductor_wake(struct conductor *, const void *queue, int all);
 
 /* The thread is finished: emits EV_STATE(TS_DONE) and EV_THREAD_END. */
 void conductor_thread_end(struct conductor *, int t);

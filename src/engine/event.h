@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "states.h"
+
 enum ev_kind {
 	EV_THREAD_START, /* a: OS thread id */
 	EV_THREAD_END,
@@ -43,15 +45,19 @@ enum mark_kind {
 	MARK_NOTE = 2,  /* a lesson-defined moment: b is its argument */
 };
 
-enum thread_state {
-	TS_NONE,    /* not started yet */
-	TS_RUNNING, /* on a CPU / taking its step */
-	TS_READY,   /* waiting for a CPU, or for its turn in a controlled run */
-	TS_IO,      /* blocked on I/O */
-	TS_LOCK_WAIT, /* waiting for a lock */
-	TS_DONE,      /* finished */
-	TS_COUNT
-};
+/*
+ * What a thread is doing (the list is in states.h):
+ *   TS_NONE       not started yet
+ *   TS_RUNNING    on a CPU / taking its step
+ *   TS_READY      waiting for a CPU, or for its turn in a controlled run
+ *   TS_IO         blocked on I/O
+ *   TS_LOCK_WAIT  waiting for a lock
+ *   TS_DONE       finished
+ *   TS_COND_WAIT  waiting on a condition variable or a semaphore
+ */
+#define THREAD_STATE_ENUM(st, utf8, ascii, role, legend, name, rank) st,
+enum thread_state { THREAD_STATES(THREAD_STATE_ENUM) TS_COUNT };
+#undef THREAD_STATE_ENUM
 
 /*
  * One event: 40 bytes, no pointers, so it can cross a ring or shared memory.

@@ -17,14 +17,10 @@ static const char *const ev_kind_names[EV_KIND_COUNT] = {
     [EV_OS_IDENTITY] = "os-identity",
 };
 
+#define STATE_NAME(st, utf8, ascii, role, legend, name, rank) [st] = name,
 static const char *const thread_state_names[TS_COUNT] = {
-    [TS_NONE] = "none",
-    [TS_RUNNING] = "running",
-    [TS_READY] = "ready",
-    [TS_IO] = "io",
-    [TS_LOCK_WAIT] = "lock-wait",
-    [TS_DONE] = "done",
-};
+    THREAD_STATES(STATE_NAME)};
+#undef STATE_NAME
 
 const char *
 ev_kind_name(enum ev_kind k)

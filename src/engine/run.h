@@ -62,8 +62,13 @@ struct run {
 	/* The OS sampler thread (free runs with cfg.sample_ms > 0). */
 	pthread_t sampler;
 	int sampler_started;
+	/* 1 asks the sampler thread to end: the controller stores it
+	 * (release) when the run stops, the sampler loads it (acquire)
+	 * before each interval. */
 	_Atomic int sampler_stop;
-	_Atomic int os_unavailable; /* 1: /proc could not be read */
+	/* 1: /proc could not be read. Set once by the sampler thread; read
+	 * by the front ends (any thread) to say the OS view is missing. */
+	_Atomic int os_unavailable;
 
 	uint64_t start_ns;
 	uint64_t end_ns;

@@ -13,6 +13,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <time.h>
 
 #include "conductor.h"
@@ -41,6 +42,12 @@ int
 il_cancelled(const struct il_worker *w)
 {
 	return conductor_cancelled(w->conductor);
+}
+
+const _Atomic int *
+il_cancel_flag(const struct il_worker *w)
+{
+	return conductor_cancel_flag(w->conductor);
 }
 
 void
@@ -246,6 +253,32 @@ il_unlock(struct il_worker *w, struct il_lock *l, int line)
 }
 
 void
+il_state(struct il_worker *w, int lane, enum thread_state s, int line)
+{
+	conductor_emit(w->conductor, lane, EV_STATE, line, s, 0);
+}
+
+void
+il_lock_report(struct il_worker *w, const struct il_lock *l,
+    enum il_lock_event what, int line)
+{
+	switch (what) {
+	case IL_LOCK_REQUESTED:
+		worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
+		break;
+	case IL_LOCK_WAITING:
+		worker_emit(w, EV_STATE, line, TS_LOCK_WAIT, l->id);
+		break;
+	case IL_LOCK_TAKEN:
+		worker_emit(w, EV_LOCK_ACQ, line, l->id, 0);
+		break;
+	case IL_LOCK_RELEASED:
+		worker_emit(w, EV_LOCK_REL, line, l->id, 0);
+		break;
+	}
+}
+
+void
 il_local(struct il_worker *w, int slot, int64_t v)
 {
 	if (il_cancelled(w))
@@ -283,4 +316,224 @@ il_os_identity(struct il_worker *w, int pid, int tid)
 	worker_emit(w, EV_OS_IDENTITY, 0, pid, tid);
 	atomic_store_explicit(&w->os_pid, pid, memory_order_relaxed);
 	atomic_store_explicit(&w->os_tid, tid, memory_order_release);
+}
+
+int64_t
+il_fetch_add(struct il_worker *w, struct il_var *var, int64_t delta, int line)
+{
+	int64_t old;
+
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_FETCH_ADD, var->id, line) != 0)
+		return 0;
+	old =
+	    atomic_fetch_add_explicit(&var->value, delta, memory_order_relaxed);
+	/* A read-modify-write: it reads and writes, and overwrites nothing. */
+	worker_emit(w, EV_LOAD, line, var->id, old);
+	worker_emit(w, EV_STORE, line, var->id, old + delta);
+	return old;
+}
+
+int
+il_trylock(struct il_worker *w, struct il_lock *l, int line)
+{
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_TRYLOCK, l->id, line) != 0)
+		return 0;
+	/* Controlled: the conductor's owner decides; the mutex is free
+	 * whenever it has no owner. */
+	if (worker_controlled(w) &&
+	    conductor_lock_owner(w->conductor, l->id) >= 0)
+		return 0;
+	if (pthread_mutex_trylock(&l->mutex) != 0)
+		return 0;
+	if (!worker_controlled(w))
+		worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
+	conductor_lock_acquired(w->conductor, w->id, l->id);
+	return 1;
+}
+
+/* Let go of lock l before a wait: its events, then the mutex. */
+static void
+worker_release(struct il_worker *w, struct il_lock *l)
+{
+	if (conductor_lock_owner(w->conductor, l->id) != w->id)
+		return;
+	conductor_lock_released(w->conductor, w->id, l->id);
+	pthread_mutex_unlock(&l->mutex);
+}
+
+/* Free runs: wait on cond with l's mutex (held) in slices that check the
+ * cancel flag, until a wake. 0 with the mutex held, -1 if cancelled (the
+ * mutex then released). */
+static int
+worker_cond_sleep(struct il_worker *w, pthread_cond_t *cond, pthread_mutex_t *m,
+    const _Atomic int64_t *count)
+{
+	struct timespec deadline;
+	int rc;
+
+	for (;;) {
+		if (il_cancelled(w)) {
+			pthread_mutex_unlock(m);
+			return -1;
+		}
+		if (count != NULL && atomic_load(count) > 0)
+			return 0;
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline = worker_ts_add(deadline, WORKER_LOCK_WAIT_NS);
+		rc = pthread_cond_timedwait(cond, m, &deadline);
+		if (rc != ETIMEDOUT && count == NULL)
+			return il_cancelled(w) ? (pthread_mutex_unlock(m), -1)
+			                       : 0;
+	}
+}
+
+int
+il_cond_wait(
+    struct il_worker *w, struct il_cond *cv, struct il_lock *l, int line)
+{
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_COND_WAIT, l->id, line) != 0)
+		return -1;
+	if (worker_controlled(w)) {
+		conductor_wait_on(w->conductor, w->id, cv);
+		worker_release(w, l);
+		return il_lock(w, l, line); /* parks until woken */
+	}
+	conductor_lock_released(w->conductor, w->id, l->id);
+	worker_emit(w, EV_STATE, line, TS_COND_WAIT, cv->id);
+	if (worker_cond_sleep(w, &cv->cond, &l->mutex, NULL) != 0)
+		return -1;
+	worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
+	conductor_lock_acquired(w->conductor, w->id, l->id);
+	worker_emit(w, EV_STATE, line, TS_RUNNING, 0);
+	return 0;
+}
+
+/* Signal or broadcast: one step. */
+static void
+worker_cond_wake(struct il_worker *w, struct il_cond *cv, int all, int line)
+{
+	if (conductor_step_point(w->conductor, w->id,
+	        all ? OP_COND_BROADCAST : OP_COND_SIGNAL, cv->id, line) != 0)
+		return;
+	if (worker_controlled(w))
+		conductor_wake(w->conductor, cv, all);
+	else if (all)
+		pthread_cond_broadcast(&cv->cond);
+	else
+		pthread_cond_signal(&cv->cond);
+}
+
+void
+il_cond_signal(struct il_worker *w, struct il_cond *cv, int line)
+{
+	worker_cond_wake(w, cv, 0, line);
+}
+
+void
+il_cond_broadcast(struct il_worker *w, struct il_cond *cv, int line)
+{
+	worker_cond_wake(w, cv, 1, line);
+}
+
+/* Controlled: each try is a step; with no unit the thread first waits on
+ * the semaphore's queue, so it cannot be stepped until a post. */
+static int
+worker_sem_wait_controlled(struct il_worker *w, struct il_sem *sem, int line)
+{
+	for (;;) {
+		if (atomic_load(&sem->count) <= 0)
+			conductor_wait_on(w->conductor, w->id, sem);
+		if (conductor_step_point(
+		        w->conductor, w->id, OP_SEM_WAIT, sem->id, line) != 0)
+			return -1;
+		if (atomic_load(&sem->count) > 0) {
+			atomic_fetch_sub(&sem->count, 1);
+			return 0;
+		}
+	}
+}
+
+int
+il_sem_wait(struct il_worker *w, struct il_sem *sem, int line)
+{
+	int waited = 0;
+
+	if (worker_controlled(w))
+		return worker_sem_wait_controlled(w, sem, line);
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_SEM_WAIT, sem->id, line) != 0)
+		return -1;
+	pthread_mutex_lock(&sem->mutex);
+	if (atomic_load(&sem->count) <= 0) {
+		waited = 1;
+		worker_emit(w, EV_STATE, line, TS_COND_WAIT, sem->id);
+		if (worker_cond_sleep(
+		        w, &sem->nonzero, &sem->mutex, &sem->count) != 0)
+			return -1;
+	}
+	atomic_fetch_sub(&sem->count, 1);
+	pthread_mutex_unlock(&sem->mutex);
+	if (waited)
+		worker_emit(w, EV_STATE, line, TS_RUNNING, 0);
+	return 0;
+}
+
+void
+il_sem_post(struct il_worker *w, struct il_sem *sem, int line)
+{
+	if (conductor_step_point(
+	        w->conductor, w->id, OP_SEM_POST, sem->id, line) != 0)
+		return;
+	if (worker_controlled(w)) {
+		atomic_fetch_add(&sem->count, 1);
+		conductor_wake(w->conductor, sem, 0);
+		return;
+	}
+	pthread_mutex_lock(&sem->mutex);
+	atomic_fetch_add(&sem->count, 1);
+	pthread_cond_signal(&sem->nonzero);
+	pthread_mutex_unlock(&sem->mutex);
+}
+
+void
+il_yield(struct il_worker *w, int line)
+{
+	if (conductor_step_point(w->conductor, w->id, OP_YIELD, 0, line) != 0)
+		return;
+	if (!worker_controlled(w))
+		sched_yield();
+}
+
+void
+il_cond_init(struct il_cond *cv, int id, const char *name)
+{
+	pthread_cond_init(&cv->cond, NULL);
+	cv->id = id;
+	cv->name = name;
+}
+
+void
+il_cond_destroy(struct il_cond *cv)
+{
+	pthread_cond_destroy(&cv->cond);
+}
+
+void
+il_sem_init(struct il_sem *sem, int id, const char *name, int64_t initial)
+{
+	pthread_mutex_init(&sem->mutex, NULL);
+	pthread_cond_init(&sem->nonzero, NULL);
+	atomic_init(&sem->count, initial);
+	sem->id = id;
+	sem->name = name;
+}
+
+void
+il_sem_destroy(struct il_sem *sem)
+{
+	pthread_mutex_destroy(&sem->mutex);
+	pthread_cond_destroy(&sem->nonzero);
 }

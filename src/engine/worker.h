@@ -19,6 +19,9 @@ struct conductor;
 
 /* A shared variable. */
 struct il_var {
+	/* The variable's memory: any worker loads or stores it through the
+	 * il_* calls, with relaxed atomics (a lost update stays real, but
+	 * there is no data race); the run reads it after the join. */
 	_Atomic int64_t value;
 	int id;
 	const char *name;
@@ -27,8 +30,40 @@ struct il_var {
 /* A teaching lock: a real mutex, whose ownership in a controlled run is
  * decided by the conductor. */
 struct il_lock {
+	/* Held by the worker that took the lock with il_lock (only it
+	 * unlocks it, in il_unlock); it guards whatever the lesson says the
+	 * lock protects. In a controlled run the conductor grants OP_LOCK
+	 * only while no one holds it, so it is free when taken. */
 	pthread_mutex_t mutex;
 	int id; /* conductor lock id */
+	const char *name;
+};
+
+/* A teaching condition variable. Free runs wait on the real cond with the
+ * il_lock's mutex; in a controlled run the conductor keeps its waiters
+ * (conductor_wait_on) and the cond itself is not used. */
+struct il_cond {
+	/* Waited on by any worker holding the lock it is used with,
+	 * signalled by any worker (free runs). */
+	pthread_cond_t cond;
+	int id;
+	const char *name;
+};
+
+/* A teaching counting semaphore: a mutex and a condition in free runs,
+ * the conductor's wait queue in a controlled run. A waiting thread shows
+ * TS_COND_WAIT. */
+struct il_sem {
+	/* Free runs: guards the wait for count; any worker takes it
+	 * briefly in il_sem_wait / il_sem_post. nonzero is signalled with
+	 * it held when count goes up. */
+	pthread_mutex_t mutex;
+	pthread_cond_t nonzero;
+	/* Units available: changed by any worker, under mutex in free runs
+	 * and by the baton holder in controlled runs; atomic so that either
+	 * kind of run reads it without a race. */
+	_Atomic int64_t count;
+	int id;
 	const char *name;
 };
 
@@ -38,11 +73,12 @@ struct il_worker {
 	struct conductor *conductor;
 	void *lesson; /* the module's run state */
 	/* Whom the OS sampler watches for this lane: the worker thread
-	 * itself (pid 0), or a process it runs the work in. Written by
-	 * il_os_identity (any thread), read by the sampler: os_tid is
-	 * stored last with release, so a sampler that loads it with acquire
-	 * sees the matching os_pid, and the event that announced them is
-	 * already in the queue. */
+	 * itself (pid 0), or a process it runs the work in. Written only by
+	 * il_os_identity (any thread: the worker itself, or an event loop
+	 * for its tasks' lanes), read by the sampler thread and the run:
+	 * os_tid is stored last with release, so a reader that loads it
+	 * with acquire sees the matching os_pid (loaded relaxed after it),
+	 * and the event that announced them is already in the queue. */
 	_Atomic int os_pid;
 	_Atomic int os_tid;
 	/* The value this worker last loaded from each variable (bit id of
@@ -83,15 +119,71 @@ void il_io(struct il_worker *, long ms, int line);
 int il_lock(struct il_worker *, struct il_lock *, int line);
 void il_unlock(struct il_worker *, struct il_lock *, int line);
 
+/*
+ * Reports for work that runs outside the step points (free runs only: a
+ * forked process, an event loop's tasks, a lock the module implements
+ * itself). They only send events, also after cancel, like the code they
+ * describe, which winds up on its own.
+ */
+
+/* Lane's state is now s, on line. lane is w->id for the worker's own lane,
+ * or a lane whose work this worker runs for it (an event loop's task). */
+void il_state(struct il_worker *, int lane, enum thread_state s, int line);
+
+/* What happened to a lock the module implements itself (a simulated GIL). */
+enum il_lock_event {
+	IL_LOCK_REQUESTED, /* EV_LOCK_REQ */
+	IL_LOCK_WAITING,   /* the lane waits for it: TS_LOCK_WAIT */
+	IL_LOCK_TAKEN,     /* EV_LOCK_ACQ */
+	IL_LOCK_RELEASED,  /* EV_LOCK_REL */
+};
+void il_lock_report(
+    struct il_worker *, const struct il_lock *, enum il_lock_event, int line);
+
+/* Add delta to a shared variable in one atomic step; returns the old
+ * value (0 if cancelled). Never loses an update. */
+int64_t il_fetch_add(
+    struct il_worker *, struct il_var *, int64_t delta, int line);
+/* Take a lock if it is free: 1 if taken, 0 if another thread (or this
+ * one) holds it, or the run is cancelled. Never blocks. */
+int il_trylock(struct il_worker *, struct il_lock *, int line);
+
+/* Wait on cond: release lock (which the worker holds), wait until
+ * signalled, take lock again. 0 with the lock held, or -1 if cancelled
+ * (then the lock is not held). In a controlled run that is two steps:
+ * the wait (after which the thread cannot be stepped until signalled),
+ * then the lock, as il_lock. Like pthread_cond_wait, a free run may wake
+ * without a signal: wait in a loop on the condition. */
+int il_cond_wait(
+    struct il_worker *, struct il_cond *, struct il_lock *, int line);
+/* Wake one waiter (the longest waiting, in a controlled run) / all. */
+void il_cond_signal(struct il_worker *, struct il_cond *, int line);
+void il_cond_broadcast(struct il_worker *, struct il_cond *, int line);
+
+/* Take a unit of sem, waiting (TS_COND_WAIT) while there is none: 0, or
+ * -1 if cancelled. Give one back, waking a waiter. */
+int il_sem_wait(struct il_worker *, struct il_sem *, int line);
+void il_sem_post(struct il_worker *, struct il_sem *, int line);
+
+/* A step that gives up the CPU (sched_yield in a free run). */
+void il_yield(struct il_worker *, int line);
+
 /* Show a local variable's value in the code panel (slot 0 is "tmp"). */
 void il_local(struct il_worker *, int slot, int64_t v);
 
 /* 1 once the run is cancelled; loops must then stop. */
 int il_cancelled(const struct il_worker *);
+/* The cancel flag itself, for blocking waits outside the worker API that
+ * poll it (a socket request). */
+const _Atomic int *il_cancel_flag(const struct il_worker *);
 
 /* Initialise / destroy shared objects before / after a run. */
 void il_var_init(struct il_var *, int id, const char *name, int64_t initial);
 void il_lock_init(struct il_lock *, int id, const char *name);
 void il_lock_destroy(struct il_lock *);
+void il_cond_init(struct il_cond *, int id, const char *name);
+void il_cond_destroy(struct il_cond *);
+void il_sem_init(struct il_sem *, int id, const char *name, int64_t initial);
+void il_sem_destroy(struct il_sem *);
 
 #endif

@@ -249,6 +249,7 @@ static const struct role_colour role_colours[ROLE_COUNT] = {
     [ROLE_CODE] = {74, COLOR_CYAN, A_BOLD, A_NORMAL},     /* sky blue */
     [ROLE_EMPH] = {-1, -1, A_ITALIC, A_ITALIC},
     [ROLE_STRONG] = {-1, -1, A_BOLD, A_BOLD},
+    [ROLE_COND_WAIT] = {32, COLOR_BLUE, A_DIM, A_NORMAL}, /* blue */
 };
 
 static void

@@ -24,6 +24,37 @@ struct param_def {
 
 #define MODULE_MAX_PARAMS 16
 
+/* What one of a lesson's own keys does to the parameters of the next run. */
+enum lesson_key_action {
+	LESSON_KEY_CYCLE, /* the next of the parameter's values, wrapping */
+	LESSON_KEY_SET,   /* the parameter takes value */
+	LESSON_KEY_PLAN   /* run the lesson's plan of runs (see plan) */
+};
+
+/* A key the lesson adds to the common ones: the key bar, the help screen
+ * and the key handler all read this one table. */
+struct lesson_key {
+	int key;           /* the character: 't' */
+	const char *label; /* the key bar's word ("io/cpu"), NULL: help only */
+	const char *help;  /* the help screen's sentence */
+	enum lesson_key_action action;
+	const char *param; /* the parameter it changes (not for PLAN) */
+	long value;        /* LESSON_KEY_SET: the value it sets */
+	int bar;           /* 1: kept in the key bar even when it is narrow */
+	/* Optional: 0 when the key does nothing for these parameters (the
+	 * status line then says why, from why_not). */
+	int (*enabled)(const long *params);
+	const char *why_not;
+};
+
+/* The words the screen uses for a run's lanes and for the ready state. */
+struct lane_words {
+	const char *lane;  /* "thread", "process", "task" */
+	const char *lanes; /* "threads", "processes", "tasks" */
+	const char *ready; /* the legend's word for ready: "ready", "waiting
+	                    * for its turn in the loop" */
+};
+
 struct lesson_module {
 	const char *id;
 	const struct param_def *params;

@@ -16,29 +16,23 @@
  * switching). Waiting for the GIL shows as waiting for the lock "GIL".
  */
 #include "conductor.h"
+#include "cpuwork.h"
+#include "eventloop.h"
+#include "gil.h"
 #include "module.h"
 #include "pageserver.h"
+#include "proclane.h"
 #include "run.h"
 #include "sampler.h"
 #include "util.h"
 #include "worker.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "lessons/iovscpu.h"
 
@@ -100,16 +94,7 @@ static const char *const iovscpu_code[] = {
     "gil.acquire()",
 };
 
-#define CHUNK (1 << 20) /* sum-of-squares iterations between checks */
-
-struct gil {
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-	int holder;         /* -1: free */
-	int waiting;        /* threads waiting to take it */
-	uint64_t takes;     /* times it was taken */
-	struct il_lock *lk; /* for the events: the lock "GIL" */
-};
+struct el_task;
 
 struct iovscpu {
 	int kind, io, mode, tasks;
@@ -117,303 +102,59 @@ struct iovscpu {
 	int workers;
 	uint64_t per_task; /* CPU: iterations per task */
 	uint64_t switch_ns;
+	/* Task counters, shared by the worker threads: any of them may
+	 * touch them, with atomic read-modify-writes; the verdict reads
+	 * them after the join. */
 	_Atomic int next;        /* next task to take */
 	_Atomic int done;        /* tasks completed */
 	_Atomic uint64_t end_ns; /* when the last worker finished */
 	_Atomic uint64_t cpu_ns; /* CPU time the workers used */
 	uint64_t *sums;          /* CPU: each task's result */
-	struct gil gil;
+	struct gil gil;          /* gil: the simulated GIL */
 	struct run *run;
 	int greedy;
-	/* eventloop: lanes that have started, and the loop's end */
-	_Atomic int lanes_in;
-	_Atomic int loop_done;
+	struct eventloop loop; /* eventloop: the loop that runs the tasks */
+	struct el_task *el;    /* eventloop: its tasks; only lane 0 uses it */
 	struct pageserver *server; /* io=socket: the slow site */
 	int port;
-	_Atomic int failed; /* io=socket: requests that got no page */
-	struct shm *shm;    /* processes: shared with the children */
-	size_t shm_size;
+	_Atomic int failed;     /* io=socket: requests that got no page */
+	struct shm *shm;        /* processes: shared with the children */
+	struct proclanes procs; /* processes: the mapping shm lies in */
 	_Atomic int fork_failed;
 };
 
 /*
- * Processes: the region below is mapped shared and anonymous before the
- * children are forked, so it is gone with the last process that maps it
- * (nothing is left in /dev/shm). Children take tasks from next, write
- * their sums, and report state changes on their own single-producer ring,
- * which their parent-side thread drains into the event queue. Each ring
- * has room for every event its child can send (four per task and a few
- * more), so nothing is dropped.
+ * Processes: what the parent shares with its children, in the shared
+ * mapping (see proclane.h). Children take tasks from next and write
+ * their sums; the counters are touched with atomic read-modify-writes
+ * by every child, and read by the parent after the children are reaped.
  */
-struct shm_ev {
-	uint64_t ts;
-	int32_t state;
-	int32_t line;
-};
-
-struct shm_ring {
-	_Atomic uint32_t head; /* written by the child */
-	_Atomic uint32_t tail; /* written by the parent */
-	uint32_t cap;          /* a power of two */
-	uint32_t pad;
-	struct shm_ev ev[];
-};
-
 struct shm {
 	_Atomic int next;
 	_Atomic int done;
 	_Atomic int failed;
 	_Atomic uint64_t cpu_ns;
-	size_t ring_off, ring_size;
-	uint64_t sums[]; /* tasks of them, then the rings */
+	uint64_t sums[]; /* tasks of them */
 };
 
-/* ---- the CPU work ---- */
-
-/* Sum of i*i for i in [a, b), modulo 2^64. The empty asm keeps the
- * compiler from replacing the loop by its closed form. Never inlined:
- * the calibration must time the very code the tasks run, because the
- * loop's placement alone can halve its speed on some CPUs. */
-static uint64_t squares(uint64_t a, uint64_t b)
-    __attribute__((noinline, aligned(64)));
-
-static uint64_t
-squares(uint64_t a, uint64_t b)
-{
-	uint64_t s = 0, i;
-
-	for (i = a; i < b; i++) {
-		s += i * i;
-		__asm__ __volatile__("" : "+r"(s));
-	}
-	return s;
-}
-
-/* A CPU task's work: the next number to square, one past the last, and
- * the sum so far. */
-struct work {
-	uint64_t next, end, sum;
-};
-
-/* Called between chunks with the time: 0 to go on, 1 to stop for now
- * (the work resumes later), -1 to give up. */
-typedef int (*work_check)(void *arg, uint64_t now);
-
-/* Do the work chunk by chunk, asking check (if any) between chunks.
- * Returns 0 when it is done, or what check said. Every mode, the
- * calibration and the benchmarks compute through this one loop: on some
- * machines the squares loop runs up to a quarter slower or faster
- * depending on the code around it, and the modes must differ only in
- * how they are scheduled. */
-static int __attribute__((noinline))
-work_on(struct work *wk, work_check check, void *arg)
-{
-	int rc;
-
-	while (wk->next < wk->end) {
-		uint64_t b =
-		    wk->next + CHUNK < wk->end ? wk->next + CHUNK : wk->end;
-		uint64_t now;
-
-		wk->sum += squares(wk->next, b);
-		wk->next = b;
-		now = clock_now_ns();
-		if (check != NULL && wk->next < wk->end &&
-		    (rc = check(arg, now)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* A whole range, with no checks. */
-static uint64_t
-chunked(uint64_t a, uint64_t b)
-{
-	struct work wk = {a, b, 0};
-
-	work_on(&wk, NULL, NULL);
-	return wk.sum;
-}
-
-/* The same from the closed form n(n-1)(2n-1)/6, for checking. */
-static uint64_t
-squares_below(uint64_t n)
-{
-	unsigned __int128 x = (unsigned __int128)n * (n - (n > 0)) *
-	    (2 * (unsigned __int128)n - (n > 0));
-
-	return (uint64_t)(x / 6);
-}
+/* ---- the CPU work (see cpuwork.h) ---- */
 
 uint64_t
 iovscpu_expected_sum(uint64_t a, uint64_t b)
 {
-	return squares_below(b) - squares_below(a);
-}
-
-static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
-static uint64_t iterations_per_ms;
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* How many iterations of squares() take a millisecond here: rounds grow
- * until one lasts 20 ms (so the CPU has left any idle clock), then the
- * median of five such rounds counts (the fastest would be an optimist on
- * a shared machine, and tasks would overrun ms). */
-static void
-calibrate(void)
-{
-	uint64_t best, n = 1 << 16, dt = 0, t[5];
-	volatile uint64_t sink;
-	int i;
-
-	while (n < ((uint64_t)1 << 40)) {
-		uint64_t t0 = clock_now_ns();
-
-		sink = chunked(0, n);
-		dt = clock_now_ns() - t0;
-		if (dt >= 20 * 1000 * 1000)
-			break;
-		n *= 2;
-	}
-	for (i = 0; i < 5; i++) {
-		uint64_t t0 = clock_now_ns();
-
-		sink = chunked(0, n);
-		t[i] = clock_now_ns() - t0;
-	}
-	qsort(t, 5, sizeof t[0], cmp_u64);
-	best = t[2];
-	(void)sink;
-	iterations_per_ms = best > 0 ? n * 1000000 / best : n;
-	if (iterations_per_ms == 0)
-		iterations_per_ms = 1;
+	return cpuwork_expected_sum(a, b);
 }
 
 uint64_t
 iovscpu_squares(uint64_t a, uint64_t b)
 {
-	return chunked(a, b);
+	return cpuwork_squares(a, b);
 }
 
 uint64_t
 iovscpu_iterations_per_ms(void)
 {
-	pthread_once(&calibrate_once, calibrate);
-	return iterations_per_ms;
-}
-
-/* ---- the GIL ---- */
-
-static void
-gil_emit(struct il_worker *w, enum ev_kind k, int line, int64_t b)
-{
-	struct iovscpu *st = w->lesson;
-
-	conductor_emit(w->conductor, w->id, k, line, st->gil.lk->id, b);
-}
-
-/* Wait on the GIL's condition for at most ms (so cancel is noticed);
- * called with g->m held. */
-static void
-gil_wait(struct gil *g, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += ms * 1000 * 1000;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_cond_timedwait(&g->cv, &g->m, &ts);
-}
-
-/* Take the GIL, showing the wait. 0, or -1 if the run was cancelled. */
-static int
-gil_take(struct il_worker *w)
-{
-	struct iovscpu *st = w->lesson;
-	struct gil *g = &st->gil;
-	int waited = 0;
-
-	pthread_mutex_lock(&g->m);
-	if (g->holder != -1) {
-		waited = 1;
-		gil_emit(w, EV_LOCK_REQ, LINE_GIL, 0);
-		conductor_emit(w->conductor, w->id, EV_STATE, LINE_GIL,
-		    TS_LOCK_WAIT, g->lk->id);
-	}
-	g->waiting++;
-	while (g->holder != -1 && !il_cancelled(w))
-		gil_wait(g, 50);
-	g->waiting--;
-	if (il_cancelled(w)) {
-		pthread_mutex_unlock(&g->m);
-		return -1;
-	}
-	g->holder = w->id;
-	g->takes++;
-	pthread_cond_broadcast(&g->cv); /* a forced switch waits on takes */
-	pthread_mutex_unlock(&g->m);
-	/* Emitted after taking it and before letting go (gil_drop), so the
-	 * event stream's holding intervals lie inside the real ones. */
-	if (!waited)
-		gil_emit(w, EV_LOCK_REQ, LINE_GIL, 0);
-	gil_emit(w, EV_LOCK_ACQ, LINE_GIL, 0);
-	conductor_emit(w->conductor, w->id, EV_STATE, LINE_GIL, TS_RUNNING, 0);
-	return 0;
-}
-
-static void
-gil_drop(struct il_worker *w)
-{
-	struct gil *g = &((struct iovscpu *)w->lesson)->gil;
-
-	gil_emit(w, EV_LOCK_REL, LINE_GIL, 0);
-	pthread_mutex_lock(&g->m);
-	g->holder = -1;
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->m);
-}
-
-/* After a switch interval: if someone waits, hand the GIL over and wait
- * until another thread has taken it, then queue for it again. */
-static int
-gil_maybe_switch(struct il_worker *w, uint64_t *held_since, uint64_t now)
-{
-	struct iovscpu *st = w->lesson;
-	struct gil *g = &st->gil;
-	uint64_t takes;
-	int want;
-
-	if (now - *held_since < st->switch_ns)
-		return 0;
-	pthread_mutex_lock(&g->m);
-	want = g->waiting > 0;
-	pthread_mutex_unlock(&g->m);
-	if (!want) {
-		*held_since = now;
-		return 0;
-	}
-	gil_emit(w, EV_LOCK_REL, LINE_GIL, 0);
-	pthread_mutex_lock(&g->m);
-	g->holder = -1;
-	takes = g->takes;
-	pthread_cond_broadcast(&g->cv);
-	while (g->takes == takes && g->waiting > 0 && !il_cancelled(w))
-		gil_wait(g, 20);
-	pthread_mutex_unlock(&g->m);
-	if (gil_take(w) != 0)
-		return -1;
-	*held_since = clock_now_ns();
-	return 0;
+	return cpuwork_iterations_per_ms();
 }
 
 /* ---- the module ---- */
@@ -445,6 +186,7 @@ static const long iovscpu_all_modes[] = {MODE_SEQUENTIAL, MODE_THREADS,
     MODE_GIL, MODE_PROCESSES, MODE_EVENTLOOP, -1};
 
 static int shm_map(struct iovscpu *, int lanes, char *err, size_t errlen);
+static void eventloop_setup(struct iovscpu *, struct run *);
 
 /* Everything setup made. The workers have been joined (and the children
  * reaped) by now; the page server closes whatever it still holds. */
@@ -452,10 +194,9 @@ static void
 iovscpu_free(struct iovscpu *st)
 {
 	pageserver_stop(st->server);
-	pthread_mutex_destroy(&st->gil.m);
-	pthread_cond_destroy(&st->gil.cv);
-	if (st->shm != NULL)
-		munmap(st->shm, st->shm_size);
+	gil_destroy(&st->gil);
+	eventloop_destroy(&st->loop);
+	proclane_unmap(&st->procs);
 	free(st->sums);
 	free(st);
 }
@@ -507,13 +248,10 @@ iovscpu_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->run = r;
 	st->greedy = (int)params[P_GREEDY];
 	st->sums = xcalloc((size_t)st->tasks, sizeof *st->sums);
-	if (st->kind == KIND_CPU) {
-		pthread_once(&calibrate_once, calibrate);
-		st->per_task = iterations_per_ms * (uint64_t)st->ms;
-	}
-	pthread_mutex_init(&st->gil.m, NULL);
-	pthread_cond_init(&st->gil.cv, NULL);
-	st->gil.holder = -1;
+	if (st->kind == KIND_CPU)
+		st->per_task = cpuwork_iterations_per_ms() * (uint64_t)st->ms;
+	gil_init(&st->gil, NULL, st->switch_ns, LINE_GIL);
+	eventloop_setup(st, r);
 	if (st->mode == MODE_GIL &&
 	    (st->gil.lk = run_add_lock(r, "GIL")) == NULL) {
 		snprintf(err, errlen, "io-vs-cpu: cannot declare the GIL");
@@ -557,7 +295,7 @@ thread_check(void *arg, uint64_t now)
 	if (il_cancelled(tc->w))
 		return -1;
 	if (st->mode == MODE_GIL &&
-	    gil_maybe_switch(tc->w, tc->held_since, now) != 0)
+	    gil_maybe_switch(&st->gil, tc->w, tc->held_since, now) != 0)
 		return -1;
 	return 0;
 }
@@ -567,12 +305,12 @@ static int
 cpu_task(struct il_worker *w, int task, uint64_t *held_since)
 {
 	struct iovscpu *st = w->lesson;
-	struct work wk = {(uint64_t)task * st->per_task,
+	struct cpuwork wk = {(uint64_t)task * st->per_task,
 	    (uint64_t)(task + 1) * st->per_task, 0};
 	struct thread_check tc = {w, held_since};
 
 	il_line(w, LINE_CPU);
-	if (il_cancelled(w) || work_on(&wk, thread_check, &tc) != 0)
+	if (il_cancelled(w) || cpuwork_run(&wk, thread_check, &tc) != 0)
 		return -1;
 	st->sums[task] = wk.sum;
 	return 0;
@@ -605,48 +343,23 @@ io_task(struct il_worker *w, int task)
 		il_io(w, st->ms, LINE_IO); /* a wait that notices cancel */
 		return 0;
 	}
-	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_IO, 0);
-	if (blocking_io(st, task, conductor_cancel_flag(w->conductor)) != 0)
+	il_state(w, w->id, TS_IO, LINE_IO);
+	if (blocking_io(st, task, il_cancel_flag(w)) != 0)
 		return -1;
-	conductor_emit(w->conductor, w->id, EV_STATE, LINE_IO, TS_RUNNING, 0);
+	il_state(w, w->id, TS_RUNNING, LINE_IO);
 	return 0;
 }
 
-/* ---- processes ---- */
+/* ---- processes (see proclane.h) ---- */
 
-static struct shm_ring *
-shm_ring_of(struct shm *sh, int lane)
-{
-	return (struct shm_ring *)((char *)sh + sh->ring_off +
-	    (size_t)lane * sh->ring_size);
-}
-
-/* Child side: one event on the lane's ring (never blocks). */
+/* The child process: take tasks until none are left. Only atomics,
+ * clock_gettime, nanosleep and the sums: nothing that another (now
+ * absent) thread could have held locked at fork time. */
 static void
-child_report(struct shm_ring *rg, int state, int line)
+child_main(void *arg, int lane)
 {
-	uint32_t h = atomic_load_explicit(&rg->head, memory_order_relaxed);
-	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_acquire);
-	struct timespec ts;
-
-	if (h - t >= rg->cap)
-		return; /* cannot happen: the ring holds every event */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	rg->ev[h & (rg->cap - 1)].ts =
-	    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	rg->ev[h & (rg->cap - 1)].state = state;
-	rg->ev[h & (rg->cap - 1)].line = line;
-	atomic_store_explicit(&rg->head, h + 1, memory_order_release);
-}
-
-/* The child process: take tasks until none are left, then _exit. Only
- * atomics, clock_gettime, nanosleep and the sums: nothing that another
- * (now absent) thread could have held locked at fork time. */
-static void
-child_main(struct iovscpu *st, int lane)
-{
+	struct iovscpu *st = arg;
 	struct shm *sh = st->shm;
-	struct shm_ring *rg = shm_ring_of(sh, lane);
 	struct timespec cpu;
 	int task;
 
@@ -654,10 +367,11 @@ child_main(struct iovscpu *st, int lane)
 		if (st->kind == KIND_IO) {
 			int failed;
 
-			child_report(rg, TS_IO, LINE_IO);
+			proclane_report(&st->procs, lane, TS_IO, LINE_IO);
 			/* the parent kills the child to cancel */
 			failed = blocking_io(st, task, NULL) != 0;
-			child_report(rg, TS_RUNNING, LINE_TAKE);
+			proclane_report(
+			    &st->procs, lane, TS_RUNNING, LINE_TAKE);
 			if (failed) {
 				atomic_fetch_add(&sh->failed, 1);
 				continue;
@@ -665,61 +379,13 @@ child_main(struct iovscpu *st, int lane)
 		} else {
 			uint64_t a = (uint64_t)task * st->per_task;
 
-			sh->sums[task] = chunked(a, a + st->per_task);
+			sh->sums[task] = cpuwork_squares(a, a + st->per_task);
 		}
 		atomic_fetch_add(&sh->done, 1);
 	}
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 	atomic_fetch_add(&sh->cpu_ns,
 	    (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec);
-	_exit(0);
-}
-
-/*
- * In a new child: it inherited the worker thread's mask, which blocks
- * every signal, and the front end's handlers, which write to its pipe.
- * Give every signal its default action and unblock them all, so the
- * child stops and continues with its job (Ctrl-Z, fg) and dies of
- * Ctrl-C; and have it killed when the thread that forked it goes (the
- * parent's crash or exit), or now if the parent is already gone.
- * Only async-signal-safe calls: the child of a threaded process.
- */
-static void
-child_signals(pid_t parent)
-{
-	struct sigaction sa;
-	sigset_t none;
-	int sig;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-#ifdef __linux__
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-	if (getppid() != parent)
-		_exit(1);
-}
-
-/* Move the child's events into the lane. */
-static void
-drain_child(struct il_worker *w, struct shm_ring *rg)
-{
-	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_relaxed);
-	uint32_t h = atomic_load_explicit(&rg->head, memory_order_acquire);
-
-	for (; t != h; t++) {
-		const struct shm_ev *e = &rg->ev[t & (rg->cap - 1)];
-
-		conductor_emit(
-		    w->conductor, w->id, EV_STATE, e->line, e->state, 0);
-	}
-	atomic_store_explicit(&rg->tail, t, memory_order_release);
 }
 
 /* The lane's thread forks its process, relays its events, and reaps it
@@ -728,90 +394,42 @@ static void
 process_lane(struct il_worker *w)
 {
 	struct iovscpu *st = w->lesson;
-	struct shm_ring *rg = shm_ring_of(st->shm, w->id);
-	struct timespec tick = {0, 1000 * 1000};
-	pid_t pid, parent;
-	int status;
 
 	il_line(w, LINE_TAKE);
-	parent = getpid();
-	if ((pid = fork()) < 0) {
+	if (proclane_run(&st->procs, w, child_main, st) != 0)
 		atomic_store(&st->fork_failed, 1);
-		return;
-	}
-	if (pid == 0) {
-		child_signals(parent);
-		child_main(st, w->id); /* does not return */
-	}
-	il_os_identity(w, pid, pid);
-	for (;;) {
-		pid_t r;
-
-		drain_child(w, rg);
-		if (il_cancelled(w))
-			kill(pid, SIGKILL);
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			break;
-		nanosleep(&tick, NULL);
-	}
-	drain_child(w, rg); /* the sampler finds the process gone */
 }
 
+/* The shared memory: the struct shm, and a ring per lane with room for
+ * every event its child can send (two per task, and more). */
 static int
 shm_map(struct iovscpu *st, int lanes, char *err, size_t errlen)
 {
-	uint32_t cap = 16;
-	size_t sums = sizeof(struct shm) + (size_t)st->tasks * sizeof(uint64_t);
-	size_t ring;
-	void *p;
+	size_t size = sizeof(struct shm) + (size_t)st->tasks * sizeof(uint64_t);
+	char why[200];
 
-	while (cap < 4u * (uint32_t)st->tasks + 16)
-		cap *= 2;
-	ring = sizeof(struct shm_ring) + cap * sizeof(struct shm_ev);
-	ring = (ring + 63) & ~(size_t)63;
-	sums = (sums + 63) & ~(size_t)63;
-	st->shm_size = sums + (size_t)lanes * ring;
-	p = mmap(NULL, st->shm_size, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		snprintf(err, errlen, "io-vs-cpu: cannot map shared memory: %s",
-		    strerror(errno));
+	st->shm = proclane_map(&st->procs, size, lanes,
+	    4u * (uint32_t)st->tasks + 16, why, sizeof why);
+	if (st->shm == NULL) {
+		snprintf(err, errlen, "io-vs-cpu: %s", why);
 		return -1;
 	}
-	memset(p, 0, st->shm_size);
-	st->shm = p;
-	st->shm->ring_off = sums;
-	st->shm->ring_size = ring;
-	for (int i = 0; i < lanes; i++)
-		shm_ring_of(st->shm, i)->cap = cap;
 	return 0;
 }
 
-/* ---- the event loop ---- */
+/* ---- the event loop (see eventloop.h) ---- */
 
-/* One thread runs every task. Each task is a lane; the loop reports its
- * tasks' states for them: running (the loop runs it), ready (its turn has
- * not come), blocked on I/O (it awaits a timer or its socket: the loop is
- * free), done. A CPU task yields at an await point after each switch
- * interval. greedy=1 makes task 1 never yield: it computes to the end,
- * or for I/O blocks the whole loop in a plain sleep or a blocking
- * request, and every other task starves meanwhile. */
+/* A CPU task yields at an await point after each switch interval.
+ * greedy=1 makes task 1 never yield: it computes to the end, or for I/O
+ * blocks the whole loop in a plain sleep or a blocking request, and every
+ * other task starves meanwhile. */
 
 struct el_task {
-	struct work wk;    /* CPU: what is left */
-	uint64_t deadline; /* io=sleep: when its timer fires, 0 if none */
-	int fd;            /* io=socket: its request's socket, or -1 */
+	struct cpuwork wk; /* CPU: what is left */
 	struct page_reply rep;
 	int awaited; /* I/O: its wait has been started */
 	int failed;  /* io=socket: no page came back */
 };
-
-static void
-el_state(struct il_worker *loop, int task, enum thread_state s, int line)
-{
-	conductor_emit(loop->conductor, task, EV_STATE, line, s, 0);
-}
 
 /* A greedy I/O task: the loop itself blocks. */
 static void
@@ -819,9 +437,8 @@ el_block(struct il_worker *w, struct el_task *t, int k)
 {
 	struct iovscpu *st = w->lesson;
 
-	el_state(w, k, TS_IO, LINE_IO);
-	t->failed =
-	    blocking_io(st, k, conductor_cancel_flag(w->conductor)) != 0;
+	il_state(w, k, TS_IO, LINE_IO);
+	t->failed = blocking_io(st, k, il_cancel_flag(w)) != 0;
 }
 
 struct el_check {
@@ -843,185 +460,115 @@ el_check(void *arg, uint64_t now)
 	return !ec->greedy && now - ec->since >= st->switch_ns;
 }
 
-/* Run task k until it awaits, yields or ends; 1 if it ended. */
+/* An I/O task's turn: start its wait, or end once back from it. */
 static int
-el_step(struct il_worker *w, struct el_task *t, int k)
+el_io_step(struct iovscpu *st, struct eventloop *el, int k)
 {
-	struct iovscpu *st = w->lesson;
-	int greedy = st->greedy && k == 0;
-	struct el_check ec;
+	struct il_worker *w = &el->lanes[0];
+	struct el_task *t = &st->el[k];
 
-	el_state(w, k, TS_RUNNING, st->kind == KIND_IO ? LINE_TAKE : LINE_CPU);
-	if (st->kind == KIND_IO) {
-		if (t->awaited)
-			return 1; /* back from its await: the task ends */
-		t->awaited = 1;
-		if (greedy) {
-			el_block(w, t, k);
+	if (t->awaited)
+		return 1; /* back from its await: the task ends */
+	t->awaited = 1;
+	if (st->greedy && k == 0) {
+		el_block(w, t, k);
+		return 1;
+	}
+	if (st->io == IO_SOCKET) {
+		int fd;
+
+		memset(&t->rep, 0, sizeof t->rep);
+		if ((fd = pageserver_request(st->port, k)) < 0) {
+			t->failed = 1;
 			return 1;
 		}
-		if (st->io == IO_SOCKET) {
-			memset(&t->rep, 0, sizeof t->rep);
-			if ((t->fd = pageserver_request(st->port, k)) < 0) {
-				t->failed = 1;
-				return 1;
-			}
-		} else {
-			t->deadline =
-			    clock_now_ns() + (uint64_t)st->ms * 1000000;
-		}
-		el_state(w, k, TS_IO, LINE_IO); /* await: the loop moves on */
-		return 0;
+		eventloop_await_fd(el, k, fd);
+	} else {
+		eventloop_await_timer(
+		    el, k, clock_now_ns() + (uint64_t)st->ms * 1000000);
 	}
-	ec.w = w;
-	ec.since = clock_now_ns();
-	ec.greedy = greedy;
-	if (il_cancelled(w) || work_on(&t->wk, el_check, &ec) != 1)
-		return 1;                   /* done, or cancelled */
-	el_state(w, k, TS_READY, LINE_CPU); /* await */
+	il_state(w, k, TS_IO, LINE_IO); /* await: the loop moves on */
 	return 0;
 }
 
-/* The loop's ready queue: a ring of task numbers. */
-struct el_queue {
-	int *q;
-	int head, len, cap;
+/* Run task k until it awaits, yields or ends; 1 if it ended. */
+static int
+el_step(void *arg, struct eventloop *el, int k)
+{
+	struct iovscpu *st = arg;
+	struct il_worker *w = &el->lanes[0];
+	struct el_check ec;
+
+	il_state(w, k, TS_RUNNING, st->kind == KIND_IO ? LINE_TAKE : LINE_CPU);
+	if (st->kind == KIND_IO)
+		return el_io_step(st, el, k);
+	ec.w = w;
+	ec.since = clock_now_ns();
+	ec.greedy = st->greedy && k == 0;
+	if (il_cancelled(w) || cpuwork_run(&st->el[k].wk, el_check, &ec) != 1)
+		return 1;                   /* done, or cancelled */
+	il_state(w, k, TS_READY, LINE_CPU); /* await */
+	return 0;
+}
+
+/* Task k's page is coming in on fd: 0 until it is all there. */
+static int
+el_readable(void *arg, int k, int fd)
+{
+	struct iovscpu *st = arg;
+	struct el_task *t = &st->el[k];
+	int rc = pageserver_read(fd, &t->rep);
+
+	if (rc != 0)
+		t->failed = rc < 0;
+	return rc;
+}
+
+/* Task k has ended: its result and the counters. */
+static void
+el_ended(void *arg, int k)
+{
+	struct iovscpu *st = arg;
+
+	st->sums[k] = st->el[k].wk.sum;
+	if (st->el[k].failed)
+		atomic_fetch_add(&st->failed, 1);
+	else if (!il_cancelled(&st->loop.lanes[0]))
+		atomic_fetch_add(&st->done, 1);
+}
+
+static const struct eventloop_ops el_ops = {
+    .step = el_step,
+    .readable = el_readable,
+    .ended = el_ended,
+    .line = LINE_TAKE,
 };
 
 static void
-el_push(struct el_queue *q, int k)
+eventloop_setup(struct iovscpu *st, struct run *r)
 {
-	q->q[(q->head + q->len) % q->cap] = k;
-	q->len++;
+	eventloop_init(&st->loop, r->workers, r->nthreads, &el_ops, st);
 }
 
-static int
-el_pop(struct el_queue *q)
-{
-	int k = q->q[q->head];
-
-	q->head = (q->head + 1) % q->cap;
-	q->len--;
-	return k;
-}
-
-/* Nothing is ready: sleep in poll() on the awaited sockets until one has
- * data or the first timer is due (at most 50 ms, to notice a cancel),
- * then queue every task whose wait is over. */
+/* Lane 0 runs the loop over the tasks; the other lanes wait for it. */
 static void
-el_wait(
-    struct el_task *t, int n, struct pollfd *pfd, int *who, struct el_queue *q)
-{
-	uint64_t now = clock_now_ns(), soonest = UINT64_MAX;
-	int k, np = 0, ms = 50, i;
-
-	for (k = 0; k < n; k++) {
-		if (t[k].deadline != 0 && t[k].deadline < soonest)
-			soonest = t[k].deadline;
-		if (t[k].fd >= 0) {
-			pfd[np].fd = t[k].fd;
-			pfd[np].events = POLLIN;
-			pfd[np].revents = 0;
-			who[np++] = k;
-		}
-	}
-	if (soonest <= now)
-		ms = 0;
-	else if (soonest - now < 50 * 1000000ull)
-		ms = (int)((soonest - now + 999999) / 1000000);
-	if (poll(pfd, (nfds_t)np, ms) > 0) {
-		for (i = 0; i < np; i++) {
-			struct el_task *tk = &t[who[i]];
-			int rc;
-
-			if (pfd[i].revents == 0)
-				continue;
-			if ((rc = pageserver_read(tk->fd, &tk->rep)) == 0)
-				continue; /* more to come */
-			tk->failed = rc < 0;
-			close(tk->fd);
-			tk->fd = -1;
-			el_push(q, who[i]); /* resumes */
-		}
-	}
-	now = clock_now_ns();
-	for (k = 0; k < n; k++) {
-		if (t[k].deadline != 0 && t[k].deadline <= now) {
-			t[k].deadline = 0;
-			el_push(q, k); /* resumes */
-		}
-	}
-}
-
-static void
-eventloop_lane(struct il_worker *w)
+iovscpu_eventloop(struct il_worker *w)
 {
 	struct iovscpu *st = w->lesson;
-	struct run *r = st->run;
-	struct el_queue q;
-	struct el_task *t;
-	struct pollfd *pfd;
-	int *who, n = st->tasks, left = n, k, tid;
+	int k;
 
-	atomic_fetch_add(&st->lanes_in, 1);
 	if (w->id != 0) {
-		/* A task's lane: its work happens in the loop thread, so
-		 * this one sleeps until the loop ends (looking at the
-		 * cancel flag now and then), using no CPU meanwhile; the
-		 * GIL's mutex and condition serve, as no GIL is used here. */
-		pthread_mutex_lock(&st->gil.m);
-		while (!atomic_load(&st->loop_done) && !il_cancelled(w))
-			gil_wait(&st->gil, 50);
-		pthread_mutex_unlock(&st->gil.m);
+		eventloop_lane(&st->loop, w);
 		return;
 	}
-	while (atomic_load(&st->lanes_in) < r->nthreads && !il_cancelled(w))
-		sched_yield(); /* so no lane's start-up event comes later */
-	tid = atomic_load(&w->os_tid);
-	for (k = 1; k < r->nthreads; k++)
-		il_os_identity(&r->workers[k], 0, tid); /* all in one thread */
-	t = xcalloc((size_t)n, sizeof *t);
-	pfd = xcalloc((size_t)n, sizeof *pfd);
-	who = xcalloc((size_t)n, sizeof *who);
-	q.q = xcalloc((size_t)n, sizeof *q.q);
-	q.head = q.len = 0;
-	q.cap = n;
-	for (k = 0; k < n; k++) {
-		t[k].wk.next = (uint64_t)k * st->per_task;
-		t[k].wk.end = t[k].wk.next + st->per_task;
-		t[k].fd = -1;
-		el_push(&q, k);
-		el_state(w, k, TS_READY, LINE_TAKE);
+	st->el = xcalloc((size_t)st->tasks, sizeof *st->el);
+	for (k = 0; k < st->tasks; k++) {
+		st->el[k].wk.next = (uint64_t)k * st->per_task;
+		st->el[k].wk.end = st->el[k].wk.next + st->per_task;
 	}
-	while (left > 0 && !il_cancelled(w)) {
-		if (q.len == 0) {
-			el_wait(t, n, pfd, who, &q);
-			continue;
-		}
-		k = el_pop(&q);
-		if (el_step(w, &t[k], k)) {
-			st->sums[k] = t[k].wk.sum;
-			el_state(w, k, TS_DONE, LINE_TAKE);
-			if (t[k].failed)
-				atomic_fetch_add(&st->failed, 1);
-			else if (!il_cancelled(w))
-				atomic_fetch_add(&st->done, 1);
-			left--;
-		} else if (t[k].deadline == 0 && t[k].fd < 0) {
-			el_push(&q, k); /* yielded */
-		}
-	}
-	for (k = 0; k < n; k++)
-		if (t[k].fd >= 0)
-			close(t[k].fd); /* cancelled mid-request */
-	free(t);
-	free(pfd);
-	free(who);
-	free(q.q);
-	pthread_mutex_lock(&st->gil.m);
-	atomic_store(&st->loop_done, 1);
-	pthread_cond_broadcast(&st->gil.cv); /* the lanes may end */
-	pthread_mutex_unlock(&st->gil.m);
+	eventloop_lane(&st->loop, w);
+	free(st->el);
+	st->el = NULL;
 }
 
 static void
@@ -1037,7 +584,7 @@ iovscpu_worker(struct il_worker *w)
 		goto out;
 	}
 	if (st->mode == MODE_EVENTLOOP) {
-		eventloop_lane(w);
+		iovscpu_eventloop(w);
 		if (w->id != 0)
 			return; /* a task's lane: the loop's time is what counts */
 		goto out;
@@ -1047,7 +594,7 @@ iovscpu_worker(struct il_worker *w)
 		int task;
 
 		if (gil && !holding) {
-			if (gil_take(w) != 0)
+			if (gil_take(&st->gil, w) != 0)
 				break;
 			holding = 1;
 			held_since = clock_now_ns();
@@ -1059,7 +606,8 @@ iovscpu_worker(struct il_worker *w)
 			break;
 		if (st->kind == KIND_IO) {
 			if (gil) {
-				gil_drop(w); /* blocking I/O lets go of it */
+				gil_drop(&st->gil,
+				    w); /* blocking I/O lets go of it */
 				holding = 0;
 			}
 			if (io_task(w, task) != 0 && !il_cancelled(w)) {
@@ -1074,7 +622,7 @@ iovscpu_worker(struct il_worker *w)
 		atomic_fetch_add_explicit(&st->done, 1, memory_order_relaxed);
 	}
 	if (gil && holding)
-		gil_drop(w);
+		gil_drop(&st->gil, w);
 out:
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
 	atomic_fetch_add_explicit(&st->cpu_ns,

@@ -54,6 +54,7 @@ int
 model_cpu_who(
     const struct model *m, int cpu, uint64_t t0, uint64_t t1, uint64_t *ran_ns)
 {
+	/* lanes past the first 64 are not told apart on a CPU */
 	uint64_t most = 0, ran[64] = {0};
 	const struct cpu_lane *cl;
 	size_t lo = 0, hi, i;
@@ -78,14 +79,14 @@ model_cpu_who(
 		uint64_t a = sp->t0 > t0 ? sp->t0 : t0;
 		uint64_t b = sp->t1 < t1 ? sp->t1 : t1;
 
-		if (b <= a || sp->thread < 0 || sp->thread >= 64 ||
-		    sp->t1 <= sp->t0)
+		if (b <= a || sp->thread < 0 ||
+		    sp->thread >= (int)IL_ARRAY_LEN(ran) || sp->t1 <= sp->t0)
 			continue;
 		/* its running time, spread over the span */
 		ran[sp->thread] +=
 		    (uint64_t)sp->run_ns * (b - a) / (sp->t1 - sp->t0);
 	}
-	for (t = 0; t < 64; t++) {
+	for (t = 0; t < (int)IL_ARRAY_LEN(ran); t++) {
 		if (ran[t] > most) {
 			most = ran[t];
 			who = t;

@@ -47,14 +47,9 @@
 #define TIMELINE_INITIAL_SPANS 64
 
 /* Tie-break rank of each state: higher wins (see the top of the file). */
-static const uint8_t timeline_priority[TS_COUNT] = {
-    [TS_NONE] = 0,
-    [TS_DONE] = 1,
-    [TS_READY] = 2,
-    [TS_RUNNING] = 3,
-    [TS_IO] = 4,
-    [TS_LOCK_WAIT] = 5,
-};
+#define STATE_RANK(st, utf8, ascii, role, legend, name, rank) [st] = rank,
+static const uint8_t timeline_priority[TS_COUNT] = {THREAD_STATES(STATE_RANK)};
+#undef STATE_RANK
 
 void
 timeline_init(struct timeline *tl, size_t max_spans)

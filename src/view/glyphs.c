@@ -1,39 +1,25 @@
+/* The glyphs, legend words and colour roles of thread states, from the
+ * list in states.h. */
 #include "glyphs.h"
 
+#define STATE_UTF8(st, utf8, ascii, role, legend, name, rank)  [st] = utf8,
+#define STATE_ASCII(st, utf8, ascii, role, legend, name, rank) [st] = ascii,
+#define STATE_WORDS(st, utf8, ascii, role, legend, name, rank) [st] = legend,
+#define STATE_ROLE(st, utf8, ascii, role, legend, name, rank)                  \
+	[st] = ROLE_##role,
+
 const struct glyphs glyphs_utf8 = {
-    .state =
-        {
-            [TS_NONE] = ' ',
-            [TS_RUNNING] = 0x2588,   /* █ full block */
-            [TS_READY] = 0x00b7,     /* · middle dot */
-            [TS_IO] = 0x2248,        /* ≈ almost equal */
-            [TS_LOCK_WAIT] = 0x2592, /* ▒ medium shade */
-            [TS_DONE] = 0x2500,      /* ─ light horizontal */
-        },
-    .lost = 0x2717, /* ✗ ballot x */
+    .state = {THREAD_STATES(STATE_UTF8)}, .lost = 0x2717, /* ✗ ballot x */
 };
 
 const struct glyphs glyphs_ascii = {
-    .state =
-        {
-            [TS_NONE] = ' ',
-            [TS_RUNNING] = '#',
-            [TS_READY] = '.',
-            [TS_IO] = '~',
-            [TS_LOCK_WAIT] = 'L',
-            [TS_DONE] = '_',
-        },
+    .state = {THREAD_STATES(STATE_ASCII)},
     .lost = 'X',
 };
 
-static const char *const legend_words[TS_COUNT] = {
-    [TS_NONE] = "not started",
-    [TS_RUNNING] = "running",
-    [TS_READY] = "ready",
-    [TS_IO] = "blocked on I/O",
-    [TS_LOCK_WAIT] = "waiting for a lock",
-    [TS_DONE] = "done",
-};
+static const char *const legend_words[TS_COUNT] = {THREAD_STATES(STATE_WORDS)};
+
+static const enum role state_roles[TS_COUNT] = {THREAD_STATES(STATE_ROLE)};
 
 const char *
 glyphs_state_words(enum thread_state s)
@@ -46,18 +32,7 @@ glyphs_state_words(enum thread_state s)
 enum role
 glyphs_state_role(enum thread_state s)
 {
-	switch (s) {
-	case TS_RUNNING:
-		return ROLE_RUNNING;
-	case TS_READY:
-		return ROLE_READY;
-	case TS_IO:
-		return ROLE_IO;
-	case TS_LOCK_WAIT:
-		return ROLE_LOCK_WAIT;
-	case TS_DONE:
-		return ROLE_DONE;
-	default:
+	if ((unsigned)s >= TS_COUNT)
 		return ROLE_DEFAULT;
-	}
+	return state_roles[s];
 }

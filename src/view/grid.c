@@ -177,3 +177,26 @@ grid_write_text(const struct grid *g, FILE *f, int ascii)
 		fputc('\n', f);
 	}
 }
+
+/* Copy rows of src into g at x, y. */
+void
+grid_blit_rows(
+    struct grid *g, int x, int y, const struct grid *src, int sy, int rows)
+{
+	int r, c;
+
+	for (r = 0; r < rows; r++) {
+		if (sy + r >= src->h || y + r >= g->h)
+			break;
+		for (c = 0; c < src->w && x + c < g->w; c++) {
+			const struct cell *cell =
+			    &src->cells[(sy + r) * src->w + c];
+
+			if (cell->ch != 0)
+				grid_put(g, x + c, y + r, cell->ch,
+				    (enum role)cell->role);
+			else
+				g->cells[(y + r) * g->w + x + c] = *cell;
+		}
+	}
+}

@@ -22,9 +22,10 @@ enum role {
 	ROLE_DONE,
 	ROLE_LOST,
 	ROLE_WARNING,
-	ROLE_CODE,   /* narration: a code span or block */
-	ROLE_EMPH,   /* narration: emphasis */
-	ROLE_STRONG, /* narration: strong emphasis */
+	ROLE_CODE,      /* narration: a code span or block */
+	ROLE_EMPH,      /* narration: emphasis */
+	ROLE_STRONG,    /* narration: strong emphasis */
+	ROLE_COND_WAIT, /* a thread waiting on a condition or semaphore */
 	ROLE_COUNT
 };
 
@@ -55,6 +56,10 @@ int grid_print(
 /* printf-style grid_print. */
 int grid_printf(struct grid *, int x, int y, int maxw, enum role,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Copy rows sy.. of src into g at x, y (as many as fit). */
+void grid_blit_rows(
+    struct grid *g, int x, int y, const struct grid *src, int sy, int rows);
 
 /* Write the grid as text: UTF-8, or ASCII with anything else escaped as
  * \uXXXX. Trailing blanks on each line are not written. */

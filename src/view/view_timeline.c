@@ -260,7 +260,7 @@ static enum thread_state
 view_timeline_not_running(const uint64_t f[TS_COUNT])
 {
 	static const enum thread_state order[] = {
-	    TS_LOCK_WAIT, TS_IO, TS_READY, TS_DONE};
+	    TS_LOCK_WAIT, TS_COND_WAIT, TS_IO, TS_READY, TS_DONE};
 	enum thread_state best = TS_READY;
 	uint64_t most = 0;
 	size_t i;
@@ -385,7 +385,8 @@ view_timeline_kernel_shares(
 	 * blocked while it awaited I/O (its own report), and waiting
 	 * (its turn, or the thread's for a CPU) the rest */
 	timeline_bucket_fractions(&th->tl, 0, m->now, m->now, f);
-	lived = f[TS_RUNNING] + f[TS_READY] + f[TS_IO] + f[TS_LOCK_WAIT];
+	lived = f[TS_RUNNING] + f[TS_READY] + f[TS_IO] + f[TS_LOCK_WAIT] +
+	    f[TS_COND_WAIT];
 	if (lived > 0)
 		*blocked = (double)f[TS_IO] / (double)lived;
 	if (*run + *blocked > 1)

@@ -1,0 +1,68 @@
+/*
+ * The kernel's view of each lane, for a sampled run on a tall terminal:
+ * its shares of running, waiting for a CPU and blocked, its time slices
+ * and the CPU it last ran on, as /proc tells them.
+ */
+#include "config.h"
+
+#include "names.h"
+#include "view.h"
+
+/* Rows of the kernel's view: a row per lane that has samples. */
+int
+kernel_rows(const struct screen *s)
+{
+	int t, n = 0;
+
+	if (s->kernel <= 0)
+		return 0;
+	for (t = 0; t < s->model->nthreads; t++)
+		n += s->model->threads[t].os_samples > 0;
+	return n > 0 ? n : 0;
+}
+
+/* The kernel's account of each lane so far: shares of running, waiting
+ * for a CPU and blocked, the time slices and the last CPU. */
+static void
+kernel_draw(struct grid *g, struct rect rc, struct screen *s)
+{
+	int y = rc.y, rows = rc.h;
+	const struct model *m = s->model;
+	int t, row = 0, n = kernel_rows(s);
+
+	for (t = 0; t < m->nthreads && row < rows; t++) {
+		const struct model_thread *th = &m->threads[t];
+		uint64_t tot =
+		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
+		double run, wait, blocked;
+
+		if (th->os_samples == 0 || tot == 0)
+			continue;
+		if (row == rows - 1 && n > rows) {
+			grid_printf(g, rc.x, y + row, rc.w, ROLE_LABEL,
+			    "   +%d more (a taller terminal shows them)",
+			    n - row);
+			break;
+		}
+		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
+		grid_printf(g, rc.x, y + row, rc.w, ROLE_DEFAULT,
+		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
+		    "%6llu slices  last on cpu%d",
+		    t + 1, thread_letter(t), 100.0 * run, lanes_ready_words(s),
+		    100.0 * wait, 100.0 * blocked,
+		    (unsigned long long)th->os_slices, th->os_cpu);
+		row++;
+	}
+}
+
+/* Rows: one per lane with samples. */
+static void
+kernel_want(struct screen *s, int w, int *min, int *want)
+{
+	(void)w;
+	*want = kernel_rows(s);
+	*min = 2;
+}
+
+const struct view view_kernel = {
+    "the kernel's view of each lane (/proc)", kernel_want, kernel_draw, NULL};

@@ -1,0 +1,278 @@
+/*
+ * The timeline lanes: one lane per thread (or process, or event-loop
+ * task), the ruler, the cores view of a sampled run and the legend; and
+ * their zoom and scroll, kept in s->zoom across frames.
+ */
+#include "config.h"
+
+#include "view.h"
+
+/* Model time covered by the lane width at this zoom. */
+static uint64_t
+zoom_span(const struct screen_zoom *z, int lane_w)
+{
+	int cw = z->cell_w < 1 ? 1 : z->cell_w;
+	uint64_t per = z->per_col ? z->per_col : 1;
+
+	return cw > 1 ? (uint64_t)(lane_w / cw) : (uint64_t)lane_w * per;
+}
+
+/* Work out the view for this frame from the zoom state. */
+static void
+zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
+{
+	const struct model *m = s->model;
+	struct screen_zoom *z = &s->zoom;
+	uint64_t span;
+
+	v->glyphs = s->glyphs;
+	if (z->fit || z->per_col == 0) {
+		view_timeline_fit(v, m, lane_w, 4);
+		z->fit = 1;
+		z->per_col = v->per_col;
+		z->cell_w = v->cell_w;
+		z->t0 = v->t0;
+		return;
+	}
+	v->per_col = z->per_col;
+	v->cell_w = z->cell_w < 1 ? 1 : z->cell_w;
+	span = zoom_span(z, lane_w);
+	if (z->follow)
+		z->t0 = m->now > span ? m->now - span + v->per_col : 0;
+	if (z->t0 > m->now)
+		z->t0 = m->now;
+	v->t0 = z->t0;
+}
+
+/* The lanes, the ruler and the cores view (s->layout.cores rows) in rc;
+ * when not every lane fits, the last row says how many more there are. */
+static void
+lanes_draw(struct grid *g, struct rect rc, struct screen *s)
+{
+	const struct model *m = s->model;
+	struct timeline_view v;
+	struct grid *tmp;
+	int n = m->nthreads, first = 0, w = rc.w, y = rc.y;
+	int cores = s->layout.cores, lanes = rc.h - 1 - cores;
+	int lw = view_timeline_label_w(s->pids);
+
+	zoom_view(s, &v, w - lw);
+	v.kernel = s->kernel > 0;
+	v.pids = s->pids;
+	tmp = grid_new(w, n + 1 + cores);
+	view_timeline_draw(tmp, 0, 0, w, m, &v);
+	view_timeline_cores(tmp, 0, n + 1, w, m, &v, cores);
+	if (lanes < n) {
+		/* show the first lanes-1 threads and say how many more */
+		grid_blit_rows(g, rc.x, y, tmp, first, lanes - 1);
+		grid_printf(g, rc.x, y + lanes - 1, w, ROLE_LABEL,
+		    "   +%d more (a taller terminal shows them)",
+		    n - (lanes - 1));
+		s->layout.nlanes = lanes - 1;
+	} else {
+		grid_blit_rows(g, rc.x, y, tmp, 0, n);
+		s->layout.nlanes = n;
+	}
+	/* ruler, cores */
+	grid_blit_rows(g, rc.x, y + lanes, tmp, n, 1 + cores);
+	grid_free(tmp);
+	s->layout.lanes_x = rc.x + lw;
+	s->layout.lanes_y = y;
+	s->layout.lanes_w = w - lw;
+	s->layout.first_lane = first;
+}
+
+enum lanes_kind { LANES_THREADS, LANES_PROCESSES, LANES_LOOP_TASKS };
+
+/* What the lanes are: threads, child processes (they have PIDs), or
+ * tasks that take turns on one OS thread (an event loop's). */
+static enum lanes_kind
+lanes_kind(const struct screen *s)
+{
+	if (s->pids != NULL)
+		return LANES_PROCESSES;
+	if (s->model != NULL && s->model->nthreads > 1 &&
+	    model_lane_group(s->model, 0) == s->model->nthreads)
+		return LANES_LOOP_TASKS;
+	return LANES_THREADS;
+}
+
+/* The lanes' rule: what the lanes are. */
+const char *
+lanes_title(const struct screen *s)
+{
+	static const char *const titles[] = {
+	    [LANES_THREADS] = "threads",
+	    [LANES_PROCESSES] = "processes",
+	    [LANES_LOOP_TASKS] = "tasks, all in one event-loop thread",
+	};
+
+	return titles[lanes_kind(s)];
+}
+
+const char *
+lanes_ready_words(const struct screen *s)
+{
+	return lanes_kind(s) == LANES_LOOP_TASKS
+	    ? "waiting for its turn in the loop"
+	    : "waiting for a CPU";
+}
+
+/* The legend of the lanes' glyphs in rc. */
+static void
+legend_draw(struct grid *g, struct rect rc, struct screen *s)
+{
+	int cores = s->layout.cores > 0;
+
+	if (s->kernel > 0)
+		view_timeline_legend_kernel(g, rc.x, rc.y, rc.w, s->glyphs,
+		    lanes_ready_words(s), cores);
+	else
+		view_timeline_legend(g, rc.x, rc.y, rc.w, s->glyphs,
+		    model_has_counter(s->model));
+}
+
+/* Legend rows at width w for a kernel's or a workers' view. */
+int
+lanes_legend_rows(
+    const struct glyphs *gl, int w, int kernel, int cores, int lost)
+{
+	struct grid *scratch = grid_new(w, 8);
+	int rows = kernel ? view_timeline_legend_kernel(scratch, 0, 0, w, gl,
+	                        "waiting for a CPU", cores)
+	                  : view_timeline_legend(scratch, 0, 0, w, gl, lost);
+
+	grid_free(scratch);
+	return rows;
+}
+
+/* Make the zoom state the one on screen: a fit's own values when the
+ * view fits the run (they may not have been drawn yet). */
+static void
+zoom_current(struct screen *s)
+{
+	struct screen_zoom *z = &s->zoom;
+
+	if (z->fit && s->model != NULL && s->layout.lanes_w > 0) {
+		struct timeline_view v;
+
+		view_timeline_fit(&v, s->model, s->layout.lanes_w, 4);
+		z->per_col = v.per_col;
+		z->cell_w = v.cell_w;
+		z->t0 = 0;
+	}
+	if (z->per_col == 0)
+		z->per_col = 1;
+	if (z->cell_w < 1)
+		z->cell_w = 1;
+}
+
+/* Set the zoom to per_col / cell_w. Following a run that goes on keeps
+ * its live end in view; otherwise the time in the middle of the lanes
+ * stays there. */
+static void
+zoom_to(struct screen *s, uint64_t per_col, int cell_w)
+{
+	struct screen_zoom *z = &s->zoom;
+	uint64_t now = s->model != NULL ? s->model->now : 0;
+	int w = s->layout.lanes_w > 0 ? s->layout.lanes_w : 1;
+	uint64_t span = zoom_span(z, w), mid, half;
+
+	if (span >= now)
+		mid = now / 2; /* the whole run is in view */
+	else if (z->follow)
+		mid = now - span / 2;
+	else
+		mid = z->t0 + span / 2 < now ? z->t0 + span / 2 : now;
+	if (s->mode == SCREEN_DONE)
+		z->follow = 0;
+	z->fit = 0;
+	z->per_col = per_col;
+	z->cell_w = cell_w;
+	if (z->follow)
+		return;
+	half = zoom_span(z, w) / 2;
+	z->t0 = mid > half ? mid - half : 0;
+}
+
+void
+screen_zoom_in(struct screen *s)
+{
+	struct screen_zoom *z = &s->zoom;
+
+	zoom_current(s);
+	if (z->per_col > 1)
+		zoom_to(s, z->per_col / 2, 1);
+	else if (z->cell_w < 4)
+		zoom_to(s, 1, z->cell_w + 1);
+	else
+		z->fit = 0;
+}
+
+void
+screen_zoom_out(struct screen *s)
+{
+	struct screen_zoom *z = &s->zoom;
+	uint64_t now = s->model != NULL ? s->model->now : 0;
+	int w = s->layout.lanes_w > 0 ? s->layout.lanes_w : 1;
+
+	zoom_current(s);
+	if (z->cell_w > 1)
+		zoom_to(s, 1, z->cell_w - 1);
+	else if (z->per_col * (uint64_t)w < now) /* no further than fits */
+		zoom_to(s, z->per_col * 2, 1);
+	else
+		z->fit = 1;
+}
+
+void
+screen_scroll(struct screen *s, int dir)
+{
+	struct screen_zoom *z = &s->zoom;
+	uint64_t now = s->model != NULL ? s->model->now : 0;
+	int w = s->layout.lanes_w > 0 ? s->layout.lanes_w : 4;
+	uint64_t step;
+
+	if (z->per_col == 0)
+		z->per_col = 1;
+	if (z->cell_w < 1)
+		z->cell_w = 1;
+	step = zoom_span(z, w) / 4;
+	if (step == 0)
+		step = 1;
+	z->fit = 0;
+	z->follow = 0;
+	if (dir < 0)
+		z->t0 = z->t0 > step ? z->t0 - step : 0;
+	else
+		z->t0 = z->t0 + step < now ? z->t0 + step : now;
+}
+
+void
+screen_home(struct screen *s)
+{
+	if (s->zoom.per_col == 0)
+		s->zoom.per_col = 1;
+	s->zoom.fit = 0;
+	s->zoom.follow = 0;
+	s->zoom.t0 = 0;
+}
+
+void
+screen_follow(struct screen *s)
+{
+	s->zoom.follow = 1;
+}
+
+int
+screen_lane_at(const struct screen *s, int y)
+{
+	const struct screen_layout *l = &s->layout;
+
+	if (l->too_small || y < l->lanes_y || y >= l->lanes_y + l->nlanes)
+		return -1;
+	return l->first_lane + (y - l->lanes_y);
+}
+
+const struct view view_lanes = {"lanes", NULL, lanes_draw, NULL};
+const struct view view_legend = {"legend", NULL, legend_draw, NULL};
