@@ -19,6 +19,7 @@ Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_pageserver_suite(void);
 Suite *make_verify_suite(void);
+Suite *make_names_suite(void);
 
 /* The source tree's top directory (from the test environment), for data. */
 const char *test_srcdir(void);

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "evq.h"
 #include "module.h"
+#include "names.h"
 #include "run.h"
 #include "suites.h"
 #include "util.h"
@@ -295,7 +296,7 @@ trace_event(const struct event *e, char *buf, size_t len)
 	static const char state_code[TS_COUNT] = {'N', 'R', 'r', 'I', 'W', 'D'};
 	static const char kind_code[EV_KIND_COUNT] = {
 	    's', 'e', '?', 'l', 'L', 'S', 'q', 'a', 'x', 'o', 'm', 'i'};
-	const char *name = conductor_thread_name(e->thread);
+	const char *name = thread_name(e->thread);
 	char code = kind_code[e->kind];
 
 	if (e->kind == EV_STATE)
@@ -589,7 +590,10 @@ START_TEST(test_free_concurrent_increments)
 	h_finish(&h);
 	final = atomic_load(&h.var.value);
 	ck_assert_int_le(final, (int64_t)expected);
-	ck_assert_int_ge(final, FREE_ITERATIONS);
+	/* Lost updates can take the counter below one thread's share (a
+	 * thread preempted between its load and its store writes back a
+	 * stale value); it cannot go below 2 with two or more threads. */
+	ck_assert_int_ge(final, 2);
 	ck_assert_uint_eq(h_count(&h, -1, EV_STORE, 0), expected);
 	ck_assert_uint_eq(h_count(&h, -1, EV_LOAD, 0), expected);
 	ck_assert_uint_eq(h_count(&h, -1, EV_THREAD_END, 0), FREE_THREADS);
@@ -689,10 +693,10 @@ END_TEST
 
 START_TEST(test_thread_names)
 {
-	ck_assert_str_eq(conductor_thread_name(0), "A");
-	ck_assert_str_eq(conductor_thread_name(25), "Z");
-	ck_assert_str_eq(conductor_thread_name(26), "AA");
-	ck_assert_str_eq(conductor_thread_name(CONDUCTOR_MAX_THREADS), "?");
+	ck_assert_str_eq(thread_name(0), "A");
+	ck_assert_str_eq(thread_name(25), "Z");
+	ck_assert_str_eq(thread_name(26), "AA");
+	ck_assert_str_eq(thread_name(CONDUCTOR_MAX_THREADS), "?");
 }
 END_TEST
 

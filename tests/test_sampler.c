@@ -93,6 +93,48 @@ START_TEST(test_parse_stat)
 }
 END_TEST
 
+/* Samples survive the trip through an EV_OS_SAMPLE payload, with an
+ * unknown CPU and over-long counts saturated. */
+static const struct sample pack_cases[] = {
+    {10000000, 500, 400, 100, 'R', 1, 3},
+    {10000000, 0, 0, 1000, 'S', -1, 0},
+    {4294967295000ULL, 1000, 0, 0, 'D', 65534, 4294967295ULL},
+};
+
+START_TEST(test_sample_pack_roundtrip)
+{
+	const struct sample *in = &pack_cases[_i];
+	struct sample out;
+	int64_t a, b;
+
+	/* when */
+	sample_pack(in, &a, &b);
+	sample_unpack(a, b, &out);
+
+	/* then */
+	ck_assert_uint_eq(out.interval_ns, in->interval_ns);
+	ck_assert_int_eq(out.run_pm, in->run_pm);
+	ck_assert_int_eq(out.wait_pm, in->wait_pm);
+	ck_assert_int_eq(out.blocked_pm, in->blocked_pm);
+	ck_assert_int_eq(out.state, in->state);
+	ck_assert_int_eq(out.cpu, in->cpu);
+	ck_assert_uint_eq(out.slices, in->slices);
+}
+END_TEST
+
+START_TEST(test_sample_pack_saturates)
+{
+	struct sample in = {.interval_ns = UINT64_MAX, .slices = UINT64_MAX};
+	struct sample out;
+	int64_t a, b;
+
+	sample_pack(&in, &a, &b);
+	sample_unpack(a, b, &out);
+	ck_assert_uint_eq(out.interval_ns, 4294967295000ULL);
+	ck_assert_uint_eq(out.slices, 0xffffffffu);
+}
+END_TEST
+
 /* The real files of this very thread parse. */
 START_TEST(test_parse_real_lines)
 {
@@ -234,6 +276,9 @@ make_sampler_suite(void)
 	    (int)(sizeof schedstat_cases / sizeof schedstat_cases[0]));
 	tcase_add_loop_test(tc, test_parse_stat, 0,
 	    (int)(sizeof stat_cases / sizeof stat_cases[0]));
+	tcase_add_loop_test(
+	    tc, test_sample_pack_roundtrip, 0, (int)IL_ARRAY_LEN(pack_cases));
+	tcase_add_test(tc, test_sample_pack_saturates);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(real, 60);
 	tcase_add_test(real, test_parse_real_lines);

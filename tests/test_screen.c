@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "names.h"
+#include "sampler.h"
 #include "screen.h"
 #include "session.h"
 #include "suites.h"
@@ -215,8 +217,9 @@ half_waiting(struct model *m, int samples)
 			e.kind = EV_OS_SAMPLE;
 			e.thread = (uint16_t)t;
 			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			e.a = 500 | 500 << 10 | (int64_t)10000 << 20;
-			e.b = (t % 2) | (int64_t)'R' << 16;
+			sample_pack(&(struct sample){10000000, 500, 500, 0, 'R',
+			                t % 2, 0},
+			    &e.a, &e.b);
 			model_apply(m, &e);
 		}
 	}
@@ -301,7 +304,8 @@ START_TEST(test_measuring)
 		char needle[8];
 		int run, wait;
 
-		snprintf(needle, sizeof needle, "%2d %c  ", t + 1, 'A' + t);
+		snprintf(
+		    needle, sizeof needle, "%2d %c  ", t + 1, thread_letter(t));
 		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
 		run = count_char(row, "\xe2\x96\x88");
 		wait = count_char(row, "\xc2\xb7");
@@ -352,8 +356,9 @@ START_TEST(test_measuring)
 		for (k = 1; k <= 100; k++) {
 			e.kind = EV_OS_SAMPLE;
 			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			e.a = 2 | 0 << 10 | (int64_t)10000 << 20;
-			e.b = 0 | (int64_t)'S' << 16;
+			sample_pack(
+			    &(struct sample){10000000, 2, 0, 998, 'S', 0, 0},
+			    &e.a, &e.b);
 			model_apply(io, &e);
 		}
 		scr.model = io;

@@ -11,6 +11,8 @@
 #include "conductor.h"
 #include "event.h"
 #include "evq.h"
+#include "glyphs.h"
+#include "names.h"
 #include "suites.h"
 #include "util.h"
 #include "worker.h"
@@ -116,8 +118,8 @@ wh_start(struct wh *h)
 static void
 wh_grant(struct wh *h, int t)
 {
-	ck_assert_msg(
-	    conductor_grant(h->c, t) == 0, "grant of %c refused", 'A' + t);
+	ck_assert_msg(conductor_grant(h->c, t) == 0, "grant of %c refused",
+	    thread_letter(t));
 	wh_drain(h);
 }
 
@@ -173,7 +175,7 @@ wh_await_state(struct wh *h, int t, enum thread_state s)
 		if (wh_states(h, t, s) > 0)
 			return;
 		ck_assert_msg(clock_now_ns() < end, "%c never showed state %s",
-		    'A' + t, thread_state_name(s));
+		    thread_letter(t), thread_state_name(s));
 		sched_yield();
 	}
 }
@@ -558,6 +560,31 @@ START_TEST(test_yield)
 }
 END_TEST
 
+/* Every state from THREAD_STATES has its own glyph in both sets, its own
+ * role (but for "not started", drawn as a blank), words and a name. */
+START_TEST(test_states_distinct)
+{
+	int s, u;
+
+	for (s = 0; s < TS_COUNT; s++) {
+		ck_assert_str_ne(thread_state_name(s), "?");
+		ck_assert_str_ne(glyphs_state_words(s), "?");
+		for (u = 0; u < s; u++) {
+			ck_assert_uint_ne(
+			    glyphs_utf8.state[s], glyphs_utf8.state[u]);
+			ck_assert_uint_ne(
+			    glyphs_ascii.state[s], glyphs_ascii.state[u]);
+			ck_assert_int_ne(
+			    glyphs_state_role(s), glyphs_state_role(u));
+			ck_assert_str_ne(
+			    thread_state_name(s), thread_state_name(u));
+		}
+	}
+	ck_assert_str_eq(thread_state_name(TS_COND_WAIT), "cond-wait");
+	ck_assert_int_eq(glyphs_state_role(TS_COND_WAIT), ROLE_COND_WAIT);
+}
+END_TEST
+
 Suite *
 make_worker_suite(void)
 {
@@ -578,6 +605,10 @@ make_worker_suite(void)
 	tcase_add_test(tc, test_sem_free);
 	tcase_add_loop_test(tc, test_sem_cancel, 0, 2);
 	tcase_add_loop_test(tc, test_yield, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("states");
+	tcase_add_test(tc, test_states_distinct);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,7 +49,7 @@ enum op_kind {
 };
 
 #define CONDUCTOR_MAX_THREADS 64
-#define CONDUCTOR_MAX_LOCKS   16
+#define CONDUCTOR_MAX_LOCKS   EV_MAX_LOCKS
 
 struct conductor;
 
@@ -138,8 +138,5 @@ int conductor_cancelled(const struct conductor *);
 void conductor_set_quiet(struct conductor *);
 /* The flag itself, for waits outside the conductor that poll it. */
 const _Atomic int *conductor_cancel_flag(const struct conductor *);
-
-/* Thread name for messages: "A", "B", ... */
-const char *conductor_thread_name(int t);
 
 #endif

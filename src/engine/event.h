@@ -17,7 +17,7 @@ enum ev_kind {
 	EV_LOCK_REQ, /* a: lock id */
 	EV_LOCK_ACQ, /* a: lock id */
 	EV_LOCK_REL, /* a: lock id */
-	EV_OS_SAMPLE,   /* a, b: sampler payload (defined by the sampler) */
+	EV_OS_SAMPLE,   /* a, b: a sample, see sample_pack() in sampler.h */
 	EV_MARK,        /* a: enum mark_kind, b: argument */
 	EV_OS_IDENTITY, /* a: pid (0: this process), b: tid the lane runs in */
 	EV_KIND_COUNT
@@ -36,6 +36,9 @@ enum ev_kind {
 
 /* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
 #define EV_MAX_VARS 16
+/* Locks per run: ids in EV_LOCK_* and TS_LOCK_WAIT's b are below this. The
+ * conductor, the run and the model all size their lock tables by it. */
+#define EV_MAX_LOCKS 16
 
 enum mark_kind {
 	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */

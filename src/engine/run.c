@@ -153,8 +153,7 @@ run_thread(void *arg)
 	return NULL;
 }
 
-/* Pack a sample into an EV_OS_SAMPLE event (unpacked by model.c's
- * model_os_sample). */
+/* Send a sample as an EV_OS_SAMPLE event (see sample_pack()). */
 static void
 run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 {
@@ -164,15 +163,7 @@ run_emit_sample(struct run *r, int t, const struct sample *sm, uint64_t now)
 	e.ts_ns = now;
 	e.thread = (uint16_t)t;
 	e.kind = EV_OS_SAMPLE;
-	e.a = (int64_t)sm->run_pm | (int64_t)sm->wait_pm << 10 |
-	    (int64_t)(sm->interval_ns / 1000 > 0xffffffffu
-	            ? 0xffffffffu
-	            : sm->interval_ns / 1000)
-	        << 20;
-	e.b = (int64_t)(sm->cpu < 0 ? 0xffff : sm->cpu) |
-	    (int64_t)(unsigned char)sm->state << 16 |
-	    (int64_t)(sm->slices > 0xffffffffu ? 0xffffffffu : sm->slices)
-	        << 32;
+	sample_pack(sm, &e.a, &e.b);
 	evq_push(r->q, &e);
 }
 

@@ -40,6 +40,52 @@ struct sample {
 	uint64_t slices;
 };
 
+/*
+ * A sample as the payload of an EV_OS_SAMPLE event, the one place its
+ * layout is written down. a: running in bits 0-9 and waiting in bits
+ * 10-19 (thousandths of the interval), the interval in microseconds in
+ * bits 20-51; b: the last CPU in bits 0-15 (SAMPLE_CPU_UNKNOWN: unknown),
+ * the state letter in bits 16-23, the time slices in bits 32-63. The run
+ * loop packs; the model unpacks.
+ */
+#define SAMPLE_CPU_UNKNOWN 0xffff
+
+/* Pack sm into an event's a and b. */
+static inline void
+sample_pack(const struct sample *sm, int64_t *a, int64_t *b)
+{
+	uint64_t iv_us = sm->interval_ns / 1000;
+
+	if (iv_us > 0xffffffffu)
+		iv_us = 0xffffffffu;
+	*a = (int64_t)((uint64_t)sm->run_pm & 0x3ff) |
+	    (int64_t)((uint64_t)sm->wait_pm & 0x3ff) << 10 |
+	    (int64_t)iv_us << 20;
+	*b = (int64_t)(sm->cpu < 0 ? SAMPLE_CPU_UNKNOWN : sm->cpu & 0xffff) |
+	    (int64_t)(unsigned char)sm->state << 16 |
+	    (int64_t)(sm->slices > 0xffffffffu ? 0xffffffffu : sm->slices)
+	        << 32;
+}
+
+/* Unpack an event's a and b into *sm. run_pm and wait_pm are as stored
+ * (up to 1023): a caller checks they make a sample (sum at most 1000);
+ * blocked_pm is the rest of the interval, 0 if they do not. */
+static inline void
+sample_unpack(int64_t a, int64_t b, struct sample *sm)
+{
+	int cpu = (int)((uint64_t)b & 0xffff);
+
+	sm->run_pm = (int)((uint64_t)a & 0x3ff);
+	sm->wait_pm = (int)((uint64_t)a >> 10 & 0x3ff);
+	sm->blocked_pm = sm->run_pm + sm->wait_pm <= 1000
+	    ? 1000 - sm->run_pm - sm->wait_pm
+	    : 0;
+	sm->interval_ns = ((uint64_t)a >> 20 & 0xffffffffu) * 1000;
+	sm->state = (char)((uint64_t)b >> 16 & 0xff);
+	sm->cpu = cpu == SAMPLE_CPU_UNKNOWN ? -1 : cpu;
+	sm->slices = (uint64_t)b >> 32;
+}
+
 /* A thread being watched. */
 struct sampled_thread {
 	int fd_schedstat;

@@ -260,7 +260,7 @@ il_state(struct il_worker *w, int lane, enum thread_state s, int line)
 
 void
 il_lock_report(struct il_worker *w, const struct il_lock *l,
-    enum il_lock_report what, int line)
+    enum il_lock_event what, int line)
 {
 	switch (what) {
 	case IL_LOCK_REQUESTED:

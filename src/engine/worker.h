@@ -131,14 +131,14 @@ void il_unlock(struct il_worker *, struct il_lock *, int line);
 void il_state(struct il_worker *, int lane, enum thread_state s, int line);
 
 /* What happened to a lock the module implements itself (a simulated GIL). */
-enum il_lock_report {
+enum il_lock_event {
 	IL_LOCK_REQUESTED, /* EV_LOCK_REQ */
 	IL_LOCK_WAITING,   /* the lane waits for it: TS_LOCK_WAIT */
 	IL_LOCK_TAKEN,     /* EV_LOCK_ACQ */
 	IL_LOCK_RELEASED,  /* EV_LOCK_REL */
 };
 void il_lock_report(
-    struct il_worker *, const struct il_lock *, enum il_lock_report, int line);
+    struct il_worker *, const struct il_lock *, enum il_lock_event, int line);
 
 /* Add delta to a shared variable in one atomic step; returns the old
  * value (0 if cancelled). Never loses an update. */

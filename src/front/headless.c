@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "evq.h"
+#include "names.h"
 #include "paths.h"
 #include "run.h"
 #include "schedule.h"
@@ -19,13 +20,6 @@
 #define PROGRESS_AFTER_NS   (1000ull * 1000 * 1000)
 #define PROGRESS_EVERY_NS   (500ull * 1000 * 1000)
 #define LONG_RUN_MS         60000 /* warn before a run this long */
-
-static const char *const policy_names[] = {
-    [POLICY_FREE] = "free",
-    [POLICY_STEP] = "step",
-    [POLICY_RANDOM] = "random",
-    [POLICY_REPLAY] = "replay",
-};
 
 void
 headless_render(FILE *f, const struct model *m,
@@ -78,7 +72,7 @@ headless_kernel_view(FILE *f, const struct run *r)
 			fprintf(f,
 			    "%3d %c  no samples (it ended within one "
 			    "interval)\n",
-			    t + 1, view_timeline_thread_letter(t));
+			    t + 1, thread_letter(t));
 			continue;
 		}
 		if (pids[t] != 0)
@@ -89,9 +83,9 @@ headless_kernel_view(FILE *f, const struct run *r)
 		fprintf(f,
 		    "%3d %c %-10s running %3.0f%%  waiting %3.0f%%  "
 		    "blocked %3.0f%%  %6llu slices  cpu %d\n",
-		    t + 1, view_timeline_thread_letter(t), who, 100.0 * run,
-		    100.0 * wait, 100.0 * blocked,
-		    (unsigned long long)th->os_slices, th->os_cpu);
+		    t + 1, thread_letter(t), who, 100.0 * run, 100.0 * wait,
+		    100.0 * blocked, (unsigned long long)th->os_slices,
+		    th->os_cpu);
 	}
 }
 
@@ -182,18 +176,15 @@ headless_mark_notes(const struct run *r, char **notes, int max)
 			snprintf(lost, sizeof lost,
 			    "%llu updates, the last %c's from step %u",
 			    (unsigned long long)mk->overwritten,
-			    view_timeline_thread_letter(mk->victim),
-			    mk->victim_step + 1);
+			    thread_letter(mk->victim), mk->victim_step + 1);
 		else
 			snprintf(lost, sizeof lost, "%c's update from step %u",
-			    view_timeline_thread_letter(mk->victim),
-			    mk->victim_step + 1);
+			    thread_letter(mk->victim), mk->victim_step + 1);
 		snprintf(buf, sizeof buf,
 		    "lost update at step %u: %c stored %s=%lld, overwriting "
 		    "%s (%c loaded %s at step %u)",
-		    mk->step + 1, view_timeline_thread_letter(mk->thread), var,
-		    (long long)mk->value, lost,
-		    view_timeline_thread_letter(mk->thread), var,
+		    mk->step + 1, thread_letter(mk->thread), var,
+		    (long long)mk->value, lost, thread_letter(mk->thread), var,
 		    mk->load_step + 1);
 		notes[n++] = xstrdup(buf);
 	}
@@ -410,7 +401,7 @@ headless_run_line(struct headless_state *hs, char *buf, size_t len)
 	size_t off;
 	int i;
 
-	off = (size_t)snprintf(buf, len, "policy %s", policy_names[a->policy]);
+	off = (size_t)snprintf(buf, len, "policy %s", policy_name(a->policy));
 	if (a->policy == POLICY_RANDOM)
 		off += (size_t)snprintf(buf + off, len - off, ", seed %llu",
 		    (unsigned long long)a->seed);

@@ -27,6 +27,7 @@
 #include "conductor.h"
 #include "evq.h"
 #include "grid.h"
+#include "names.h"
 #include "run.h"
 #include "sampler.h"
 #include "screen.h"
@@ -823,8 +824,8 @@ key_lesson(struct tui *ui, int ch)
 		 * Shift (commands are all lower case) */
 		if (ch >= '1' && ch <= '9')
 			user_step(ui, ch - '1');
-		else if (ch >= 'A' && ch <= 'Z')
-			user_step(ui, ch - 'A');
+		else if (thread_of_letter(ch) >= 0)
+			user_step(ui, thread_of_letter(ch));
 		break;
 	}
 	ui->dirty = 1;

@@ -39,7 +39,7 @@
 #include "timeline.h"
 
 #define MODEL_MAX_VARS    EV_MAX_VARS
-#define MODEL_MAX_LOCKS   16
+#define MODEL_MAX_LOCKS   EV_MAX_LOCKS
 #define MODEL_MAX_LOCALS  4
 #define MODEL_MAX_SKIPS   16
 #define MODEL_FIRST_MARKS 16 /* lost-update marks kept in detail (first) */
@@ -63,8 +63,11 @@ struct model_var {
 struct model_lock {
 	char name[32];
 	int owner;        /* -1: free */
-	uint64_t waiters; /* bit per thread */
+	uint64_t waiters; /* bit per thread below MODEL_WAITER_BITS */
 };
+
+/* Threads past this have no bit in a lock's waiter mask. */
+#define MODEL_WAITER_BITS 64
 
 struct model_thread {
 	enum thread_state state;

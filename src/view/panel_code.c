@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "view.h"
 
 /* Thread t's locals as "tmp=1  x=2" (empty if none is set yet). */
@@ -126,7 +127,7 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			break;
 		}
 		grid_printf(g, rc.x, y, 4, ROLE_LABEL, "%2d %c", t + 1,
-		    view_timeline_thread_letter(t));
+		    thread_letter(t));
 		x = rc.x + 5;
 		if (th->state == TS_DONE) {
 			grid_print(g, x, y, rc.w - 5, ROLE_DONE, "done");

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "names.h"
 #include "view.h"
 
 /* Rows of the kernel's view: a row per lane that has samples. */
@@ -49,8 +50,8 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 		grid_printf(g, rc.x, y + row, rc.w, ROLE_DEFAULT,
 		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
 		    "%6llu slices  last on cpu%d",
-		    t + 1, view_timeline_thread_letter(t), 100.0 * run,
-		    lanes_ready_words(s), 100.0 * wait, 100.0 * blocked,
+		    t + 1, thread_letter(t), 100.0 * run, lanes_ready_words(s),
+		    100.0 * wait, 100.0 * blocked,
 		    (unsigned long long)th->os_slices, th->os_cpu);
 		row++;
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "view.h"
 
 #define SHARED_W      26 /* shared panel at 80 columns */
@@ -108,14 +109,14 @@ shared_locks(struct shared_out *o, const struct screen *s)
 
 		if (lk->owner >= 0)
 			shared_add(o, ROLE_DEFAULT, 0, "lock %-4s held by %c",
-			    lk->name, view_timeline_thread_letter(lk->owner));
+			    lk->name, thread_letter(lk->owner));
 		else
 			shared_add(
 			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
-		for (t = 0; t < m->nthreads && t < 64; t++) {
+		for (t = 0; t < m->nthreads && t < MODEL_WAITER_BITS; t++) {
 			if ((lk->waiters >> t & 1) && off + 3 < sizeof who) {
 				who[off++] = ' ';
-				who[off++] = view_timeline_thread_letter(t);
+				who[off++] = thread_letter(t);
 				who[off] = '\0';
 			}
 		}

@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "lesson.h"
+#include "names.h"
 #include "screen.h"
 #include "view_timeline.h"
 
@@ -316,6 +317,6 @@ screen_step_keys(int n, char *buf, size_t len)
 	else if (n <= 9)
 		snprintf(buf, len, "1-%d", n);
 	else
-		snprintf(buf, len, "1-9 A-%c",
-		    view_timeline_thread_letter(n <= 26 ? n - 1 : 25));
+		snprintf(
+		    buf, len, "1-9 A-%c", thread_letter(n <= 26 ? n - 1 : 25));
 }

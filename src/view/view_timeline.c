@@ -4,13 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "util.h"
-
-char
-view_timeline_thread_letter(int t)
-{
-	return t < 26 ? (char)('A' + t) : (char)('a' + (t - 26) % 26);
-}
 
 void
 view_timeline_fit(
@@ -265,7 +260,7 @@ static enum thread_state
 view_timeline_not_running(const uint64_t f[TS_COUNT])
 {
 	static const enum thread_state order[] = {
-	    TS_LOCK_WAIT, TS_IO, TS_READY, TS_DONE};
+	    TS_LOCK_WAIT, TS_COND_WAIT, TS_IO, TS_READY, TS_DONE};
 	enum thread_state best = TS_READY;
 	uint64_t most = 0;
 	size_t i;
@@ -334,11 +329,11 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 	for (t = 0; t < n; t++) {
 		if (v->pids != NULL && v->pids[t] > 0)
 			grid_printf(g, x, y + t, lw, ROLE_LABEL,
-			    "%2d %c pid %d", t + 1,
-			    view_timeline_thread_letter(t), v->pids[t]);
+			    "%2d %c pid %d", t + 1, thread_letter(t),
+			    v->pids[t]);
 		else
 			grid_printf(g, x, y + t, lw, ROLE_LABEL, "%2d %c",
-			    t + 1, view_timeline_thread_letter(t));
+			    t + 1, thread_letter(t));
 	}
 	for (col = 0; col < lane_w; col++) {
 		uint64_t t0 = view_timeline_col_time(v, col);
@@ -390,7 +385,8 @@ view_timeline_kernel_shares(
 	 * blocked while it awaited I/O (its own report), and waiting
 	 * (its turn, or the thread's for a CPU) the rest */
 	timeline_bucket_fractions(&th->tl, 0, m->now, m->now, f);
-	lived = f[TS_RUNNING] + f[TS_READY] + f[TS_IO] + f[TS_LOCK_WAIT];
+	lived = f[TS_RUNNING] + f[TS_READY] + f[TS_IO] + f[TS_LOCK_WAIT] +
+	    f[TS_COND_WAIT];
 	if (lived > 0)
 		*blocked = (double)f[TS_IO] / (double)lived;
 	if (*run + *blocked > 1)
@@ -420,8 +416,7 @@ view_timeline_cores(struct grid *g, int x, int y, int w, const struct model *m,
 			who = model_cpu_who(m, cpu, t0, t1, &ran);
 			if (who >= 0 && ran * 4 >= span)
 				grid_put(g, x + lw + col, y + cpu,
-				    (uint32_t)view_timeline_thread_letter(who),
-				    ROLE_RUNNING);
+				    (uint32_t)thread_letter(who), ROLE_RUNNING);
 		}
 	}
 	return ncpus;

@@ -61,7 +61,4 @@ int view_timeline_legend(
 int view_timeline_legend_kernel(struct grid *, int x, int y, int w,
     const struct glyphs *, const char *ready_words, int cores);
 
-/* Thread label: "A", "B", ... */
-char view_timeline_thread_letter(int t);
-
 #endif
