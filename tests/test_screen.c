@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "lesson.h"
 #include "names.h"
 #include "sampler.h"
@@ -434,6 +435,48 @@ START_TEST(test_sizes)
 		grid_free(g);
 	}
 	session_close(&s);
+}
+END_TEST
+
+/* The layout gives rows by priority, whatever the panels' order on
+ * screen: each its minimum, then up to "more", then all it wants; an
+ * extra panel only if its minimum and its rule fit. */
+static const struct view fake_top = {
+    "top", VIEW_TOP, 1, NULL, NULL, NULL, NULL};
+static const struct view fake_extra = {
+    "extra", VIEW_EXTRA, 1, NULL, NULL, NULL, NULL};
+
+static const struct layout_case {
+	int h;
+	int rows_a, rows_b, rows_x; /* a: prio 2, b: prio 1, x: extra */
+} layout_cases[] = {
+    {6, 1, 3, 0},   /* 4 rows after the rules: the minimums, then b */
+    {10, 3, 5, 0},  /* 8: "more" for b, then a; then b's last ones */
+    {14, 6, 6, 0},  /* 12: all of b, then a gets the rest */
+    {20, 10, 6, 0}, /* 2 left: too few for the extra's 2 and its rule */
+    {22, 10, 6, 3}, /* 4 left: the extra gets 3 under its rule */
+    {26, 10, 6, 5}, /* 8 left: the extra gets all it wants */
+};
+
+START_TEST(test_layout_priority)
+{
+	const struct layout_case *c = &layout_cases[_i];
+	struct layout lo;
+
+	/* given: a wants 10 (min 1, more 3), b wants 6 (min 2, more 4) */
+	memset(&lo, 0, sizeof lo);
+	layout_add(&lo, &fake_top, 2);
+	layout_add(&lo, &fake_top, 1);
+	layout_add(&lo, &fake_extra, 3);
+	lo.p[0].size = (struct view_size){0, 1, 3, 10, 0};
+	lo.p[1].size = (struct view_size){0, 2, 4, 6, 0};
+	lo.p[2].size = (struct view_size){0, 2, 2, 5, 0};
+	/* when */
+	layout_rows(&lo, c->h);
+	/* then */
+	ck_assert_int_eq(lo.p[0].rows, c->rows_a);
+	ck_assert_int_eq(lo.p[1].rows, c->rows_b);
+	ck_assert_int_eq(lo.p[2].rows, c->rows_x);
 }
 END_TEST
 
@@ -942,6 +985,8 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_too_small);
+	tcase_add_loop_test(tc, test_layout_priority, 0,
+	    (int)(sizeof layout_cases / sizeof layout_cases[0]));
 	tcase_add_test(tc, test_menu);
 	tcase_add_test(tc, test_zoom_scroll);
 	tcase_add_test(tc, test_zoom_keeps_middle);
