@@ -229,47 +229,80 @@ half_waiting(struct model *m, int samples)
 /* A measuring lesson's screen: 4 CPU-bound workers that the kernel saw
  * running half of each 10 ms sample and waiting for a CPU the other
  * half, on CPUs 0 and 1; three runs measured, one going, one waiting. */
-START_TEST(test_measuring)
-{
-	struct lesson *l = test_lesson("io-vs-cpu");
-	struct model *m = model_new(4, MODEL_CLOCK_NS, 4096);
-	static const char *const names[] = {"sequential", "threads", "gil"};
-	static const double wall[] = {800, 400, 820};
+struct measuring {
+	struct lesson *l;
+	struct model *m;
 	struct measure_set ms;
 	struct screen scr;
-	struct grid *g = grid_new(100, 30);
+	struct grid *g;
+};
+
+static const char *const measuring_names[] = {"sequential", "threads", "gil"};
+
+static void
+measuring_init(struct measuring *f)
+{
+	static const double wall[] = {800, 400, 820};
+	int k;
+
+	f->l = test_lesson("io-vs-cpu");
+	f->m = model_new(4, MODEL_CLOCK_NS, 4096);
+	f->g = grid_new(100, 30);
+	half_waiting(f->m, 100);
+	measure_plan(&f->ms, f->l->module, f->l->module->measure.all_value);
+	ck_assert_int_eq(f->ms.nmodes, 5);
+	f->ms.cores = 2;
+	for (k = 0; k < 3; k++) {
+		snprintf(f->ms.res[k].name, sizeof f->ms.res[k].name, "%s",
+		    measuring_names[k]);
+		f->ms.res[k].wall_ms = wall[k];
+		f->ms.res[k].cpu_ms = 800;
+		f->ms.res[k].workers = k == 0 ? 1 : 2;
+		f->ms.res[k].ideal = k == 0 ? 1 : 2;
+	}
+	f->ms.n = 3;
+	f->ms.base_ms = wall[0];
+	memset(&f->scr, 0, sizeof f->scr);
+	f->scr.lesson = f->l;
+	f->scr.model = f->m;
+	f->scr.glyphs = &glyphs_utf8;
+	f->scr.mode = SCREEN_FREE;
+	f->scr.free_run = 1;
+	f->scr.zoom.fit = f->scr.zoom.follow = 1;
+	f->scr.meas = &f->ms;
+	f->scr.params = f->l->params;
+	f->scr.kernel = 1;
+	f->scr.ncpus = 2;
+}
+
+/* The measuring screen drawn afresh, as text (caller frees). */
+static char *
+measuring_text(struct measuring *f)
+{
+	grid_clear(f->g);
+	screen_draw(f->g, &f->scr);
+	return grid_text(f->g, 0);
+}
+
+static void
+measuring_free(struct measuring *f)
+{
+	grid_free(f->g);
+	model_free(f->m);
+	lesson_free(f->l);
+}
+
+/* The results table, its bars, the lanes and the cores view. */
+START_TEST(test_measuring)
+{
+	const char *const *names = measuring_names;
+	struct measuring f;
+	struct measure_set *ms = &f.ms;
 	char *text, row[256];
 	int t, k, bars[3];
-	struct event e;
 
-	half_waiting(m, 100);
-	memset(&e, 0, sizeof e);
-	measure_plan(&ms, l->module, l->module->measure.all_value);
-	ck_assert_int_eq(ms.nmodes, 5);
-	ms.cores = 2;
-	for (k = 0; k < 3; k++) {
-		snprintf(ms.res[k].name, sizeof ms.res[k].name, "%s", names[k]);
-		ms.res[k].wall_ms = wall[k];
-		ms.res[k].cpu_ms = 800;
-		ms.res[k].workers = k == 0 ? 1 : 2;
-		ms.res[k].ideal = k == 0 ? 1 : 2;
-	}
-	ms.n = 3;
-	ms.base_ms = wall[0];
-
-	memset(&scr, 0, sizeof scr);
-	scr.lesson = l;
-	scr.model = m;
-	scr.glyphs = &glyphs_utf8;
-	scr.mode = SCREEN_FREE;
-	scr.free_run = 1;
-	scr.zoom.fit = scr.zoom.follow = 1;
-	scr.meas = &ms;
-	scr.params = l->params;
-	scr.kernel = 1;
-	scr.ncpus = 2;
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+	measuring_init(&f);
+	text = measuring_text(&f);
 	ck_assert_msg(strstr(text, "results") != NULL, "%s", text);
 	ck_assert(strstr(text,
 	              "mode        workers    wall ms  speedup  "
@@ -295,7 +328,7 @@ START_TEST(test_measuring)
 		snprintf(needle, sizeof needle, " %-11s", names[k]);
 		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
 		bars[k] = count_char(row, "\xe2\x96\x88");
-		ck_assert_int_eq(bars[k], measure_bar(&ms, k, 100 - 58 - 10));
+		ck_assert_int_eq(bars[k], measure_bar(ms, k, 100 - 58 - 10));
 	}
 	ck_assert_int_gt(bars[2], bars[1]);
 	ck_assert_int_le(abs(2 * bars[1] - bars[0]), 1);
@@ -319,89 +352,113 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "a all modes") != NULL);
 	ck_assert(strstr(text, "1-9 step") == NULL);
 	free(text);
+	measuring_free(&f);
+}
+END_TEST
 
-	/* processes: every lane's label carries its PID */
-	{
-		static const int pids[] = {4101, 4102, 4103, 1234567};
+/* Processes: every lane's label carries its PID. */
+START_TEST(test_measuring_pids)
+{
+	static const int pids[] = {4101, 4102, 4103, 1234567};
+	struct measuring f;
+	char *text, row[256];
 
-		scr.pids = pids;
-		grid_clear(g);
-		screen_draw(g, &scr);
-		text = grid_text(g, 0);
-		ck_assert_msg(row_with(text, " 1 A pid 4101    \xe2\x96", row,
-		                  sizeof row) != NULL ||
-		        row_with(text, " 1 A pid 4101    \xc2\xb7", row,
-		            sizeof row) != NULL,
-		    "%s", text);
-		ck_assert(row_with(text, " 4 D pid 1234567 ", row,
-		              sizeof row) != NULL);
-		ck_assert(row_with(text, "cpu0             A", row,
-		              sizeof row) != NULL);
-		ck_assert_int_eq(scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
-		/* lanes with PIDs are processes: so the lanes' rule says */
-		ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") !=
-		    NULL);
-		free(text);
-		scr.pids = NULL;
-	}
+	measuring_init(&f);
+	f.scr.pids = pids;
+	text = measuring_text(&f);
+	ck_assert_msg(row_with(text, " 1 A pid 4101    \xe2\x96", row,
+	                  sizeof row) != NULL ||
+	        row_with(text, " 1 A pid 4101    \xc2\xb7", row, sizeof row) !=
+	            NULL,
+	    "%s", text);
+	ck_assert(row_with(text, " 4 D pid 1234567 ", row, sizeof row) != NULL);
+	ck_assert(
+	    row_with(text, "cpu0             A", row, sizeof row) != NULL);
+	ck_assert_int_eq(f.scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
+	/* lanes with PIDs are processes: so the lanes' rule says */
+	ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") != NULL);
+	free(text);
+	measuring_free(&f);
+}
+END_TEST
 
-	/* a worker that barely ran (blocked on I/O) is not drawn on its CPU */
-	{
-		struct model *io = model_new(1, MODEL_CLOCK_NS, 4096);
+/* A worker that barely ran (blocked on I/O) is not drawn on its CPU. */
+START_TEST(test_measuring_io_not_on_cpu)
+{
+	struct measuring f;
+	struct event e;
+	char *text, row[256];
+	int k;
 
-		e.kind = EV_STATE;
-		e.thread = 0;
-		e.a = TS_IO;
-		e.ts_ns = 1000000000;
+	measuring_init(&f);
+	memset(&e, 0, sizeof e);
+	struct model *io = model_new(1, MODEL_CLOCK_NS, 4096);
+
+	e.kind = EV_STATE;
+	e.thread = 0;
+	e.a = TS_IO;
+	e.ts_ns = 1000000000;
+	model_apply(io, &e);
+	for (k = 1; k <= 100; k++) {
+		e.kind = EV_OS_SAMPLE;
+		e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+		sample_pack(&(struct sample){10000000, 2, 0, 998, 'S', 0, 0},
+		    &e.a, &e.b);
 		model_apply(io, &e);
-		for (k = 1; k <= 100; k++) {
-			e.kind = EV_OS_SAMPLE;
-			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			sample_pack(
-			    &(struct sample){10000000, 2, 0, 998, 'S', 0, 0},
-			    &e.a, &e.b);
-			model_apply(io, &e);
-		}
-		scr.model = io;
-		scr.zoom.fit = 1;
-		grid_clear(g);
-		screen_draw(g, &scr);
-		text = grid_text(g, 0);
-		ck_assert(row_with(text, "cpu0", row, sizeof row) != NULL);
-		ck_assert_msg(strchr(row, 'A') == NULL, "%s", row);
-		free(text);
-		scr.model = m;
-		model_free(io);
 	}
+	f.scr.model = io;
+	f.scr.zoom.fit = 1;
+	text = measuring_text(&f);
+	ck_assert(row_with(text, "cpu0", row, sizeof row) != NULL);
+	ck_assert_msg(strchr(row, 'A') == NULL, "%s", row);
+	free(text);
+	f.scr.model = f.m;
+	model_free(io);
 
-	/* the event loop's run: its lanes are tasks of one thread, and a
-	 * task that is ready waits for its turn in the loop, not for a CPU */
+	measuring_free(&f);
+}
+END_TEST
+
+/* The event loop's run: its lanes are tasks of one thread, and a task
+ * that is ready waits for its turn in the loop, not for a CPU. */
+START_TEST(test_measuring_event_loop)
+{
+	struct measuring f;
+	struct event e;
+	char *text;
+	int t;
+
+	measuring_init(&f);
+	memset(&e, 0, sizeof e);
 	for (t = 0; t < 4; t++) {
 		e.kind = EV_OS_IDENTITY;
 		e.thread = (uint16_t)t;
 		e.a = 0;
 		e.b = 4242;
-		model_apply(m, &e);
+		model_apply(f.m, &e);
 	}
-	grid_clear(g);
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+	text = measuring_text(&f);
 	ck_assert(strstr(text, "tasks, all in one event-loop thread") != NULL);
 	ck_assert(strstr(text, "waiting for its turn in the loop") != NULL);
 	ck_assert(strstr(text, "waiting for a CPU") == NULL);
 	free(text);
+	measuring_free(&f);
+}
+END_TEST
 
-	/* without kernel data: said so, and no cores view */
-	scr.kernel = -1;
-	grid_clear(g);
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+/* Without kernel data: said so, and no cores view. */
+START_TEST(test_measuring_no_kernel)
+{
+	struct measuring f;
+	char *text;
+
+	measuring_init(&f);
+	f.scr.kernel = -1;
+	text = measuring_text(&f);
 	ck_assert(strstr(text, "kernel data unavailable") != NULL);
 	ck_assert(strstr(text, "cpu0") == NULL);
 	free(text);
-	grid_free(g);
-	model_free(m);
-	lesson_free(l);
+	measuring_free(&f);
 }
 END_TEST
 
@@ -1000,6 +1057,10 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_code_numbers_whole);
 	tcase_add_test(tc, test_loop_tasks_take_turns);
 	tcase_add_test(tc, test_measuring);
+	tcase_add_test(tc, test_measuring_pids);
+	tcase_add_test(tc, test_measuring_io_not_on_cpu);
+	tcase_add_test(tc, test_measuring_event_loop);
+	tcase_add_test(tc, test_measuring_no_kernel);
 	suite_add_tcase(s, tc);
 	return s;
 }
