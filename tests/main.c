@@ -27,6 +27,8 @@ main(void)
 	srunner_add_suite(sr, make_iovscpu_suite());
 	srunner_add_suite(sr, make_pageserver_suite());
 	srunner_add_suite(sr, make_verify_suite());
+	srunner_add_suite(sr, make_run_suite());
+	srunner_add_suite(sr, make_module_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

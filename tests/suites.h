@@ -20,5 +20,7 @@ Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_pageserver_suite(void);
 Suite *make_verify_suite(void);
+Suite *make_run_suite(void);
+Suite *make_module_suite(void);
 
 #endif
