@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+#include "helper.h"
+
 Suite *make_evq_suite(void);
 Suite *make_conductor_suite(void);
 Suite *make_worker_suite(void);
@@ -22,19 +24,7 @@ Suite *make_verify_suite(void);
 Suite *make_result_suite(void);
 Suite *make_measure_suite(void);
 Suite *make_names_suite(void);
-
-/* The source tree's top directory (from the test environment), for data. */
-const char *test_srcdir(void);
-
-struct lesson;
-
-/* Load lessons/ID.md from the source tree; fails the test if it cannot. */
-struct lesson *test_lesson(const char *id);
-
-/* Read a whole file into a new string, or NULL. */
-char *test_slurp(const char *path);
-
-/* Compare text with tests/data/golden/NAME; UPDATE_GOLDEN=1 rewrites it. */
-void test_check_golden(const char *name, const char *text);
+Suite *make_run_suite(void);
+Suite *make_module_suite(void);
 
 #endif

@@ -707,26 +707,17 @@ END_TEST
 static struct run *
 race_run(uint64_t seed, int threads, long iterations, uint64_t steps)
 {
-	const struct lesson_module *mod = module_find("race");
 	struct run_config cfg;
 	struct run *r;
-	char err[256];
+	char params[64], err[256];
 	uint64_t k;
-	size_t i;
 	int t;
 
-	ck_assert_ptr_nonnull(mod);
-	memset(&cfg, 0, sizeof cfg);
-	cfg.module = mod;
-	for (i = 0; i < mod->nparams; i++)
-		cfg.params[i] = mod->params[i].def;
-	cfg.params[module_param_index(mod, "threads")] = threads;
-	cfg.params[module_param_index(mod, "iterations")] = iterations;
-	cfg.policy = POLICY_RANDOM;
+	snprintf(params, sizeof params, "threads=%d iterations=%ld", threads,
+	    iterations);
+	th_config(&cfg, th_module("race"), params, POLICY_RANDOM);
 	cfg.seed = seed;
-	r = run_new(&cfg, err, sizeof err);
-	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_int_eq(run_start(r), 0);
+	r = th_start(&cfg);
 	for (k = 0; k < steps && (t = conductor_pick_random(r->c)) >= 0; k++)
 		ck_assert_int_eq(run_step(r, t, err, sizeof err), 0);
 	return r;
@@ -819,19 +810,15 @@ START_TEST(test_free_run_marks_are_real)
 	struct run_config cfg;
 	struct test_module_state *st;
 	struct run *r;
-	char err[256];
 	uint64_t sum = 0, lanes = 0;
 	int64_t counter;
 	int t;
 
 	/* given */
 	run_config_free(&cfg, &flag_module, params, 0);
-	r = run_new(&cfg, err, sizeof err);
-	ck_assert_msg(r != NULL, "%s", err);
 	/* when */
-	ck_assert_int_eq(run_start(r), 0);
-	run_wait_free(r);
-	run_finish(r);
+	r = th_start(&cfg);
+	th_wait_done(r);
 	/* then */
 	st = r->lesson;
 	counter = atomic_load(&st->counter->value);
@@ -902,15 +889,12 @@ START_TEST(test_sampler_reads_shared_thread_once)
 	struct event buf[256];
 	struct run_config cfg;
 	struct run *r;
-	char err[256];
 	int moved, late = 0, done = 0;
 	size_t n, i;
 
 	/* given */
 	run_config_free(&cfg, &loop_module, params, 5);
-	r = run_new(&cfg, err, sizeof err);
-	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_int_eq(run_start(r), 0); /* which pumps the first events */
+	r = th_start(&cfg); /* which pumps the first events */
 	moved = loop_moved(r->m);
 	/* when: the events, watched on their way to the model */
 	while (!done) {

@@ -105,14 +105,11 @@ run_headless(enum policy policy, const char *schedule, uint64_t seed,
 {
 	struct headless_args a;
 	struct lesson *l;
-	char path[4096], err[512];
 	char *buf;
 	size_t len;
 	int rc;
 
-	snprintf(path, sizeof path, "%s/lessons/race.md", test_srcdir());
-	l = lesson_load(path, err, sizeof err);
-	ck_assert_msg(l != NULL, "%s", err);
+	l = test_lesson("race");
 	memset(&a, 0, sizeof a);
 	memcpy(a.params, l->params, sizeof a.params);
 	a.params[module_param_index(l->module, "threads")] = threads;

@@ -47,14 +47,9 @@ static struct run *
 start(const long *params, int sample_ms)
 {
 	struct run_config cfg;
-	struct run *r;
-	char err[256];
 
 	run_config_free(&cfg, mod, params, sample_ms);
-	r = run_new(&cfg, err, sizeof err);
-	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_int_eq(run_start(r), 0);
-	return r;
+	return th_start(&cfg);
 }
 
 START_TEST(test_expected_sum)
@@ -102,20 +97,16 @@ START_TEST(test_modes_complete)
 	const struct mode_case *c = &mode_cases[_i];
 	long p[MODULE_MAX_PARAMS];
 	struct run *r;
-	char v[512];
+	char v[64];
 
 	params_for(p, c->kind, c->mode, 7, 5, c->workers);
 	p[IOVSCPU_GREEDY] = c->greedy;
 	r = start(p, 0);
-	run_wait_free(r);
-	run_finish(r);
-	run_verdict(r, v, sizeof v);
-	ck_assert_msg(strstr(v, "done=7 ") != NULL, "%s", v);
-	ck_assert_msg(
-	    strstr(v, c->kind == IOVSCPU_KIND_CPU ? "sums=ok" : "sums=n/a") !=
-	        NULL,
-	    "%s", v);
-	ck_assert_msg(strstr(v, "dropped=0") != NULL, "%s", v);
+	th_wait_done(r);
+	ck_assert_int_eq(th_verdict_value(r, "done"), 7);
+	ck_assert_str_eq(th_result_text(r, "sums", v, sizeof v),
+	    c->kind == IOVSCPU_KIND_CPU ? "ok" : "n/a");
+	ck_assert_int_eq(th_verdict_value(r, "dropped"), 0);
 	if (c->mode == IOVSCPU_SEQUENTIAL)
 		ck_assert_int_eq(r->nthreads, 1);
 	if (c->mode == IOVSCPU_EVENTLOOP)
@@ -241,8 +232,7 @@ START_TEST(test_sampled)
 
 	params_for(p, IOVSCPU_KIND_CPU, IOVSCPU_SEQUENTIAL, 2, 60, 0);
 	r = start(p, 5);
-	run_wait_free(r);
-	run_finish(r);
+	th_wait_done(r);
 	if (atomic_load(&r->os_unavailable) == 0) {
 		/* Any sample at all: on a loaded machine the sampler
 		 * thread itself may get few turns in 60 ms. */
@@ -448,17 +438,17 @@ START_TEST(test_socket_modes)
 {
 	long p[MODULE_MAX_PARAMS];
 	struct run *r;
-	char v[512];
+	char v[64];
 
 	params_for(p, IOVSCPU_KIND_IO, _i, 6, 20, 0);
 	p[IOVSCPU_IO] = IOVSCPU_IO_SOCKET;
 	r = start(p, 0);
-	run_wait_free(r);
-	run_finish(r);
-	run_verdict(r, v, sizeof v);
-	ck_assert_msg(strstr(v, "io=socket ") != NULL, "%s", v);
-	ck_assert_msg(
-	    strstr(v, "done=6 pages=6 failed=0 sums=n/a") != NULL, "%s", v);
+	th_wait_done(r);
+	ck_assert_str_eq(th_result_text(r, "io", v, sizeof v), "socket");
+	ck_assert_int_eq(th_verdict_value(r, "done"), 6);
+	ck_assert_int_eq(th_verdict_value(r, "pages"), 6);
+	ck_assert_int_eq(th_verdict_value(r, "failed"), 0);
+	ck_assert_str_eq(th_result_text(r, "sums", v, sizeof v), "n/a");
 	run_free(r);
 }
 END_TEST

@@ -1,39 +1,15 @@
-/* Tests for the lesson file loader: good files, bad files, page text. */
+/* Tests for the lesson file loader: good files, bad files, limits. How
+ * pages render is tested in test_lesson_render.c, and 1 MiB files in
+ * test_lesson_limits.c, in the same suite. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lesson.h"
 #include "suites.h"
+#include "test_lesson.h"
 #include "util.h"
-
-#define BYTES(s) s, sizeof(s) - 1
-
-/* The style markers as strings, to write expected text with them. */
-#define CON  "\x01"
-#define COFF "\x02"
-#define EON  "\x03"
-#define EOFF "\x04"
-#define SON  "\x05"
-#define SOFF "\x06"
-
-/* The start of a valid lesson, 5 lines long, for in-memory cases. */
-#define HEAD                                                                   \
-	"# T\n"                                                                \
-	"```lesson\n"                                                          \
-	"module: race\n"                                                       \
-	"summary: s\n"                                                         \
-	"```\n"
-
-/* The same for the io-vs-cpu module, whose parameters have named values. */
-#define HEAD_IO                                                                \
-	"# T\n"                                                                \
-	"```lesson\n"                                                          \
-	"module: io-vs-cpu\n"                                                  \
-	"summary: s\n"                                                         \
-	"```\n"
 
 /* A path under the source tree (caller frees). */
 static char *
@@ -66,7 +42,7 @@ static const struct good_case {
 
 /* Check what a page's text promises: no control byte but '\n' and, when
  * styled, the markers; the markers balanced, a style never inside itself. */
-static void
+void
 lesson_test_check_text(const char *s, int styled)
 {
 	int open[3] = {0, 0, 0}, k;
@@ -460,154 +436,6 @@ START_TEST(test_lesson_size_limit)
 }
 END_TEST
 
-/* Address and thread sanitizers reserve terabytes of address space for
- * their shadow memory, so a limit on it cannot be used under them. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define LESSON_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
-    __has_feature(memory_sanitizer)
-#define LESSON_TEST_SANITIZED 1
-#endif
-#endif
-
-/* Lower the soft limit on the address space to 1 GiB, so that a parser that
- * uses memory without bound fails the test instead of filling the machine;
- * returns the old limit for lesson_test_unlimit(). */
-static struct rlimit
-lesson_test_limit_memory(void)
-{
-	struct rlimit old, lim;
-
-	ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
-	lim = old;
-#ifndef LESSON_TEST_SANITIZED
-	if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur > (1ul << 30))
-		lim.rlim_cur = 1ul << 30;
-	if (lim.rlim_max != RLIM_INFINITY && lim.rlim_cur > lim.rlim_max)
-		lim.rlim_cur = lim.rlim_max;
-#endif
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0);
-	return old;
-}
-
-/* Give back the address space, for runs with CK_FORK=no. */
-static void
-lesson_test_unlimit(struct rlimit old)
-{
-	ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
-}
-
-/* A lesson as big as allowed: one page whose text starts with open, and
- * then as many lines of more as fit under LESSON_MAX_SIZE (caller frees). */
-static char *
-lesson_test_fill(const char *open, const char *more, size_t *len)
-{
-	static const char head[] = HEAD "## P\n\n";
-	size_t n = strlen(head), olen = strlen(open), mlen = strlen(more);
-	char *buf = xmalloc(LESSON_MAX_SIZE);
-
-	memcpy(buf, head, n);
-	memcpy(buf + n, open, olen);
-	for (n += olen; n + mlen <= LESSON_MAX_SIZE; n += mlen)
-		memcpy(buf + n, more, mlen);
-	*len = n;
-	return buf;
-}
-
-/* Deep nesting followed by lines that continue its paragraph lazily and
- * end in a hard break, each of which repeated the whole quote or list
- * prefix: a file just under 1 MiB took 50 s and 5.5 GB to load. */
-static const struct deep_case {
-	const char *what;
-	const char *unit; /* opens nesting levels */
-	int levels;       /* that unit opens */
-	int units;        /* how many units the file opens */
-} deep_cases[] = {
-    {"block quotes", ">", 1, 4000},
-    {"lists", "- ", 1, 2000},
-    {"ordered lists", "1. ", 1, 1300},
-    {"quotes in lists", "- >", 2, 1300},
-};
-
-START_TEST(test_lesson_deep_nesting)
-{
-	const struct deep_case *c = &deep_cases[_i];
-	size_t ulen = strlen(c->unit), len;
-	char err[512], *open = xmalloc(ulen * (size_t)c->units + 8), *buf;
-	struct lesson *l;
-	struct rlimit old;
-	int i;
-
-	/* given 4000 '>' (or such) and then "a\" lines up to the size limit */
-	for (i = 0; i < c->units; i++)
-		memcpy(open + (size_t)i * ulen, c->unit, ulen);
-	strcpy(open + (size_t)c->units * ulen, " a\\\n");
-	buf = lesson_test_fill(open, "a\\\n", &len);
-	ck_assert_uint_gt(len, LESSON_MAX_SIZE - 3);
-
-	/* when it is loaded with 1 GiB of address space */
-	old = lesson_test_limit_memory();
-	l = lesson_parse("deep.md", buf, len, err, sizeof err);
-	lesson_test_unlimit(old);
-
-	/* then it is refused where the 17th level opens */
-	ck_assert_msg(l == NULL, "%s loaded", c->what);
-	ck_assert_str_eq(err,
-	    "deep.md:8: block quotes and lists nest 17 levels deep here; the "
-	    "limit is 16 levels");
-	free(buf);
-
-	/* given 16 levels and a few lines: fine */
-	strcpy(open + (size_t)(LESSON_MAX_DEPTH / c->levels) * ulen,
-	    " a\\\na\\\na\n");
-	buf = xmalloc(strlen(HEAD "## P\n") + strlen(open) + 1);
-	strcpy(buf, HEAD "## P\n");
-	strcat(buf, open);
-	l = lesson_parse("deep.md", buf, strlen(buf), err, sizeof err);
-	ck_assert_msg(l != NULL, "%s: %s", c->what, err);
-	lesson_free(l);
-	free(buf);
-	free(open);
-}
-END_TEST
-
-/* Nesting that is allowed can still repeat a 32-byte prefix on every short
- * line: the text may grow to LESSON_TEXT_LIMIT, and no further. */
-START_TEST(test_lesson_text_limit)
-{
-	static const char quote[] = "> > > > > > > > > > > > > > > > a\\\n";
-	char err[512], want[512], *buf;
-	struct lesson *l;
-	struct rlimit old;
-	size_t len, limit, line;
-
-	buf = lesson_test_fill(quote, "a\\\n", &len);
-	old = lesson_test_limit_memory();
-	l = lesson_parse("wide.md", buf, len, err, sizeof err);
-	lesson_test_unlimit(old);
-	ck_assert_ptr_null(l);
-
-	/* Each line from line 8 on is the 32-byte prefix, "a" and a newline,
-	 * after the titles "T" and "P": the first line that does not fit. */
-	limit = LESSON_TEXT_LIMIT(len);
-	line = 8 + (limit - 2) / 34;
-	snprintf(want, sizeof want,
-	    "wide.md:%zu: the text grows past %zu bytes here once laid out",
-	    line, limit);
-	ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
-	    "got \"%s\", want \"%s...\"", err, want);
-
-	/* The same lines with no prefix fit easily. */
-	free(buf);
-	buf = lesson_test_fill("a\\\n", "a\\\n", &len);
-	l = lesson_parse("narrow.md", buf, len, err, sizeof err);
-	ck_assert_msg(l != NULL, "%s", err);
-	lesson_free(l);
-	free(buf);
-}
-END_TEST
-
 START_TEST(test_lesson_load_oversized_file)
 {
 	char path[] = "/tmp/interleave-lesson-XXXXXX", err[512], want[600];
@@ -641,243 +469,6 @@ START_TEST(test_lesson_load_missing_file)
 	ck_assert_str_eq(err,
 	    "/nonexistent/dir/x.md:1: cannot open: No such "
 	    "file or directory");
-}
-END_TEST
-
-/* How page Markdown becomes plain text. */
-static const struct render_case {
-	const char *what;
-	const char *md;
-	const char *text;
-} render_cases[] = {
-    {"emphasis and strong", "Some *emphasis* and **strong** text.",
-        "Some " EON "emphasis" EOFF " and " SON "strong" SOFF " text."},
-    {"code span without backticks", "Run `counter = counter + 1` now.",
-        "Run " CON "counter = counter + 1" COFF " now."},
-    {"code span with a backtick", "`` a`b ``", CON "a`b" COFF},
-    {"emphasis in emphasis is one", "*a _b_ c*", EON "a b c" EOFF},
-    {"strong in emphasis", "*a **b** c*", EON "a " SON "b" SOFF " c" EOFF},
-    {"both end together", "**a *b***", SON "a " EON "b" EOFF SOFF},
-    {"code in emphasis", "*see `x = 1`*", EON "see " CON "x = 1" COFF EOFF},
-    {"emphasis over a soft break", "*one\ntwo*", EON "one two" EOFF},
-    {"emphasis over a hard break", "*one\\\ntwo*",
-        EON "one" EOFF "\n" EON "two" EOFF},
-    {"quote marks stay plain", "> *one\\\ntwo*",
-        "> " EON "one" EOFF "\n> " EON "two" EOFF},
-    {"styled sub heading", "### *Note*\n\nText.", EON "Note" EOFF "\n\nText."},
-    {"link with styled text", "[the *docs*](https://x.org)",
-        "the " EON "docs" EOFF " (https://x.org)"},
-    {"styled autolink", "*<https://x.org>*", EON "https://x.org" EOFF},
-    {"lines of a paragraph join", "one\ntwo\nthree", "one two three"},
-    {"hard break", "one\\\ntwo", "one\ntwo"},
-    {"paragraphs", "First.\n\nSecond.", "First.\n\nSecond."},
-    {"bullet list", "- a\n- b", "- a\n- b"},
-    {"star bullets", "* a\n* b", "- a\n- b"},
-    {"ordered list", "1. load\n2. add\n3. store", "1. load\n2. add\n3. store"},
-    {"ordered list from 3", "3) x\n4) y", "3) x\n4) y"},
-    {"nested list", "- a\n  - b\n  - c\n- d", "- a\n  - b\n  - c\n- d"},
-    {"list item on two lines", "- long\n  item", "- long item"},
-    {"list then paragraph", "- a\n- b\n\nAfter.", "- a\n- b\n\nAfter."},
-    {"loose list", "- a\n\n- b", "- a\n\n- b"},
-    {"code block", "Code:\n\n```c\nint x;\n\tx++;\n```",
-        "Code:\n\n  " CON "int x;" COFF "\n  " CON "    x++;" COFF},
-    {"indented code that looks like a fence", "Code:\n\n    ```  \n    x",
-        "Code:\n\n  " CON "```  " COFF "\n  " CON "x" COFF},
-    {"quiz block kept as code", "```quiz\nQ?\n```", "  " CON "Q?" COFF},
-    {"code block in a list", "- x\n\n  ```\n  a\n\n  b\n  ```",
-        "- x\n\n    " CON "a" COFF "\n\n    " CON "b" COFF},
-    {"blanks end the page before the marker", "```\nx  \n```",
-        "  " CON "x" COFF},
-    {"block quote", "> quoted\n> text", "> quoted text"},
-    {"16 levels of quotes", ">>>>>>>>>>>>>>>> deep\\\nlazy",
-        "> > > > > > > > > > > > > > > > deep\n"
-        "> > > > > > > > > > > > > > > > lazy"},
-    {"link", "See [the docs](https://x.org/d).",
-        "See the docs (https://x.org/d)."},
-    {"autolink", "<https://x.org>", "https://x.org"},
-    {"sub heading", "### Note\n\nText.", "Note\n\nText."},
-    {"entity decoded", "a &amp; b &lt; c", "a & b < c"},
-    /* Defence in depth: the raw check cannot see these, they are made
-	 * by cmark from character references. */
-    {"escape from a reference", "x&#27;[2Jy", "x\\x1b[2Jy"},
-    {"bidi from a reference", "a&#x202E;b", "a\\u202eb"},
-    {"tab from a reference", "a&#9;b", "a b"},
-    {"placeholders stay for lesson_expand()",
-        "{{threads}} threads, `{{fuzz}}` ms",
-        "{{threads}} threads, " CON "{{fuzz}}" COFF " ms"},
-    {"single braces are text", "{a} {x}} }}", "{a} {x}} }}"},
-    {"markers from references", "&#1;&#2;*&#3;&#4;*&#5;&#6;`&#1;`",
-        "\\x01\\x02" EON "\\x03\\x04" EOFF "\\x05\\x06" CON "&#1;" COFF},
-};
-
-START_TEST(test_lesson_render)
-{
-	const struct render_case *c = &render_cases[_i];
-	char err[512], buf[1024];
-	struct lesson *l;
-
-	snprintf(buf, sizeof buf, HEAD "## P\n%s\n", c->md);
-	l = lesson_parse("r.md", buf, strlen(buf), err, sizeof err);
-	ck_assert_msg(l != NULL, "%s: %s", c->what, err);
-	ck_assert_uint_eq(l->npages, 1);
-	ck_assert_msg(strcmp(l->pages[0].text, c->text) == 0,
-	    "%s: got \"%s\", want \"%s\"", c->what, l->pages[0].text, c->text);
-	lesson_test_check_text(l->pages[0].text, 1);
-	lesson_free(l);
-}
-END_TEST
-
-/* Titles and the summary: sanitized and plain, with no style markers. */
-static const struct title_case {
-	const char *md;
-	const char *title, *summary, *page_title;
-} title_cases[] = {
-    {"# Hi &#27;]0;x&#7; *there*\n"
-     "```lesson\nmodule: race\nsummary: a &#27; b\n```\n"
-     "## Page &#x2066;\ntext\n",
-        /* The summary is copied as written: metadata is not Markdown. */
-        "Hi \\x1b]0;x\\x07 there", "a &#27; b", "Page \\u2066"},
-    /* Code spans keep their backticks. */
-    {"# The `x` *race*\n"
-     "```lesson\nmodule: race\nsummary: *s* `t`\n```\n"
-     "## Run **`x = 1`** _now_\ntext\n",
-        "The `x` race", "*s* `t`", "Run `x = 1` now"},
-};
-
-START_TEST(test_lesson_titles)
-{
-	const struct title_case *c = &title_cases[_i];
-	char err[512];
-	struct lesson *l =
-	    lesson_parse("dir/sub/t.md", c->md, strlen(c->md), err, sizeof err);
-
-	ck_assert_msg(l != NULL, "%s", err);
-	ck_assert_str_eq(l->id, "t");
-	ck_assert_str_eq(l->title, c->title);
-	ck_assert_str_eq(l->summary, c->summary);
-	ck_assert_str_eq(l->pages[0].title, c->page_title);
-	lesson_free(l);
-}
-END_TEST
-
-/* lesson_expand() puts each parameter's value in this run in place of
- * its placeholder. */
-static const struct expand_case {
-	const char *head; /* HEAD or HEAD_IO */
-	const char *text;
-	const char *name[2]; /* parameters set for the run, or NULL */
-	long value[2];
-	const char *out;
-} expand_cases[] = {
-    {HEAD, "{{threads}} threads", {"threads"}, {6}, "6 threads"},
-    {HEAD, "{{threads}} threads", {NULL}, {0}, "2 threads"},
-    {HEAD, "No placeholder.", {"threads"}, {6}, "No placeholder."},
-    {HEAD, "", {NULL}, {0}, ""},
-    {HEAD, CON "{{threads}}" COFF " and " EON "{{iterations}}" EOFF,
-        {"threads", "iterations"}, {3, 1000},
-        CON "3" COFF " and " EON "1000" EOFF},
-    {HEAD, "{{threads}}{{threads}}", {"threads"}, {16}, "1616"},
-    {HEAD, "}}{{threads}}{{", {"threads"}, {6}, "}}6{{"},
-    {HEAD, "{{fuzz}}", {"fuzz"}, {-1}, "-1"},
-    {HEAD, "{{nope}} {{}} {{{threads}}} {{*x*}}", {"threads"}, {6},
-        "{{nope}} {{}} {{{threads}}} {{*x*}}"},
-    {HEAD, "{{threads\n}} {{threads", {"threads"}, {6},
-        "{{threads\n}} {{threads"},
-    {HEAD_IO, "{{tasks}} tasks", {"tasks"}, {6}, "6 tasks"},
-    {HEAD_IO, "{{kind}} tasks, mode={{mode}}", {"kind", "mode"}, {1, 4},
-        "cpu tasks, mode=eventloop"},
-    {HEAD_IO, "{{kind}}", {"kind"}, {7}, "7"},
-};
-
-START_TEST(test_lesson_expand)
-{
-	const struct expand_case *c = &expand_cases[_i];
-	char err[512], md[256], *out;
-	long params[MODULE_MAX_PARAMS];
-	const long *run = NULL;
-	struct lesson *l;
-	int i, idx;
-
-	/* given a lesson of the module, and the run's parameters */
-	snprintf(md, sizeof md, "%s## P\ntext\n", c->head);
-	l = lesson_parse("x.md", md, strlen(md), err, sizeof err);
-	ck_assert_msg(l != NULL, "%s", err);
-	memcpy(params, l->params, sizeof params);
-	for (i = 0; i < 2 && c->name[i] != NULL; i++) {
-		idx = module_param_index(l->module, c->name[i]);
-		ck_assert_int_ge(idx, 0);
-		params[idx] = c->value[i];
-		run = params;
-	}
-
-	/* when */
-	out = lesson_expand(l, c->text, run);
-
-	/* then */
-	ck_assert_str_eq(out, c->out);
-	free(out);
-	lesson_free(l);
-}
-END_TEST
-
-/* A page's placeholders come through loading as written, and expand. */
-START_TEST(test_lesson_expand_page)
-{
-	static const char md[] =
-	    HEAD_IO "## {{tasks}} tasks\n"
-	            "**{{tasks}}** tasks of {{ms}} ms:\n\n    sleep({{ms}});\n";
-	char err[512], *title, *text;
-	struct lesson *l =
-	    lesson_parse("x.md", md, strlen(md), err, sizeof err);
-	long params[MODULE_MAX_PARAMS];
-
-	ck_assert_msg(l != NULL, "%s", err);
-	memcpy(params, l->params, sizeof params);
-	params[module_param_index(l->module, "tasks")] = 6;
-	title = lesson_expand(l, l->pages[0].title, params);
-	text = lesson_expand(l, l->pages[0].text, params);
-	ck_assert_str_eq(title, "6 tasks");
-	ck_assert_str_eq(text,
-	    SON "6" SOFF " tasks of 500 ms:\n\n  " CON "sleep(500);" COFF);
-	free(title);
-	free(text);
-	lesson_free(l);
-}
-END_TEST
-
-/* lesson_strip_styles() leaves the text a plain front end can print. */
-static const struct strip_case {
-	const char *in;
-	const char *out;
-} strip_cases[] = {
-    {"", ""},
-    {"plain\ntext", "plain\ntext"},
-    {"Run " CON "x = 1" COFF " now.", "Run x = 1 now."},
-    {EON "a " SON "b" SOFF EOFF "\n\n" CON "c" COFF, "a b\n\nc"},
-    {CON COFF EON EOFF SON SOFF, ""},
-    {"\\x01 stays", "\\x01 stays"},
-};
-
-START_TEST(test_lesson_strip_styles)
-{
-	const struct strip_case *c = &strip_cases[_i];
-	char *s = xstrdup(c->in);
-
-	ck_assert_uint_eq(lesson_strip_styles(s), strlen(c->out));
-	ck_assert_str_eq(s, c->out);
-	free(s);
-}
-END_TEST
-
-/* The markers in the header are the bytes this file writes. */
-START_TEST(test_lesson_marker_values)
-{
-	ck_assert_int_eq(LESSON_CODE_ON, CON[0]);
-	ck_assert_int_eq(LESSON_CODE_OFF, COFF[0]);
-	ck_assert_int_eq(LESSON_EMPH_ON, EON[0]);
-	ck_assert_int_eq(LESSON_EMPH_OFF, EOFF[0]);
-	ck_assert_int_eq(LESSON_STRONG_ON, SON[0]);
-	ck_assert_int_eq(LESSON_STRONG_OFF, SOFF[0]);
 }
 END_TEST
 
@@ -961,8 +552,6 @@ make_lesson_suite(void)
 	tcase_add_test(tc, test_lesson_doc_example);
 	tcase_add_test(tc, test_lesson_pages_and_lines);
 	tcase_add_loop_test(
-	    tc, test_lesson_titles, 0, (int)IL_ARRAY_LEN(title_cases));
-	tcase_add_loop_test(
 	    tc, test_lesson_line_endings, 0, (int)IL_ARRAY_LEN(ending_cases));
 	suite_add_tcase(s, tc);
 
@@ -976,24 +565,7 @@ make_lesson_suite(void)
 	tcase_add_test(tc, test_lesson_error_buffer);
 	suite_add_tcase(s, tc);
 
-	/* Whole files of 1 MiB: slower under sanitizers and on a busy
-	 * machine, so with time to spare. */
-	tc = tcase_create("limits");
-	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(
-	    tc, test_lesson_deep_nesting, 0, (int)IL_ARRAY_LEN(deep_cases));
-	tcase_add_test(tc, test_lesson_text_limit);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("render");
-	tcase_add_loop_test(
-	    tc, test_lesson_render, 0, (int)IL_ARRAY_LEN(render_cases));
-	tcase_add_loop_test(
-	    tc, test_lesson_strip_styles, 0, (int)IL_ARRAY_LEN(strip_cases));
-	tcase_add_test(tc, test_lesson_marker_values);
-	tcase_add_loop_test(
-	    tc, test_lesson_expand, 0, (int)IL_ARRAY_LEN(expand_cases));
-	tcase_add_test(tc, test_lesson_expand_page);
-	suite_add_tcase(s, tc);
+	suite_add_tcase(s, make_lesson_limits_tcase());
+	suite_add_tcase(s, make_lesson_render_tcase());
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout.h"
 #include "lesson.h"
 #include "lessons/iovscpu.h"
 #include "names.h"
@@ -229,48 +230,80 @@ half_waiting(struct model *m, int samples)
 /* A measuring lesson's screen: 4 CPU-bound workers that the kernel saw
  * running half of each 10 ms sample and waiting for a CPU the other
  * half, on CPUs 0 and 1; three runs measured, one going, one waiting. */
-START_TEST(test_measuring)
-{
-	struct lesson *l = test_lesson("io-vs-cpu");
-	struct model *m = model_new(4, MODEL_CLOCK_NS, 4096);
-	static const char *const names[] = {"sequential", "threads", "gil"};
-	static const double wall[] = {800, 400, 820};
+struct measuring {
+	struct lesson *l;
+	struct model *m;
 	struct measure_set ms;
 	struct screen scr;
-	struct grid *g = grid_new(100, 30);
+	struct grid *g;
+};
+
+static const char *const measuring_names[] = {"sequential", "threads", "gil"};
+
+static void
+measuring_init(struct measuring *f)
+{
+	static const double wall[] = {800, 400, 820};
+	int k;
+
+	f->l = test_lesson("io-vs-cpu");
+	f->m = model_new(4, MODEL_CLOCK_NS, 4096);
+	f->g = grid_new(100, 30);
+	half_waiting(f->m, 100);
+	measure_plan(&f->ms, f->l->module, f->l->module->plan.all_value);
+	ck_assert_int_eq(f->ms.nmodes, 5);
+	f->ms.cores = 2;
+	for (k = 0; k < 3; k++) {
+		snprintf(f->ms.res[k].name, sizeof f->ms.res[k].name, "%s",
+		    measuring_names[k]);
+		f->ms.res[k].wall_ms = wall[k];
+		f->ms.res[k].cpu_ms = 800;
+		f->ms.res[k].workers = k == 0 ? 1 : 2;
+		f->ms.res[k].ideal = k == 0 ? 1 : 2;
+	}
+	f->ms.n = 3;
+	f->ms.base_ms = wall[0];
+	memset(&f->scr, 0, sizeof f->scr);
+	f->scr.lesson = f->l;
+	f->scr.model = f->m;
+	f->scr.glyphs = &glyphs_utf8;
+	f->scr.mode = SCREEN_FREE;
+	f->scr.free_run = 1;
+	f->scr.zoom.fit = f->scr.zoom.follow = 1;
+	f->scr.meas = &f->ms;
+	f->scr.params = f->l->params;
+	f->scr.kernel = 1;
+	f->scr.ncpus = 2;
+}
+
+/* The measuring screen drawn afresh, as text (caller frees). */
+static char *
+measuring_text(struct measuring *f)
+{
+	grid_clear(f->g);
+	screen_draw(f->g, &f->scr);
+	return grid_text(f->g, 0);
+}
+
+static void
+measuring_free(struct measuring *f)
+{
+	grid_free(f->g);
+	model_free(f->m);
+	lesson_free(f->l);
+}
+
+/* The results table, its bars, the lanes and the cores view. */
+START_TEST(test_measuring)
+{
+	const char *const *names = measuring_names;
+	struct measuring f;
+	struct measure_set *ms = &f.ms;
 	char *text, row[256];
 	int t, k, bars[3];
-	struct event e;
-	long loop[MODULE_MAX_PARAMS];
 
-	half_waiting(m, 100);
-	memset(&e, 0, sizeof e);
-	measure_plan(&ms, l->module, l->module->plan.all_value);
-	ck_assert_int_eq(ms.nmodes, 5);
-	ms.cores = 2;
-	for (k = 0; k < 3; k++) {
-		snprintf(ms.res[k].name, sizeof ms.res[k].name, "%s", names[k]);
-		ms.res[k].wall_ms = wall[k];
-		ms.res[k].cpu_ms = 800;
-		ms.res[k].workers = k == 0 ? 1 : 2;
-		ms.res[k].ideal = k == 0 ? 1 : 2;
-	}
-	ms.n = 3;
-	ms.base_ms = wall[0];
-
-	memset(&scr, 0, sizeof scr);
-	scr.lesson = l;
-	scr.model = m;
-	scr.glyphs = &glyphs_utf8;
-	scr.mode = SCREEN_FREE;
-	scr.free_run = 1;
-	scr.zoom.fit = scr.zoom.follow = 1;
-	scr.meas = &ms;
-	scr.params = l->params;
-	scr.kernel = 1;
-	scr.ncpus = 2;
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+	measuring_init(&f);
+	text = measuring_text(&f);
 	ck_assert_msg(strstr(text, "results") != NULL, "%s", text);
 	ck_assert(strstr(text,
 	              "mode        workers    wall ms  speedup  "
@@ -296,7 +329,7 @@ START_TEST(test_measuring)
 		snprintf(needle, sizeof needle, " %-11s", names[k]);
 		ck_assert(row_with(text, needle, row, sizeof row) != NULL);
 		bars[k] = count_char(row, "\xe2\x96\x88");
-		ck_assert_int_eq(bars[k], measure_bar(&ms, k, 100 - 58 - 10));
+		ck_assert_int_eq(bars[k], measure_bar(ms, k, 100 - 58 - 10));
 	}
 	ck_assert_int_gt(bars[2], bars[1]);
 	ck_assert_int_le(abs(2 * bars[1] - bars[0]), 1);
@@ -320,99 +353,122 @@ START_TEST(test_measuring)
 	ck_assert(strstr(text, "a all modes") != NULL);
 	ck_assert(strstr(text, "1-9 step") == NULL);
 	free(text);
+	measuring_free(&f);
+}
+END_TEST
 
-	/* processes: every lane's label carries its PID */
-	{
-		static const int pids[] = {4101, 4102, 4103, 1234567};
-		long procs[MODULE_MAX_PARAMS];
+/* Processes: every lane's label carries its PID. */
+START_TEST(test_measuring_pids)
+{
+	static const int pids[] = {4101, 4102, 4103, 1234567};
+	struct measuring f;
+	char *text, row[256];
+	long procs[MODULE_MAX_PARAMS];
 
-		memcpy(procs, l->params, sizeof procs);
-		procs[IOVSCPU_MODE] = IOVSCPU_PROCESSES;
-		scr.params = procs;
-		scr.pids = pids;
-		grid_clear(g);
-		screen_draw(g, &scr);
-		text = grid_text(g, 0);
-		ck_assert_msg(row_with(text, " 1 A pid 4101    \xe2\x96", row,
-		                  sizeof row) != NULL ||
-		        row_with(text, " 1 A pid 4101    \xc2\xb7", row,
-		            sizeof row) != NULL,
-		    "%s", text);
-		ck_assert(row_with(text, " 4 D pid 1234567 ", row,
-		              sizeof row) != NULL);
-		ck_assert(row_with(text, "cpu0             A", row,
-		              sizeof row) != NULL);
-		ck_assert_int_eq(scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
-		/* the processes mode's lanes are processes: so the lanes'
-		 * rule says (the module's lane words) */
-		ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") !=
-		    NULL);
-		free(text);
-		scr.pids = NULL;
-		scr.params = l->params;
-	}
+	measuring_init(&f);
+	memcpy(procs, f.l->params, sizeof procs);
+	procs[IOVSCPU_MODE] = IOVSCPU_PROCESSES;
+	f.scr.params = procs;
+	f.scr.pids = pids;
+	text = measuring_text(&f);
+	ck_assert_msg(row_with(text, " 1 A pid 4101    \xe2\x96", row,
+	                  sizeof row) != NULL ||
+	        row_with(text, " 1 A pid 4101    \xc2\xb7", row, sizeof row) !=
+	            NULL,
+	    "%s", text);
+	ck_assert(row_with(text, " 4 D pid 1234567 ", row, sizeof row) != NULL);
+	ck_assert(
+	    row_with(text, "cpu0             A", row, sizeof row) != NULL);
+	ck_assert_int_eq(f.scr.layout.lanes_x, VIEW_TIMELINE_LABEL_PID);
+	/* the processes mode's lanes are processes: so the lanes' rule
+	 * says (the module's lane words) */
+	ck_assert(strstr(text, "\xe2\x94\x80 processes \xe2\x94\x80") != NULL);
+	free(text);
+	measuring_free(&f);
+}
+END_TEST
 
-	/* a worker that barely ran (blocked on I/O) is not drawn on its CPU */
-	{
-		struct model *io = model_new(1, MODEL_CLOCK_NS, 4096);
+/* A worker that barely ran (blocked on I/O) is not drawn on its CPU. */
+START_TEST(test_measuring_io_not_on_cpu)
+{
+	struct measuring f;
+	struct event e;
+	char *text, row[256];
+	int k;
 
-		e.kind = EV_STATE;
-		e.thread = 0;
-		e.a = TS_IO;
-		e.ts_ns = 1000000000;
+	measuring_init(&f);
+	memset(&e, 0, sizeof e);
+	struct model *io = model_new(1, MODEL_CLOCK_NS, 4096);
+
+	e.kind = EV_STATE;
+	e.thread = 0;
+	e.a = TS_IO;
+	e.ts_ns = 1000000000;
+	model_apply(io, &e);
+	for (k = 1; k <= 100; k++) {
+		e.kind = EV_OS_SAMPLE;
+		e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
+		sample_pack(&(struct sample){10000000, 2, 0, 998, 'S', 0, 0},
+		    &e.a, &e.b);
 		model_apply(io, &e);
-		for (k = 1; k <= 100; k++) {
-			e.kind = EV_OS_SAMPLE;
-			e.ts_ns = 1000000000 + (uint64_t)k * 10000000;
-			sample_pack(
-			    &(struct sample){10000000, 2, 0, 998, 'S', 0, 0},
-			    &e.a, &e.b);
-			model_apply(io, &e);
-		}
-		scr.model = io;
-		scr.zoom.fit = 1;
-		grid_clear(g);
-		screen_draw(g, &scr);
-		text = grid_text(g, 0);
-		ck_assert(row_with(text, "cpu0", row, sizeof row) != NULL);
-		ck_assert_msg(strchr(row, 'A') == NULL, "%s", row);
-		free(text);
-		scr.model = m;
-		model_free(io);
 	}
+	f.scr.model = io;
+	f.scr.zoom.fit = 1;
+	text = measuring_text(&f);
+	ck_assert(row_with(text, "cpu0", row, sizeof row) != NULL);
+	ck_assert_msg(strchr(row, 'A') == NULL, "%s", row);
+	free(text);
+	f.scr.model = f.m;
+	model_free(io);
 
-	/* the event loop's run: its lanes are tasks of one thread, and a
-	 * task that is ready waits for its turn in the loop, not for a CPU */
+	measuring_free(&f);
+}
+END_TEST
+
+/* The event loop's run: its lanes are tasks of one thread, and a task
+ * that is ready waits for its turn in the loop, not for a CPU. */
+START_TEST(test_measuring_event_loop)
+{
+	struct measuring f;
+	struct event e;
+	char *text;
+	int t;
+	long loop[MODULE_MAX_PARAMS];
+
+	measuring_init(&f);
+	memcpy(loop, f.l->params, sizeof loop);
+	loop[IOVSCPU_MODE] = IOVSCPU_EVENTLOOP;
+	f.scr.params = loop;
+	memset(&e, 0, sizeof e);
 	for (t = 0; t < 4; t++) {
 		e.kind = EV_OS_IDENTITY;
 		e.thread = (uint16_t)t;
 		e.a = 0;
 		e.b = 4242;
-		model_apply(m, &e);
+		model_apply(f.m, &e);
 	}
-	memcpy(loop, l->params, sizeof loop);
-	loop[IOVSCPU_MODE] = IOVSCPU_EVENTLOOP;
-	scr.params = loop;
-	grid_clear(g);
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+	text = measuring_text(&f);
 	ck_assert(strstr(text, "tasks, all in one event-loop thread") != NULL);
 	ck_assert(strstr(text, "waiting for its turn in the loop") != NULL);
 	ck_assert(strstr(text, "waiting for a CPU") == NULL);
 	free(text);
-	scr.params = l->params;
+	measuring_free(&f);
+}
+END_TEST
 
-	/* without kernel data: said so, and no cores view */
-	scr.kernel = -1;
-	grid_clear(g);
-	screen_draw(g, &scr);
-	text = grid_text(g, 0);
+/* Without kernel data: said so, and no cores view. */
+START_TEST(test_measuring_no_kernel)
+{
+	struct measuring f;
+	char *text;
+
+	measuring_init(&f);
+	f.scr.kernel = -1;
+	text = measuring_text(&f);
 	ck_assert(strstr(text, "kernel data unavailable") != NULL);
 	ck_assert(strstr(text, "cpu0") == NULL);
 	free(text);
-	grid_free(g);
-	model_free(m);
-	lesson_free(l);
+	measuring_free(&f);
 }
 END_TEST
 
@@ -446,6 +502,48 @@ START_TEST(test_sizes)
 		grid_free(g);
 	}
 	session_close(&s);
+}
+END_TEST
+
+/* The layout gives rows by priority, whatever the panels' order on
+ * screen: each its minimum, then up to "more", then all it wants; an
+ * extra panel only if its minimum and its rule fit. */
+static const struct view fake_top = {
+    "top", VIEW_TOP, 1, NULL, NULL, NULL, NULL};
+static const struct view fake_extra = {
+    "extra", VIEW_EXTRA, 1, NULL, NULL, NULL, NULL};
+
+static const struct layout_case {
+	int h;
+	int rows_a, rows_b, rows_x; /* a: prio 2, b: prio 1, x: extra */
+} layout_cases[] = {
+    {6, 1, 3, 0},   /* 4 rows after the rules: the minimums, then b */
+    {10, 3, 5, 0},  /* 8: "more" for b, then a; then b's last ones */
+    {14, 6, 6, 0},  /* 12: all of b, then a gets the rest */
+    {20, 10, 6, 0}, /* 2 left: too few for the extra's 2 and its rule */
+    {22, 10, 6, 3}, /* 4 left: the extra gets 3 under its rule */
+    {26, 10, 6, 5}, /* 8 left: the extra gets all it wants */
+};
+
+START_TEST(test_layout_priority)
+{
+	const struct layout_case *c = &layout_cases[_i];
+	struct layout lo;
+
+	/* given: a wants 10 (min 1, more 3), b wants 6 (min 2, more 4) */
+	memset(&lo, 0, sizeof lo);
+	layout_add(&lo, &fake_top, 2);
+	layout_add(&lo, &fake_top, 1);
+	layout_add(&lo, &fake_extra, 3);
+	lo.p[0].size = (struct view_size){0, 1, 3, 10, 0};
+	lo.p[1].size = (struct view_size){0, 2, 4, 6, 0};
+	lo.p[2].size = (struct view_size){0, 2, 2, 5, 0};
+	/* when */
+	layout_rows(&lo, c->h);
+	/* then */
+	ck_assert_int_eq(lo.p[0].rows, c->rows_a);
+	ck_assert_int_eq(lo.p[1].rows, c->rows_b);
+	ck_assert_int_eq(lo.p[2].rows, c->rows_x);
 }
 END_TEST
 
@@ -954,6 +1052,8 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_contents);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_too_small);
+	tcase_add_loop_test(tc, test_layout_priority, 0,
+	    (int)(sizeof layout_cases / sizeof layout_cases[0]));
 	tcase_add_test(tc, test_menu);
 	tcase_add_test(tc, test_zoom_scroll);
 	tcase_add_test(tc, test_zoom_keeps_middle);
@@ -967,6 +1067,10 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_code_numbers_whole);
 	tcase_add_test(tc, test_loop_tasks_take_turns);
 	tcase_add_test(tc, test_measuring);
+	tcase_add_test(tc, test_measuring_pids);
+	tcase_add_test(tc, test_measuring_io_not_on_cpu);
+	tcase_add_test(tc, test_measuring_event_loop);
+	tcase_add_test(tc, test_measuring_no_kernel);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include "event.h"
 #include "evq.h"
 #include "glyphs.h"
+#include "names.h"
 #include "suites.h"
 #include "util.h"
 #include "worker.h"
@@ -117,8 +118,8 @@ wh_start(struct wh *h)
 static void
 wh_grant(struct wh *h, int t)
 {
-	ck_assert_msg(
-	    conductor_grant(h->c, t) == 0, "grant of %c refused", 'A' + t);
+	ck_assert_msg(conductor_grant(h->c, t) == 0, "grant of %c refused",
+	    thread_letter(t));
 	wh_drain(h);
 }
 
@@ -174,7 +175,7 @@ wh_await_state(struct wh *h, int t, enum thread_state s)
 		if (wh_states(h, t, s) > 0)
 			return;
 		ck_assert_msg(clock_now_ns() < end, "%c never showed state %s",
-		    'A' + t, thread_state_name(s));
+		    thread_letter(t), thread_state_name(s));
 		sched_yield();
 	}
 }

@@ -1,7 +1,8 @@
-/* Thread names for messages and timeline labels; see names.h. */
+/* Thread and policy names; see names.h. */
 #include "names.h"
 
-#include "conductor.h"
+#include <string.h>
+
 #include "util.h"
 
 _Static_assert(THREAD_NAMES_MAX >= CONDUCTOR_MAX_THREADS,
@@ -29,4 +30,38 @@ thread_letter(int t)
 	if (t < 0)
 		return '?';
 	return t < 26 ? (char)('A' + t) : (char)('a' + (t - 26) % 26);
+}
+
+int
+thread_of_letter(int ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? ch - 'A' : -1;
+}
+
+/* Indexed by enum policy. */
+static const char *const policy_names[] = {
+    [POLICY_FREE] = "free",
+    [POLICY_STEP] = "step",
+    [POLICY_RANDOM] = "random",
+    [POLICY_REPLAY] = "replay",
+};
+
+const char *
+policy_name(enum policy p)
+{
+	if ((int)p < 0 || (size_t)p >= IL_ARRAY_LEN(policy_names))
+		return "?";
+	return policy_names[p];
+}
+
+int
+policy_from_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < IL_ARRAY_LEN(policy_names); i++) {
+		if (strcmp(s, policy_names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
 }

@@ -22,74 +22,20 @@
 #define PROGRESS_EVERY_NS   (500ull * 1000 * 1000)
 #define LONG_RUN_MS         60000 /* warn before a run this long */
 
-static const char *const policy_names[] = {
-    [POLICY_FREE] = "free",
-    [POLICY_STEP] = "step",
-    [POLICY_RANDOM] = "random",
-    [POLICY_REPLAY] = "replay",
-};
-
-/* Print text wrapped at word boundaries to width columns, starting at row
- * y; returns the rows used. */
-static int
-headless_wrap(struct grid *g, int y, const char *text, enum role role)
-{
-	char line[HEADLESS_WIDTH + 1];
-	const char *p = text;
-	int rows = 0;
-
-	while (*p != '\0') {
-		size_t n = strlen(p), cut = n;
-
-		if (n > HEADLESS_WIDTH) {
-			cut = HEADLESS_WIDTH;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = HEADLESS_WIDTH;
-		}
-		memcpy(line, p, cut);
-		line[cut] = '\0';
-		grid_print(g, 0, y + rows, HEADLESS_WIDTH, role, line);
-		rows++;
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return rows;
-}
-
 void
 headless_render(FILE *f, const struct model *m,
     const struct headless_report *rep, int ascii)
 {
-	const struct glyphs *gl = ascii ? &glyphs_ascii : &glyphs_utf8;
-	struct timeline_view v;
-	struct grid *g;
-	int y = 0, i;
+	struct screen_report sr = {
+	    rep->heading, rep->run_line, rep->notes, rep->nnotes};
+	struct screen scr;
 
-	g = grid_new(HEADLESS_WIDTH, m->nthreads + 16 + 4 * rep->nnotes);
-	y += headless_wrap(g, y, rep->heading, ROLE_TITLE);
-	y += headless_wrap(g, y, rep->run_line, ROLE_DEFAULT);
-	y++;
-	view_timeline_fit(&v, m, HEADLESS_WIDTH - VIEW_TIMELINE_LABEL, 4);
-	v.glyphs = gl;
-	v.kernel = rep->kernel > 0;
-	y += view_timeline_draw(g, 0, y, HEADLESS_WIDTH, m, &v);
-	y++;
-	if (rep->kernel > 0)
-		y += view_timeline_legend_kernel(
-		    g, 0, y, HEADLESS_WIDTH, gl, "waiting for a CPU", 0);
-	else
-		y += view_timeline_legend(
-		    g, 0, y, HEADLESS_WIDTH, gl, model_has_counter(m));
-	if (rep->nnotes > 0)
-		y++;
-	for (i = 0; i < rep->nnotes; i++)
-		y += headless_wrap(g, y, rep->notes[i], ROLE_DEFAULT);
-	g->h = y;
-	grid_write_text(g, f, ascii);
-	grid_free(g);
+	memset(&scr, 0, sizeof scr);
+	scr.model = m;
+	scr.glyphs = ascii ? &glyphs_ascii : &glyphs_utf8;
+	scr.kernel = rep->kernel;
+	scr.report = &sr;
+	screen_print(f, &scr, HEADLESS_WIDTH, ascii);
 	if (rep->kernel_run != NULL)
 		headless_kernel_view(f, rep->kernel_run);
 	fprintf(f, "result: %s\n", rep->result);
@@ -456,7 +402,7 @@ headless_run_line(struct headless_state *hs, char *buf, size_t len)
 	size_t off;
 	int i;
 
-	off = (size_t)snprintf(buf, len, "policy %s", policy_names[a->policy]);
+	off = (size_t)snprintf(buf, len, "policy %s", policy_name(a->policy));
 	if (a->policy == POLICY_RANDOM)
 		off += (size_t)snprintf(buf + off, len - off, ", seed %llu",
 		    (unsigned long long)a->seed);

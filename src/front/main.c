@@ -17,6 +17,7 @@
 #include "lesson.h"
 #include "measure.h"
 #include "module.h"
+#include "names.h"
 #include "paths.h"
 #include "sanitize.h"
 #include "say.h"
@@ -104,19 +105,6 @@ parse_u64(const char *s, uint64_t *out)
 	if (*end != '\0')
 		return -1;
 	return errno == ERANGE ? -2 : 0;
-}
-
-static int
-parse_policy(const char *s)
-{
-	static const char *const names[] = {"free", "step", "random", "replay"};
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		if (strcmp(s, names[i]) == 0)
-			return i; /* same order as enum policy */
-	}
-	return -1;
 }
 
 /* 1 if nothing is at path (a usage error when it was named on the command
@@ -353,10 +341,10 @@ parse_args(int argc, char **argv, struct options *o)
 			o->headless = 1;
 			break;
 		case OPT_POLICY:
-			if ((o->policy = parse_policy(optarg)) < 0)
-				return usage_error("unknown policy '%s' (use "
-				                   "free, step, random or "
-				                   "replay)",
+			if ((o->policy = policy_from_name(optarg)) < 0)
+				return usage_error("unknown policy '%s' "
+				                   "(use " POLICY_NAMES_TEXT
+				                   ")",
 				    optarg);
 			break;
 		case OPT_SEED:
@@ -412,9 +400,7 @@ check_combination(struct options *o)
 	if (o->schedule != NULL && o->policy != POLICY_REPLAY)
 		return usage_error("--schedule goes with --policy replay, not "
 		                   "--policy %s",
-		    o->policy == POLICY_FREE       ? "free"
-		        : o->policy == POLICY_STEP ? "step"
-		                                   : "random");
+		    policy_name((enum policy)o->policy));
 	if (!o->headless && o->schedule != NULL)
 		return usage_error(
 		    "--schedule needs --headless; on the screen, "

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "tui_impl.h"
 #include "util.h"
 
@@ -308,8 +309,8 @@ key_lesson(struct tui *ui, int ch)
 		 * Shift (commands are all lower case) */
 		if (ch >= '1' && ch <= '9')
 			user_step(ui, ch - '1');
-		else if (ch >= 'A' && ch <= 'Z')
-			user_step(ui, ch - 'A');
+		else if (thread_of_letter(ch) >= 0)
+			user_step(ui, thread_of_letter(ch));
 		break;
 	}
 	ui->dirty = 1;

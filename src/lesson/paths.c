@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,19 @@
 
 #define PATHS_MAX_FOLDERS 3
 
-/* Worked out once, on first use, by paths_init; read-only afterwards. */
+/*
+ * The folders, worked out once on first use: paths_find_folders() alone
+ * writes them, run by pthread_once through paths_init(), so whichever
+ * thread asks first fills them in and every other caller waits for it.
+ * After that they are read-only, and any thread may read them without a
+ * lock (pthread_once orders the writes before every return from it).
+ */
 static char lesson_dirs[PATHS_MAX_FOLDERS][PATH_MAX];
 static char schedule_dirs[PATHS_MAX_FOLDERS][PATH_MAX];
 static struct paths_folder lesson_folders[PATHS_MAX_FOLDERS];
 static const char *schedule_list[PATHS_MAX_FOLDERS + 1];
 static size_t nfolders;
-static int paths_ready;
+static pthread_once_t paths_once = PTHREAD_ONCE_INIT;
 
 static int
 is_dir(const char *path)
@@ -103,16 +110,13 @@ paths_add_base(enum paths_origin origin, const char *base, const char *alt)
 	paths_add(origin, a, b);
 }
 
-/* Work out every folder once. */
+/* Work out every folder; run once, by paths_init(). */
 static void
-paths_init(void)
+paths_find_folders(void)
 {
 	const char *env = getenv("INTERLEAVE_DATADIR");
 	char base[PATH_MAX];
 
-	if (paths_ready)
-		return;
-	paths_ready = 1;
 	if (running_from_build_tree())
 		paths_add(PATHS_BUILTIN, ABS_SRCDIR "/lessons",
 		    ABS_SRCDIR "/data/schedules");
@@ -126,6 +130,13 @@ paths_init(void)
 	if (paths_user_data(base, sizeof base) == 0)
 		paths_add_base(PATHS_USER, base, NULL);
 	schedule_list[nfolders] = NULL;
+}
+
+/* Make sure the folders are worked out, from any thread. */
+static void
+paths_init(void)
+{
+	pthread_once(&paths_once, paths_find_folders);
 }
 
 const struct paths_folder *

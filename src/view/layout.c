@@ -1,132 +1,148 @@
 /*
- * The layout of the lesson screen: the rows each panel gets at a height,
- * so that nothing a panel must show is cut at 80x24 and a large
- * terminal's rows go to more lanes, more narration and more panels.
+ * The layout of the lesson screen: rows for a table of panels, by
+ * priority (see layout.h).
  */
 #include "config.h"
 
+#include "layout.h"
+
 #include <string.h>
 
-#include "view.h"
-
-#define NARR_MIN  3 /* narration text rows at least */
-#define EXTRA_MIN 2 /* an extra panel needs this many rows to show */
-
-/* Take up to want rows from *left into *have. */
-static void
-take(int *have, int want, int *left)
+void
+layout_add(struct layout *lo, const struct view *v, int prio)
 {
-	int n = want - *have;
+	struct layout_panel *p;
 
-	if (n > *left)
-		n = *left;
-	if (n > 0) {
-		*have += n;
-		*left -= n;
-	}
+	if (lo->n >= LAYOUT_MAX)
+		return;
+	p = &lo->p[lo->n++];
+	memset(p, 0, sizeof *p);
+	p->view = v;
+	p->prio = prio;
 }
 
-/* Rows of the block beside the shared panel: the lanes, ruler, cores and
- * legend, or the shared panel's lines if they are more. */
+struct layout_panel *
+layout_find(struct layout *lo, const struct view *v)
+{
+	int i;
+
+	for (i = 0; i < lo->n; i++)
+		if (lo->p[i].view == v)
+			return &lo->p[i];
+	return NULL;
+}
+
 static int
-block_rows(const struct screen_rows *o, int shared)
+in_block(const struct layout_panel *p)
 {
-	int base = o->lanes + 1 + o->cores + o->legend;
+	enum view_place pl = p->view->place;
 
-	return base > shared ? base : shared;
+	return pl == VIEW_LEFT || pl == VIEW_LEFT_FOOT || pl == VIEW_RIGHT;
 }
 
-/* Grow *part (lanes or cores) to want, paying only for the rows the
- * block grows by: rows the shared panel already holds are free. */
-static void
-take_in_block(struct screen_rows *o, int *part, int want, int shared, int *left)
+/* Rows of the block: its left column, or its right one if taller. */
+static int
+block_rows(const struct layout *lo)
 {
-	while (*part < want) {
-		int before = block_rows(o, shared), cost;
+	int left = 0, right = 0, i;
 
-		(*part)++;
-		cost = block_rows(o, shared) - before;
+	for (i = 0; i < lo->n; i++) {
+		const struct layout_panel *p = &lo->p[i];
+		int rows = p->size.fixed + p->rows;
+
+		if (p->view->place == VIEW_RIGHT)
+			right += rows;
+		else if (in_block(p))
+			left += rows;
+	}
+	return left > right ? left : right;
+}
+
+/* Grow panel p to target rows while *left pays for them. A panel in the
+ * block pays only for the rows the block grows by: rows the other
+ * column already holds are free. */
+static void
+grow(struct layout *lo, struct layout_panel *p, int target, int *left)
+{
+	while (p->rows < target) {
+		int before = block_rows(lo), cost;
+
+		p->rows++;
+		cost = in_block(p) ? block_rows(lo) - before : 1;
 		if (cost > *left) {
-			(*part)--;
+			p->rows--;
 			break;
 		}
 		*left -= cost;
 	}
 }
 
-void
-screen_layout_rows(const struct screen_needs *nd, int h, struct screen_rows *o)
+/* The panels in order of priority (ties: table order). */
+static void
+by_priority(const struct layout *lo, int *order)
 {
-	/* title, status, keys; the rules of narration, lanes and bottom;
-	 * the ruler and the legend */
-	int left = h - 3 - 3 - 1 - nd->legend;
-	int lanes_min = nd->nthreads < 2 ? nd->nthreads : 2;
-	int bottom_min = nd->bottom_all || nd->bottom < 2 ? nd->bottom : 2;
-	int narr_first = nd->narr_need < NARR_MIN ? nd->narr_need : NARR_MIN;
-	int third = (h - 3) / 3, shared = 0, i;
+	int i, j;
 
-	memset(o, 0, sizeof *o);
-	o->legend = nd->legend;
-	if (narr_first < 1)
-		narr_first = 1;
-	/* what every screen must show, the whole results table first */
-	take(&o->bottom, bottom_min, &left);
-	take(&o->lanes, lanes_min, &left);
-	take(&o->narr, narr_first, &left);
-	/* the shared panel's lines, beside the lanes, ruler and legend */
-	shared = block_rows(o, 0);
-	take(&shared, nd->shared, &left);
-	/* a few more lanes and code rows, narration up to a third of the
-	 * screen, the cores, then every lane and code row, and the
-	 * narration's longest page */
-	take_in_block(
-	    o, &o->lanes, nd->nthreads < 4 ? nd->nthreads : 4, shared, &left);
-	take(&o->bottom, nd->bottom < 4 ? nd->bottom : 4, &left);
-	take(&o->narr, nd->narr_need < third ? nd->narr_need : third, &left);
-	take_in_block(o, &o->cores, nd->cores, shared, &left);
-	take_in_block(o, &o->lanes, nd->nthreads, shared, &left);
-	take(&o->bottom, nd->bottom, &left);
-	take(&o->narr, nd->narr_need, &left);
-	o->block = block_rows(o, shared);
-	/* what is left goes to the extra panels, each under its rule */
-	for (i = 0; i < SCREEN_EXTRAS; i++) {
-		int min = i == SCREEN_EXTRA_PREV ? 3 : EXTRA_MIN;
+	for (i = 0; i < lo->n; i++) {
+		int k = i;
 
-		if (nd->extra[i] > 0 && left >= min + 1) {
-			o->extra[i] =
-			    nd->extra[i] < left - 1 ? nd->extra[i] : left - 1;
-			left -= o->extra[i] + 1;
-		}
+		for (j = i; j > 0 && lo->p[order[j - 1]].prio > lo->p[k].prio;
+		     j--)
+			order[j] = order[j - 1];
+		order[j] = k;
 	}
-	if (o->narr < 1)
-		o->narr = 1;
 }
 
-int
-screen_narration_rows(const struct lesson *l, const long *params, int w, int h)
+/* What is left goes to the extra panels, each under its rule, in order
+ * of priority, if its minimum fits. */
+static void
+layout_extras(struct layout *lo, const int *order, int *left)
 {
-	const struct lesson_module *mod = l->module;
-	struct screen_needs nd;
-	struct screen_rows rows;
-	int measuring = module_has_plan(mod);
-	size_t i;
+	int i;
 
-	memset(&nd, 0, sizeof nd);
-	nd.nthreads = mod->threads(params);
-	nd.bottom = measuring ? results_rows(mod) : nd.nthreads;
-	nd.bottom_all = measuring;
-	nd.legend = lanes_legend_rows(
-	    &glyphs_utf8, w - shared_width(w) - 1, measuring, 0, !measuring);
-	if (measuring) {
-		/* the plan's two lines, then the parameters */
-		nd.shared = shared_plan_count(mod, params, shared_width(w) - 2);
-	}
-	for (i = 0; i < l->npages; i++) {
-		int r = screen_page_rows(l, params, i, w);
+	for (i = 0; i < lo->n; i++) {
+		struct layout_panel *p = &lo->p[order[i]];
+		int over = p->size.fixed + p->view->rule;
 
-		if (r > nd.narr_need)
-			nd.narr_need = r;
+		if (p->view->place != VIEW_EXTRA || p->size.want <= 0 ||
+		    *left < p->size.min + over)
+			continue;
+		p->rows =
+		    p->size.want < *left - over ? p->size.want : *left - over;
+		*left -= p->rows + over;
 	}
-	screen_layout_rows(&nd, h, &rows);
-	return rows.narr;
+}
+
+void
+layout_rows(struct layout *lo, int h)
+{
+	int order[LAYOUT_MAX], left = h, round, i;
+
+	by_priority(lo, order);
+	for (i = 0; i < lo->n; i++) {
+		struct layout_panel *p = &lo->p[i];
+
+		p->rows = 0;
+		if (p->view->place != VIEW_EXTRA)
+			left -= p->size.fixed + p->view->rule;
+	}
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < lo->n; i++) {
+			struct layout_panel *p = &lo->p[order[i]];
+			int target = round == 0 ? p->size.min
+			    : round == 1        ? p->size.more
+			                        : p->size.want;
+
+			if (p->view->place == VIEW_EXTRA)
+				continue;
+			grow(lo, p,
+			    target < p->size.want ? target : p->size.want,
+			    &left);
+		}
+	}
+	layout_extras(lo, order, &left);
+	for (i = 0; i < lo->n; i++)
+		if (lo->p[i].rows < lo->p[i].size.floor)
+			lo->p[i].rows = lo->p[i].size.floor;
+	lo->block = block_rows(lo);
 }

@@ -138,13 +138,18 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
-/* Rows: one per thread. */
+/* Rows: one per thread, two at least, then four, then all. */
 static void
-code_rows(struct screen *s, int w, int *min, int *want)
+code_rows(struct screen *s, int w, int h, struct view_size *z)
 {
+	int n = lanes_count(s);
+
 	(void)w;
-	*want = s->model != NULL ? s->model->nthreads : 0;
-	*min = *want < 2 ? *want : 2;
+	(void)h;
+	z->want = n;
+	z->min = n < 2 ? n : 2;
+	z->more = n < 4 ? n : 4;
 }
 
-const struct view view_code = {"code", code_rows, code_draw, NULL};
+const struct view view_code = {
+    "code", VIEW_TOP, 1, NULL, code_rows, code_draw, NULL};

@@ -1,7 +1,9 @@
 /*
- * The kernel's view of each lane, for a sampled run on a tall terminal:
- * its shares of running, waiting for a CPU and blocked, its time slices
- * and the CPU it last ran on, as /proc tells them.
+ * What the CPUs did, for a sampled run: the cores view under the lanes (a
+ * row per CPU, with the lane it ran in each column), and on a tall
+ * terminal the kernel's view of each lane: its shares of running, waiting
+ * for a CPU and blocked, its time slices and the CPU it last ran on, as
+ * /proc tells them.
  */
 #include "config.h"
 
@@ -9,7 +11,7 @@
 #include "view.h"
 
 /* Rows of the kernel's view: a row per lane that has samples. */
-int
+static int
 kernel_rows(const struct screen *s)
 {
 	int t, n = 0;
@@ -55,14 +57,37 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
-/* Rows: one per lane with samples. */
+/* Rows: one per lane with samples, two at least. */
 static void
-kernel_want(struct screen *s, int w, int *min, int *want)
+kernel_want(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
-	*want = kernel_rows(s);
-	*min = 2;
+	(void)h;
+	z->want = s->model != NULL ? kernel_rows(s) : 0;
+	z->min = 2;
 }
 
-const struct view view_kernel = {
-    "the kernel's view of each lane (/proc)", kernel_want, kernel_draw, NULL};
+/* The cores view in rc: a row per CPU, in the lanes' columns. */
+static void
+cores_draw(struct grid *g, struct rect rc, struct screen *s)
+{
+	struct timeline_view v;
+
+	lanes_view(s, &v, rc.w - view_timeline_label_w(s->pids));
+	view_timeline_cores(g, rc.x, rc.y, rc.w, s->model, &v, rc.h);
+}
+
+/* Rows: one per CPU of a sampled run (s->layout.cores, as the screen
+ * offers them), once every lane has its row. */
+static void
+cores_rows(struct screen *s, int w, int h, struct view_size *z)
+{
+	(void)w;
+	(void)h;
+	z->want = s->kernel > 0 ? s->layout.cores : 0;
+}
+
+const struct view view_cores = {
+    "cores", VIEW_LEFT, 0, NULL, cores_rows, cores_draw, NULL};
+const struct view view_kernel = {"the kernel's view of each lane (/proc)",
+    VIEW_EXTRA, 1, NULL, kernel_want, kernel_draw, NULL};

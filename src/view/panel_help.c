@@ -65,4 +65,5 @@ help_draw(struct grid *g, struct rect rc, struct screen *s)
 	grid_print(g, bx + 3, by + bh - 2, bw - 6, ROLE_DEFAULT, buf);
 }
 
-const struct view view_help = {"help", NULL, help_draw, NULL};
+const struct view view_help = {
+    "help", VIEW_OVERLAY, 0, NULL, NULL, help_draw, NULL};

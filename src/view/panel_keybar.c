@@ -61,5 +61,7 @@ keybar_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
-const struct view view_status = {"status", NULL, status_draw, NULL};
-const struct view view_keybar = {"keys", NULL, keybar_draw, NULL};
+const struct view view_status = {
+    "status", VIEW_FOOT, 0, NULL, NULL, status_draw, NULL};
+const struct view view_keybar = {
+    "keys", VIEW_FOOT, 0, NULL, NULL, keybar_draw, NULL};

@@ -44,8 +44,16 @@ zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
 	v->t0 = z->t0;
 }
 
-/* The lanes, the ruler and the cores view (s->layout.cores rows) in rc;
- * when not every lane fits, the last row says how many more there are. */
+void
+lanes_view(struct screen *s, struct timeline_view *v, int lane_w)
+{
+	zoom_view(s, v, lane_w);
+	v->kernel = s->kernel > 0;
+	v->pids = s->pids;
+}
+
+/* The lanes and the ruler in rc; when not every lane fits, the last
+ * lane's row says how many more there are. */
 static void
 lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 {
@@ -53,15 +61,11 @@ lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 	struct timeline_view v;
 	struct grid *tmp;
 	int n = m->nthreads, first = 0, w = rc.w, y = rc.y;
-	int cores = s->layout.cores, lanes = rc.h - 1 - cores;
-	int lw = view_timeline_label_w(s->pids);
+	int lanes = rc.h - 1, lw = view_timeline_label_w(s->pids);
 
-	zoom_view(s, &v, w - lw);
-	v.kernel = s->kernel > 0;
-	v.pids = s->pids;
-	tmp = grid_new(w, n + 1 + cores);
+	lanes_view(s, &v, w - lw);
+	tmp = grid_new(w, n + 1);
 	view_timeline_draw(tmp, 0, 0, w, m, &v);
-	view_timeline_cores(tmp, 0, n + 1, w, m, &v, cores);
 	if (lanes < n) {
 		/* show the first lanes-1 threads and say how many more */
 		grid_blit_rows(g, rc.x, y, tmp, first, lanes - 1);
@@ -73,13 +77,34 @@ lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 		grid_blit_rows(g, rc.x, y, tmp, 0, n);
 		s->layout.nlanes = n;
 	}
-	/* ruler, cores */
-	grid_blit_rows(g, rc.x, y + lanes, tmp, n, 1 + cores);
+	grid_blit_rows(g, rc.x, y + lanes, tmp, n, 1); /* the ruler */
 	grid_free(tmp);
 	s->layout.lanes_x = rc.x + lw;
 	s->layout.lanes_y = y;
 	s->layout.lanes_w = w - lw;
 	s->layout.first_lane = first;
+}
+
+int
+lanes_count(const struct screen *s)
+{
+	if (s->model != NULL)
+		return s->model->nthreads;
+	return s->lesson->module->threads(s->params);
+}
+
+/* Rows: the ruler, two lanes at least, then four, then every lane. */
+static void
+lanes_rows(struct screen *s, int w, int h, struct view_size *z)
+{
+	int n = lanes_count(s);
+
+	(void)w;
+	(void)h;
+	z->fixed = 1;
+	z->want = n;
+	z->min = n < 2 ? n : 2;
+	z->more = n < 4 ? n : 4;
 }
 
 /* The lanes' words for the run on screen, from its lesson's module. */
@@ -94,9 +119,11 @@ lanes_words(const struct screen *s)
 }
 
 /* The lanes' rule: what the lanes are. */
-const char *
-lanes_title(const struct screen *s)
+static const char *
+lanes_title(const struct screen *s, char *buf, size_t len)
 {
+	(void)buf;
+	(void)len;
 	return lanes_words(s).lanes;
 }
 
@@ -121,9 +148,8 @@ legend_draw(struct grid *g, struct rect rc, struct screen *s)
 }
 
 /* Legend rows at width w for a kernel's or a workers' view. */
-int
-lanes_legend_rows(
-    const struct glyphs *gl, int w, int kernel, int cores, int lost)
+static int
+legend_rows(const struct glyphs *gl, int w, int kernel, int cores, int lost)
 {
 	struct grid *scratch = grid_new(w, 8);
 	int rows = kernel ? view_timeline_legend_kernel(scratch, 0, 0, w, gl,
@@ -132,6 +158,22 @@ lanes_legend_rows(
 
 	grid_free(scratch);
 	return rows;
+}
+
+/* Rows: the legend's, at the lanes' width, for the kernel's view if
+ * the run is sampled, with the cores item if the cores view shows. */
+static void
+legend_size(struct screen *s, int w, int h, struct view_size *z)
+{
+	int lost = s->model != NULL ? model_has_counter(s->model)
+	                            : !screen_measuring(s);
+
+	(void)h;
+	/* beside the shared panel, or the whole width of a report */
+	if (s->report == NULL)
+		w -= shared_width(w) + 1;
+	z->fixed =
+	    legend_rows(s->glyphs, w, s->kernel > 0, s->layout.cores > 0, lost);
 }
 
 /* Make the zoom state the one on screen: a fit's own values when the
@@ -262,5 +304,7 @@ screen_lane_at(const struct screen *s, int y)
 	return l->first_lane + (y - l->lanes_y);
 }
 
-const struct view view_lanes = {"lanes", NULL, lanes_draw, NULL};
-const struct view view_legend = {"legend", NULL, legend_draw, NULL};
+const struct view view_lanes = {
+    "lanes", VIEW_LEFT, 1, lanes_title, lanes_rows, lanes_draw, NULL};
+const struct view view_legend = {
+    "legend", VIEW_LEFT_FOOT, 0, NULL, legend_size, legend_draw, NULL};

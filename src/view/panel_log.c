@@ -10,7 +10,7 @@
 
 /* The lines the log panel shows: every status line kept but one that is
  * on the status line now. */
-int
+static int
 log_lines(const struct screen *s)
 {
 	if (s->log == NULL || s->nlog == 0)
@@ -34,13 +34,15 @@ log_draw(struct grid *g, struct rect rc, struct screen *s)
 		    ROLE_DEFAULT, s->log[i], r);
 }
 
-/* Rows: every line kept. */
+/* Rows: every line kept, two at least. */
 static void
-log_rows(struct screen *s, int w, int *min, int *want)
+log_rows(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
-	*want = log_lines(s);
-	*min = 2;
+	(void)h;
+	z->want = log_lines(s);
+	z->min = 2;
 }
 
-const struct view view_log = {"log", log_rows, log_draw, NULL};
+const struct view view_log = {
+    "log", VIEW_EXTRA, 1, NULL, log_rows, log_draw, NULL};

@@ -10,6 +10,8 @@
 
 #include "view.h"
 
+#define NARR_MIN 3 /* narration text rows at least */
+
 /* The page on screen. */
 static size_t
 page_index(const struct screen *s)
@@ -148,13 +150,21 @@ screen_narration_scroll(struct screen *s, int rows)
 	return s->narr_top != before ? 0 : -1;
 }
 
-/* Rows: three at least, and the longest page at most. */
+/* Rows: the rule, then three at least, up to a third of the screen
+ * before other panels get all theirs, and the longest page at most. */
 static void
-narration_rows(struct screen *s, int w, int *min, int *want)
+narration_rows(struct screen *s, int w, int h, struct view_size *z)
 {
-	*want = narration_need(s, w);
-	*min = *want < 3 ? *want : 3;
+	int need = narration_need(s, w), third = (h - 3) / 3;
+
+	z->fixed = 1;
+	z->want = need > 1 ? need : 1;
+	z->min = need < NARR_MIN ? need : NARR_MIN;
+	if (z->min < 1)
+		z->min = 1;
+	z->more = need < third ? need : third;
+	z->floor = 1;
 }
 
 const struct view view_narration = {
-    "narration", narration_rows, narration_draw, NULL};
+    "narration", VIEW_TOP, 0, NULL, narration_rows, narration_draw, NULL};

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "view.h"
@@ -50,9 +51,15 @@ results_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
+int
+results_has_plan(const struct lesson_module *mod)
+{
+	return module_has_plan(mod);
+}
+
 /* Rows the results table can ever take: its header and a row for each
  * mode of the largest plan, so planning every mode moves nothing. */
-int
+static int
 results_rows(const struct lesson_module *mod)
 {
 	int n = 0;
@@ -90,23 +97,38 @@ prev_draw(struct grid *g, struct rect rc, struct screen *s)
 	grid_free(tmp);
 }
 
-/* Rows: the header and a row for each mode of the largest plan. */
+/* Rows: the header and a row for each mode of the largest plan, all
+ * of them before any other panel grows. */
 static void
-results_want(struct screen *s, int w, int *min, int *want)
+results_want(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
-	*want = results_rows(s->lesson->module);
-	*min = *want;
+	(void)h;
+	z->want = results_rows(s->lesson->module);
+	z->min = z->more = z->want;
 }
 
 /* Rows: the run before's lanes and ruler, 3 at least. */
 static void
-prev_rows(struct screen *s, int w, int *min, int *want)
+prev_rows(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
-	*want = s->prev != NULL ? s->prev->nthreads + 1 : 0;
-	*min = 3;
+	(void)h;
+	z->want = s->prev != NULL ? s->prev->nthreads + 1 : 0;
+	z->min = 3;
 }
 
-const struct view view_results = {"results", results_want, results_draw, NULL};
-const struct view view_prev = {"the run before", prev_rows, prev_draw, NULL};
+/* The rule over the run before: its title too, if it has one. */
+static const char *
+prev_title(const struct screen *s, char *buf, size_t len)
+{
+	if (s->prev_title == NULL)
+		return view_prev.name;
+	snprintf(buf, len, "%s: %s", view_prev.name, s->prev_title);
+	return buf;
+}
+
+const struct view view_results = {
+    "results", VIEW_TOP, 1, NULL, results_want, results_draw, NULL};
+const struct view view_prev = {
+    "the run before", VIEW_EXTRA, 1, prev_title, prev_rows, prev_draw, NULL};

@@ -226,31 +226,25 @@ shared_width(int w)
 	return w >= 120 ? SHARED_W_WIDE : SHARED_W;
 }
 
-int
-shared_count(const struct screen *s, int width)
-{
-	struct shared_line sl[SHARED_MAX];
-
-	return shared_lines(s, sl, SHARED_MAX, width);
-}
-
-int
-shared_plan_count(
-    const struct lesson_module *mod, const long *params, int width)
-{
-	struct shared_line sl[SHARED_MAX];
-	struct shared_out o = {sl, 2, SHARED_MAX};
-
-	shared_params(&o, mod, params, width);
-	return o.n;
-}
-
-/* Rows: every line, at the panel's text width. */
+/* Rows: every line at the panel's text width; before a run, the plan's
+ * two lines and the parameters of a measuring lesson. */
 static void
-shared_rows(struct screen *s, int w, int *min, int *want)
+shared_rows(struct screen *s, int w, int h, struct view_size *z)
 {
-	*want = shared_count(s, shared_width(w) - 2);
-	*min = 0;
+	struct shared_line sl[SHARED_MAX];
+	int width = shared_width(w) - 2;
+
+	(void)h;
+	if (s->model != NULL) {
+		z->want = shared_lines(s, sl, SHARED_MAX, width);
+	} else if (screen_measuring(s)) {
+		struct shared_out o = {sl, 2, SHARED_MAX};
+
+		shared_params(&o, s->lesson->module, s->params, width);
+		z->want = o.n;
+	}
+	z->min = z->more = z->want;
 }
 
-const struct view view_shared = {"shared", shared_rows, shared_draw, NULL};
+const struct view view_shared = {
+    "shared", VIEW_RIGHT, 0, NULL, shared_rows, shared_draw, NULL};

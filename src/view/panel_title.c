@@ -69,4 +69,5 @@ title_draw(struct grid *g, struct rect rc, struct screen *s)
 	grid_print(g, rc.x + rc.w - rw, rc.y, rw, ROLE_TITLE, right);
 }
 
-const struct view view_title = {"title", NULL, title_draw, NULL};
+const struct view view_title = {
+    "title", VIEW_TOP, 0, NULL, NULL, title_draw, NULL};

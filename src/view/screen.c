@@ -11,9 +11,9 @@
  *   status line
  *   key bar
  *
- * Each of them is a panel (view.h), in its own file; screen_layout_rows()
- * (layout.c) gives the panels their rows, and this file puts them in
- * place.
+ * Each of them is a panel (view.h), in its own file. This file lists the
+ * panels a screen wants with their priorities, has the layout (layout.c)
+ * give them their rows, and puts them in place.
  */
 #include "config.h"
 
@@ -22,114 +22,229 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view.h"
+#include "layout.h"
+#include "util.h"
 
-/* The extra panels a tall terminal adds at the bottom, in this order. */
-static const struct view *const extra_views[SCREEN_EXTRAS] = {
-    [SCREEN_EXTRA_KERNEL] = &view_kernel,
-    [SCREEN_EXTRA_LOG] = &view_log,
-    [SCREEN_EXTRA_PREV] = &view_prev,
+/* The panels of the lesson screen in screen order, each with its
+ * priority: lower numbers get their rows first. */
+struct panel_want {
+	const struct view *view; /* NULL: the code, or the results table */
+	int prio;
 };
 
-/* Draw panel v into the rectangle x, y, w, h. */
-static void
-place(const struct view *v, struct grid *g, struct screen *s, int x, int y,
-    int w, int h)
-{
-	struct rect rc = {x, y, w, h};
+static const struct panel_want panels[] = {
+    {&view_title, 0},
+    {&view_narration, 40},
+    {&view_lanes, 20},
+    {&view_cores, 10},
+    {&view_legend, 0},
+    {&view_shared, 50},
+    {NULL, 30},
+    {&view_kernel, 60},
+    {&view_log, 70},
+    {&view_prev, 80},
+    {&view_status, 0},
+    {&view_keybar, 0},
+};
 
-	v->draw(g, rc, s);
+int
+screen_measuring(const struct screen *s)
+{
+	if (s->model == NULL)
+		return results_has_plan(s->lesson->module);
+	return s->meas != NULL;
 }
 
-/* What this frame needs, and the rows each panel gets for it. */
+/* The panels this screen wants and their priorities. This is the one
+ * place where a module's own list of panels plugs in, once the module
+ * interface carries one: until then the screen picks the results table
+ * for a lesson with a plan of runs, and the code panel for the others. */
 static void
-screen_rows_for(struct grid *g, struct screen *s, struct screen_rows *rows)
+screen_panels(const struct screen *s, struct layout *lo)
 {
-	const struct model *m = s->model;
-	struct screen_needs nd;
-	int sw = shared_width(g->w), lw = g->w - sw - 1, i, dummy;
+	const struct view *main =
+	    screen_measuring(s) ? &view_results : &view_code;
+	size_t i;
 
-	memset(&nd, 0, sizeof nd);
-	nd.nthreads = m->nthreads;
-	nd.shared = shared_count(s, sw - 2);
-	/* a sampled run has a cores view, from the kernel's samples */
-	nd.cores = s->kernel > 0 ? s->ncpus : 0;
-	nd.legend = lanes_legend_rows(
-	    s->glyphs, lw, s->kernel > 0, nd.cores > 0, model_has_counter(m));
-	if (s->meas != NULL) {
-		nd.bottom = results_rows(s->lesson->module);
-		nd.bottom_all = 1;
-	} else {
-		nd.bottom = m->nthreads;
-	}
-	nd.narr_need = narration_need(s, g->w);
-	for (i = 0; i < SCREEN_EXTRAS; i++)
-		extra_views[i]->rows(s, g->w, &dummy, &nd.extra[i]);
-	screen_layout_rows(&nd, g->h, rows);
-	if (nd.cores > 0 && rows->cores == 0) {
-		/* no room for the cores view: nor for its legend item */
-		nd.cores = 0;
-		nd.legend = lanes_legend_rows(
-		    s->glyphs, lw, s->kernel > 0, 0, model_has_counter(m));
-		screen_layout_rows(&nd, g->h, rows);
-	}
-	s->layout.cores = rows->cores;
+	memset(lo, 0, sizeof *lo);
+	for (i = 0; i < IL_ARRAY_LEN(panels); i++)
+		layout_add(lo, panels[i].view != NULL ? panels[i].view : main,
+		    panels[i].prio);
 }
 
-/* The lanes beside the shared panel, under their rules, from row y. */
-static int
-screen_block(struct grid *g, struct screen *s, const struct screen_rows *rows,
-    int y, const struct rules *r)
-{
-	int sw = shared_width(g->w), lw = g->w - sw - 1, i;
-
-	text_rule(g, 0, y, lw, r, lanes_title(s));
-	grid_put(g, lw, y, r->down, ROLE_RULER);
-	text_rule(g, lw + 1, y, sw, r, "shared");
-	y++;
-	place(&view_lanes, g, s, 0, y, lw, rows->lanes + 1 + rows->cores);
-	place(&view_legend, g, s, 0, y + rows->block - rows->legend, lw,
-	    rows->legend);
-	for (i = 0; i < rows->block; i++)
-		grid_put(g, lw, y + i, r->v, ROLE_RULER);
-	place(&view_shared, g, s, lw + 2, y, sw - 2, rows->block);
-	y += rows->block;
-	text_rule(g, 0, y, g->w, r, s->meas != NULL ? "results" : "code");
-	grid_put(g, lw, y, r->up, ROLE_RULER);
-	return y + 1;
-}
-
-/* The extra panels of a tall terminal, each under its rule, from row y. */
+/* Ask each panel for its rows at w x h, and lay them out. */
 static void
-screen_extras(struct grid *g, struct screen *s, const struct screen_rows *rows,
-    int y, const struct rules *r)
+screen_sizes(struct layout *lo, struct screen *s, int w, int h)
 {
 	int i;
 
-	for (i = 0; i < SCREEN_EXTRAS; i++) {
-		const struct view *v = extra_views[i];
+	for (i = 0; i < lo->n; i++) {
+		struct layout_panel *p = &lo->p[i];
 
-		if (rows->extra[i] == 0)
+		memset(&p->size, 0, sizeof p->size);
+		if (p->view->rows != NULL)
+			p->view->rows(s, w, h, &p->size);
+		else
+			p->size.fixed = 1;
+	}
+	layout_rows(lo, h);
+}
+
+/* Lay the screen out at w x h. A sampled run has a cores view, which
+ * also adds an item to the legend: if there is no room for the view,
+ * there is none for the item either. s->layout.cores holds the rows the
+ * cores view is offered, then the rows it got. */
+static void
+screen_layout(struct layout *lo, struct screen *s, int w, int h)
+{
+	struct layout_panel *cores;
+
+	screen_panels(s, lo);
+	s->layout.cores = s->kernel > 0 ? s->ncpus : 0;
+	screen_sizes(lo, s, w, h);
+	cores = layout_find(lo, &view_cores);
+	if (cores != NULL && cores->size.want > 0 && cores->rows == 0) {
+		s->layout.cores = 0;
+		screen_sizes(lo, s, w, h);
+	}
+	s->layout.cores = cores != NULL ? cores->rows : 0;
+}
+
+int
+screen_narration_rows(const struct lesson *l, const long *params, int w, int h)
+{
+	struct screen s;
+	struct layout lo;
+	struct layout_panel *narr;
+
+	/* the screen before the run starts: no model yet */
+	memset(&s, 0, sizeof s);
+	s.lesson = l;
+	s.params = params;
+	s.glyphs = &glyphs_utf8;
+	s.kernel = results_has_plan(l->module);
+	screen_layout(&lo, &s, w, h);
+	narr = layout_find(&lo, &view_narration);
+	return narr != NULL ? narr->rows : 0;
+}
+
+/* The label of panel v's rule. */
+static const char *
+rule_label(const struct view *v, const struct screen *s, char *buf, size_t len)
+{
+	return v->title != NULL ? v->title(s, buf, len) : v->name;
+}
+
+/* Draw panel p into the rectangle x, y, w and its rows. */
+static void
+place(const struct layout_panel *p, struct grid *g, struct screen *s, int x,
+    int y, int w)
+{
+	struct rect rc = {x, y, w, p->size.fixed + p->rows};
+
+	p->view->draw(g, rc, s);
+}
+
+/* Rows a panel takes beside its rule. */
+static int
+panel_h(const struct layout_panel *p)
+{
+	return p->size.fixed + p->rows;
+}
+
+/* The block at row y: the rule of its two columns, the left column's
+ * panels down from the top and those of its foot at the bottom, a line
+ * between the columns, and the right column's panels. */
+static void
+screen_block(struct layout *lo, struct grid *g, struct screen *s, int y,
+    const struct rules *r)
+{
+	int sw = shared_width(g->w), lw = g->w - sw - 1, i;
+	int ly = y + 1, ry = y + 1, fy = y + 1 + lo->block, left = 0;
+	char buf[128];
+
+	for (i = 0; i < lo->n; i++) {
+		const struct layout_panel *p = &lo->p[i];
+
+		if (p->view->place == VIEW_LEFT_FOOT)
+			fy -= panel_h(p);
+		else if (p->view->place == VIEW_LEFT && !left++)
+			text_rule(g, 0, y, lw, r,
+			    rule_label(p->view, s, buf, sizeof buf));
+		else if (p->view->place == VIEW_RIGHT)
+			text_rule(g, lw + 1, y, sw, r,
+			    rule_label(p->view, s, buf, sizeof buf));
+	}
+	grid_put(g, lw, y, r->down, ROLE_RULER);
+	for (i = 0; i < lo->n; i++) {
+		const struct layout_panel *p = &lo->p[i];
+		int *at = p->view->place == VIEW_LEFT  ? &ly
+		    : p->view->place == VIEW_LEFT_FOOT ? &fy
+		                                       : &ry;
+
+		if (p->view->place == VIEW_RIGHT)
+			place(p, g, s, lw + 2, *at, sw - 2);
+		else if (p->view->place == VIEW_LEFT ||
+		    p->view->place == VIEW_LEFT_FOOT)
+			place(p, g, s, 0, *at, lw);
+		else
 			continue;
-		if (v == &view_prev && s->prev_title != NULL) {
-			char t[128];
+		*at += panel_h(p);
+	}
+	for (i = 0; i < lo->block; i++)
+		grid_put(g, lw, y + 1 + i, r->v, ROLE_RULER);
+}
 
-			snprintf(t, sizeof t, "%s: %s", v->name, s->prev_title);
-			text_rule(g, 0, y, g->w, r, t);
-		} else {
-			text_rule(g, 0, y, g->w, r, v->name);
+/* Put each panel in its place: the full-width ones down from the top,
+ * each under its rule (joined to the line of a block just above), the
+ * block where its first panel is, the foot's panels at the bottom. */
+static void
+screen_place(
+    struct layout *lo, struct grid *g, struct screen *s, const struct rules *r)
+{
+	int y = 0, foot = g->h, i, block = 0;
+	int lw = g->w - shared_width(g->w) - 1;
+	char buf[128];
+
+	for (i = 0; i < lo->n; i++)
+		if (lo->p[i].view->place == VIEW_FOOT)
+			foot -= panel_h(&lo->p[i]);
+	for (i = 0; i < lo->n; i++) {
+		const struct layout_panel *p = &lo->p[i];
+		const struct view *v = p->view;
+
+		if (v->place == VIEW_FOOT) {
+			place(p, g, s, 0, foot, g->w);
+			foot += panel_h(p);
+			continue;
 		}
-		place(v, g, s, 0, y + 1, g->w, rows->extra[i]);
-		y += 1 + rows->extra[i];
+		if (v->place != VIEW_TOP && v->place != VIEW_EXTRA) {
+			if (block == 0)
+				screen_block(lo, g, s, y, r);
+			if (block == 0)
+				y += 1 + lo->block;
+			block = 1;
+			continue;
+		}
+		if (v->place == VIEW_EXTRA && p->rows == 0)
+			continue;
+		if (v->rule) {
+			text_rule(g, 0, y, g->w, r,
+			    rule_label(v, s, buf, sizeof buf));
+			if (block == 1)
+				grid_put(g, lw, y, r->up, ROLE_RULER);
+			y++;
+		}
+		block = block ? 2 : 0;
+		place(p, g, s, 0, y, g->w);
+		y += panel_h(p);
 	}
 }
 
 void
 screen_draw(struct grid *g, struct screen *s)
 {
-	const struct rules *r = text_rules_for(s->glyphs);
-	struct screen_rows rows;
-	int y;
+	struct layout lo;
 
 	memset(&s->layout, 0, sizeof s->layout);
 	if (g->w < SCREEN_MIN_W || g->h < SCREEN_MIN_H) {
@@ -137,19 +252,14 @@ screen_draw(struct grid *g, struct screen *s)
 		screen_draw_too_small(g);
 		return;
 	}
-	screen_rows_for(g, s, &rows);
-	place(&view_title, g, s, 0, 0, g->w, 1);
-	place(&view_narration, g, s, 0, 1, g->w, 1 + rows.narr);
-	y = screen_block(g, s, &rows, 2 + rows.narr, r);
-	place(s->meas != NULL ? &view_results : &view_code, g, s, 0, y, g->w,
-	    rows.bottom);
-	screen_extras(g, s, &rows, y + rows.bottom, r);
-	place(&view_status, g, s, 0, g->h - 2, g->w, 1);
-	place(&view_keybar, g, s, 0, g->h - 1, g->w, 1);
-	if (s->help)
-		place(&view_help, g, s, 0, 0, g->w, g->h);
-}
+	screen_layout(&lo, s, g->w, g->h);
+	screen_place(&lo, g, s, text_rules_for(s->glyphs));
+	if (s->help) {
+		struct rect all = {0, 0, g->w, g->h};
 
+		view_help.draw(g, all, s);
+	}
+}
 /* The notice instead of a screen below the smallest size. */
 void
 screen_draw_too_small(struct grid *g)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "glyphs.h"
 #include "grid.h"
@@ -52,39 +53,16 @@ struct screen_layout {
 	int too_small;
 };
 
-/* The panels a tall terminal adds at the bottom, in this order. */
-enum {
-	SCREEN_EXTRA_KERNEL,
-	SCREEN_EXTRA_LOG,
-	SCREEN_EXTRA_PREV,
-	SCREEN_EXTRAS
-};
-
-/* Rows of each panel in a frame, as screen_layout_rows() gives them. */
-struct screen_rows {
-	int narr;   /* narration text, under its rule */
-	int lanes;  /* lanes shown (one of them "+N more" if short) */
-	int cores;  /* the cores view */
-	int legend; /* the legend */
-	int block;  /* lanes, ruler, cores and legend beside the shared panel */
-	int bottom; /* code, or the results table, under its rule */
-	/* the kernel's view and the log, each under its rule; 0: none */
-	int extra[SCREEN_EXTRAS];
-};
-
-/* What a frame needs, for the layout. */
-struct screen_needs {
-	int nthreads;
-	int bottom;     /* rows the code or the results want */
-	int bottom_all; /* 1: the results table gets all its rows first */
-	int cores;      /* rows the cores view wants (0: none) */
-	int legend;     /* legend rows at the lanes' width */
-	int narr_need;  /* rows the longest narration page needs */
-	int shared;     /* lines of the shared panel */
-	int extra[SCREEN_EXTRAS]; /* rows each extra panel could fill */
-};
-
 #define SCREEN_LOG_MAX 64 /* status lines kept for the log panel */
+
+/* What a printed report (headless output) shows around the lanes: a
+ * heading, a line about the run, and notes, each wrapped. */
+struct screen_report {
+	const char *heading;
+	const char *run_line;
+	const char *const *notes;
+	int nnotes;
+};
 
 struct screen {
 	const struct lesson *lesson;
@@ -123,6 +101,9 @@ struct screen {
 	const struct model *prev;
 	const char *prev_title;
 	const int *prev_pids;
+	/* Set for screen_print: the report's heading, run line and notes
+	 * (NULL on a terminal). */
+	const struct screen_report *report;
 	struct screen_zoom zoom;
 	struct screen_layout layout; /* written by screen_draw */
 	/* The narration's longest page at one width (kept by screen_draw). */
@@ -130,14 +111,6 @@ struct screen {
 	const struct lesson *narr_cache_lesson;
 	uint64_t narr_cache_key;
 };
-
-/* Give each panel its rows at height h: the rules, ruler and legend, the
- * results table whole, a few lanes, code rows and narration rows, the
- * shared panel's lines, narration up to a third of the screen, the cores
- * view, then every lane and code row, the narration's longest page, and
- * what is left to the extra panels. */
-void screen_layout_rows(
-    const struct screen_needs *, int h, struct screen_rows *);
 
 /* For --check-lesson: the narration rows a lesson gets at w x h with
  * these parameters and its own policy, and the rows page i needs at
@@ -158,6 +131,12 @@ void screen_duration(uint64_t ms, char *buf, size_t len);
  * too small: need 80x24, have WxH" notice instead and sets
  * layout.too_small. Updates s->zoom (fit/follow) and s->layout. */
 void screen_draw(struct grid *g, struct screen *s);
+
+/* Print the screen as a plain-text report, w columns wide, as headless
+ * output does: s->report's heading and run line, the lanes and ruler,
+ * the legend and the notes, each panel laid out by the same layout as on
+ * a terminal, with every row it wants and a blank line between panels. */
+void screen_print(FILE *, struct screen *s, int w, int ascii);
 
 /* The lesson menu: one row per lesson with its number, title and summary;
  * sel is highlighted. */
