@@ -289,6 +289,34 @@ START_TEST(test_table_lines_in_code)
 }
 END_TEST
 
+/* Every module's panels are panels it may ask for, each once, and a
+ * module without a list gets the code panel but no results table. */
+START_TEST(test_table_panels)
+{
+	const struct lesson_module *m = module_table[_i];
+	const struct lesson_panel_want *w;
+	int seen[LESSON_PANEL_COUNT] = {0};
+	size_t n, i;
+
+	w = module_panels(m, &n);
+	ck_assert_uint_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_lt((int)w[i].panel, LESSON_PANEL_COUNT);
+		ck_assert_int_ge(w[i].prio, 0);
+		ck_assert_int_eq(seen[w[i].panel]++, 0);
+		ck_assert_int_eq(module_panel_prio(m, w[i].panel), w[i].prio);
+	}
+	if (m->panels == NULL) {
+		ck_assert_int_ge(module_panel_prio(m, LESSON_PANEL_CODE), 0);
+		ck_assert_int_eq(
+		    module_panel_prio(m, LESSON_PANEL_RESULTS), -1);
+	}
+	/* a lesson that measures a plan shows its results table */
+	if (module_has_plan(m))
+		ck_assert_int_ge(module_panel_prio(m, LESSON_PANEL_RESULTS), 0);
+}
+END_TEST
+
 Suite *
 make_module_suite(void)
 {
@@ -309,6 +337,7 @@ make_module_suite(void)
 	tcase_add_loop_test(tc, test_table_code, 0, n);
 	tcase_add_loop_test(tc, test_table_defaults_run, 0, n);
 	tcase_add_loop_test(tc, test_table_lines_in_code, 0, n);
+	tcase_add_loop_test(tc, test_table_panels, 0, n);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 extern const struct lesson_module race_module;
 extern const struct lesson_module iovscpu_module;
 
@@ -158,4 +160,38 @@ module_lane_words(
 	w->ready = "waiting for a CPU";
 	if (m != NULL && params != NULL && m->lane_words != NULL)
 		m->lane_words(params, w);
+}
+
+/* What a lesson without a list of its own gets: its code, ahead of the
+ * narration's share; the shared state; and, where there is room, the
+ * kernel's view and the log. */
+static const struct lesson_panel_want default_panels[] = {
+    {LESSON_PANEL_CODE, 30},
+    {LESSON_PANEL_SHARED, 50},
+    {LESSON_PANEL_KERNEL, 60},
+    {LESSON_PANEL_LOG, 70},
+};
+
+const struct lesson_panel_want *
+module_panels(const struct lesson_module *m, size_t *n)
+{
+	if (m == NULL || m->panels == NULL) {
+		*n = IL_ARRAY_LEN(default_panels);
+		return default_panels;
+	}
+	*n = m->npanels;
+	return m->panels;
+}
+
+int
+module_panel_prio(const struct lesson_module *m, enum lesson_panel p)
+{
+	const struct lesson_panel_want *w;
+	size_t n, i;
+
+	w = module_panels(m, &n);
+	for (i = 0; i < n; i++)
+		if (w[i].panel == p)
+			return w[i].prio;
+	return -1;
 }

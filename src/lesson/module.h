@@ -51,6 +51,25 @@ struct lesson_key {
 	void (*then)(long *params);
 };
 
+/* The panels a lesson may ask for, beside the ones every lesson screen
+ * has (title, narration, lanes, cores, legend, status, key bar). */
+enum lesson_panel {
+	LESSON_PANEL_CODE,    /* each thread's line of code and its locals */
+	LESSON_PANEL_RESULTS, /* the plan's results table */
+	LESSON_PANEL_SHARED,  /* shared variables, locks and parameters */
+	LESSON_PANEL_KERNEL,  /* the kernel's view of each lane (sampled) */
+	LESSON_PANEL_LOG,     /* the log of what happened */
+	LESSON_PANEL_PREV,    /* the run before, to compare */
+	LESSON_PANEL_COUNT
+};
+
+/* A panel the lesson wants and its priority: the layout gives rows to
+ * lower numbers first (the lanes have 20, the narration 40). */
+struct lesson_panel_want {
+	enum lesson_panel panel;
+	int prio;
+};
+
 /* The words the screen uses for a run's lanes and for the ready state. */
 struct lane_words {
 	const char *lane;  /* "thread", "process", "task" */
@@ -149,6 +168,11 @@ struct lesson_module {
 	 * parameters (only the fields it sets; see module_lane_words). */
 	void (*lane_words)(const long *params, struct lane_words *);
 
+	/* Optional: the panels the lesson wants, with their priorities;
+	 * NULL: the code, shared, kernel and log panels (module_panels). */
+	const struct lesson_panel_want *panels;
+	size_t npanels;
+
 	/* Optional: a plan of runs (values == NULL: none). */
 	struct lesson_plan plan;
 };
@@ -185,6 +209,14 @@ long module_key_value(const struct lesson_module *m, const struct lesson_key *k,
  * "thread", "threads" and "waiting for a CPU". m may be NULL. */
 void module_lane_words(
     const struct lesson_module *m, const long *params, struct lane_words *w);
+
+/* The panels m wants: its own list, or the default one. *n is set to
+ * the count. */
+const struct lesson_panel_want *module_panels(
+    const struct lesson_module *m, size_t *n);
+
+/* The priority m gives panel p, or -1 if it does not want it. */
+int module_panel_prio(const struct lesson_module *m, enum lesson_panel p);
 
 /* All modules, NULL-terminated. */
 extern const struct lesson_module *const module_table[];

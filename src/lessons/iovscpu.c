@@ -775,6 +775,17 @@ static const struct lesson_key iovscpu_keys[] = {
         LESSON_KEY_CYCLE, "greedy", 0, 0, NULL, NULL, iovscpu_greedy_then},
 };
 
+/* The results table takes the code panel's place (the code is one line
+ * per task, and the table is what the lesson measures); the run before
+ * is shown for comparison where there is room. */
+static const struct lesson_panel_want iovscpu_panels[] = {
+    {LESSON_PANEL_RESULTS, 30},
+    {LESSON_PANEL_SHARED, 50},
+    {LESSON_PANEL_KERNEL, 60},
+    {LESSON_PANEL_LOG, 70},
+    {LESSON_PANEL_PREV, 80},
+};
+
 static void
 iovscpu_teardown(struct run *r)
 {
@@ -801,6 +812,8 @@ const struct lesson_module iovscpu_module = {
     .lane_words = iovscpu_lane_words,
     .keys = iovscpu_keys,
     .nkeys = IL_ARRAY_LEN(iovscpu_keys),
+    .panels = iovscpu_panels,
+    .npanels = IL_ARRAY_LEN(iovscpu_panels),
     .plan =
         {
             .param = P_MODE,

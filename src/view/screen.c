@@ -25,26 +25,30 @@
 #include "layout.h"
 #include "util.h"
 
-/* The panels of the lesson screen in screen order, each with its
- * priority: lower numbers get their rows first. */
-struct panel_want {
-	const struct view *view; /* NULL: the code, or the results table */
+/* The panels of the lesson screen in screen order. Those every screen
+ * has carry their priority (lower numbers get their rows first); a
+ * lesson's own (lesson >= 0) take theirs from its module, and appear
+ * only if the module asks for them. */
+struct panel_slot {
+	const struct view *view;
 	int prio;
+	int lesson; /* enum lesson_panel, or -1: on every screen */
 };
 
-static const struct panel_want panels[] = {
-    {&view_title, 0},
-    {&view_narration, 40},
-    {&view_lanes, 20},
-    {&view_cores, 10},
-    {&view_legend, 0},
-    {&view_shared, 50},
-    {NULL, 30},
-    {&view_kernel, 60},
-    {&view_log, 70},
-    {&view_prev, 80},
-    {&view_status, 0},
-    {&view_keybar, 0},
+static const struct panel_slot panels[] = {
+    {&view_title, 0, -1},
+    {&view_narration, 40, -1},
+    {&view_lanes, 20, -1},
+    {&view_cores, 10, -1},
+    {&view_legend, 0, -1},
+    {&view_shared, 0, LESSON_PANEL_SHARED},
+    {&view_code, 0, LESSON_PANEL_CODE},
+    {&view_results, 0, LESSON_PANEL_RESULTS},
+    {&view_kernel, 0, LESSON_PANEL_KERNEL},
+    {&view_log, 0, LESSON_PANEL_LOG},
+    {&view_prev, 0, LESSON_PANEL_PREV},
+    {&view_status, 0, -1},
+    {&view_keybar, 0, -1},
 };
 
 int
@@ -55,21 +59,32 @@ screen_measuring(const struct screen *s)
 	return s->meas != NULL;
 }
 
-/* The panels this screen wants and their priorities. This is the one
- * place where a module's own list of panels plugs in, once the module
- * interface carries one: until then the screen picks the results table
- * for a lesson with a plan of runs, and the code panel for the others. */
+/* The panels this screen has and their priorities: every screen's, and
+ * those the lesson's module asks for. */
 static void
 screen_panels(const struct screen *s, struct layout *lo)
 {
-	const struct view *main =
-	    screen_measuring(s) ? &view_results : &view_code;
+	const struct lesson_module *mod = s->lesson->module;
 	size_t i;
+	int prio;
 
 	memset(lo, 0, sizeof *lo);
-	for (i = 0; i < IL_ARRAY_LEN(panels); i++)
-		layout_add(lo, panels[i].view != NULL ? panels[i].view : main,
-		    panels[i].prio);
+	for (i = 0; i < IL_ARRAY_LEN(panels); i++) {
+		prio = panels[i].lesson < 0
+		    ? panels[i].prio
+		    : module_panel_prio(
+		          mod, (enum lesson_panel)panels[i].lesson);
+		/* A results table has nothing to show without a plan
+		 * being measured: the code takes its place. */
+		if (panels[i].lesson == LESSON_PANEL_CODE && prio < 0 &&
+		    !screen_measuring(s))
+			prio = module_panel_prio(mod, LESSON_PANEL_RESULTS);
+		if (panels[i].lesson == LESSON_PANEL_RESULTS &&
+		    !screen_measuring(s))
+			prio = -1;
+		if (prio >= 0)
+			layout_add(lo, panels[i].view, prio);
+	}
 }
 
 /* Ask each panel for its rows at w x h, and lay them out. */
