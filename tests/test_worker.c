@@ -561,7 +561,7 @@ START_TEST(test_yield)
 END_TEST
 
 /* Every state from THREAD_STATES has its own glyph in both sets, its own
- * role (but for "not started", drawn as a blank), words and a name. */
+ * colour role, words and a name. */
 START_TEST(test_states_distinct)
 {
 	int s, u;

@@ -55,7 +55,7 @@ enum mark_kind {
  *   TS_DONE       finished
  *   TS_COND_WAIT  waiting on a condition variable or a semaphore
  */
-#define THREAD_STATE_ENUM(st, utf8, ascii, role, legend, name, rank) st,
+#define THREAD_STATE_ENUM(st, utf8, ascii, role, legend, name, rank, ...) st,
 enum thread_state { THREAD_STATES(THREAD_STATE_ENUM) TS_COUNT };
 #undef THREAD_STATE_ENUM
 

@@ -17,7 +17,7 @@ static const char *const ev_kind_names[EV_KIND_COUNT] = {
     [EV_OS_IDENTITY] = "os-identity",
 };
 
-#define STATE_NAME(st, utf8, ascii, role, legend, name, rank) [st] = name,
+#define STATE_NAME(st, utf8, ascii, role, legend, name, rank, ...) [st] = name,
 static const char *const thread_state_names[TS_COUNT] = {
     THREAD_STATES(STATE_NAME)};
 #undef STATE_NAME

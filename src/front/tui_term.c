@@ -161,7 +161,8 @@ tui_check_terminal(char *err, size_t errlen)
 
 /* ---- colours and the grid on the terminal ---- */
 
-/* Okabe-Ito colours in the xterm 256-colour cube, then 8-colour fallbacks. */
+/* Okabe-Ito colours in the xterm 256-colour cube, then 8-colour fallbacks;
+ * the attribute without colour, and the one added to the colour. */
 struct role_colour {
 	short c256;
 	short c8;
@@ -169,24 +170,28 @@ struct role_colour {
 	attr_t extra;
 };
 
+#define C8_DEFAULT (-1)
+#define C8_RED     COLOR_RED
+#define C8_GREEN   COLOR_GREEN
+#define C8_YELLOW  COLOR_YELLOW
+#define C8_BLUE    COLOR_BLUE
+#define C8_CYAN    COLOR_CYAN
+#define STATE_THEME(                                                           \
+    st, utf8, ascii, role, legend, name, rank, c256, c8, mono, extra)          \
+	[ROLE_##role] = {c256, C8_##c8, A_##mono, A_##extra},
+
 static const struct role_colour role_colours[ROLE_COUNT] = {
     [ROLE_DEFAULT] = {-1, -1, A_NORMAL, A_NORMAL},
     [ROLE_TITLE] = {-1, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD},
     [ROLE_LABEL] = {-1, -1, A_BOLD, A_BOLD},
     [ROLE_RULER] = {-1, -1, A_NORMAL, A_NORMAL},
-    [ROLE_RUNNING] = {36, COLOR_GREEN, A_BOLD, A_BOLD},     /* bluish green */
-    [ROLE_READY] = {227, COLOR_YELLOW, A_NORMAL, A_NORMAL}, /* yellow */
-    [ROLE_IO] = {74, COLOR_CYAN, A_UNDERLINE, A_NORMAL},    /* sky blue */
-    [ROLE_LOCK_WAIT] = {166, COLOR_RED, A_REVERSE, A_BOLD}, /* vermillion */
-    [ROLE_DONE] = {-1, -1, A_NORMAL, A_NORMAL},
     [ROLE_LOST] = {175, COLOR_MAGENTA, A_REVERSE | A_BOLD,
         A_BOLD},                                          /* reddish purple */
     [ROLE_WARNING] = {214, COLOR_YELLOW, A_BOLD, A_BOLD}, /* orange */
     [ROLE_CODE] = {74, COLOR_CYAN, A_BOLD, A_NORMAL},     /* sky blue */
     [ROLE_EMPH] = {-1, -1, A_ITALIC, A_ITALIC},
     [ROLE_STRONG] = {-1, -1, A_BOLD, A_BOLD},
-    [ROLE_COND_WAIT] = {32, COLOR_BLUE, A_DIM, A_NORMAL}, /* blue */
-};
+    THREAD_STATES(STATE_THEME)};
 
 void
 tui_colours_init(struct tui *ui)

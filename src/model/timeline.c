@@ -47,7 +47,7 @@
 #define TIMELINE_INITIAL_SPANS 64
 
 /* Tie-break rank of each state: higher wins (see the top of the file). */
-#define STATE_RANK(st, utf8, ascii, role, legend, name, rank) [st] = rank,
+#define STATE_RANK(st, utf8, ascii, role, legend, name, rank, ...) [st] = rank,
 static const uint8_t timeline_priority[TS_COUNT] = {THREAD_STATES(STATE_RANK)};
 #undef STATE_RANK
 

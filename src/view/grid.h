@@ -9,24 +9,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Colour roles: a theme maps each to a colour, monochrome to attributes. */
+#include "states.h"
+
+/* Colour roles: a theme maps each to a colour, monochrome to attributes.
+ * Each thread state has a role of its own, from states.h. */
+#define ROLE_OF_STATE(st, utf8, ascii, role, ...) ROLE_##role,
 enum role {
 	ROLE_DEFAULT,
 	ROLE_TITLE,
 	ROLE_LABEL,
 	ROLE_RULER,
-	ROLE_RUNNING,
-	ROLE_READY,
-	ROLE_IO,
-	ROLE_LOCK_WAIT,
-	ROLE_DONE,
 	ROLE_LOST,
 	ROLE_WARNING,
-	ROLE_CODE,      /* narration: a code span or block */
-	ROLE_EMPH,      /* narration: emphasis */
-	ROLE_STRONG,    /* narration: strong emphasis */
-	ROLE_COND_WAIT, /* a thread waiting on a condition or semaphore */
-	ROLE_COUNT
+	ROLE_CODE,   /* narration: a code span or block */
+	ROLE_EMPH,   /* narration: emphasis */
+	ROLE_STRONG, /* narration: strong emphasis */
+	THREAD_STATES(ROLE_OF_STATE) ROLE_COUNT
 };
 
 /* One cell. ch == 0 marks the right half of a double-width character. */
