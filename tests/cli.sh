@@ -179,7 +179,7 @@ expect_out "io-vs-cpu shows the kernel's view" "the kernel's view|kernel data un
 run "$il" io-vs-cpu --headless --set kind=cpu --set mode=all --set tasks=4 --set ms=5
 expect_rc "io-vs-cpu mode=all exits 0" 0
 for m in sequential threads gil processes eventloop; do
-  expect_out "io-vs-cpu mode=all: a table row for $m" "^$m +[0-9]+ +[0-9.]+ +[0-9.]+x"
+  expect_out "io-vs-cpu mode=all: a table row for $m" "^ $m +[0-9]+ +[0-9.]+ +[0-9.]+x +[0-9]+x +[0-9]+% +[#█]* *[0-9]+ ms$"
   expect_out "io-vs-cpu mode=all: a result line for $m with correct sums" \
     "^result: kind=cpu io=sleep mode=$m .*done=4 sums=ok dropped=0$"
 done

@@ -24,8 +24,6 @@
 #include "util.h"
 #include "view_timeline.h"
 
-#define BAR_W 40
-
 void
 measure_plan(
     struct measure_set *ms, const struct lesson_module *mod, long chosen)
@@ -180,47 +178,34 @@ measure_estimate_ms(const struct measure_set *ms, const long *params)
 	return total;
 }
 
-/* The chosen run's lanes: the workers' own reports. */
+/* The report of a plan: the heading, the chosen run's lanes (the
+ * workers' own reports) and the results table, through the same panels
+ * and layout as the screen; then the kernel's view of that run. */
 static void
-print_lanes(FILE *f, const struct run *r, int ascii)
+print_report(FILE *f, const struct headless_args *a,
+    const struct measure_set *ms, const struct run *shown)
 {
-	const struct glyphs *gl = ascii ? &glyphs_ascii : &glyphs_utf8;
-	struct timeline_view v;
-	struct grid *g = grid_new(80, r->m->nthreads + 4);
-	int pids[CONDUCTOR_MAX_THREADS], y;
-	const int *lane_pids = run_lane_pids(r, pids) ? pids : NULL;
+	char heading[256], run_line[128];
+	struct screen_report rep = {heading, run_line, NULL, 0};
+	int pids[CONDUCTOR_MAX_THREADS];
+	struct screen scr;
 
-	view_timeline_fit(&v, r->m, 80 - view_timeline_label_w(lane_pids), 1);
-	v.glyphs = gl;
-	v.pids = lane_pids;
-	y = view_timeline_draw(g, 0, 0, 80, r->m, &v);
-	y += view_timeline_legend(g, 0, y, 80, gl, 0);
-	g->h = y;
-	grid_write_text(g, f, ascii);
-	grid_free(g);
-}
-
-static void
-print_table(FILE *f, const struct measure_set *ms, int ascii)
-{
-	char row[128];
-	int i, j;
-
-	measure_header(ms, row, sizeof row);
-	fprintf(f, "\n%s\n", row);
-	for (i = 0; i < ms->n; i++) {
-		measure_row(ms, i, row, sizeof row);
-		fprintf(f, "%s\n", row);
-	}
+	snprintf(
+	    heading, sizeof heading, "%s: %s", a->lesson->id, a->lesson->title);
+	snprintf(run_line, sizeof run_line,
+	    "%s with %d workers, as the workers report it:",
+	    ms->res[ms->n - 1].name, ms->res[ms->n - 1].workers);
+	memset(&scr, 0, sizeof scr);
+	scr.lesson = a->lesson;
+	scr.params = a->params;
+	scr.model = shown->m;
+	scr.glyphs = a->ascii ? &glyphs_ascii : &glyphs_utf8;
+	scr.pids = run_lane_pids(shown, pids) ? pids : NULL;
+	scr.meas = ms;
+	scr.report = &rep;
+	screen_print(f, &scr, HEADLESS_WIDTH, a->ascii);
 	fputc('\n', f);
-	for (i = 0; i < ms->n; i++) {
-		int w = measure_bar(ms, i, BAR_W);
-
-		fprintf(f, "%-11s ", ms->res[i].name);
-		for (j = 0; j < w; j++)
-			fputs(ascii ? "#" : "\xe2\x96\x88", f);
-		fprintf(f, "%s%.0f ms\n", w > 0 ? " " : "", ms->res[i].wall_ms);
-	}
+	headless_kernel_view(f, shown);
 }
 
 /* One free run with params; kept in *keep if keep is not NULL, else
@@ -328,16 +313,9 @@ measure_main(const struct headless_args *a)
 		         ms.n == ms.nmodes - 1 ? &shown : NULL)) != 0)
 			return rc;
 	}
-	fprintf(f, "%s: %s\n", a->lesson->id, a->lesson->title);
-	if (shown != NULL) {
-		fprintf(f, "\n%s with %d workers, as the workers report it:\n",
-		    ms.res[ms.n - 1].name, ms.res[ms.n - 1].workers);
-		print_lanes(f, shown, a->ascii);
-		fputc('\n', f);
-		headless_kernel_view(f, shown);
-		run_free(shown);
-	}
-	print_table(f, &ms, a->ascii);
+	/* every plan has a run, and the loop keeps the last */
+	print_report(f, a, &ms, shown);
+	run_free(shown);
 	fputc('\n', f);
 	for (i = 0; i < ms.n; i++)
 		if (chosen == mod->plan.all_value || i == ms.n - 1)

@@ -104,7 +104,13 @@ results_want(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
 	(void)h;
-	z->want = results_rows(s->lesson->module);
+	/* nothing to show without a plan being measured (a report of a
+	 * lesson that has none) */
+	z->want = s->meas != NULL ? results_rows(s->lesson->module) : 0;
+	/* a printed report has only this plan's rows; a screen keeps room
+	 * for the largest plan, so that it does not jump between plans */
+	if (s->meas != NULL && s->report != NULL)
+		z->want = s->meas->nmodes + 1;
 	z->min = z->more = z->want;
 }
 

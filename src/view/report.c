@@ -21,6 +21,7 @@ static const struct {
     {&view_lanes, 10},
     {&view_legend, 0},
     {&view_report_notes, 20},
+    {&view_results, 30},
 };
 
 /* Rows a panel takes in the report: none when it has nothing to show,
