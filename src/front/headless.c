@@ -26,8 +26,8 @@ void
 headless_render(FILE *f, const struct model *m,
     const struct headless_report *rep, int ascii)
 {
-	struct screen_report sr = {
-	    rep->heading, rep->run_line, rep->notes, rep->nnotes};
+	struct screen_report sr = {rep->heading, rep->run_line, rep->notes,
+	    rep->nnotes, rep->kernel_run != NULL ? rep->kernel : 0};
 	struct screen scr;
 
 	memset(&scr, 0, sizeof scr);
@@ -36,58 +36,7 @@ headless_render(FILE *f, const struct model *m,
 	scr.kernel = rep->kernel;
 	scr.report = &sr;
 	screen_print(f, &scr, HEADLESS_WIDTH, ascii);
-	if (rep->kernel_run != NULL)
-		headless_kernel_view(f, rep->kernel_run);
 	fprintf(f, "result: %s\n", rep->result);
-}
-
-void
-headless_kernel_view(FILE *f, const struct run *r)
-{
-	const struct model *m = r->m;
-	int pids[CONDUCTOR_MAX_THREADS], t, any = 0;
-
-	for (t = 0; t < m->nthreads; t++)
-		any |= m->threads[t].os_samples > 0;
-	run_lane_pids(r, pids);
-	if (!any) {
-		fprintf(f,
-		    "kernel data unavailable: /proc/self/task could not "
-		    "be read; the lanes show the workers' own "
-		    "reports\n");
-		return;
-	}
-	fprintf(f,
-	    "the kernel's view of each lane (/proc/PID/task/TID/schedstat):\n"
-	    "the share of its time running, waiting for a CPU%s, and blocked\n"
-	    "(asleep, or waiting for I/O or a lock), and its time slices\n",
-	    model_lane_group(m, 0) > 1 ? " or its turn" : "");
-	for (t = 0; t < m->nthreads; t++) {
-		const struct model_thread *th = &m->threads[t];
-		uint64_t tot =
-		    th->os_run_ns + th->os_wait_ns + th->os_blocked_ns;
-		double run, wait, blocked;
-		char who[32];
-
-		if (tot == 0) {
-			fprintf(f,
-			    "%3d %c  no samples (it ended within one "
-			    "interval)\n",
-			    t + 1, thread_letter(t));
-			continue;
-		}
-		if (pids[t] != 0)
-			snprintf(who, sizeof who, "pid %d", pids[t]);
-		else
-			who[0] = '\0';
-		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
-		fprintf(f,
-		    "%3d %c %-10s running %3.0f%%  waiting %3.0f%%  "
-		    "blocked %3.0f%%  %6llu slices  cpu %d\n",
-		    t + 1, thread_letter(t), who, 100.0 * run, 100.0 * wait,
-		    100.0 * blocked, (unsigned long long)th->os_slices,
-		    th->os_cpu);
-	}
 }
 
 /* ---- progress and warnings on stderr ---- */

@@ -48,11 +48,6 @@ int headless_main(const struct headless_args *);
 void headless_render(
     FILE *, const struct model *, const struct headless_report *, int ascii);
 
-/* Print the kernel's account of each lane of a finished run: shares of
- * running, waiting for a CPU and blocked, time slices, last CPU; or that
- * kernel data was unavailable. */
-void headless_kernel_view(FILE *, const struct run *);
-
 /* While a long run goes on: progress on stderr when stderr is a
  * terminal, from a second after start, twice a second. */
 struct headless_progress {

@@ -180,13 +180,13 @@ measure_estimate_ms(const struct measure_set *ms, const long *params)
 
 /* The report of a plan: the heading, the chosen run's lanes (the
  * workers' own reports) and the results table, through the same panels
- * and layout as the screen; then the kernel's view of that run. */
+ * and layout as the screen, and the kernel's view of that run. */
 static void
 print_report(FILE *f, const struct headless_args *a,
     const struct measure_set *ms, const struct run *shown)
 {
 	char heading[256], run_line[128];
-	struct screen_report rep = {heading, run_line, NULL, 0};
+	struct screen_report rep = {heading, run_line, NULL, 0, 0};
 	int pids[CONDUCTOR_MAX_THREADS];
 	struct screen scr;
 
@@ -202,10 +202,9 @@ print_report(FILE *f, const struct headless_args *a,
 	scr.glyphs = a->ascii ? &glyphs_ascii : &glyphs_utf8;
 	scr.pids = run_lane_pids(shown, pids) ? pids : NULL;
 	scr.meas = ms;
+	rep.kernel = atomic_load(&shown->os_unavailable) ? -1 : 1;
 	scr.report = &rep;
 	screen_print(f, &scr, HEADLESS_WIDTH, a->ascii);
-	fputc('\n', f);
-	headless_kernel_view(f, shown);
 }
 
 /* One free run with params; kept in *keep if keep is not NULL, else

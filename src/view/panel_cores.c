@@ -7,7 +7,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+
 #include "names.h"
+#include "util.h"
 #include "view.h"
 
 /* Rows of the kernel's view: a row per lane that has samples. */
@@ -23,6 +26,65 @@ kernel_rows(const struct screen *s)
 	return n > 0 ? n : 0;
 }
 
+/* A printed report's kernel view: what it shows, and a line per lane,
+ * "no samples" for a lane that ended within one interval. */
+#define REPORT_INTRO_ROWS 3
+static const char *const report_unavailable[] = {
+    "kernel data unavailable: /proc/self/task could not be read;",
+    "the lanes show the workers' own reports",
+};
+
+static int
+report_kernel_rows(const struct screen *s)
+{
+	if (s->report->kernel < 0)
+		return (int)IL_ARRAY_LEN(report_unavailable);
+	return s->report->kernel > 0 ? REPORT_INTRO_ROWS + s->model->nthreads
+	                             : 0;
+}
+
+static void
+report_kernel_draw(struct grid *g, struct rect rc, const struct screen *s)
+{
+	const struct model *m = s->model;
+	int y = rc.y, i, t;
+
+	if (s->report->kernel < 0) {
+		for (i = 0; i < (int)IL_ARRAY_LEN(report_unavailable); i++)
+			grid_print(g, rc.x, y++, rc.w, ROLE_DEFAULT,
+			    report_unavailable[i]);
+		return;
+	}
+	grid_print(g, rc.x, y++, rc.w, ROLE_DEFAULT,
+	    "the kernel's view of each lane (/proc/PID/task/TID/schedstat):");
+	grid_printf(g, rc.x, y++, rc.w, ROLE_DEFAULT,
+	    "the share of its time running, waiting for a CPU%s, and blocked",
+	    model_lane_group(m, 0) > 1 ? " or its turn" : "");
+	grid_print(g, rc.x, y++, rc.w, ROLE_DEFAULT,
+	    "(asleep, or waiting for I/O or a lock), and its time slices");
+	for (t = 0; t < m->nthreads; t++, y++) {
+		const struct model_thread *th = &m->threads[t];
+		double run, wait, blocked;
+		char who[32] = "";
+
+		if (th->os_run_ns + th->os_wait_ns + th->os_blocked_ns == 0) {
+			grid_printf(g, rc.x, y, rc.w, ROLE_DEFAULT,
+			    "%3d %c  no samples (it ended within one interval)",
+			    t + 1, thread_letter(t));
+			continue;
+		}
+		if (s->pids != NULL && s->pids[t] != 0)
+			snprintf(who, sizeof who, "pid %d", s->pids[t]);
+		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
+		grid_printf(g, rc.x, y, rc.w, ROLE_DEFAULT,
+		    "%3d %c %-10s running %3.0f%%  waiting %3.0f%%  "
+		    "blocked %3.0f%%  %6llu slices  cpu %d",
+		    t + 1, thread_letter(t), who, 100.0 * run, 100.0 * wait,
+		    100.0 * blocked, (unsigned long long)th->os_slices,
+		    th->os_cpu);
+	}
+}
+
 /* The kernel's account of each lane so far: shares of running, waiting
  * for a CPU and blocked, the time slices and the last CPU. */
 static void
@@ -31,6 +93,11 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 	int y = rc.y, rows = rc.h;
 	const struct model *m = s->model;
 	int t, row = 0, n = kernel_rows(s);
+
+	if (s->report != NULL) {
+		report_kernel_draw(g, rc, s);
+		return;
+	}
 
 	for (t = 0; t < m->nthreads && row < rows; t++) {
 		const struct model_thread *th = &m->threads[t];
@@ -57,12 +124,17 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
-/* Rows: one per lane with samples, two at least. */
+/* Rows: one per lane with samples, two at least; in a printed report,
+ * its introduction and a line for every lane. */
 static void
 kernel_want(struct screen *s, int w, int h, struct view_size *z)
 {
 	(void)w;
 	(void)h;
+	if (s->report != NULL) {
+		z->fixed = s->model != NULL ? report_kernel_rows(s) : 0;
+		return;
+	}
 	z->want = s->model != NULL ? kernel_rows(s) : 0;
 	z->min = 2;
 }

@@ -22,6 +22,7 @@ static const struct {
     {&view_legend, 0},
     {&view_report_notes, 20},
     {&view_results, 30},
+    {&view_kernel, 40},
 };
 
 /* Rows a panel takes in the report: none when it has nothing to show,

@@ -62,6 +62,9 @@ struct screen_report {
 	const char *run_line;
 	const char *const *notes;
 	int nnotes;
+	/* The kernel's account of each lane, after the notes: 1 from the
+	 * model's samples, -1 to say kernel data was unavailable, 0 none. */
+	int kernel;
 };
 
 struct screen {
