@@ -1,4 +1,5 @@
-/* What the model tests (test_model.c, test_model_os.c) share. */
+/* What the model tests (test_model.c, test_model_lost_update.c,
+ * test_model_os.c) share. */
 #ifndef IL_TEST_MODEL_H
 #define IL_TEST_MODEL_H
 
@@ -35,6 +36,10 @@ apply(struct model *m, enum ev_kind kind, int thread, uint32_t step, int line,
 
 	model_apply(m, &e);
 }
+
+/* The lost-update test case of the model suite, from
+ * test_model_lost_update.c. */
+TCase *make_model_lost_update_tcase(void);
 
 /* The OS test case of the model suite, from test_model_os.c. */
 TCase *make_model_os_tcase(void);

@@ -193,6 +193,21 @@ run_sampled_below(const int *pids, const int *tids, int i)
 	return 0;
 }
 
+/* Note in pids and tids the OS process and thread that each lane runs
+ * in now (0 where it has none yet). */
+static void
+run_follow_lanes(struct run *r, int *pids, int *tids)
+{
+	int i;
+
+	for (i = 0; i < r->nthreads; i++) {
+		tids[i] = atomic_load_explicit(
+		    &r->workers[i].os_tid, memory_order_acquire);
+		pids[i] = atomic_load_explicit(
+		    &r->workers[i].os_pid, memory_order_relaxed);
+	}
+}
+
 /* The OS sampler: every cfg.sample_ms, the schedstat and stat of each
  * OS thread that runs a live worker's lane, as EV_OS_SAMPLE events. A
  * thread that several lanes share is read once, for the lowest of them
@@ -215,13 +230,7 @@ run_sampler(void *arg)
 	while (!atomic_load_explicit(&r->sampler_stop, memory_order_acquire)) {
 		uint64_t now = clock_now_ns();
 
-		/* follow each lane to whatever it runs in now */
-		for (i = 0; i < r->nthreads; i++) {
-			tids[i] = atomic_load_explicit(
-			    &r->workers[i].os_tid, memory_order_acquire);
-			pids[i] = atomic_load_explicit(
-			    &r->workers[i].os_pid, memory_order_relaxed);
-		}
+		run_follow_lanes(r, pids, tids);
 		for (i = 0; i < r->nthreads; i++) {
 			struct sample sm;
 			int rc;

@@ -320,68 +320,77 @@ parse_seed(const char *arg, uint64_t *seed)
 	return 0;
 }
 
+/* Apply one option getopt_long returned (c) to o: 0, or the exit status
+ * of a usage error.  --help and --version print and exit here. */
+static int
+apply_option(int c, char **argv, struct options *o)
+{
+	switch (c) {
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		print_version();
+		exit(0);
+	case OPT_HEADLESS:
+		o->headless = 1;
+		break;
+	case OPT_POLICY:
+		if ((o->policy = policy_from_name(optarg)) < 0)
+			return usage_error("unknown policy '%s' "
+			                   "(use " POLICY_NAMES_TEXT ")",
+			    optarg);
+		break;
+	case OPT_SEED:
+		if (parse_seed(optarg, &o->seed) != 0)
+			return EXIT_USAGE;
+		break;
+	case OPT_SCHEDULE:
+		o->schedule = optarg;
+		break;
+	case OPT_SET:
+		if (o->nsets == MAX_SETS)
+			return usage_error("too many --set options");
+		o->sets[o->nsets++] = optarg;
+		break;
+	case OPT_LIST:
+		o->list = 1;
+		break;
+	case OPT_CHECK_LESSON:
+		o->check_lesson = optarg;
+		break;
+	case OPT_ASCII:
+		o->ascii = 1;
+		break;
+	case OPT_NO_COLOR:
+		o->no_color = 1;
+		break;
+	case OPT_NO_MOUSE:
+		o->no_mouse = 1;
+		break;
+	case ':':
+		return usage_error(
+		    "option '%s' needs a value", argv[optind - 1]);
+	default:
+		return usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+	return 0;
+}
+
+/* Parse the command line into o: 0, or the exit status of a usage
+ * error. */
 static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, rc;
 
 	memset(o, 0, sizeof *o);
 	o->policy = -1;
 	o->seed = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case 'V':
-			print_version();
-			exit(0);
-		case OPT_HEADLESS:
-			o->headless = 1;
-			break;
-		case OPT_POLICY:
-			if ((o->policy = policy_from_name(optarg)) < 0)
-				return usage_error("unknown policy '%s' "
-				                   "(use " POLICY_NAMES_TEXT
-				                   ")",
-				    optarg);
-			break;
-		case OPT_SEED:
-			if (parse_seed(optarg, &o->seed) != 0)
-				return EXIT_USAGE;
-			break;
-		case OPT_SCHEDULE:
-			o->schedule = optarg;
-			break;
-		case OPT_SET:
-			if (o->nsets == MAX_SETS)
-				return usage_error("too many --set options");
-			o->sets[o->nsets++] = optarg;
-			break;
-		case OPT_LIST:
-			o->list = 1;
-			break;
-		case OPT_CHECK_LESSON:
-			o->check_lesson = optarg;
-			break;
-		case OPT_ASCII:
-			o->ascii = 1;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = 1;
-			break;
-		case OPT_NO_MOUSE:
-			o->no_mouse = 1;
-			break;
-		case ':':
-			return usage_error(
-			    "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error(
-			    "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1)
+		if ((rc = apply_option(c, argv, o)) != 0)
+			return rc;
 	if (optind < argc)
 		o->lesson = argv[optind++];
 	if (optind < argc)

@@ -448,67 +448,86 @@ ms_until(uint64_t when, uint64_t now)
 	return (int)((when - now + 999999) / 1000000);
 }
 
+/* Move the session on by what is due at now: pump the run's events in
+ * free run, take an automatic step, draw a frame when one is due. */
+static void
+loop_advance(struct tui *ui, uint64_t now)
+{
+	struct run *run = ui->lesson != NULL ? ui->ses.run : NULL;
+	int live = run != NULL && !ui->ses.done;
+
+	if (live && ui->ses.free_run) {
+		if (session_pump(&ui->ses, PUMP_BUDGET) > 0 || ui->ses.done)
+			ui->dirty = 1;
+		if (ui->ses.measuring)
+			measured_progress(ui);
+		if (now >= ui->next_tick) {
+			ui->dirty = 1; /* the clock moves */
+			ui->next_tick = now + CLOCK_TICK_NS;
+		}
+	}
+	if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run &&
+	    now >= ui->next_auto) {
+		auto_step(ui);
+		ui->next_auto = now + 1000000000ull / tui_speeds[ui->speed];
+	}
+	if (ui->dirty && now >= ui->next_frame)
+		draw(ui);
+}
+
+/* Sleep in poll() until a key, a signal, the next frame, automatic step
+ * or clock tick, or (in free run) the run's next event: 0, or -1 if
+ * poll() failed. */
+static int
+loop_wait(struct tui *ui, uint64_t now)
+{
+	struct pollfd fds[3];
+	nfds_t nfds = 2;
+	int timeout = -1, armed = 0;
+	struct run *run = ui->lesson != NULL ? ui->ses.run : NULL;
+	int live = run != NULL && !ui->ses.done;
+
+	fds[0].fd = STDIN_FILENO;
+	fds[0].events = POLLIN;
+	fds[1].fd = tui_signal_fd();
+	fds[1].events = POLLIN;
+	if (ui->dirty)
+		timeout = ms_until(ui->next_frame, now);
+	if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run) {
+		int t = ms_until(ui->next_auto, now);
+
+		timeout = timeout < 0 || t < timeout ? t : timeout;
+	}
+	if (live && ui->ses.free_run) {
+		int t = ms_until(ui->next_tick, now);
+
+		if (evq_arm(run->q)) {
+			timeout = 0; /* events already waiting */
+		} else {
+			armed = 1;
+			fds[2].fd = evq_wake_fd(run->q);
+			fds[2].events = POLLIN;
+			nfds = 3;
+		}
+		timeout = timeout < 0 || t < timeout ? t : timeout;
+	}
+	if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
+		return -1;
+	if (armed)
+		evq_disarm(run->q);
+	return 0;
+}
+
+/* Run the screen until the user or a signal quits. */
 static void
 loop(struct tui *ui)
 {
 	while (!ui->quit) {
-		struct pollfd fds[3];
-		nfds_t nfds = 2;
-		int timeout = -1, armed = 0;
 		uint64_t now = clock_now_ns();
-		struct run *run = ui->lesson != NULL ? ui->ses.run : NULL;
-		int live = run != NULL && !ui->ses.done;
 
-		if (live && ui->ses.free_run) {
-			if (session_pump(&ui->ses, PUMP_BUDGET) > 0 ||
-			    ui->ses.done)
-				ui->dirty = 1;
-			if (ui->ses.measuring)
-				measured_progress(ui);
-			if (now >= ui->next_tick) {
-				ui->dirty = 1; /* the clock moves */
-				ui->next_tick = now + CLOCK_TICK_NS;
-			}
-		}
-		if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run &&
-		    now >= ui->next_auto) {
-			auto_step(ui);
-			ui->next_auto =
-			    now + 1000000000ull / tui_speeds[ui->speed];
-		}
-		if (ui->dirty && now >= ui->next_frame)
-			draw(ui);
-
-		fds[0].fd = STDIN_FILENO;
-		fds[0].events = POLLIN;
-		fds[1].fd = tui_signal_fd();
-		fds[1].events = POLLIN;
-		run = ui->lesson != NULL ? ui->ses.run : NULL;
-		live = run != NULL && !ui->ses.done;
-		if (ui->dirty)
-			timeout = ms_until(ui->next_frame, now);
-		if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run) {
-			int t = ms_until(ui->next_auto, now);
-
-			timeout = timeout < 0 || t < timeout ? t : timeout;
-		}
-		if (live && ui->ses.free_run) {
-			int t = ms_until(ui->next_tick, now);
-
-			if (evq_arm(run->q)) {
-				timeout = 0; /* events already waiting */
-			} else {
-				armed = 1;
-				fds[2].fd = evq_wake_fd(run->q);
-				fds[2].events = POLLIN;
-				nfds = 3;
-			}
-			timeout = timeout < 0 || t < timeout ? t : timeout;
-		}
-		if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
+		loop_advance(ui, now);
+		if (loop_wait(ui, now) != 0)
 			break;
-		if (armed)
-			evq_disarm(run->q);
 		read_signals(ui);
 		if (!ui->quit)
 			read_keys(ui);

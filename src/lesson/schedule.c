@@ -44,6 +44,32 @@ schedule_make_text(struct schedule *s)
 	s->text = xstrdup(buf);
 }
 
+/* Check that thread number v (counted from 1) may be the next item of
+ * s: SCHEDULE_OK, or SCHEDULE_BAD_DATA with a message in err. */
+static enum schedule_error
+schedule_check_item(const struct schedule *s, long v, char *err, size_t errlen)
+{
+	if (v < 1) {
+		snprintf(err, errlen,
+		    "schedule item %zu: threads are numbered from 1", s->n + 1);
+		return SCHEDULE_BAD_DATA;
+	}
+	if (v > CONDUCTOR_MAX_THREADS) {
+		snprintf(err, errlen,
+		    "schedule item %zu: thread %ld does not exist "
+		    "(at most %d threads)",
+		    s->n + 1, v, CONDUCTOR_MAX_THREADS);
+		return SCHEDULE_BAD_DATA;
+	}
+	if (s->n >= SCHEDULE_MAX_ITEMS) {
+		snprintf(err, errlen,
+		    "schedule item %zu: too many items (limit %d)", s->n + 1,
+		    SCHEDULE_MAX_ITEMS);
+		return SCHEDULE_BAD_DATA;
+	}
+	return SCHEDULE_OK;
+}
+
 /* Parse items from text into s, numbering from *item (for messages). */
 static enum schedule_error
 schedule_parse_more(
@@ -76,25 +102,8 @@ schedule_parse_more(
 			free(q);
 			return SCHEDULE_BAD_DATA;
 		}
-		if (v < 1) {
-			snprintf(err, errlen,
-			    "schedule item %zu: threads are numbered from 1",
-			    s->n + 1);
+		if (schedule_check_item(s, v, err, errlen) != SCHEDULE_OK)
 			return SCHEDULE_BAD_DATA;
-		}
-		if (v > CONDUCTOR_MAX_THREADS) {
-			snprintf(err, errlen,
-			    "schedule item %zu: thread %ld does not exist "
-			    "(at most %d threads)",
-			    s->n + 1, v, CONDUCTOR_MAX_THREADS);
-			return SCHEDULE_BAD_DATA;
-		}
-		if (s->n >= SCHEDULE_MAX_ITEMS) {
-			snprintf(err, errlen,
-			    "schedule item %zu: too many items (limit %d)",
-			    s->n + 1, SCHEDULE_MAX_ITEMS);
-			return SCHEDULE_BAD_DATA;
-		}
 		schedule_push(s, cap, (int)v - 1);
 		while (isspace((unsigned char)*p))
 			p++;
