@@ -58,13 +58,14 @@ sample_pack(const struct sample *sm, int64_t *a, int64_t *b)
 
 	if (iv_us > 0xffffffffu)
 		iv_us = 0xffffffffu;
-	*a = (int64_t)((uint64_t)sm->run_pm & 0x3ff) |
-	    (int64_t)((uint64_t)sm->wait_pm & 0x3ff) << 10 |
-	    (int64_t)iv_us << 20;
-	*b = (int64_t)(sm->cpu < 0 ? SAMPLE_CPU_UNKNOWN : sm->cpu & 0xffff) |
-	    (int64_t)(unsigned char)sm->state << 16 |
-	    (int64_t)(sm->slices > 0xffffffffu ? 0xffffffffu : sm->slices)
-	        << 32;
+	/* Shifted as unsigned: a signed shift into the sign bit is
+	 * undefined, and the top field reaches it. */
+	*a = (int64_t)(((uint64_t)sm->run_pm & 0x3ff) |
+	    ((uint64_t)sm->wait_pm & 0x3ff) << 10 | iv_us << 20);
+	*b = (int64_t)((uint64_t)(sm->cpu < 0 ? SAMPLE_CPU_UNKNOWN
+	                                      : sm->cpu & 0xffff) |
+	    (uint64_t)(unsigned char)sm->state << 16 |
+	    (sm->slices > 0xffffffffu ? 0xffffffffu : sm->slices) << 32);
 }
 
 /* Unpack an event's a and b into *sm. run_pm and wait_pm are as stored
