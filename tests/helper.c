@@ -9,6 +9,7 @@
 
 #include "lesson.h"
 #include "module.h"
+#include "result.h"
 #include "run.h"
 
 const char *
@@ -177,35 +178,35 @@ th_result(struct run *r, char *buf, size_t len)
 	return buf;
 }
 
+/* The field called key of the run's structured result; fails the test
+ * if there is none. */
+static struct result_field
+th_field(struct run *r, const char *key)
+{
+	const struct result_field *f;
+	struct result res;
+
+	ck_assert_msg(r->joined, "the run has not finished");
+	run_result(r, &res);
+	f = result_find(&res, key);
+	ck_assert_msg(f != NULL, "no %s in the result", key);
+	return *f;
+}
+
 const char *
 th_result_text(struct run *r, const char *key, char *buf, size_t len)
 {
-	char line[1024];
-	const char *p;
-	size_t klen = strlen(key), n;
+	struct result_field f = th_field(r, key);
 
-	th_result(r, line, sizeof line);
-	for (p = line; *p != '\0'; p += strcspn(p, " "), p += *p == ' ') {
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			p += klen + 1;
-			n = strcspn(p, " ");
-			snprintf(buf, len, "%.*s", (int)n, p);
-			return buf;
-		}
-	}
-	ck_abort_msg("no %s in the result: %s", key, line);
-	return NULL;
+	result_field_text(&f, buf, len);
+	return buf;
 }
 
 long long
 th_verdict_value(struct run *r, const char *key)
 {
-	char text[64], *end;
-	long long v;
+	struct result_field f = th_field(r, key);
 
-	th_result_text(r, key, text, sizeof text);
-	v = strtoll(text, &end, 10);
-	ck_assert_msg(
-	    end != text && *end == '\0', "%s=%s is not a number", key, text);
-	return v;
+	ck_assert_msg(f.type == RESULT_INT, "%s is not a whole number", key);
+	return (long long)f.i;
 }

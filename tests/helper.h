@@ -51,16 +51,17 @@ struct run *th_run(
 void th_wait_done(struct run *);
 
 /* The result of a finished run, as its result line: the module's
- * key=value pairs and dropped=N. The one place tests read results. */
+ * key=value pairs and dropped=N, for tests that check the line itself. */
 const char *th_result(struct run *, char *buf, size_t len);
 
-/* The text of key's value in the run's result, into buf; fails the test
- * if the result has no such key. */
+/* The text of key's value in the run's structured result (read from
+ * its fields, not parsed from the line), into buf; fails the test if
+ * the result has no such key. */
 const char *th_result_text(
     struct run *, const char *key, char *buf, size_t len);
 
-/* key's value in the run's result as a number; fails the test if the
- * result has no such key or its value is not a number. */
+/* key's value in the run's structured result as a whole number; fails
+ * the test if the result has no such key or it is not an INT field. */
 long long th_verdict_value(struct run *, const char *key);
 
 #endif
