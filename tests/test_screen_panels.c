@@ -221,6 +221,19 @@ START_TEST(test_narration_scroll)
 	ck_assert_int_eq(screen_narration_scroll(&scr, 1), -1);
 	ck_assert_int_eq(screen_narration_scroll(&scr, -100), 0);
 	ck_assert_int_eq(scr.narr_top, 0);
+	/* the narration panel takes the scroll keys itself */
+	ck_assert_int_eq(screen_key(&scr, SCREEN_KEY_DOWN), 1);
+	ck_assert_int_eq(scr.narr_top, 1);
+	ck_assert_int_eq(screen_key(&scr, SCREEN_KEY_PAGE_DOWN), 1);
+	ck_assert_int_gt(scr.narr_top, 1);
+	ck_assert_int_eq(screen_key(&scr, SCREEN_KEY_PAGE_UP), 1);
+	ck_assert_int_eq(screen_key(&scr, SCREEN_KEY_UP), 1);
+	ck_assert_int_eq(scr.narr_top, 0);
+	/* the lanes panel takes the zoom keys; nobody takes 'x' */
+	scr.zoom.fit = 1;
+	ck_assert_int_eq(screen_key(&scr, '+'), 1);
+	ck_assert_int_eq(scr.zoom.fit, 0);
+	ck_assert_int_eq(screen_key(&scr, 'x'), 0);
 	grid_free(g);
 	session_close(&s);
 	lesson_free(l);

@@ -193,48 +193,42 @@ key_new_seed(struct tui *ui)
 		    ui, "new seed: %llu", (unsigned long long)ui->ses.seed);
 }
 
-/* The keys that move around the screen (pages, scrolling, zoom, the
- * mouse); 0 if ch is none of them. */
+/* The screen's code for a curses key (see enum screen_key), or ch. */
+static int
+screen_key_of(int ch)
+{
+	switch (ch) {
+	case KEY_UP:
+		return SCREEN_KEY_UP;
+	case KEY_DOWN:
+		return SCREEN_KEY_DOWN;
+	case KEY_PPAGE:
+		return SCREEN_KEY_PAGE_UP;
+	case KEY_NPAGE:
+		return SCREEN_KEY_PAGE_DOWN;
+	case KEY_LEFT:
+		return SCREEN_KEY_LEFT;
+	case KEY_RIGHT:
+		return SCREEN_KEY_RIGHT;
+	case KEY_HOME:
+		return SCREEN_KEY_HOME;
+	case KEY_END:
+		return SCREEN_KEY_END;
+	default:
+		return ch < 0x100 ? ch : -1;
+	}
+}
+
+/* The keys that move around the screen (pages, scrolling, zoom: the
+ * panels take them) and the mouse; 0 if ch is none of them. */
 static int
 key_view(struct tui *ui, int ch)
 {
 	struct screen *s = &ui->scr;
 
+	if (screen_key(s, screen_key_of(ch)))
+		return 1;
 	switch (ch) {
-	case 'n':
-	case 'p':
-		if (ch == 'n' && s->page + 1 < (int)ui->lesson->npages)
-			s->page++, s->narr_top = 0;
-		if (ch == 'p' && s->page > 0)
-			s->page--, s->narr_top = 0;
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-		screen_narration_scroll(s, ch == KEY_UP ? -1 : 1);
-		break;
-	case KEY_PPAGE:
-	case KEY_NPAGE: {
-		int by = s->layout.narr_rows > 2 ? s->layout.narr_rows - 1 : 1;
-
-		screen_narration_scroll(s, ch == KEY_PPAGE ? -by : by);
-		break;
-	}
-	case '+':
-	case '=':
-		screen_zoom_in(s);
-		break;
-	case '-':
-		screen_zoom_out(s);
-		break;
-	case KEY_LEFT:
-		screen_scroll(s, -1);
-		break;
-	case KEY_RIGHT:
-		screen_scroll(s, 1);
-		break;
-	case KEY_END:
-		screen_follow(s);
-		break;
 	case KEY_MOUSE: {
 		MEVENT me;
 		int t;
@@ -246,9 +240,6 @@ key_view(struct tui *ui, int ch)
 			user_step(ui, t);
 		break;
 	}
-	case KEY_HOME:
-		screen_home(s);
-		break;
 	default:
 		return 0;
 	}

@@ -304,7 +304,35 @@ screen_lane_at(const struct screen *s, int y)
 	return l->first_lane + (y - l->lanes_y);
 }
 
+/* Zoom and scroll the timelines: + and - zoom, the arrows scroll, Home
+ * goes to the start and End follows the run live again. */
+static int
+lanes_key(struct screen *s, int k)
+{
+	switch (k) {
+	case '+':
+	case '=':
+		screen_zoom_in(s);
+		return 0;
+	case '-':
+		screen_zoom_out(s);
+		return 0;
+	case SCREEN_KEY_LEFT:
+	case SCREEN_KEY_RIGHT:
+		screen_scroll(s, k == SCREEN_KEY_LEFT ? -1 : 1);
+		return 0;
+	case SCREEN_KEY_HOME:
+		screen_home(s);
+		return 0;
+	case SCREEN_KEY_END:
+		screen_follow(s);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 const struct view view_lanes = {
-    "lanes", VIEW_LEFT, 1, lanes_title, lanes_rows, lanes_draw, NULL};
+    "lanes", VIEW_LEFT, 1, lanes_title, lanes_rows, lanes_draw, lanes_key};
 const struct view view_legend = {
     "legend", VIEW_LEFT_FOOT, 0, NULL, legend_size, legend_draw, NULL};

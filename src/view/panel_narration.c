@@ -166,5 +166,34 @@ narration_rows(struct screen *s, int w, int h, struct view_size *z)
 	z->floor = 1;
 }
 
-const struct view view_narration = {
-    "narration", VIEW_TOP, 0, NULL, narration_rows, narration_draw, NULL};
+/* Pages and scrolling: n and p turn the page, the arrows scroll a long
+ * one by a row and the page keys by a screenful. */
+static int
+narration_key(struct screen *s, int k)
+{
+	int by = s->layout.narr_rows > 2 ? s->layout.narr_rows - 1 : 1;
+
+	switch (k) {
+	case 'n':
+		if (s->lesson != NULL && s->page + 1 < (int)s->lesson->npages)
+			s->page++, s->narr_top = 0;
+		return 0;
+	case 'p':
+		if (s->page > 0)
+			s->page--, s->narr_top = 0;
+		return 0;
+	case SCREEN_KEY_UP:
+	case SCREEN_KEY_DOWN:
+		screen_narration_scroll(s, k == SCREEN_KEY_UP ? -1 : 1);
+		return 0;
+	case SCREEN_KEY_PAGE_UP:
+	case SCREEN_KEY_PAGE_DOWN:
+		screen_narration_scroll(s, k == SCREEN_KEY_PAGE_UP ? -by : by);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+const struct view view_narration = {"narration", VIEW_TOP, 0, NULL,
+    narration_rows, narration_draw, narration_key};

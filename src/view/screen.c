@@ -87,6 +87,18 @@ screen_panels(const struct screen *s, struct layout *lo)
 	}
 }
 
+int
+screen_key(struct screen *s, int k)
+{
+	size_t i;
+
+	for (i = 0; i < IL_ARRAY_LEN(panels); i++)
+		if (panels[i].view->key != NULL &&
+		    panels[i].view->key(s, k) == 0)
+			return 1;
+	return 0;
+}
+
 /* Ask each panel for its rows at w x h, and lay them out. */
 static void
 screen_sizes(struct layout *lo, struct screen *s, int w, int h)

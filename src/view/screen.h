@@ -150,6 +150,23 @@ void screen_draw_menu(struct grid *g, struct lesson *const *lessons, size_t n,
  * (or the live end, when following); scroll by a quarter of the lane
  * width (dir -1 earlier, +1 later); go to the start; follow the live end
  * again. */
+/* Keys the panels take, apart from printable characters: the front end
+ * turns its terminal's codes into these. */
+enum screen_key {
+	SCREEN_KEY_UP = 0x110000, /* above every Unicode character */
+	SCREEN_KEY_DOWN,
+	SCREEN_KEY_PAGE_UP,
+	SCREEN_KEY_PAGE_DOWN,
+	SCREEN_KEY_LEFT,
+	SCREEN_KEY_RIGHT,
+	SCREEN_KEY_HOME,
+	SCREEN_KEY_END
+};
+
+/* Offer key k (a character or an enum screen_key) to the screen's
+ * panels in turn: 1 if one of them took it, 0 if none did. */
+int screen_key(struct screen *, int k);
+
 void screen_zoom_in(struct screen *);
 void screen_zoom_out(struct screen *);
 void screen_scroll(struct screen *, int dir);
