@@ -26,8 +26,8 @@ void
 headless_render(FILE *f, const struct model *m,
     const struct headless_report *rep, int ascii)
 {
-	struct screen_report sr = {rep->heading, rep->run_line, rep->notes,
-	    rep->nnotes, rep->kernel_run != NULL ? rep->kernel : 0};
+	struct screen_report sr = {
+	    rep->heading, rep->run_line, rep->notes, rep->nnotes, rep->kernel};
 	struct screen scr;
 
 	memset(&scr, 0, sizeof scr);
@@ -432,7 +432,6 @@ headless_report_run(struct headless_state *hs, const char *title)
 	rep.nnotes = hs->nnotes;
 	rep.result = result;
 	rep.kernel = kernel;
-	rep.kernel_run = kernel != 0 ? r : NULL;
 	headless_render(a->out, r->m, &rep, a->ascii);
 }
 

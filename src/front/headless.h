@@ -32,11 +32,10 @@ struct headless_report {
 	const char *const *notes;
 	int nnotes;
 	const char *result; /* without the "result: " prefix */
-	/* 1: the lanes are the kernel's view (a sampled free run), -1:
-	 * sampled but /proc could not be read, 0: the workers' view */
+	/* 1: the lanes are the kernel's view (a sampled free run), and
+	 * its account of each lane follows the notes; -1: sampled but /proc
+	 * could not be read (said after the notes); 0: the workers' view */
 	int kernel;
-	/* A run whose kernel's account to print before the result, or NULL */
-	const struct run *kernel_run;
 };
 
 /* Run the lesson; returns the exit status (0, 2 or 65), with messages for
