@@ -18,19 +18,28 @@ static const struct param_def plan_params[] = {
     {"other", 7, 0, 100, "anything", NULL},
 };
 
+static const struct plan_column way_columns[] = {
+    {"wall ms", 10, PLAN_COL_WALL, NULL, NULL, 1},
+    {"speedup", 8, PLAN_COL_SPEEDUP, NULL, NULL, 0},
+};
+
+static const struct lesson_plan way_plan = {
+    .param = P_WAY,
+    .all_value = WAY_ALL,
+    .baseline = WAY_BASE,
+    .values = way_values,
+    .cols = way_columns,
+    .ncols = 2,
+    .wall_ms = "wall",
+    .cpu_ms = "cpu",
+};
+
 static const struct lesson_module plan_module = {
     .id = "plan-test",
     .params = plan_params,
     .nparams = 2,
-    .plan =
-        {
-            .param = P_WAY,
-            .all_value = WAY_ALL,
-            .baseline = WAY_BASE,
-            .values = way_values,
-            .wall_ms = "wall",
-            .cpu_ms = "cpu",
-        },
+    .plans = &way_plan,
+    .nplans = 1,
 };
 
 static const struct {
@@ -48,7 +57,7 @@ START_TEST(test_measure_plan_from_params)
 	struct measure_set ms;
 	int k;
 
-	measure_plan(&ms, &plan_module, plans[_i].chosen);
+	measure_plan(&ms, &plan_module, &way_plan, plans[_i].chosen);
 	ck_assert_int_eq(ms.nmodes, plans[_i].n);
 	for (k = 0; k < ms.nmodes; k++)
 		ck_assert_int_eq(ms.modes[k], plans[_i].modes[k]);
@@ -60,7 +69,7 @@ START_TEST(test_measure_next_sets_param)
 	struct measure_set ms;
 	long params[MODULE_MAX_PARAMS] = {WAY_ALL, 42}, out[MODULE_MAX_PARAMS];
 
-	measure_plan(&ms, &plan_module, WAY_ALL);
+	measure_plan(&ms, &plan_module, &way_plan, WAY_ALL);
 	ck_assert_int_eq(measure_next(&ms, params, out), 0);
 	ck_assert_int_eq(out[P_WAY], WAY_BASE);
 	ck_assert_int_eq(out[P_OTHER], 42);
@@ -80,7 +89,7 @@ START_TEST(test_measure_speedup_and_cpu_use)
 
 	/* given: the baseline took 100 ms, the fast way 25 ms with 50 ms of
 	 * CPU on 4 cores */
-	measure_plan(&ms, &plan_module, WAY_FAST);
+	measure_plan(&ms, &plan_module, &way_plan, WAY_FAST);
 	ms.cores = 4;
 	ms.base_ms = 100;
 	ms.res[0].wall_ms = 100;

@@ -238,6 +238,7 @@ START_TEST(test_table_defaults_run)
 	struct run_config cfg;
 	const struct param_def *mode;
 	char err[256];
+	size_t p;
 	int n, k;
 
 	ck_assert(m->threads && m->setup && m->worker && m->result);
@@ -248,19 +249,24 @@ START_TEST(test_table_defaults_run)
 	if (m->validate != NULL)
 		ck_assert_msg(m->validate(cfg.params, 0, err, sizeof err) == 0,
 		    "%s: %s", m->id, err);
-	if (!module_has_plan(m))
-		return;
-	ck_assert_uint_lt((size_t)m->plan.param, m->nparams);
-	mode = &m->params[m->plan.param];
-	ck_assert(
-	    m->plan.baseline >= mode->min && m->plan.baseline <= mode->max);
-	ck_assert(
-	    m->plan.all_value >= mode->min && m->plan.all_value <= mode->max);
-	for (k = 0; m->plan.values[k] != -1; k++)
-		ck_assert(m->plan.values[k] >= mode->min &&
-		    m->plan.values[k] < mode->max + 1 &&
-		    m->plan.values[k] != m->plan.all_value);
-	ck_assert_int_ge(k, 1);
+	for (p = 0; p < m->nplans; p++) {
+		const struct lesson_plan *pl = &m->plans[p];
+
+		ck_assert_uint_lt((size_t)pl->param, m->nparams);
+		mode = &m->params[pl->param];
+		ck_assert(
+		    pl->baseline >= mode->min && pl->baseline <= mode->max);
+		ck_assert(
+		    pl->all_value >= mode->min && pl->all_value <= mode->max);
+		ck_assert_ptr_nonnull(pl->values);
+		ck_assert_ptr_nonnull(pl->cols);
+		ck_assert_ptr_nonnull(pl->wall_ms);
+		for (k = 0; pl->values[k] != -1; k++)
+			ck_assert(pl->values[k] >= mode->min &&
+			    pl->values[k] < mode->max + 1 &&
+			    pl->values[k] != pl->all_value);
+		ck_assert_int_ge(k, 1);
+	}
 }
 END_TEST
 

@@ -93,7 +93,8 @@ measuring_init(struct measuring *f)
 	f->m = model_new(4, MODEL_CLOCK_NS, 4096);
 	f->g = grid_new(100, 30);
 	half_waiting(f->m, 100);
-	measure_plan(&f->ms, f->l->module, f->l->module->plan.all_value);
+	measure_plan(&f->ms, f->l->module, &f->l->module->plans[0],
+	    f->l->module->plans[0].all_value);
 	ck_assert_int_eq(f->ms.nmodes, 5);
 	f->ms.cores = 2;
 	for (k = 0; k < 3; k++) {

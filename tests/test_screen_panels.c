@@ -28,7 +28,8 @@ measured_screen(struct lesson *l, struct screen *scr, struct measure_set *ms,
 	int k;
 
 	half_waiting(m, 50);
-	measure_plan(ms, l->module, l->module->plan.all_value);
+	measure_plan(
+	    ms, l->module, &l->module->plans[0], l->module->plans[0].all_value);
 	ms->cores = 2;
 	for (k = 0; k < 5; k++) {
 		snprintf(

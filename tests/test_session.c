@@ -245,7 +245,7 @@ START_TEST(test_measuring)
 	int i;
 
 	memcpy(params, l->params, sizeof params);
-	params[module_param_index(mod, "mode")] = mod->plan.all_value;
+	params[module_param_index(mod, "mode")] = mod->plans[0].all_value;
 	params[module_param_index(mod, "tasks")] = 3;
 	params[module_param_index(mod, "ms")] = 5;
 	session_init(&s, l, params, 1, 1);

@@ -513,7 +513,7 @@ run_lesson(const struct options *o)
 	a.schedule = o->schedule;
 	a.ascii = o->ascii;
 	a.out = stdout;
-	if (module_has_plan(l->module))
+	if (module_plan_for(l->module, a.params) != NULL)
 		rc = measure_main(&a);
 	else
 		rc = headless_main(&a);

@@ -25,24 +25,36 @@
 #include "view_timeline.h"
 
 void
-measure_plan(
-    struct measure_set *ms, const struct lesson_module *mod, long chosen)
+measure_plan(struct measure_set *ms, const struct lesson_module *mod,
+    const struct lesson_plan *pl, long chosen)
 {
 	int i;
 
 	memset(ms, 0, sizeof *ms);
 	ms->mod = mod;
+	ms->plan = pl;
 	ms->cores = sampler_cpus();
-	if (chosen == mod->plan.all_value) {
+	if (chosen == pl->all_value) {
 		for (i = 0;
-		     mod->plan.values[i] >= 0 && ms->nmodes < MEASURE_MAX_MODES;
-		     i++)
-			ms->modes[ms->nmodes++] = mod->plan.values[i];
+		     pl->values[i] >= 0 && ms->nmodes < MEASURE_MAX_MODES; i++)
+			ms->modes[ms->nmodes++] = pl->values[i];
 		return;
 	}
-	if (chosen != mod->plan.baseline)
-		ms->modes[ms->nmodes++] = mod->plan.baseline;
+	if (chosen != pl->baseline)
+		ms->modes[ms->nmodes++] = pl->baseline;
 	ms->modes[ms->nmodes++] = chosen;
+}
+
+int
+measure_plan_for(
+    struct measure_set *ms, const struct lesson_module *mod, const long *params)
+{
+	const struct lesson_plan *pl = module_plan_for(mod, params);
+
+	if (pl == NULL)
+		return -1;
+	measure_plan(ms, mod, pl, params[pl->param]);
+	return 0;
 }
 
 int
@@ -51,14 +63,14 @@ measure_next(const struct measure_set *ms, const long *params, long *out)
 	if (ms->n >= ms->nmodes)
 		return -1;
 	memcpy(out, params, MODULE_MAX_PARAMS * sizeof *out);
-	out[ms->mod->plan.param] = ms->modes[ms->n];
+	out[ms->plan->param] = ms->modes[ms->n];
 	return 0;
 }
 
 const char *
 measure_mode_name(const struct measure_set *ms, int i)
 {
-	const struct param_def *pd = &ms->mod->params[ms->mod->plan.param];
+	const struct param_def *pd = &ms->mod->params[ms->plan->param];
 	const char *name = module_param_name(pd, ms->modes[i]);
 
 	return name != NULL ? name : "?";
@@ -71,7 +83,7 @@ static int
 measure_ideal(
     const struct measure_set *ms, const struct run *r, const struct measured *m)
 {
-	const struct lesson_plan *pl = &ms->mod->plan;
+	const struct lesson_plan *pl = ms->plan;
 	const char *bound;
 	int tasks, ideal;
 
@@ -79,6 +91,8 @@ measure_ideal(
 		return 1;
 	if (pl->ideal != NULL)
 		return pl->ideal(r->cfg.params, ms->cores);
+	if (pl->tasks == NULL)
+		return 0;
 	tasks = (int)result_number(&m->result, pl->tasks, -1);
 	ideal = m->workers < tasks ? m->workers : tasks;
 	bound = result_word_of(&m->result, pl->bound_key);
@@ -91,7 +105,7 @@ measure_ideal(
 void
 measure_record(struct measure_set *ms, struct run *r)
 {
-	const struct lesson_plan *pl = &ms->mod->plan;
+	const struct lesson_plan *pl = ms->plan;
 	struct measured *out;
 
 	if (ms->n >= ms->nmodes)
@@ -104,7 +118,9 @@ measure_record(struct measure_set *ms, struct run *r)
 	result_clear(&out->result);
 	ms->mod->result(r, &out->result);
 	out->wall_ms = result_number(&out->result, pl->wall_ms, -1);
-	out->cpu_ms = result_number(&out->result, pl->cpu_ms, -1);
+	out->cpu_ms = pl->cpu_ms != NULL
+	    ? result_number(&out->result, pl->cpu_ms, -1)
+	    : -1;
 	out->workers = r->nthreads;
 	out->dropped = evq_dropped(r->q);
 	out->ideal = measure_ideal(ms, r, out);
@@ -129,22 +145,93 @@ measure_cpu_use(const struct measure_set *ms, int i)
 	return ms->res[i].cpu_ms / (ms->res[i].wall_ms * ms->cores);
 }
 
+double
+measure_vs_base(const struct measure_set *ms, int i, const char *key)
+{
+	double v, base = -1;
+	int k;
+
+	if (i >= ms->n)
+		return 0;
+	for (k = 0; k < ms->n; k++)
+		if (ms->res[k].mode == ms->plan->baseline)
+			base = result_number(&ms->res[k].result, key, -1);
+	v = result_number(&ms->res[i].result, key, -1);
+	return base > 0 && v >= 0 ? v / base : 0;
+}
+
+/* Result i's value in column c, as text of the column's width. */
+static void
+measure_cell(const struct measure_set *ms, int i, const struct plan_column *c,
+    char *buf, size_t len)
+{
+	const struct result *res = &ms->res[i].result;
+	double v, d;
+
+	switch (c->kind) {
+	case PLAN_COL_WALL:
+		snprintf(buf, len, "%*.*f", c->width, c->decimals,
+		    ms->res[i].wall_ms);
+		return;
+	case PLAN_COL_FIELD:
+		snprintf(buf, len, "%*.*f", c->width, c->decimals,
+		    result_number(res, c->field, 0));
+		return;
+	case PLAN_COL_OVER:
+		v = result_number(res, c->field, -1);
+		d = result_number(res, c->over, -1);
+		snprintf(buf, len, "%*.2fx", c->width - 1,
+		    v >= 0 && d > 0 ? v / d : 0);
+		return;
+	case PLAN_COL_VS_BASE:
+		snprintf(buf, len, "%*.2fx", c->width - 1,
+		    measure_vs_base(ms, i, c->field));
+		return;
+	case PLAN_COL_SPEEDUP:
+		snprintf(
+		    buf, len, "%*.2fx", c->width - 1, measure_speedup(ms, i));
+		return;
+	case PLAN_COL_IDEAL:
+		snprintf(buf, len, "%*dx", c->width - 1, ms->res[i].ideal);
+		return;
+	case PLAN_COL_CPU_USE:
+		snprintf(buf, len, "%*.0f%%", c->width - 1,
+		    100.0 * measure_cpu_use(ms, i));
+		return;
+	case PLAN_COL_WORKERS:
+		snprintf(buf, len, "%*d", c->width, ms->res[i].workers);
+		return;
+	}
+	buf[0] = '\0';
+}
+
 void
 measure_header(const struct measure_set *ms, char *buf, size_t len)
 {
-	snprintf(buf, len, "%-11s %7s %10s %8s %6s %8s",
-	    ms->mod->params[ms->mod->plan.param].name, "workers", "wall ms",
-	    "speedup", "ideal", "CPU use");
+	const struct lesson_plan *pl = ms->plan;
+	size_t k, off;
+
+	snprintf(buf, len, "%-11s", ms->mod->params[pl->param].name);
+	for (k = 0; k < pl->ncols; k++) {
+		off = strlen(buf);
+		snprintf(buf + off, len - off, " %*s", pl->cols[k].width,
+		    pl->cols[k].head);
+	}
 }
 
 void
 measure_row(const struct measure_set *ms, int i, char *buf, size_t len)
 {
-	const struct measured *m = &ms->res[i];
+	const struct lesson_plan *pl = ms->plan;
+	char cell[64];
+	size_t k, off;
 
-	snprintf(buf, len, "%-11s %7d %10.1f %7.2fx %5dx %7.0f%%", m->name,
-	    m->workers, m->wall_ms, measure_speedup(ms, i), m->ideal,
-	    100.0 * measure_cpu_use(ms, i));
+	snprintf(buf, len, "%-11s", ms->res[i].name);
+	for (k = 0; k < pl->ncols; k++) {
+		measure_cell(ms, i, &pl->cols[k], cell, sizeof cell);
+		off = strlen(buf);
+		snprintf(buf + off, len - off, " %s", cell);
+	}
 }
 
 int
@@ -172,7 +259,7 @@ measure_estimate_ms(const struct measure_set *ms, const long *params)
 		return 0;
 	memcpy(p, params, sizeof p);
 	for (i = 0; i < ms->nmodes; i++) {
-		p[ms->mod->plan.param] = ms->modes[i];
+		p[ms->plan->param] = ms->modes[i];
 		total += ms->mod->estimate_ms(p, 0);
 	}
 	return total;
@@ -245,7 +332,7 @@ static void
 print_result(FILE *f, const struct measure_set *ms, int i)
 {
 	const struct measured *m = &ms->res[i];
-	const struct lesson_plan *pl = &ms->mod->plan;
+	const struct lesson_plan *pl = ms->plan;
 	struct result line;
 	char base[RESULT_KEY_MAX + 8], text[1024];
 	size_t k;
@@ -255,7 +342,8 @@ print_result(FILE *f, const struct measure_set *ms, int i)
 	result_clear(&line);
 	for (k = 0; k < m->result.n; k++) {
 		result_put(&line, &m->result.f[k]);
-		if (strcmp(m->result.f[k].key, pl->wall_ms) != 0)
+		if (!pl->compare_pairs ||
+		    strcmp(m->result.f[k].key, pl->wall_ms) != 0)
 			continue;
 		result_real(&line, base, ms->base_ms, 1);
 		result_real(&line, "speedup", measure_speedup(ms, i), 2);
@@ -274,7 +362,7 @@ measure_main(const struct headless_args *a)
 	const struct lesson_module *mod = a->lesson->module;
 	struct measure_set ms;
 	long params[MODULE_MAX_PARAMS];
-	long chosen = a->params[mod->plan.param];
+	long chosen;
 	struct run *shown = NULL;
 	int i, rc;
 	FILE *f = a->out;
@@ -293,7 +381,9 @@ measure_main(const struct headless_args *a)
 		    a->lesson->id);
 		return EXIT_USAGE;
 	}
-	measure_plan(&ms, mod, chosen);
+	if (measure_plan_for(&ms, mod, a->params) != 0)
+		return headless_main(a); /* not a plan: one run */
+	chosen = a->params[ms.plan->param];
 	if (measure_estimate_ms(&ms, a->params) >= 60000) {
 		char took[32];
 
@@ -317,7 +407,7 @@ measure_main(const struct headless_args *a)
 	run_free(shown);
 	fputc('\n', f);
 	for (i = 0; i < ms.n; i++)
-		if (chosen == mod->plan.all_value || i == ms.n - 1)
+		if (chosen == ms.plan->all_value || i == ms.n - 1)
 			print_result(f, &ms, i);
 	return 0;
 }

@@ -31,7 +31,8 @@ struct measured {
 
 struct measure_set {
 	const struct lesson_module *mod;
-	long modes[MEASURE_MAX_MODES]; /* the plan, baseline first */
+	const struct lesson_plan *plan; /* one of mod's plans */
+	long modes[MEASURE_MAX_MODES];  /* the plan, baseline first */
 	int nmodes;
 	struct measured res[MEASURE_MAX_MODES]; /* res[i] ran modes[i] */
 	int n;                                  /* finished so far */
@@ -39,10 +40,16 @@ struct measure_set {
 	int cores;
 };
 
-/* Plan the runs for mode value chosen: every mode for "all", else the
- * baseline (unless chosen is the baseline) and chosen. No results yet. */
-void measure_plan(
-    struct measure_set *, const struct lesson_module *, long chosen);
+/* Plan the runs of plan (one of mod's) for its parameter's value
+ * chosen: every value for all_value, else the baseline (unless chosen
+ * is the baseline) and chosen. No results yet. */
+void measure_plan(struct measure_set *, const struct lesson_module *mod,
+    const struct lesson_plan *plan, long chosen);
+
+/* The same for the plan a free run with params is (module_plan_for):
+ * 0, or -1 if it is a single run. */
+int measure_plan_for(
+    struct measure_set *, const struct lesson_module *, const long *params);
 
 /* The parameters for the next planned run: params with the mode set.
  * 0, or -1 if every planned run has a result. */
@@ -53,6 +60,9 @@ void measure_record(struct measure_set *, struct run *);
 
 /* The name of planned run i ("sequential"). */
 const char *measure_mode_name(const struct measure_set *, int i);
+
+/* Result i's field key over the baseline's (0 if unknown). */
+double measure_vs_base(const struct measure_set *, int i, const char *key);
 
 /* Speedup against the baseline (0 if unknown), and CPU use as a
  * fraction of every core over the wall time. */

@@ -21,7 +21,8 @@ session_init(struct session *s, const struct lesson *l, const long *params,
 	s->free_run = free_run;
 	s->seed = seed;
 	s->max_hist = SESSION_MAX_HIST;
-	s->measuring = free_run && module_has_plan(l->module);
+	s->measuring =
+	    free_run && module_plan_for(l->module, s->params) != NULL;
 }
 
 static void
@@ -95,9 +96,12 @@ session_start(struct session *s, char *msg, size_t msglen)
 	const struct lesson_module *mod = s->lesson->module;
 
 	session_drop_prev(s);
+	/* a plan of runs times real runs: they run free */
+	s->measuring = measure_plan_for(&s->meas, mod, s->params) == 0;
+	if (s->measuring)
+		s->free_run = 1;
 	if (!s->measuring)
 		return session_launch(s, s->params, msg, msglen);
-	measure_plan(&s->meas, mod, s->params[mod->plan.param]);
 	measure_next(&s->meas, s->params, params);
 	return session_launch(s, params, msg, msglen);
 }
@@ -108,11 +112,12 @@ session_estimate_ms(const struct session *s)
 	const struct lesson_module *mod = s->lesson->module;
 	struct measure_set ms;
 
-	if (!s->free_run || mod->estimate_ms == NULL)
+	if (mod->estimate_ms == NULL)
 		return 0;
-	if (!s->measuring)
+	if (!s->free_run && module_plan_for(mod, s->params) == NULL)
+		return 0;
+	if (measure_plan_for(&ms, mod, s->params) != 0)
 		return mod->estimate_ms(s->params, 0);
-	measure_plan(&ms, mod, s->params[mod->plan.param]);
 	return measure_estimate_ms(&ms, s->params);
 }
 

@@ -212,6 +212,9 @@ restart(struct tui *ui)
 	ui->generation = ui->ses.generation;
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
+	/* a plan of runs runs free, whatever ran before it */
+	if (ui->ses.free_run)
+		ui->mode = SCREEN_FREE;
 	ui->long_note[0] = '\0';
 	if (est >= LONG_RUN_MS) {
 		char took[32];
@@ -270,7 +273,7 @@ measured_progress(struct tui *ui)
 		ui->summed_up = ui->ses.generation;
 		if (ms->n > 0)
 			log_add(ui, "every run is measured: see the table");
-		hint = ui->lesson->module->plan.hint;
+		hint = ms->plan->hint;
 		set_status(ui, "measured %d runs: see the table; %s%sr: again",
 		    ms->n, hint != NULL ? hint : "", hint != NULL ? ", " : "");
 	}

@@ -20,8 +20,8 @@ static void
 rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
 {
 	const struct lesson_module *mod = ui->lesson->module;
-	const struct param_def *pp = &mod->params[mod->plan.param];
-	const char *verb = ui->ses.measuring ? "measuring" : "running";
+	const struct param_def *pp;
+	const char *verb;
 	long *p = ui->ses.params;
 	const char *name;
 	char num[32];
@@ -35,13 +35,52 @@ rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
 	}
 	if (restart(ui) != 0)
 		return;
-	if (!ui->ses.measuring || i == mod->plan.param)
+	verb = ui->ses.measuring ? "measuring" : "running";
+	pp = ui->ses.measuring ? &mod->params[ui->ses.meas.plan->param] : NULL;
+	if (pp == NULL || pp == &mod->params[i])
 		status_after_restart(
 		    ui, "%s again with %s=%s", verb, mod->params[i].name, name);
 	else
 		status_after_restart(ui, "%s again with %s=%s (%s %s)", verb,
 		    mod->params[i].name, name, pp->name,
-		    module_param_name(pp, p[mod->plan.param]));
+		    module_param_name(pp, p[ui->ses.meas.plan->param]));
+}
+
+/* f: a free run of the lesson, or back to stepping it. */
+static void
+key_free_step(struct tui *ui)
+{
+	const struct lesson *l = ui->lesson;
+	char keys[32];
+
+	if (module_free_only(l->module)) {
+		set_status(ui,
+		    "%s measures real time: it runs free only (r runs it "
+		    "again)",
+		    l->id);
+		return;
+	}
+	if (!ui->ses.free_run) {
+		ui->ses.free_run = 1;
+		if (restart(ui) == 0)
+			status_after_restart(ui,
+			    "a free run: the operating system schedules the "
+			    "threads (f: step them again)");
+		return;
+	}
+	/* a plan's keys set up its runs: stepping starts from the lesson's
+	 * own settings again */
+	if (ui->ses.measuring)
+		memcpy(ui->ses.params, l->params, sizeof ui->ses.params);
+	ui->ses.free_run = 0;
+	ui->mode = SCREEN_STEP;
+	if (restart(ui) != 0)
+		return;
+	screen_step_keys(ui->ses.run->nthreads, keys, sizeof keys);
+	status_after_restart(ui,
+	    "stepping again: press %s to let a thread take one step (f: a "
+	    "free run)",
+	    keys);
 }
 
 /* One of the lesson's own keys (its module's table): 1 if ch is one. */
@@ -55,8 +94,8 @@ key_lesson_own(struct tui *ui, int ch)
 
 	if (k == NULL)
 		return 0;
-	/* a lesson with a plan changes it only while measuring */
-	if (module_has_plan(mod) && !ui->ses.measuring)
+	/* a lesson that runs free only changes it only while measuring */
+	if (module_free_only(mod) && !ui->ses.measuring)
 		return 1;
 	if (k->enabled != NULL && !k->enabled(ui->ses.params)) {
 		set_status(ui, "%s", k->why_not);
@@ -99,7 +138,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 	ui->lesson = ui->args->lessons[i];
 	/* a measuring lesson runs free: it times real work */
 	free_run = ui->args->policy == POLICY_FREE ||
-	    module_has_plan(ui->lesson->module);
+	    module_free_only(ui->lesson->module);
 	session_close(&ui->ses);
 	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
 	memset(&ui->scr, 0, sizeof ui->scr);
@@ -287,6 +326,9 @@ key_lesson(struct tui *ui, int ch)
 		break;
 	case 's':
 		key_new_seed(ui);
+		break;
+	case 'f':
+		key_free_step(ui);
 		break;
 	case 'u':
 		if (ui->mode == SCREEN_AUTO)

@@ -117,7 +117,56 @@ module_param_name(const struct param_def *d, long v)
 int
 module_has_plan(const struct lesson_module *m)
 {
-	return m->plan.values != NULL;
+	return m->nplans > 0;
+}
+
+int
+module_free_only(const struct lesson_module *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nplans; i++)
+		if (m->plans[i].always)
+			return 1;
+	return 0;
+}
+
+const struct lesson_plan *
+module_plan_for(const struct lesson_module *m, const long *params)
+{
+	size_t i;
+
+	for (i = 0; i < m->nplans; i++)
+		if (params[m->plans[i].param] == m->plans[i].all_value)
+			return &m->plans[i];
+	for (i = 0; i < m->nplans; i++)
+		if (m->plans[i].always)
+			return &m->plans[i];
+	return NULL;
+}
+
+int
+module_plan_value(const struct lesson_module *m, int param, long v)
+{
+	size_t i;
+
+	for (i = 0; i < m->nplans; i++)
+		if (m->plans[i].param == param && m->plans[i].all_value == v)
+			return 1;
+	return 0;
+}
+
+size_t
+module_listing(
+    const struct lesson_module *m, const long *params, int *out, size_t max)
+{
+	size_t i;
+
+	if (m->listing != NULL)
+		return m->listing(params, out, max);
+	for (i = 0; i < m->ncode && i < max; i++)
+		out[i] = (int)i + 1;
+	return i;
 }
 
 const struct lesson_key *
@@ -136,19 +185,25 @@ module_key_value(const struct lesson_module *m, const struct lesson_key *k,
     const long *params, int *param)
 {
 	const struct param_def *d;
+	long v;
 
 	if (k->action == LESSON_KEY_PLAN) {
-		if (!module_has_plan(m))
+		if (k->value < 0 || (size_t)k->value >= m->nplans)
 			return -1;
-		*param = m->plan.param;
-		return m->plan.all_value;
+		*param = m->plans[k->value].param;
+		return m->plans[k->value].all_value;
 	}
 	if ((*param = module_param_index(m, k->param)) < 0)
 		return -1;
 	if (k->action == LESSON_KEY_SET)
 		return k->value;
+	/* the next value a single run can have: a plan's is skipped */
 	d = &m->params[*param];
-	return params[*param] >= d->max ? d->min : params[*param] + 1;
+	v = params[*param];
+	do
+		v = v >= d->max ? d->min : v + 1;
+	while (module_plan_value(m, *param, v) && v != params[*param]);
+	return v;
 }
 
 void

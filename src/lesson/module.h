@@ -29,7 +29,7 @@ struct param_def {
 enum lesson_key_action {
 	LESSON_KEY_CYCLE, /* the next of the parameter's values, wrapping */
 	LESSON_KEY_SET,   /* the parameter takes value */
-	LESSON_KEY_PLAN   /* run the whole plan of runs (plan.all_value) */
+	LESSON_KEY_PLAN   /* run plans[value] whole (its all_value), free */
 };
 
 /* A key the lesson adds to the common ones: the key bar, the help screen
@@ -40,7 +40,7 @@ struct lesson_key {
 	const char *help;  /* the help screen's sentence */
 	enum lesson_key_action action;
 	const char *param; /* the parameter it changes (not for PLAN) */
-	long value;        /* LESSON_KEY_SET: the value it sets */
+	long value;        /* SET: the value it sets; PLAN: the plan */
 	int bar;           /* 1: kept in the key bar even when it is narrow */
 	/* Optional: 0 when the key does nothing for these parameters (the
 	 * status line then says why, from why_not). */
@@ -78,25 +78,54 @@ struct lane_words {
 	                    * for a CPU", "waiting for its turn in the loop" */
 };
 
+/* What a column of a plan's results table shows, for one run. */
+enum plan_column_kind {
+	PLAN_COL_WALL,    /* the run's wall time in ms (plan.wall_ms) */
+	PLAN_COL_FIELD,   /* the result's number field */
+	PLAN_COL_OVER,    /* field over the same run's field over: "0.98x" */
+	PLAN_COL_VS_BASE, /* field over the baseline run's field: "3.10x" */
+	PLAN_COL_SPEEDUP, /* the baseline's wall time over this run's */
+	PLAN_COL_IDEAL,   /* the best speedup it could have (plan.ideal) */
+	PLAN_COL_CPU_USE, /* CPU time over the wall time of every core */
+	PLAN_COL_WORKERS  /* the run's lanes */
+};
+
+struct plan_column {
+	const char *head; /* "ns/inc" */
+	int width;        /* columns, the head's at least */
+	enum plan_column_kind kind;
+	const char *field; /* FIELD, OVER, VS_BASE: the result field */
+	const char *over;  /* OVER: the field it is divided by */
+	int decimals;      /* WALL, FIELD: digits after the point */
+};
+
 /*
  * A plan of runs, for a lesson that measures: free runs one after another
  * that differ only in one parameter, each compared with a baseline run.
- * Generic code (plan.c) drives it: a value of the parameter asks for the
- * baseline and that value; all_value asks for every value in values[].
- * The result fields named here let generic code compute speedup and CPU
- * use without knowing the lesson.
+ * Generic code (measure.c) drives it. When the parameter has all_value,
+ * every value in values[] runs. A plan that is always on runs for every
+ * free run: the baseline and the chosen value (io-vs-cpu, which then runs
+ * free only). The result fields named here let generic code compute
+ * speedup and CPU use without knowing the lesson.
  */
 struct lesson_plan {
 	int param;          /* index of the parameter the plan varies */
 	long all_value;     /* its value that asks for the whole plan */
 	long baseline;      /* the value every run is compared with */
-	const long *values; /* the whole plan, ended by -1; NULL: no plan */
+	const long *values; /* the whole plan, ended by -1 */
+	int always;         /* 1: every free run is this plan */
+	/* The results table's columns, after the parameter's. */
+	const struct plan_column *cols;
+	size_t ncols;
+	/* 1: the result line adds BASELINE_ms, speedup, ideal, cores and
+	 * cpu_util after the wall time. */
+	int compare_pairs;
 	/* The best speedup a run with these parameters could have over the
 	 * baseline on this many cores, or NULL for: every task at once,
 	 * but CPU-bound work only on the cores. */
 	int (*ideal)(const long *params, int cores);
 	const char *wall_ms; /* the result's wall time in ms: "wall_ms" */
-	const char *cpu_ms;  /* the result's CPU time in ms: "cpu_ms" */
+	const char *cpu_ms;  /* the result's CPU time in ms, or NULL */
 	const char *tasks;   /* the result's task count, for ideal == NULL */
 	/* The result is CPU-bound when its WORD field bound_key is
 	 * bound_word (kind=cpu), for ideal == NULL. */
@@ -173,8 +202,15 @@ struct lesson_module {
 	const struct lesson_panel_want *panels;
 	size_t npanels;
 
-	/* Optional: a plan of runs (values == NULL: none). */
-	struct lesson_plan plan;
+	/* Optional: the lines of code[] a run with these parameters runs,
+	 * in the order the code panel shows them (their numbers, 1-based,
+	 * into lines[], at most max); the count. NULL: every line. */
+	size_t (*listing)(const long *params, int *out, size_t max);
+
+	/* Optional: plans of runs, which a lesson key (LESSON_KEY_PLAN,
+	 * value: the plan's index) or the plan's all_value starts. */
+	const struct lesson_plan *plans;
+	size_t nplans;
 };
 
 /* The module with this id, or NULL. */
@@ -194,8 +230,25 @@ void module_param_accepts(const struct param_def *, char *buf, size_t len);
 /* The word for a named parameter's value, or NULL. */
 const char *module_param_name(const struct param_def *, long v);
 
-/* 1 if m has a plan of runs (and so runs free only). */
+/* 1 if m has a plan of runs. */
 int module_has_plan(const struct lesson_module *m);
+
+/* 1 if every free run of m is a plan (so m runs free only). */
+int module_free_only(const struct lesson_module *m);
+
+/* The plan a free run of m with params is: the one whose parameter has
+ * its all_value, else the plan that is always on; NULL: a single run. */
+const struct lesson_plan *module_plan_for(
+    const struct lesson_module *m, const long *params);
+
+/* 1 if v is the all_value of one of m's plans for parameter param (a
+ * plan, not a value a single run can have). */
+int module_plan_value(const struct lesson_module *m, int param, long v);
+
+/* The lines the code panel shows for params (see listing): their
+ * count. */
+size_t module_listing(
+    const struct lesson_module *m, const long *params, int *out, size_t max);
 
 /* The lesson key of m bound to character ch, or NULL. */
 const struct lesson_key *module_key(const struct lesson_module *m, int ch);

@@ -55,7 +55,7 @@ verify_free_only(const struct lesson_module *m)
 	long params[MODULE_MAX_PARAMS];
 	char err[256];
 
-	if (module_has_plan(m))
+	if (module_free_only(m))
 		return 1;
 	if (m->validate == NULL)
 		return 0;
@@ -73,14 +73,13 @@ verify_params(const struct lesson_module *m, const long *params, int controlled,
 
 	if (m->validate == NULL)
 		return 0;
-	if (!module_has_plan(m))
+	if (measure_plan_for(&ms, m, params) != 0)
 		return m->validate(params, controlled, err, errlen) != 0 ? -1
 		                                                         : 0;
-	/* A measuring lesson runs each planned mode free, one by one. */
-	measure_plan(&ms, m, params[m->plan.param]);
+	/* A plan runs each of its values free, one by one. */
 	for (i = 0; i < ms.nmodes; i++) {
 		memcpy(p, params, sizeof p);
-		p[m->plan.param] = ms.modes[i];
+		p[ms.plan->param] = ms.modes[i];
 		if (m->validate(p, 0, err, errlen) != 0)
 			return -1;
 	}

@@ -24,6 +24,9 @@ static const struct key_help key_list[] = {
     {"+ -", "+ -", "zoom", "zoom the timelines in / out", 0, KEYS_ALL},
     {"[ ]", "[ ]", "speed", "slower / faster auto-run", 0, KEYS_STEP},
     {"s", "s", "seed", "run again with a new seed", 0, KEYS_STEP},
+    {"f", "f", "free", "a free run (the OS schedules the threads)", 0,
+        KEYS_STEP},
+    {"f", "f", "step", "step the threads yourself again", 0, KEYS_SWITCH},
     {"\xe2\x86\x90 \xe2\x86\x92", "<- ->", "scroll",
         "scroll the timelines (Home: the start, End: live)", 0, KEYS_ALL},
     {"m", "m", NULL, "the lesson menu", 0, KEYS_ALL},
@@ -58,7 +61,7 @@ lesson_key_row(const struct lesson_module *m, size_t i, struct key_row *tmp)
 	tmp->k.bar = k->label;
 	tmp->k.help = k->help;
 	tmp->k.must = k->bar;
-	tmp->k.when = module_has_plan(m) ? KEYS_MEASURE : KEYS_ALL;
+	tmp->k.when = module_free_only(m) ? KEYS_MEASURE : KEYS_ALL;
 	return &tmp->k;
 }
 
@@ -92,6 +95,8 @@ key_shown(const struct key_help *k, const struct screen *s)
 		return s->meas != NULL;
 	case KEYS_FREE:
 		return s->free_run && s->meas == NULL;
+	case KEYS_SWITCH:
+		return s->free_run && !module_free_only(s->lesson->module);
 	}
 	return 1;
 }

@@ -52,22 +52,45 @@ code_locals_w(const struct lesson_module *mod, const struct model *m)
 	return locals_w;
 }
 
-/* Thread th's code from x on row y: every line if they all fit (total
- * columns), else the current one; the current line is marked. Returns
- * where the locals may start. */
+/* The lines of code this run's threads run, in order. */
+struct code_listing {
+	int line[64];
+	size_t n;
+	int total; /* columns for all of them in a row */
+};
+
+static void
+code_listing(const struct screen *s, struct code_listing *cl)
+{
+	const struct lesson_module *mod = s->lesson->module;
+	size_t i;
+
+	cl->n = module_listing(mod, s->params, cl->line, 64);
+	cl->total = 5;
+	for (i = 0; i < cl->n; i++) {
+		const char *c = mod->code[cl->line[i] - 1];
+
+		cl->total += text_width(c, strlen(c)) + 4;
+	}
+}
+
+/* Thread th's code from x on row y: every line if they all fit, else
+ * the current one; the current line is marked. Returns where the locals
+ * may start. */
 static int
 code_lines(struct grid *g, struct rect rc, int x, int y,
-    const struct model_thread *th, const struct lesson_module *mod, int total,
-    int locals_w, const struct rules *r)
+    const struct model_thread *th, const struct lesson_module *mod,
+    const struct code_listing *cl, int locals_w, const struct rules *r)
 {
 	int line = th->line, end = rc.x + rc.w;
 	size_t i;
 
-	if (total + locals_w <= rc.w) {
-		for (i = 0; i < mod->ncode; i++) {
-			int cur = (int)i + 1 == line;
+	if (cl->total + locals_w <= rc.w) {
+		for (i = 0; i < cl->n; i++) {
+			int cur = cl->line[i] == line;
 			int used = grid_print(g, x, y, end - x,
-			    cur ? ROLE_RUNNING : ROLE_DEFAULT, mod->code[i]);
+			    cur ? ROLE_RUNNING : ROLE_DEFAULT,
+			    mod->code[cl->line[i] - 1]);
 
 			if (cur)
 				grid_print(g, x + used + 1, y, 2, ROLE_RUNNING,
@@ -112,11 +135,10 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 	const struct rules *r = text_rules_for(s->glyphs);
 	const struct model *m = s->model;
 	const struct lesson_module *mod = s->lesson->module;
-	int t, total = 5, locals_w = code_locals_w(mod, m), rows = rc.h;
-	size_t i;
+	int t, locals_w = code_locals_w(mod, m), rows = rc.h;
+	struct code_listing cl;
 
-	for (i = 0; i < mod->ncode; i++)
-		total += text_width(mod->code[i], strlen(mod->code[i])) + 4;
+	code_listing(s, &cl);
 	for (t = 0; t < m->nthreads && t < rows; t++) {
 		const struct model_thread *th = &m->threads[t];
 		int x, y = rc.y + t;
@@ -133,7 +155,7 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			grid_print(g, x, y, rc.w - 5, ROLE_DONE, "done");
 			continue;
 		}
-		x = code_lines(g, rc, x, y, th, mod, total, locals_w, r);
+		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w, r);
 		code_locals(g, rc, x, y, th, mod, locals_w);
 	}
 }

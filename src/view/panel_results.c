@@ -52,9 +52,9 @@ results_draw(struct grid *g, struct rect rc, struct screen *s)
 }
 
 int
-results_has_plan(const struct lesson_module *mod)
+results_always(const struct lesson_module *mod)
 {
-	return module_has_plan(mod);
+	return module_free_only(mod);
 }
 
 /* Rows the results table can ever take: its header and a row for each
@@ -62,12 +62,17 @@ results_has_plan(const struct lesson_module *mod)
 static int
 results_rows(const struct lesson_module *mod)
 {
-	int n = 0;
+	int most = 2, n;
+	size_t i;
 
-	while (mod->plan.values != NULL && mod->plan.values[n] >= 0 &&
-	    n < MEASURE_MAX_MODES)
-		n++;
-	return 1 + (n > 2 ? n : 2);
+	for (i = 0; i < mod->nplans; i++) {
+		for (n = 0;
+		     mod->plans[i].values[n] >= 0 && n < MEASURE_MAX_MODES; n++)
+			;
+		if (n > most)
+			most = n;
+	}
+	return 1 + most;
 }
 
 /* The run before this one, its lanes and ruler fitted to the width. */

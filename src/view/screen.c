@@ -55,7 +55,7 @@ int
 screen_measuring(const struct screen *s)
 {
 	if (s->model == NULL)
-		return results_has_plan(s->lesson->module);
+		return results_always(s->lesson->module);
 	return s->meas != NULL;
 }
 
@@ -149,7 +149,7 @@ screen_narration_rows(const struct lesson *l, const long *params, int w, int h)
 	s.lesson = l;
 	s.params = params;
 	s.glyphs = &glyphs_utf8;
-	s.kernel = results_has_plan(l->module);
+	s.kernel = results_always(l->module);
 	screen_layout(&lo, &s, w, h);
 	narr = layout_find(&lo, &view_narration);
 	return narr != NULL ? narr->rows : 0;

@@ -91,9 +91,10 @@ const char *lanes_ready_words(const struct screen *);
  * the lesson's parameters ask for. */
 int lanes_count(const struct screen *);
 
-/* Whether a lesson has a plan of runs to measure (panel_results.c: the
- * one place in the view that reads the module's plan). */
-int results_has_plan(const struct lesson_module *);
+/* Whether every free run of a lesson is a plan of runs to measure
+ * (panel_results.c: the one place in the view that reads the module's
+ * plans). */
+int results_always(const struct lesson_module *);
 
 /* Whether the screen shows a measuring lesson's plan of runs (and its
  * results table instead of the code). */
