@@ -15,10 +15,12 @@
 # may use these, and only these, for its own meaning:
 #   io       the name of a thread state (TS_IO) in the event log
 #   ms       the unit of time
+#   none     the event name of a thread not started yet (TS_NONE), and
+#            what a placeholder message lists when there is nothing
 #   socket   the system call the page server names in its errors
 #   threads  the generic word for a run's lanes
 #   workers  a column of the plan's results table
-generic=" io ms socket threads workers "
+generic=" io ms none socket threads workers "
 . "${top_srcdir:-.}/tests/lib.sh"
 
 names="${top_builddir:-.}/tests/lesson_names"

@@ -124,6 +124,8 @@ measure_record(struct measure_set *ms, struct run *r)
 	out->workers = r->nthreads;
 	out->dropped = evq_dropped(r->q);
 	out->ideal = measure_ideal(ms, r, out);
+	out->ref_ms =
+	    pl->reference_ms != NULL ? pl->reference_ms(r->cfg.params) : 0;
 	if (out->mode == pl->baseline)
 		ms->base_ms = out->wall_ms;
 	ms->n++;
@@ -200,6 +202,15 @@ measure_cell(const struct measure_set *ms, int i, const struct plan_column *c,
 		return;
 	case PLAN_COL_WORKERS:
 		snprintf(buf, len, "%*d", c->width, ms->res[i].workers);
+		return;
+	case PLAN_COL_REF:
+		snprintf(buf, len, "%*.*f", c->width, c->decimals,
+		    ms->res[i].ref_ms);
+		return;
+	case PLAN_COL_VS_REF:
+		d = ms->res[i].ref_ms;
+		snprintf(buf, len, "%*.2fx", c->width - 1,
+		    d > 0 ? ms->res[i].wall_ms / d : 0);
 		return;
 	}
 	buf[0] = '\0';
@@ -363,27 +374,35 @@ measure_main(const struct headless_args *a)
 	struct measure_set ms;
 	long params[MODULE_MAX_PARAMS];
 	long chosen;
+	char what[64];
 	struct run *shown = NULL;
 	int i, rc;
 	FILE *f = a->out;
 
+	if (measure_plan_for(&ms, mod, a->params) != 0)
+		return headless_main(a); /* not a plan: one run */
+	chosen = a->params[ms.plan->param];
+	/* what measures: the lesson, or the plan's value */
+	if (module_free_only(mod))
+		snprintf(what, sizeof what, "%s", a->lesson->id);
+	else
+		snprintf(what, sizeof what, "%s=%s",
+		    mod->params[ms.plan->param].name,
+		    module_param_name(&mod->params[ms.plan->param], chosen));
 	if (a->policy != POLICY_FREE && a->policy != POLICY_RANDOM) {
 		fprintf(stderr,
 		    "interleave: %s measures real time, so it runs "
 		    "with --policy free only\n",
-		    a->lesson->id);
+		    what);
 		return EXIT_USAGE;
 	}
 	if (a->schedule != NULL) {
 		fprintf(stderr,
 		    "interleave: %s takes no schedule: the "
 		    "operating system schedules it\n",
-		    a->lesson->id);
+		    what);
 		return EXIT_USAGE;
 	}
-	if (measure_plan_for(&ms, mod, a->params) != 0)
-		return headless_main(a); /* not a plan: one run */
-	chosen = a->params[ms.plan->param];
 	if (measure_estimate_ms(&ms, a->params) >= 60000) {
 		char took[32];
 

@@ -26,6 +26,7 @@ struct measured {
 	double cpu_ms;
 	int workers;
 	int ideal;
+	double ref_ms; /* the plan's reference_ms, or 0 */
 	uint64_t dropped;
 };
 

@@ -10,10 +10,12 @@
 
 extern const struct lesson_module race_module;
 extern const struct lesson_module iovscpu_module;
+extern const struct lesson_module lockfix_module;
 
 const struct lesson_module *const module_table[] = {
     &race_module,
     &iovscpu_module,
+    &lockfix_module,
     NULL,
 };
 

@@ -87,7 +87,9 @@ enum plan_column_kind {
 	PLAN_COL_SPEEDUP, /* the baseline's wall time over this run's */
 	PLAN_COL_IDEAL,   /* the best speedup it could have (plan.ideal) */
 	PLAN_COL_CPU_USE, /* CPU time over the wall time of every core */
-	PLAN_COL_WORKERS  /* the run's lanes */
+	PLAN_COL_WORKERS, /* the run's lanes */
+	PLAN_COL_REF,     /* the plan's reference time, ms (reference_ms) */
+	PLAN_COL_VS_REF   /* the wall time over the reference time */
 };
 
 struct plan_column {
@@ -124,6 +126,9 @@ struct lesson_plan {
 	 * baseline on this many cores, or NULL for: every task at once,
 	 * but CPU-bound work only on the cores. */
 	int (*ideal)(const long *params, int cores);
+	/* Optional: a time in ms to compare each run with, computed from
+	 * its parameters (the sequential time of threads taking turns). */
+	double (*reference_ms)(const long *params);
 	const char *wall_ms; /* the result's wall time in ms: "wall_ms" */
 	const char *cpu_ms;  /* the result's CPU time in ms, or NULL */
 	const char *tasks;   /* the result's task count, for ideal == NULL */
