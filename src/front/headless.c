@@ -361,9 +361,17 @@ headless_run_line(struct headless_state *hs, char *buf, size_t len)
 		    hs->sched.name ? " (" : "",
 		    hs->sched.name ? hs->sched.name : "",
 		    hs->sched.name ? ")" : "");
-	for (i = 0; i < (int)a->lesson->module->nparams && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, ", %s=%ld",
-		    a->lesson->module->params[i].name, a->params[i]);
+	for (i = 0; i < (int)a->lesson->module->nparams && off < len; i++) {
+		const struct param_def *pd = &a->lesson->module->params[i];
+		const char *word = module_param_name(pd, a->params[i]);
+
+		if (word != NULL)
+			off += (size_t)snprintf(
+			    buf + off, len - off, ", %s=%s", pd->name, word);
+		else
+			off += (size_t)snprintf(buf + off, len - off,
+			    ", %s=%ld", pd->name, a->params[i]);
+	}
 	if (off >= len)
 		return;
 	if (a->policy == POLICY_FREE)

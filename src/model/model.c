@@ -273,6 +273,27 @@ model_store(
 	v->last_store_step = ev->step;
 }
 
+int
+model_lock_queue(const struct model *m, int l, int *out, int max)
+{
+	uint64_t waiters = m->locks[l].waiters;
+	int t, n = 0, k;
+
+	for (t = 0; t < m->nthreads && t < MODEL_WAITER_BITS; t++) {
+		if (!(waiters >> t & 1) || n >= max)
+			continue;
+		/* insertion by the time each asked: a handful of threads */
+		for (k = n; k > 0 &&
+		     m->threads[out[k - 1]].lock_asked >
+		         m->threads[t].lock_asked;
+		     k--)
+			out[k] = out[k - 1];
+		out[k] = t;
+		n++;
+	}
+	return n;
+}
+
 /* Lock bookkeeping for one request, acquisition or release. */
 static void
 model_lock_event(struct model *m, int thread, const struct event *ev)
@@ -282,6 +303,8 @@ model_lock_event(struct model *m, int thread, const struct event *ev)
 
 	switch (ev->kind) {
 	case EV_LOCK_REQ:
+		if (!(l->waiters & bit))
+			m->threads[thread].lock_asked = m->events;
 		l->waiters |= bit;
 		break;
 	case EV_LOCK_ACQ:

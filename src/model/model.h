@@ -69,10 +69,19 @@ struct model_lock {
 /* Threads past this have no bit in a lock's waiter mask. */
 #define MODEL_WAITER_BITS 64
 
+struct model;
+
+/* Lock l's waiters in the order they asked for it (at most max, into
+ * out); their count. */
+int model_lock_queue(const struct model *, int l, int *out, int max);
+
 struct model_thread {
 	enum thread_state state;
 	int line;         /* current source line, 0 if none */
 	int blocked_lock; /* lock waited for, or -1 */
+	/* The model's event count when it last asked for a lock: a lock's
+	 * waiters queue in this order. */
+	uint64_t lock_asked;
 	int64_t locals[MODEL_MAX_LOCALS];
 	uint8_t local_set; /* bit per slot */
 	/* last load per variable, for the chain */

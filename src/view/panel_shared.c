@@ -100,7 +100,8 @@ static void
 shared_locks(struct shared_out *o, const struct screen *s)
 {
 	const struct model *m = s->model;
-	int i, t;
+	int queue[MODEL_WAITER_BITS];
+	int i, t, n;
 
 	for (i = 0; i < m->nlocks; i++) {
 		const struct model_lock *lk = &m->locks[i];
@@ -113,15 +114,14 @@ shared_locks(struct shared_out *o, const struct screen *s)
 		else
 			shared_add(
 			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
-		for (t = 0; t < m->nthreads && t < MODEL_WAITER_BITS; t++) {
-			if ((lk->waiters >> t & 1) && off + 3 < sizeof who) {
-				who[off++] = ' ';
-				who[off++] = thread_letter(t);
-				who[off] = '\0';
-			}
+		n = model_lock_queue(m, i, queue, MODEL_WAITER_BITS);
+		for (t = 0; t < n && off + 3 < sizeof who; t++) {
+			who[off++] = ' ';
+			who[off++] = thread_letter(queue[t]);
+			who[off] = '\0';
 		}
 		if (off > 0)
-			shared_add(o, ROLE_LOCK_WAIT, 0, "  waiting:%s", who);
+			shared_add(o, ROLE_LOCK_WAIT, 0, "  queue:%s", who);
 	}
 }
 
