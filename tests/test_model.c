@@ -45,13 +45,61 @@ START_TEST(test_locks)
 	ck_assert_uint_eq(m->locks[1].waiters, 2);
 	ck_assert_int_eq(m->threads[2].blocked_lock, -1);
 	ck_assert_int_eq(m->threads[1].blocked_lock, 1);
-	/* leaving the wait state clears the blocked lock too */
+	/* leaving the wait state clears the blocked lock too, and takes
+	 * the thread out of the queue */
 	apply(m, EV_STATE, 1, 8, 0, TS_READY, 0);
 	ck_assert_int_eq(m->threads[1].blocked_lock, -1);
+	ck_assert_uint_eq(m->locks[1].waiters, 0);
 	/* a lock wait that names no lock */
 	apply(m, EV_STATE, 1, 9, 0, TS_LOCK_WAIT, 7);
 	ck_assert_int_eq(m->threads[1].blocked_lock, -1);
 	ck_assert_int_eq(m->threads[1].state, TS_LOCK_WAIT);
+	model_free(m);
+}
+END_TEST
+
+/* The queue is in the order the threads came to wait, whether by a
+ * request or by a lock-wait state alone (a stepped run shows a waiter
+ * again that way after a release). */
+START_TEST(test_lock_queue)
+{
+	struct model *m = model_new(4, MODEL_CLOCK_STEPS, 64);
+	int q[4];
+
+	model_add_lock(m, "m");
+	apply(m, EV_LOCK_ACQ, 0, 1, 0, 0, 0);
+	apply(m, EV_STATE, 3, 2, 0, TS_LOCK_WAIT, 0);
+	apply(m, EV_LOCK_REQ, 1, 3, 0, 0, 0);
+	apply(m, EV_STATE, 1, 3, 0, TS_LOCK_WAIT, 0);
+	apply(m, EV_STATE, 2, 4, 0, TS_LOCK_WAIT, 0);
+	ck_assert_int_eq(model_lock_queue(m, 0, q, 4), 3);
+	ck_assert_int_eq(q[0], 3);
+	ck_assert_int_eq(q[1], 1);
+	ck_assert_int_eq(q[2], 2);
+	/* D leaves and comes back: now last */
+	apply(m, EV_STATE, 3, 5, 0, TS_READY, 0);
+	apply(m, EV_STATE, 3, 6, 0, TS_LOCK_WAIT, 0);
+	ck_assert_int_eq(model_lock_queue(m, 0, q, 4), 3);
+	ck_assert_int_eq(q[2], 3);
+	ck_assert_int_eq(model_lock_queue(m, 0, q, 1), 1);
+	ck_assert_int_eq(q[0], 1);
+	model_free(m);
+}
+END_TEST
+
+/* A hot loop's tally: count more updates expected, and the value read. */
+START_TEST(test_tally)
+{
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+
+	model_add_var(m, "counter", 0, 1);
+	apply(m, EV_TALLY, 0, 1, 0, EV_TALLY_A(0, 1024), 900);
+	apply(m, EV_TALLY, 1, 2, 0, EV_TALLY_A(0, 1024), 1500);
+	ck_assert_int_eq(m->vars[0].expected, 2048);
+	ck_assert_int_eq(m->vars[0].value, 1500);
+	/* a tally of a variable that does not exist is ignored */
+	apply(m, EV_TALLY, 1, 3, 0, EV_TALLY_A(5, 10), 7);
+	ck_assert_int_eq(m->vars[0].expected, 2048);
 	model_free(m);
 }
 END_TEST
@@ -306,6 +354,8 @@ make_model_suite(void)
 
 	tc = tcase_create("bookkeeping");
 	tcase_add_test(tc, test_locks);
+	tcase_add_test(tc, test_lock_queue);
+	tcase_add_test(tc, test_tally);
 	tcase_add_test(tc, test_locals);
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_states_and_timeline);

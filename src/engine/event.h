@@ -20,6 +20,7 @@ enum ev_kind {
 	EV_OS_SAMPLE,   /* a, b: a sample, see sample_pack() in sampler.h */
 	EV_MARK,        /* a: enum mark_kind, b: argument */
 	EV_OS_IDENTITY, /* a: pid (0: this process), b: tid the lane runs in */
+	EV_TALLY, /* a: variable id | count << 32 (EV_TALLY_*), b: its value */
 	EV_KIND_COUNT
 };
 
@@ -33,6 +34,16 @@ enum ev_kind {
  */
 #define EV_STORE_OVERWROTE ((int64_t)1 << 32)
 #define EV_STORE_VAR(a)    ((int64_t)((uint64_t)(a)&0xffffffffu))
+
+/*
+ * EV_TALLY: a hot loop's summary, sent instead of an event per step. The
+ * thread made count more updates to the variable (EV_TALLY_COUNT, below
+ * 2^31), and then read b from it: the model takes b as the variable's
+ * value and count more as expected.
+ */
+#define EV_TALLY_A(var, count) ((int64_t)(var) | (int64_t)(count) << 32)
+#define EV_TALLY_VAR(a)        ((int)((uint64_t)(a)&0xffffffffu))
+#define EV_TALLY_COUNT(a)      ((int64_t)((uint64_t)(a) >> 32))
 
 /* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
 #define EV_MAX_VARS 16

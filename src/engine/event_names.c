@@ -15,6 +15,7 @@ static const char *const ev_kind_names[EV_KIND_COUNT] = {
     [EV_OS_SAMPLE] = "os-sample",
     [EV_MARK] = "mark",
     [EV_OS_IDENTITY] = "os-identity",
+    [EV_TALLY] = "tally",
 };
 
 #define STATE_NAME(st, utf8, ascii, role, legend, name, rank, ...) [st] = name,

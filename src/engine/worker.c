@@ -279,6 +279,13 @@ il_lock_report(struct il_worker *w, const struct il_lock *l,
 }
 
 void
+il_tally(struct il_worker *w, struct il_var *var, int64_t count)
+{
+	worker_emit(w, EV_TALLY, 0, EV_TALLY_A(var->id, count),
+	    atomic_load_explicit(&var->value, memory_order_relaxed));
+}
+
+void
 il_local(struct il_worker *w, int slot, int64_t v)
 {
 	if (il_cancelled(w))

@@ -165,6 +165,11 @@ void il_cond_broadcast(struct il_worker *, struct il_cond *, int line);
 int il_sem_wait(struct il_worker *, struct il_sem *, int line);
 void il_sem_post(struct il_worker *, struct il_sem *, int line);
 
+/* A hot loop's report, instead of an event per step (free runs): this
+ * worker made count more updates to var (count below 2^31); the model
+ * takes var's value as it is now, read from real memory. */
+void il_tally(struct il_worker *, struct il_var *, int64_t count);
+
 /* A step that gives up the CPU (sched_yield in a free run). */
 void il_yield(struct il_worker *, int line);
 

@@ -117,6 +117,9 @@ model_event_ok(const struct model *m, const struct event *ev)
 	case EV_OS_IDENTITY:
 		return ev->a >= 0 && ev->a <= INT32_MAX && ev->b >= 0 &&
 		    ev->b <= INT32_MAX;
+	case EV_TALLY:
+		return ev->a >= 0 && EV_TALLY_COUNT(ev->a) <= INT32_MAX &&
+		    model_id_ok(EV_TALLY_VAR(ev->a), m->nvars);
 	default:
 		return 1;
 	}
@@ -294,6 +297,29 @@ model_lock_queue(const struct model *m, int l, int *out, int max)
 	return n;
 }
 
+/* A thread's new state: waiting for a lock puts it in the lock's queue
+ * (if it is not there yet); any other state takes it out of every
+ * queue (a lock released in a stepped run makes its waiters ready). */
+static void
+model_lock_wait(struct model *m, int thread, const struct event *ev)
+{
+	struct model_thread *th = &m->threads[thread];
+	uint64_t bit = thread < MODEL_WAITER_BITS ? (uint64_t)1 << thread : 0;
+	int l;
+
+	if (ev->a != TS_LOCK_WAIT) {
+		for (l = 0; l < m->nlocks; l++)
+			m->locks[l].waiters &= ~bit;
+		return;
+	}
+	th->blocked_lock = model_id_ok(ev->b, m->nlocks) ? (int)ev->b : -1;
+	if (th->blocked_lock < 0)
+		return;
+	if (!(m->locks[th->blocked_lock].waiters & bit))
+		th->lock_asked = m->events;
+	m->locks[th->blocked_lock].waiters |= bit;
+}
+
 /* Lock bookkeeping for one request, acquisition or release. */
 static void
 model_lock_event(struct model *m, int thread, const struct event *ev)
@@ -319,6 +345,17 @@ model_lock_event(struct model *m, int thread, const struct event *ev)
 			l->owner = -1;
 		break;
 	}
+}
+
+/* A hot loop's summary: count more updates, then the value read. */
+static void
+model_tally(struct model_var *v, const struct event *ev)
+{
+	uint64_t n = (uint64_t)EV_TALLY_COUNT(ev->a);
+
+	if (v->counter)
+		v->expected += (int64_t)n;
+	v->value = ev->b;
 }
 
 /* A lesson mark: MARK_LOCAL sets one of the thread's locals. */
@@ -360,9 +397,7 @@ model_apply(struct model *m, const struct event *ev)
 		break;
 	case EV_STATE:
 		model_set_state(th, t, (enum thread_state)ev->a);
-		if (ev->a == TS_LOCK_WAIT)
-			th->blocked_lock =
-			    model_id_ok(ev->b, m->nlocks) ? (int)ev->b : -1;
+		model_lock_wait(m, thread, ev);
 		break;
 	case EV_LINE:
 		if (ev->line >= 0)
@@ -387,6 +422,9 @@ model_apply(struct model *m, const struct event *ev)
 		break;
 	case EV_OS_IDENTITY:
 		model_identity(m, thread, (int)ev->a, (int)ev->b);
+		break;
+	case EV_TALLY:
+		model_tally(&m->vars[EV_TALLY_VAR(ev->a)], ev);
 		break;
 	default:
 		break;
