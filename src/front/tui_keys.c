@@ -14,36 +14,49 @@
 #include "tui_impl.h"
 #include "util.h"
 
+/* "name=value" for parameter k into buf. */
+static const char *
+param_text(
+    const struct lesson_module *mod, size_t k, long v, char *buf, size_t len)
+{
+	const char *word = module_param_name(&mod->params[k], v);
+
+	if (word != NULL)
+		snprintf(buf, len, "%s=%s", mod->params[k].name, word);
+	else
+		snprintf(buf, len, "%s=%ld", mod->params[k].name, v);
+	return buf;
+}
+
 /* Set parameter i to value (then let the key adjust the others) and run
  * again, saying so. */
 static void
 rerun_with(struct tui *ui, int i, long value, void (*then)(long *params))
 {
 	const struct lesson_module *mod = ui->lesson->module;
-	const struct param_def *pp;
-	const char *verb;
-	long *p = ui->ses.params;
-	const char *name;
-	char num[32];
+	long *p = ui->ses.params, before[MODULE_MAX_PARAMS];
+	char also[160] = "", one[48], set[48];
+	size_t k, off = 0;
 
+	memcpy(before, p, sizeof before);
 	p[i] = value;
 	if (then != NULL)
 		then(p);
-	if ((name = module_param_name(&mod->params[i], value)) == NULL) {
-		snprintf(num, sizeof num, "%ld", value);
-		name = num;
+	/* the other parameters the key changed, to say so */
+	for (k = 0; k < mod->nparams && off < sizeof also; k++) {
+		if ((int)k == i || p[k] == before[k])
+			continue;
+		off += (size_t)snprintf(also + off, sizeof also - off, "%s%s",
+		    off > 0 ? ", " : " (",
+		    param_text(mod, k, p[k], one, sizeof one));
 	}
+	if (off > 0 && off < sizeof also - 1)
+		snprintf(also + off, sizeof also - off, ")");
 	if (restart(ui) != 0)
 		return;
-	verb = ui->ses.measuring ? "measuring" : "running";
-	pp = ui->ses.measuring ? &mod->params[ui->ses.meas.plan->param] : NULL;
-	if (pp == NULL || pp == &mod->params[i])
-		status_after_restart(
-		    ui, "%s again with %s=%s", verb, mod->params[i].name, name);
-	else
-		status_after_restart(ui, "%s again with %s=%s (%s %s)", verb,
-		    mod->params[i].name, name, pp->name,
-		    module_param_name(pp, p[ui->ses.meas.plan->param]));
+	status_after_restart(ui, "%s again with %s%s",
+	    ui->ses.measuring ? "measuring" : "running",
+	    param_text(mod, (size_t)i, value, set, sizeof set), also);
 }
 
 /* f: a free run of the lesson, or back to stepping it. */

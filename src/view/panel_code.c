@@ -83,28 +83,58 @@ code_lines(struct grid *g, struct rect rc, int x, int y,
     const struct code_listing *cl, int locals_w, const struct rules *r)
 {
 	int line = th->line, end = rc.x + rc.w;
+	/* a thread that waits for a lock is not running its line */
+	enum role role =
+	    th->state == TS_LOCK_WAIT ? ROLE_LOCK_WAIT : ROLE_RUNNING;
 	size_t i;
 
 	if (cl->total + locals_w <= rc.w) {
 		for (i = 0; i < cl->n; i++) {
 			int cur = cl->line[i] == line;
 			int used = grid_print(g, x, y, end - x,
-			    cur ? ROLE_RUNNING : ROLE_DEFAULT,
+			    cur ? role : ROLE_DEFAULT,
 			    mod->code[cl->line[i] - 1]);
 
 			if (cur)
-				grid_print(g, x + used + 1, y, 2, ROLE_RUNNING,
-				    r->marker);
+				grid_print(
+				    g, x + used + 1, y, 2, role, r->marker);
 			x += used + 4;
 		}
 	} else if (line > 0 && (size_t)line <= mod->ncode) {
-		x += text_print_fit(g, x, y, end - x - locals_w - 3,
-		    ROLE_RUNNING, mod->code[line - 1], r);
+		x += text_print_fit(g, x, y, end - x - locals_w - 3, role,
+		    mod->code[line - 1], r);
 		x += 1;
-		grid_print(g, x, y, 2, ROLE_RUNNING, r->marker);
+		grid_print(g, x, y, 2, role, r->marker);
 		x += 3;
 	}
 	return x;
+}
+
+/* Why thread th cannot run its line, after it from x if it fits before
+ * the locals: "waiting for m, held by A". Returns where the locals may
+ * start. */
+static int
+code_reason(struct grid *g, struct rect rc, int x, int y, const struct model *m,
+    const struct model_thread *th, int locals_w)
+{
+	const struct model_lock *lk;
+	char why[64];
+	int w;
+
+	if (th->state != TS_LOCK_WAIT || th->blocked_lock < 0 ||
+	    th->blocked_lock >= m->nlocks)
+		return x;
+	lk = &m->locks[th->blocked_lock];
+	if (lk->owner >= 0)
+		snprintf(why, sizeof why, "waiting for %s, held by %c",
+		    lk->name, thread_letter(lk->owner));
+	else
+		snprintf(why, sizeof why, "waiting for %s", lk->name);
+	w = (int)strlen(why);
+	if (x + w > rc.x + rc.w - locals_w)
+		return x;
+	grid_print(g, x, y, w, ROLE_LOCK_WAIT, why);
+	return x + w + 2;
 }
 
 /* Thread th's locals at the right, from column x at the earliest. */
@@ -156,15 +186,17 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			continue;
 		}
 		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w, r);
+		x = code_reason(g, rc, x, y, m, th, locals_w);
 		code_locals(g, rc, x, y, th, mod, locals_w);
 	}
 }
 
-/* Rows: one per thread, two at least, then four, then all. */
+/* Rows: one per thread, two at least, then four, then all; none while
+ * a plan measures: its results table takes the code's place. */
 static void
 code_rows(struct screen *s, int w, int h, struct view_size *z)
 {
-	int n = lanes_count(s);
+	int n = s->meas != NULL ? 0 : lanes_count(s);
 
 	(void)w;
 	(void)h;
