@@ -254,6 +254,10 @@ START_TEST(test_fixes_free)
 	ck_assert_int_eq(th_verdict_value(r, "counter"), 800000);
 	ck_assert_int_eq(th_verdict_value(r, "lost"), 0);
 	ck_assert_str_eq(th_result_text(r, "fix", buf, sizeof buf), "mutex");
+	/* the loop's tallies reach the model; its mutex is not a teaching
+	 * lock, whose owner the panel would show */
+	ck_assert_int_eq(r->m->vars[0].expected, 800000);
+	ck_assert_int_eq(r->m->nlocks, 0);
 	run_free(r);
 	r = th_run(
 	    "lock-fix", "threads=4 iterations=200000 io_ms=0 fix=atomic", NULL);

@@ -9,8 +9,11 @@
  * Controlled runs step through the il_* calls and the conductor's
  * teaching lock. Free runs with io_ms=0 are the measured hot loop: a
  * real pthread_mutex_t, a real atomic add or a real unlocked load and
- * store, with no event per step (only the waits for the lock are
- * reported), so that what the cost table shows is what the fix costs.
+ * store, with no event per step, so that what the cost table shows is
+ * what the fix costs. The loop reports a tally of its increments every
+ * LOCKFIX_BATCH, and each wait for the mutex as a state on its lane,
+ * both outside the lock; the mutex's owner changes millions of times a
+ * second, so it is not reported (the shared panel lists no lock).
  */
 #include "conductor.h"
 #include "estimate.h"
@@ -24,6 +27,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 enum { P_THREADS, P_ITERATIONS, P_FIX, P_SCOPE, P_IO_MS };
 enum { FIX_MUTEX, FIX_ATOMIC, FIX_NONE, FIX_ALL };
@@ -78,16 +82,29 @@ struct lockfix_lane {
 
 struct lockfix {
 	struct il_var *counter;
-	struct il_lock *m; /* NULL unless fix=mutex */
+	struct il_lock *m; /* the teaching lock: fix=mutex, not hot */
+	/* The hot loop's mutex (fix=mutex, free, io_ms=0): any worker
+	 * takes it around its load and store of counter. */
+	pthread_mutex_t hot_mu;
+	int hot;
 	long iterations;
 	long io_ms;
 	int fix;
 	int scope;
-	int free_run;
+	int nthreads;
 	struct lockfix_lane *lane;
 	/* When the last worker finished (ns): each worker raises it as it
 	 * ends, the result reads it after the join. */
 	_Atomic uint64_t end_ns;
+	/* The start gate of a hot loop: every worker waits under gate_mu
+	 * until all of them have arrived (arrived counts them), so that the
+	 * loops run together and the time is the loops', not the threads'
+	 * creation. The last to arrive sets start_ns (0: not yet) and
+	 * broadcasts gate_open. */
+	pthread_mutex_t gate_mu;
+	pthread_cond_t gate_open;
+	int arrived;
+	uint64_t start_ns;
 };
 
 static int
@@ -123,9 +140,11 @@ lockfix_setup(struct run *r, const long *params, char *err, size_t errlen)
 
 	st->counter = run_add_var(r, "counter", 0, 1);
 	st->fix = (int)params[P_FIX];
-	if (st->fix == FIX_MUTEX)
+	st->hot = r->cfg.policy == POLICY_FREE && params[P_IO_MS] == 0;
+	if (st->fix == FIX_MUTEX && !st->hot)
 		st->m = run_add_lock(r, "m");
-	if (st->counter == NULL || (st->fix == FIX_MUTEX && st->m == NULL)) {
+	if (st->counter == NULL ||
+	    (st->fix == FIX_MUTEX && !st->hot && st->m == NULL)) {
 		snprintf(err, errlen, "lock-fix: cannot declare the counter");
 		free(st);
 		return -1;
@@ -133,7 +152,7 @@ lockfix_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->iterations = params[P_ITERATIONS];
 	st->io_ms = params[P_IO_MS];
 	st->scope = (int)params[P_SCOPE];
-	st->free_run = r->cfg.policy == POLICY_FREE;
+	st->nthreads = r->nthreads;
 	if (posix_memalign(
 	        &lanes, 64, (size_t)r->nthreads * sizeof *st->lane)) {
 		snprintf(err, errlen, "lock-fix: out of memory");
@@ -144,6 +163,9 @@ lockfix_setup(struct run *r, const long *params, char *err, size_t errlen)
 	for (int i = 0; i < r->nthreads; i++)
 		atomic_init(&st->lane[i].done, 0);
 	atomic_init(&st->end_ns, 0);
+	pthread_mutex_init(&st->gate_mu, NULL);
+	pthread_mutex_init(&st->hot_mu, NULL);
+	pthread_cond_init(&st->gate_open, NULL);
 	r->lesson = st;
 	return 0;
 }
@@ -227,19 +249,16 @@ lockfix_step(struct il_worker *w, struct lockfix *st)
 	return il_cancelled(w) ? -1 : 0;
 }
 
-/* The real mutex, as a hot loop takes it: a wait for it is reported
- * (requested, waiting, taken), an uncontended lock is not. Returns 1 if
- * it waited, so that the release is reported too. */
+/* The real mutex, as a hot loop takes it: 1 if it had to wait, which
+ * its lane shows (the run has no lock declared, so the wait names none);
+ * an uncontended lock reports nothing. */
 static int
-lockfix_hot_lock(struct il_worker *w, struct il_lock *l)
+lockfix_hot_lock(struct il_worker *w, pthread_mutex_t *mu)
 {
-	if (pthread_mutex_trylock(&l->mutex) == 0)
+	if (pthread_mutex_trylock(mu) == 0)
 		return 0;
-	il_lock_report(w, l, IL_LOCK_REQUESTED, L_LOCK);
-	il_lock_report(w, l, IL_LOCK_WAITING, L_LOCK);
-	pthread_mutex_lock(&l->mutex);
-	il_lock_report(w, l, IL_LOCK_TAKEN, L_LOCK);
-	il_state(w, w->id, TS_RUNNING, L_LOAD);
+	il_state(w, w->id, TS_LOCK_WAIT, L_LOCK);
+	pthread_mutex_lock(mu);
 	return 1;
 }
 
@@ -253,15 +272,16 @@ lockfix_hot(struct il_worker *w, struct lockfix *st, long n)
 	switch (st->fix) {
 	case FIX_MUTEX:
 		for (i = 0; i < n; i++) {
-			int waited = lockfix_hot_lock(w, st->m);
+			int waited = lockfix_hot_lock(w, &st->hot_mu);
 
 			atomic_store_explicit(c,
 			    atomic_load_explicit(c, memory_order_relaxed) + 1,
 			    memory_order_relaxed);
+			pthread_mutex_unlock(&st->hot_mu);
+			/* running again since the lock was taken, told now
+			 * so the report is not inside the critical section */
 			if (waited)
-				il_lock_report(
-				    w, st->m, IL_LOCK_RELEASED, L_UNLOCK);
-			pthread_mutex_unlock(&st->m->mutex);
+				il_state(w, w->id, TS_RUNNING, L_UNLOCK);
 		}
 		break;
 	case FIX_ATOMIC:
@@ -279,6 +299,30 @@ lockfix_hot(struct il_worker *w, struct lockfix *st, long n)
 	}
 }
 
+/* Wait until every worker is at the gate (or the run is cancelled: a
+ * worker that never starts must not hold the others forever). */
+static void
+lockfix_gate(struct il_worker *w, struct lockfix *st, int nthreads)
+{
+	struct timespec until;
+
+	pthread_mutex_lock(&st->gate_mu);
+	if (++st->arrived == nthreads) {
+		st->start_ns = clock_now_ns();
+		pthread_cond_broadcast(&st->gate_open);
+	}
+	while (st->start_ns == 0 && !il_cancelled(w)) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 10000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&st->gate_open, &st->gate_mu, &until);
+	}
+	pthread_mutex_unlock(&st->gate_mu);
+}
+
 static void
 lockfix_worker(struct il_worker *w)
 {
@@ -287,7 +331,8 @@ lockfix_worker(struct il_worker *w)
 	uint64_t end, prev;
 	long i, n;
 
-	if (st->free_run && st->io_ms == 0) {
+	if (st->hot) {
+		lockfix_gate(w, st, st->nthreads);
 		il_state(w, w->id, TS_RUNNING, L_LOAD);
 		for (i = 0; i < st->iterations && !il_cancelled(w); i += n) {
 			n = st->iterations - i < LOCKFIX_BATCH
@@ -296,6 +341,7 @@ lockfix_worker(struct il_worker *w)
 			lockfix_hot(w, st, n);
 			atomic_store_explicit(
 			    done, i + n, memory_order_relaxed);
+			il_tally(w, st->counter, n);
 		}
 	} else {
 		for (i = 0; i < st->iterations; i++) {
@@ -336,7 +382,9 @@ lockfix_result(struct run *r, struct result *res)
 	struct lockfix *st = r->lesson;
 	long long counter, expected = lockfix_expected(r);
 	uint64_t end = atomic_load_explicit(&st->end_ns, memory_order_relaxed);
-	double wall = end > r->start_ns ? (double)(end - r->start_ns) : 0;
+	/* a hot loop is timed from its gate, any other run from its start */
+	uint64_t start = st->start_ns != 0 ? st->start_ns : r->start_ns;
+	double wall = end > start ? (double)(end - start) : 0;
 
 	counter = (long long)atomic_load_explicit(
 	    &st->counter->value, memory_order_relaxed);
@@ -409,6 +457,9 @@ lockfix_teardown(struct run *r)
 {
 	struct lockfix *st = r->lesson;
 
+	pthread_mutex_destroy(&st->hot_mu);
+	pthread_cond_destroy(&st->gate_open);
+	pthread_mutex_destroy(&st->gate_mu);
 	free(st->lane);
 	free(st);
 	r->lesson = NULL;
@@ -429,8 +480,8 @@ static const long scope_values[] = {SCOPE_TIGHT, SCOPE_WIDE, -1};
 static const struct plan_column scope_cols[] = {
     {"wall ms", 9, PLAN_COL_WALL, NULL, NULL, 1},
     {"seq ms", 8, PLAN_COL_REF, NULL, NULL, 0},
-    {"vs seq", 7, PLAN_COL_VS_REF, NULL, NULL, 0},
-    {"vs tight", 8, PLAN_COL_VS_BASE, "wall_ms", NULL, 0},
+    {"vs seq", 8, PLAN_COL_VS_REF, NULL, NULL, 0},
+    {"vs tight", 10, PLAN_COL_VS_BASE, "wall_ms", NULL, 0},
 };
 
 /* Every thread's I/O one after another: what taking turns costs. */
@@ -450,7 +501,7 @@ static const struct lesson_plan lockfix_plans[] = {
         .cols = cost_cols,
         .ncols = IL_ARRAY_LEN(cost_cols),
         .wall_ms = "wall_ms",
-        .hint = "t: tight or wide, f: step again",
+        .hint = "t: tight/wide, f: step",
     },
     {
         .param = P_SCOPE,
@@ -461,7 +512,7 @@ static const struct lesson_plan lockfix_plans[] = {
         .ncols = IL_ARRAY_LEN(scope_cols),
         .reference_ms = lockfix_sequential_ms,
         .wall_ms = "wall_ms",
-        .hint = "a: the cost of each fix, f: step again",
+        .hint = "a: cost of each fix, f: step",
     },
 };
 
@@ -478,17 +529,16 @@ lockfix_cost_then(long *params)
 	}
 }
 
-/* t: the staircase needs the lock, threads to take turns and an I/O
- * wait worth seeing, and few enough iterations to watch. */
+/* t: the staircase needs the lock, threads to take turns, and I/O
+ * waits long enough to measure but few enough to watch: 4 threads x 5
+ * waits of 20 ms, unless the workload set is already one like it. */
 static void
 lockfix_scope_then(long *params)
 {
+	long per_thread = params[P_ITERATIONS] * params[P_IO_MS];
+
 	params[P_FIX] = FIX_MUTEX;
-	if (params[P_IO_MS] == 0)
-		params[P_IO_MS] = 20;
-	if (params[P_THREADS] < 2)
-		params[P_THREADS] = 4;
-	if (params[P_ITERATIONS] * params[P_IO_MS] > 200) {
+	if (params[P_THREADS] < 2 || per_thread < 100 || per_thread > 2000) {
 		params[P_THREADS] = 4;
 		params[P_ITERATIONS] = 5;
 		params[P_IO_MS] = 20;
@@ -506,11 +556,12 @@ static const struct lesson_key lockfix_keys[] = {
         LESSON_KEY_PLAN, NULL, 1, 0, NULL, NULL, lockfix_scope_then},
 };
 
-/* The code and the shared panel come first: the lock's owner and its
- * queue are what a stepped run is about; the table when it measures. */
+/* The results table first while a plan measures (it has no rows
+ * otherwise), then the code and the shared panel: the lock's owner and
+ * its queue are what a stepped run is about. */
 static const struct lesson_panel_want lockfix_panels[] = {
+    {LESSON_PANEL_RESULTS, 25},
     {LESSON_PANEL_CODE, 30},
-    {LESSON_PANEL_RESULTS, 35},
     {LESSON_PANEL_SHARED, 50},
     {LESSON_PANEL_KERNEL, 60},
     {LESSON_PANEL_LOG, 70},
