@@ -25,6 +25,8 @@
 #include "run.h"
 #include "sampler.h"
 
+#include "bench_util.h"
+
 #define ROUNDS 9 /* overhead rounds per variant */
 #define REPS   3 /* pairs per mode in the speedup table */
 
@@ -43,11 +45,7 @@ now_ms(void)
 static void
 defaults(long *p)
 {
-	size_t i;
-
-	memset(p, 0, MODULE_MAX_PARAMS * sizeof *p);
-	for (i = 0; i < mod->nparams; i++)
-		p[i] = mod->params[i].def;
+	bench_defaults(mod, p);
 }
 
 /* One free run of the lesson with its events pumped into the model, as
@@ -56,22 +54,10 @@ static struct run *
 lesson_run_quiet(const long *params, int sample_ms, int quiet)
 {
 	struct run_config cfg;
-	struct run *r;
-	char err[256];
 
 	run_config_free(&cfg, mod, params, sample_ms);
 	cfg.quiet = quiet;
-	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
-		fprintf(stderr, "bench_iovscpu: %s\n", err);
-		exit(1);
-	}
-	if (run_start(r) != 0) {
-		fprintf(stderr, "bench_iovscpu: cannot start threads\n");
-		exit(1);
-	}
-	run_wait_free(r);
-	run_finish(r);
-	return r;
+	return bench_free_run(&cfg, "bench_iovscpu");
 }
 
 static struct run *
