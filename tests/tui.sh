@@ -432,4 +432,82 @@ wait_for "and the title shows how far it is" 'FREE +[0-9.]+ (ms|s) +[0-9]+%'
 T send-keys -t il q
 wait_file "a long run: q exits 0 at once" "$TMPD/rc" '^rc=0$'
 
+# ---- lock-fix: B waits for the lock A holds, and nothing is lost ----
+start_shell
+run_in_pane lock-fix
+wait_for "lock-fix opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
+T send-keys -t il 1
+wait_for "lock-fix: 1 lets A take lock m" 'step 1: A moved; its next line is tmp = counter'
+wait_for "lock-fix: the shared panel says A holds lock m" 'lock m +held by A'
+T send-keys -t il 2
+wait_for "lock-fix: 2 is refused, the status says B waits for A's lock" 'B is waiting for lock m, held by A'
+if cap | grep -q "STEP  step 1  seed"; then pass "lock-fix: the refused 2 takes no step"
+else fail "lock-fix: the refused 2 takes no step" "$(cap | sed 's/^/| /')"; fi
+wait_for "lock-fix: the shared panel queues B on lock m" 'queue: +B$'
+wait_for "lock-fix: B's lane shows it waiting for a lock" '^ 2 B  ▒'
+if capc | grep -P '^(\x1b\[[0-9;]*m)* 2 B' | grep -Pq '\x1b\[38;5;166m(\x1b\[[0-9;]*m)*▒'; then
+  pass "lock-fix: B's lock wait is drawn in the lock colour"
+else fail "lock-fix: B's lock wait is drawn in the lock colour" "$(capc | grep ' 2 B' | cat -v)"; fi
+n=1
+for line in 'tmp = tmp \+ 1' 'counter = tmp' 'unlock\(m\)' 'wait_for_io\(\)'; do
+  n=$((n + 1))
+  T send-keys -t il 1
+  wait_for "lock-fix: 1 takes A's step $n" "step $n: A moved; its next line is $line"
+done
+wait_for "lock-fix: after unlock(m) lock m is free" 'lock m +free'
+wait_for "lock-fix: A's store is counted" 'counter +1( |$)'
+T send-keys -t il 2
+wait_for "lock-fix: now 2 moves B" 'step 6: B moved; its next line is tmp = counter'
+wait_for "lock-fix: B holds lock m" 'lock m +held by B'
+T send-keys -t il 1
+wait_for "lock-fix: A's I/O wait ends its run" 'step 7: A has finished'
+n=7
+for k in 2 2 2 2; do
+  n=$((n + 1))
+  T send-keys -t il "$k"
+  wait_for "lock-fix: key $k takes step $n" "STEP  step $n  seed"
+done
+T send-keys -t il 2
+wait_for "lock-fix: B's I/O wait finishes the run" 'DONE  step 12'
+wait_for "lock-fix: the shared panel shows counter 2" 'counter +2( |$)'
+wait_for "lock-fix: the shared panel shows expected 2" 'expected +2( |$)'
+wait_for "lock-fix: the shared panel shows nothing lost" 'lost +0( |$)'
+wait_for "lock-fix: the result is shown in words" 'every one of the 2'
+wait_for "lock-fix: and says every increment counted" 'increments counted'
+T send-keys -t il q
+wait_file "lock-fix: q exits with status 0" "$TMPD/rc" '^rc=0$'
+restored "lock-fix"
+
+# ---- lock-fix: a times each fix into the cost table ----
+start_shell
+run_in_pane lock-fix
+wait_for "lock-fix cost: the lesson is up" "STEP  step 0  seed $SEED"
+T send-keys -t il a
+wait_for "a: the cost table is drawn" 'fix +wall ms +ns/inc +vs none +lost'
+dl=$DEADLINE; DEADLINE=$((DEADLINE * 3)) # three timed runs of 4M increments
+wait_for "a: the table gets a row for none" '^ none +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]+x +[0-9]+( |$)'
+wait_for "a: the table gets a row for mutex, nothing lost" '^ mutex +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]+x +0( |$)'
+wait_for "a: the table gets a row for atomic, nothing lost" '^ atomic +[0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]+x +0( |$)'
+wait_for "a: the status says every run is measured" 'measured 3 runs'
+DEADLINE=$dl
+T send-keys -t il f
+wait_for "f goes back to stepping" 'stepping again'
+wait_for "f: the title is STEP at step 0" "STEP  step 0  seed $SEED"
+T send-keys -t il q
+wait_file "lock-fix cost: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- lock-fix: t times tight against wide beside the sequential time ----
+start_shell
+run_in_pane lock-fix
+wait_for "lock-fix staircase: the lesson is up" "STEP  step 0  seed $SEED"
+T send-keys -t il t
+wait_for "t: the table is drawn with a seq ms column" 'scope +wall ms +seq ms'
+dl=$DEADLINE; DEADLINE=$((DEADLINE * 3))
+wait_for "t: the table gets a row for tight" '^ tight +[0-9]+\.[0-9] +[0-9]+ +[0-9]+\.[0-9]+x +[0-9]+\.[0-9]+x( |$)'
+wait_for "t: the table gets a row for wide" '^ wide +[0-9]+\.[0-9] +[0-9]+ +[0-9]+\.[0-9]+x +[0-9]+\.[0-9]+x( |$)'
+wait_for "t: the status says both runs are measured" 'measured 2 runs'
+DEADLINE=$dl
+T send-keys -t il q
+wait_file "lock-fix staircase: q exits 0" "$TMPD/rc" '^rc=0$'
+
 finish
