@@ -185,6 +185,37 @@ for m in sequential threads gil processes eventloop; do
 done
 expect_out "io-vs-cpu sequential: speedup 1 and ideal 1" 'mode=sequential .*speedup=1.00 ideal=1 '
 
+# lock-fix: the result line, stepped and free, and its two plans.
+run "$il" lock-fix --headless --schedule 1,1,1,1,1,1,2,2,2,2,2,2
+expect_rc "lock-fix stepped exits 0" 0
+expect_out "lock-fix stepped: the result line" \
+  '^result: counter=2 expected=2 lost=0 fix=mutex scope=tight wall_ms=[0-9.]+ ns_per_inc=[0-9.]+ dropped=0$'
+expect_out "lock-fix stepped: the heading names the fix" 'fix=mutex, scope=tight'
+run "$il" lock-fix --headless --schedule 1,2
+expect_rc "lock-fix: a schedule into a held lock exits 65" 65
+expect_err "lock-fix: it names the holder" 'B is waiting for lock m, held by A'
+run "$il" lock-fix --headless --policy free --set fix=all --set threads=2 --set iterations=100000 --set io_ms=0
+expect_rc "lock-fix fix=all exits 0" 0
+expect_out "lock-fix fix=all: the table's header" '^ fix +wall ms +ns/inc +vs none +lost$'
+for f in none mutex atomic; do
+  expect_out "lock-fix fix=all: a table row for $f" "^ $f +[0-9.]+ +[0-9.]+ +[0-9.]+x +[0-9]+ "
+  expect_out "lock-fix fix=all: a result line for $f" \
+    "^result: counter=[0-9]+ expected=200000 lost=[0-9]+ fix=$f scope=tight wall_ms=[0-9.]+ ns_per_inc=[0-9.]+ dropped=0$"
+done
+expect_out "lock-fix fix=all: the mutex loses nothing" '^result: counter=200000 expected=200000 lost=0 fix=mutex '
+expect_out "lock-fix fix=all: the atomic add loses nothing" '^result: counter=200000 expected=200000 lost=0 fix=atomic '
+run "$il" lock-fix --headless --policy free --set scope=both --set threads=3 --set iterations=2 --set io_ms=10
+expect_rc "lock-fix scope=both exits 0" 0
+expect_out "lock-fix scope=both: the table's header" '^ scope +wall ms +seq ms +vs seq +vs tight$'
+expect_out "lock-fix scope=both: the sequential time is 60 ms" '^ wide +[0-9.]+ +60 +[0-9.]+x +[0-9.]+x '
+expect_out "lock-fix scope=both: a result line for wide" '^result: counter=6 expected=6 lost=0 fix=mutex scope=wide '
+run "$il" lock-fix --headless --set fix=all --schedule 1,2
+expect_rc "lock-fix fix=all with a schedule exits 2" 2
+expect_err "lock-fix fix=all with a schedule: why" 'fix=all measures real time'
+run "$il" lock-fix --headless --set fix=all --set scope=both
+expect_rc "lock-fix: two plans at once exit 2" 2
+expect_err "lock-fix: two plans at once: why" 'two plans'
+
 run "$il" io-vs-cpu --headless --set mode=processes --set kind=cpu --set tasks=2 --set ms=20
 expect_rc "io-vs-cpu processes exits 0" 0
 expect_out "io-vs-cpu processes: the lanes are labelled with PIDs" '^ 1 A pid [0-9]+ '

@@ -76,7 +76,10 @@ verify_params(const struct lesson_module *m, const long *params, int controlled,
 	if (measure_plan_for(&ms, m, params) != 0)
 		return m->validate(params, controlled, err, errlen) != 0 ? -1
 		                                                         : 0;
-	/* A plan runs each of its values free, one by one. */
+	/* A plan runs each of its values free, one by one: the module
+	 * checks the plan as asked for, then each run. */
+	if (m->validate(params, 0, err, errlen) != 0)
+		return -1;
 	for (i = 0; i < ms.nmodes; i++) {
 		memcpy(p, params, sizeof p);
 		p[ms.plan->param] = ms.modes[i];
