@@ -24,8 +24,9 @@ usage_synopsis(FILE *f)
 	    "lane's letter\n"
 	    "                              with Shift, step that thread; space "
 	    "run/pause,\n"
-	    "                              u undo, up/down scroll the page, ? "
-	    "help, q quit;\n",
+	    "                              u undo, f free run/step, up/down "
+	    "scroll the\n"
+	    "                              page, ? help, q quit;\n",
 	    f);
 }
 
