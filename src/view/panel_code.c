@@ -191,12 +191,11 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 	}
 }
 
-/* Rows: one per thread, two at least, then four, then all; none while
- * a plan measures: its results table takes the code's place. */
+/* Rows: one per thread, two at least, then four, then all. */
 static void
 code_rows(struct screen *s, int w, int h, struct view_size *z)
 {
-	int n = s->meas != NULL ? 0 : lanes_count(s);
+	int n = lanes_count(s);
 
 	(void)w;
 	(void)h;

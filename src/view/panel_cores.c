@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "names.h"
 #include "util.h"
@@ -85,6 +86,37 @@ report_kernel_draw(struct grid *g, struct rect rc, const struct screen *s)
 	}
 }
 
+/* Lane t's line of the kernel's account in at most w columns: the
+ * ready state in the lesson's words and "last on cpuN" where they fit,
+ * shorter words where they do not, so no number is cut. */
+static void
+kernel_line(char *buf, size_t len, int w, int t, const char *ready, double run,
+    double wait, double blocked, const struct model_thread *th)
+{
+	int shape;
+
+	for (shape = 0; shape < 4; shape++) {
+		const char *r = shape < 2 ? ready : "waiting";
+		int off = snprintf(buf, len,
+		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  ",
+		    t + 1, thread_letter(t), 100.0 * run, r, 100.0 * wait,
+		    100.0 * blocked);
+
+		if (off < 0 || (size_t)off >= len)
+			return;
+		if (shape % 2 == 0)
+			snprintf(buf + off, len - (size_t)off,
+			    "%6llu slices  last on cpu%d",
+			    (unsigned long long)th->os_slices, th->os_cpu);
+		else
+			snprintf(buf + off, len - (size_t)off,
+			    "%llu slices  cpu%d",
+			    (unsigned long long)th->os_slices, th->os_cpu);
+		if (text_width(buf, strlen(buf)) <= w)
+			return;
+	}
+}
+
 /* The kernel's account of each lane so far: shares of running, waiting
  * for a CPU and blocked, the time slices and the last CPU. */
 static void
@@ -93,6 +125,7 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 	int y = rc.y, rows = rc.h;
 	const struct model *m = s->model;
 	int t, row = 0, n = kernel_rows(s);
+	char line[160];
 
 	if (s->report != NULL) {
 		report_kernel_draw(g, rc, s);
@@ -114,12 +147,9 @@ kernel_draw(struct grid *g, struct rect rc, struct screen *s)
 			break;
 		}
 		view_timeline_kernel_shares(m, t, &run, &wait, &blocked);
-		grid_printf(g, rc.x, y + row, rc.w, ROLE_DEFAULT,
-		    "%2d %c  running %3.0f%%  %s %3.0f%%  blocked %3.0f%%  "
-		    "%6llu slices  last on cpu%d",
-		    t + 1, thread_letter(t), 100.0 * run, lanes_ready_words(s),
-		    100.0 * wait, 100.0 * blocked,
-		    (unsigned long long)th->os_slices, th->os_cpu);
+		kernel_line(line, sizeof line, rc.w, t, lanes_ready_words(s),
+		    run, wait, blocked, th);
+		grid_print(g, rc.x, y + row, rc.w, ROLE_DEFAULT, line);
 		row++;
 	}
 }

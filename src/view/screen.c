@@ -82,6 +82,11 @@ screen_panels(const struct screen *s, struct layout *lo)
 		if (panels[i].lesson == LESSON_PANEL_RESULTS &&
 		    !screen_measuring(s))
 			prio = -1;
+		/* While a plan measures, its table takes the code's place. */
+		if (panels[i].lesson == LESSON_PANEL_CODE &&
+		    screen_measuring(s) &&
+		    module_panel_prio(mod, LESSON_PANEL_RESULTS) >= 0)
+			prio = -1;
 		if (prio >= 0)
 			layout_add(lo, panels[i].view, prio);
 	}
