@@ -368,5 +368,6 @@ make_model_suite(void)
 	suite_add_tcase(s, tc);
 
 	suite_add_tcase(s, make_model_os_tcase());
+	suite_add_tcase(s, make_model_waitfor_tcase());
 	return s;
 }

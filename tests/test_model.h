@@ -44,4 +44,7 @@ TCase *make_model_lost_update_tcase(void);
 /* The OS test case of the model suite, from test_model_os.c. */
 TCase *make_model_os_tcase(void);
 
+/* The wait-for graph's test case, from test_model_waitfor.c. */
+TCase *make_model_waitfor_tcase(void);
+
 #endif

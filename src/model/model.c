@@ -297,6 +297,86 @@ model_lock_queue(const struct model *m, int l, int *out, int max)
 	return n;
 }
 
+int
+model_find_cycle(const struct model *m, int t, struct model_cycle *out)
+{
+	int u = t, n = 0, l;
+
+	memset(out, 0, sizeof *out);
+	/* follow thread -> the lock it waits for -> that lock's owner: at
+	 * most one way out of each node, so a walk finds the cycle or its
+	 * end within as many steps as there are locks */
+	while (n < MODEL_MAX_LOCKS) {
+		if (u < 0 || u >= m->nthreads ||
+		    m->threads[u].state != TS_LOCK_WAIT)
+			return 0;
+		l = m->threads[u].blocked_lock;
+		if (l < 0 || l >= m->nlocks || m->locks[l].owner < 0)
+			return 0;
+		out->threads[n] = u;
+		out->locks[n] = l;
+		n++;
+		u = m->locks[l].owner;
+		if (u == t) {
+			out->n = n;
+			return 1;
+		}
+	}
+	/* a cycle that does not pass through t */
+	memset(out, 0, sizeof *out);
+	return 0;
+}
+
+void
+model_cycle_short(
+    const struct model *m, const struct model_cycle *c, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "T%d>%s>",
+		    c->threads[i] + 1, m->locks[c->locks[i]].name);
+	if (c->n > 0 && off < len)
+		snprintf(buf + off, len - off, "T%d", c->threads[0] + 1);
+}
+
+void
+model_cycle_long(const struct model *m, const struct model_cycle *c,
+    const char *arrow, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < c->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off,
+		    "T%d %s %s (held by T%d) %s ", c->threads[i] + 1, arrow,
+		    m->locks[c->locks[i]].name, c->threads[(i + 1) % c->n] + 1,
+		    arrow);
+	if (c->n > 0 && off < len)
+		snprintf(buf + off, len - off, "T%d", c->threads[0] + 1);
+}
+
+void
+model_wait_reason(const struct model *m, int t, char *buf, size_t len)
+{
+	const struct model_thread *th = &m->threads[t];
+	const struct model_lock *l;
+
+	buf[0] = '\0';
+	if (th->state != TS_LOCK_WAIT || th->blocked_lock < 0 ||
+	    th->blocked_lock >= m->nlocks)
+		return;
+	l = &m->locks[th->blocked_lock];
+	if (l->owner >= 0)
+		snprintf(buf, len, "waiting for %s, held by T%d", l->name,
+		    l->owner + 1);
+	else
+		snprintf(buf, len, "waiting for %s", l->name);
+}
+
 /* A thread's new state: waiting for a lock puts it in the lock's queue
  * (if it is not there yet); any other state takes it out of every
  * queue (a lock released in a stepped run makes its waiters ready). */
@@ -318,6 +398,11 @@ model_lock_wait(struct model *m, int thread, const struct event *ev)
 	if (!(m->locks[th->blocked_lock].waiters & bit))
 		th->lock_asked = m->events;
 	m->locks[th->blocked_lock].waiters |= bit;
+	/* a new wait is the only edge that can close a cycle */
+	if (m->deadlock.n == 0 && model_find_cycle(m, thread, &m->deadlock)) {
+		m->deadlock.at = m->now;
+		m->deadlock.step = ev->step;
+	}
 }
 
 /* Lock bookkeeping for one request, acquisition or release. */

@@ -69,12 +69,6 @@ struct model_lock {
 /* Threads past this have no bit in a lock's waiter mask. */
 #define MODEL_WAITER_BITS 64
 
-struct model;
-
-/* Lock l's waiters in the order they asked for it (at most max, into
- * out); their count. */
-int model_lock_queue(const struct model *, int l, int *out, int max);
-
 struct model_thread {
 	enum thread_state state;
 	int line;         /* current source line, 0 if none */
@@ -131,6 +125,20 @@ struct cpu_span {
 	int32_t thread;
 };
 
+/*
+ * A cycle of the wait-for graph: threads[i] waits for locks[i], which
+ * threads[i + 1] holds, and the last lock is held by threads[0]. Each
+ * thread waits for at most one lock and each lock has at most one
+ * owner, so a cycle has at most one lock per thread.
+ */
+struct model_cycle {
+	int n; /* threads (and locks) in it; 0: no cycle */
+	int threads[MODEL_MAX_LOCKS];
+	int locks[MODEL_MAX_LOCKS];
+	uint64_t at;   /* the model time it closed */
+	uint32_t step; /* the step it closed at (stepped runs) */
+};
+
 struct cpu_lane {
 	struct cpu_span *spans; /* by t1, oldest first */
 	size_t n, cap;
@@ -165,6 +173,9 @@ struct model {
 	struct cpu_lane cpus[MODEL_MAX_CPUS];
 	int ncpus;
 	size_t max_spans;
+	/* The first cycle of the wait-for graph (a deadlock), found when
+	 * the thread that closed it began to wait; n == 0 until then. */
+	struct model_cycle deadlock;
 };
 
 struct model *model_new(int nthreads, enum model_clock, size_t max_spans);
@@ -209,5 +220,25 @@ const struct lost_mark *model_mark(const struct model *, size_t i);
 
 /* The latest lost-update mark, or NULL if there is none yet. */
 const struct lost_mark *model_last_mark(const struct model *);
+
+/* Lock l's waiters in the order they asked for it (at most max, into
+ * out); their count. */
+int model_lock_queue(const struct model *, int l, int *out, int max);
+
+/* The wait-for graph's cycle through thread t as it stands, into *out:
+ * 1 if there is one, else 0 (t does not wait, or its chain of waits ends
+ * at a free lock or at a thread that does not wait). */
+int model_find_cycle(const struct model *, int t, struct model_cycle *out);
+
+/* Cycle c as text. Short: "T1>B>T2>A>T1"; long, with arrow between the
+ * nodes: "T1 -> B (held by T2) -> T2 -> A (held by T1) -> T1". */
+void model_cycle_short(
+    const struct model *, const struct model_cycle *, char *buf, size_t len);
+void model_cycle_long(const struct model *, const struct model_cycle *,
+    const char *arrow, char *buf, size_t len);
+
+/* Why thread t cannot run, if it waits for a lock: "waiting for B, held
+ * by T2" (or "waiting for B"); "" if it does not wait for one. */
+void model_wait_reason(const struct model *, int t, char *buf, size_t len);
 
 #endif
