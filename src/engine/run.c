@@ -283,6 +283,11 @@ run_start(struct run *r)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	r->start_ns = clock_now_ns();
+	if (r->cfg.policy == POLICY_FREE && r->cfg.module->timeout_ms != NULL) {
+		uint64_t ms = r->cfg.module->timeout_ms(r->cfg.params);
+
+		r->deadline_ns = ms > 0 ? r->start_ns + ms * 1000000u : 0;
+	}
 	for (i = 0; i < r->nthreads; i++) {
 		if (pthread_create(
 		        &r->tids[i], NULL, run_thread, &r->args[i]) != 0) {
@@ -347,10 +352,24 @@ run_done(const struct run *r)
 	    r->started;
 }
 
+int
+run_over(struct run *r)
+{
+	if (run_done(r))
+		return 1;
+	if (r->deadline_ns == 0 || clock_now_ns() < r->deadline_ns)
+		return 0;
+	if (!r->timed_out) {
+		r->timed_out = 1;
+		conductor_cancel(r->c);
+	}
+	return 1;
+}
+
 void
 run_wait_free(struct run *r)
 {
-	while (!run_done(r)) {
+	while (!run_over(r)) {
 		if (run_pump(r) == 0)
 			evq_wait(r->q, 20);
 	}

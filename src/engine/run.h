@@ -73,6 +73,10 @@ struct run {
 
 	uint64_t start_ns;
 	uint64_t end_ns;
+	/* Free runs: when the module's timeout cancels it (0: never), and
+	 * whether it did (set by the controller in run_over / run_finish). */
+	uint64_t deadline_ns;
+	int timed_out;
 };
 
 /* Declare a shared variable / lock (from a module's setup). */
@@ -117,6 +121,11 @@ void run_finish(struct run *);
 
 /* 1 once every worker has finished. */
 int run_done(const struct run *);
+
+/* Free runs: 1 once every worker has finished, or the module's timeout
+ * has passed (which cancels the run: run_finish then joins it, and
+ * timed_out is set). Controller only. */
+int run_over(struct run *);
 
 /* The run's result: the module's pairs, then the generic dropped=N. */
 void run_result(struct run *, struct result *);

@@ -333,7 +333,7 @@ headless_wait_free(struct headless_state *hs)
 {
 	struct run *r = hs->run;
 
-	while (!run_done(r)) {
+	while (!run_over(r)) {
 		if (run_pump(r) == 0)
 			evq_wait(r->q, 20);
 		headless_progress_tick(&hs->prog, r, "running");

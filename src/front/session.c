@@ -63,7 +63,7 @@ session_check_done(struct session *s)
 
 	if (s->done || s->run == NULL)
 		return s->done;
-	if (s->free_run ? !run_done(s->run) : !conductor_all_done(s->run->c))
+	if (s->free_run ? !run_over(s->run) : !conductor_all_done(s->run->c))
 		return 0;
 	run_finish(s->run);
 	run_verdict(s->run, s->verdict, sizeof s->verdict);

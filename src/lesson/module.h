@@ -194,6 +194,15 @@ struct lesson_module {
 	/* Free runs: the OS sampler interval in ms for these parameters, or
 	 * NULL for no sampler. */
 	int (*sample_ms)(const long *params);
+	/* Optional: free runs with these parameters are cancelled after
+	 * this many ms (0: never), as a normal end: a run that can stop
+	 * making progress (a deadlock, a livelock) ends by itself. */
+	uint64_t (*timeout_ms)(const long *params);
+	/* Optional: what the screen must say about the run as it goes,
+	 * beyond the model's own deadlock ("LIVELOCK for 1.2 s: ..."), as
+	 * a headline (before the first ':') and its text; 0 if nothing.
+	 * Called by the controller while the workers run and after. */
+	int (*alert)(struct run *, char *buf, size_t len);
 	/* The lesson's own keys (see struct lesson_key), or NULL. */
 	const struct lesson_key *keys;
 	size_t nkeys;
