@@ -114,6 +114,10 @@ START_TEST(test_chain_to_free_lock)
 	ck_assert_int_eq(m->deadlock.n, 0);
 	ck_assert_int_eq(model_find_cycle(m, 0, &c), 0);
 	model_wait_reason(m, 0, why, sizeof why);
+	ck_assert_str_eq(why, "waiting for A, held by B");
+	/* a lesson whose locks have letters names threads by number */
+	m->naming = NAMING_NUMBERS;
+	model_wait_reason(m, 0, why, sizeof why);
 	ck_assert_str_eq(why, "waiting for A, held by T2");
 	model_wait_reason(m, 1, why, sizeof why);
 	ck_assert_str_eq(why, "waiting for B");

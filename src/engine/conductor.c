@@ -244,11 +244,17 @@ conductor_wait_parked(struct conductor *c, int t)
 	}
 }
 
+void
+conductor_name_by_number(struct conductor *c, int on)
+{
+	c->naming = on ? NAMING_NUMBERS : NAMING_LETTERS;
+}
+
 /* Thread t's name, or its 1-based number for messages. */
 static void
 conductor_explain(const struct conductor *c, int t, char *why, size_t len)
 {
-	const char *name = thread_name(t);
+	const char *name = thread_name_as(c->naming, t);
 	int lock;
 
 	if (t < 0 || t >= c->nthreads) {
@@ -286,7 +292,7 @@ conductor_explain(const struct conductor *c, int t, char *why, size_t len)
 	if (lock >= 0) {
 		snprintf(why, len, "%s is waiting for lock %s, held by %s",
 		    name, conductor_lock_name(c, lock),
-		    thread_name(conductor_lock_owner(c, lock)));
+		    thread_name_as(c->naming, conductor_lock_owner(c, lock)));
 		return;
 	}
 	snprintf(why, len, "%s can take a step", name);

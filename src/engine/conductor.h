@@ -54,6 +54,11 @@ enum op_kind {
 struct conductor;
 
 /* policy and seed are fixed for the conductor's life; events go to q. */
+/* Name threads in messages by number ("T2 is waiting for lock A, held
+ * by T1") instead of by letter: for a lesson whose locks have letters
+ * for names. Before the run starts. */
+void conductor_name_by_number(struct conductor *, int on);
+
 struct conductor *conductor_new(
     int nthreads, enum policy, uint64_t seed, struct evq *q);
 void conductor_free(struct conductor *);

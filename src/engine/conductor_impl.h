@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "conductor.h"
+#include "names.h"
 
 #define CONDUCTOR_CACHE_LINE 64
 #define CONDUCTOR_SPINS      4000 /* pause rounds (~0.1 ms) with a token */
@@ -63,6 +64,7 @@ struct conductor {
 
 	/* Fixed at creation. */
 	int nthreads;
+	enum thread_naming naming; /* set before the run starts */
 	enum policy policy;
 	int quiet; /* emit nothing (set before any worker starts) */
 	struct evq *q;

@@ -16,6 +16,25 @@ static const char *const thread_names[THREAD_NAMES_MAX] = {"A", "B", "C", "D",
     "AT", "AU", "AV", "AW", "AX", "AY", "AZ", "BA", "BB", "BC", "BD", "BE",
     "BF", "BG", "BH", "BI", "BJ", "BK", "BL"};
 
+/* The same threads by number. */
+static const char *const thread_numbers[THREAD_NAMES_MAX] = {"T1", "T2", "T3",
+    "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "T13", "T14",
+    "T15", "T16", "T17", "T18", "T19", "T20", "T21", "T22", "T23", "T24", "T25",
+    "T26", "T27", "T28", "T29", "T30", "T31", "T32", "T33", "T34", "T35", "T36",
+    "T37", "T38", "T39", "T40", "T41", "T42", "T43", "T44", "T45", "T46", "T47",
+    "T48", "T49", "T50", "T51", "T52", "T53", "T54", "T55", "T56", "T57", "T58",
+    "T59", "T60", "T61", "T62", "T63", "T64"};
+
+const char *
+thread_name_as(enum thread_naming naming, int t)
+{
+	if (naming != NAMING_NUMBERS)
+		return thread_name(t);
+	if (t < 0 || t >= (int)IL_ARRAY_LEN(thread_numbers))
+		return "?";
+	return thread_numbers[t];
+}
+
 const char *
 thread_name(int t)
 {

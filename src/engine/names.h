@@ -14,8 +14,14 @@
 /* How many threads have a name; thread_name() is "?" past it. */
 #define THREAD_NAMES_MAX 64
 
+/* How a lesson names its threads in messages: by letter ("A"), or by
+ * number ("T1"), where its locks are called by letters themselves. */
+enum thread_naming { NAMING_LETTERS, NAMING_NUMBERS };
+
 /* The name of thread t (0-based) for messages; "?" if t has none. */
 const char *thread_name(int t);
+/* The same, named as naming says: "A" or "T1". */
+const char *thread_name_as(enum thread_naming, int t);
 
 /* The one-letter label of thread t (0-based) on the timeline. */
 char thread_letter(int t);

@@ -96,6 +96,21 @@ run_config_for(struct run_config *cfg, const struct lesson_module *mod,
 	cfg->seed = seed;
 }
 
+/* The lesson's way of naming its threads, for the conductor's messages
+ * and the model's texts. */
+static void
+run_naming(struct run *r)
+{
+	struct lane_words w;
+
+	memset(&w, 0, sizeof w);
+	if (r->cfg.module->lane_words != NULL)
+		r->cfg.module->lane_words(r->cfg.params, &w);
+	conductor_name_by_number(r->c, w.numbered);
+	if (r->m != NULL)
+		r->m->naming = w.numbered ? NAMING_NUMBERS : NAMING_LETTERS;
+}
+
 struct run *
 run_new(const struct run_config *cfg, char *err, size_t errlen)
 {
@@ -133,6 +148,7 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->m = model_new(n,
 	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
 	    spans);
+	run_naming(r);
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);
 	r->args = xcalloc((size_t)n, sizeof *r->args);

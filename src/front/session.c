@@ -179,17 +179,19 @@ session_describe(const struct lesson_module *mod, const struct model *m, int t,
 		snprintf(msg, msglen,
 		    "step %u: %s stored %s=%lld, overwriting %s's update: "
 		    "a lost update",
-		    (unsigned)m->step, thread_name(t), m->vars[k->var].name,
-		    (long long)k->value, thread_name(k->victim));
+		    (unsigned)m->step, thread_name_as(m->naming, t),
+		    m->vars[k->var].name, (long long)k->value,
+		    thread_name_as(m->naming, k->victim));
 	} else if (m->threads[t].state == TS_DONE) {
 		snprintf(msg, msglen, "step %u: %s has finished",
-		    (unsigned)m->step, thread_name(t));
+		    (unsigned)m->step, thread_name_as(m->naming, t));
 	} else if (line > 0 && (size_t)line <= mod->ncode) {
 		snprintf(msg, msglen, "step %u: %s moved; its next line is %s",
-		    (unsigned)m->step, thread_name(t), mod->code[line - 1]);
+		    (unsigned)m->step, thread_name_as(m->naming, t),
+		    mod->code[line - 1]);
 	} else {
 		snprintf(msg, msglen, "step %u: %s moved", (unsigned)m->step,
-		    thread_name(t));
+		    thread_name_as(m->naming, t));
 	}
 }
 

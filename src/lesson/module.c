@@ -215,6 +215,7 @@ module_lane_words(
 	w->lane = "thread";
 	w->lanes = "threads";
 	w->ready = "waiting for a CPU";
+	w->numbered = 0;
 	if (m != NULL && params != NULL && m->lane_words != NULL)
 		m->lane_words(params, w);
 }

@@ -76,6 +76,9 @@ struct lane_words {
 	const char *lanes; /* the lanes' rule: "threads", "processes" */
 	const char *ready; /* the kernel legend's word for ready: "waiting
 	                    * for a CPU", "waiting for its turn in the loop" */
+	/* 1: threads are named by number in texts ("T1"), for a lesson
+	 * whose locks are called by letters ("A"); 0: by letter. */
+	int numbered;
 };
 
 /* What a column of a plan's results table shows, for one run. */

@@ -371,8 +371,8 @@ model_wait_reason(const struct model *m, int t, char *buf, size_t len)
 		return;
 	l = &m->locks[th->blocked_lock];
 	if (l->owner >= 0)
-		snprintf(buf, len, "waiting for %s, held by T%d", l->name,
-		    l->owner + 1);
+		snprintf(buf, len, "waiting for %s, held by %s", l->name,
+		    thread_name_as(m->naming, l->owner));
 	else
 		snprintf(buf, len, "waiting for %s", l->name);
 }

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "names.h"
 #include "timeline.h"
 
 #define MODEL_MAX_VARS    EV_MAX_VARS
@@ -176,6 +177,9 @@ struct model {
 	/* The first cycle of the wait-for graph (a deadlock), found when
 	 * the thread that closed it began to wait; n == 0 until then. */
 	struct model_cycle deadlock;
+	/* How texts name the threads (the lesson's choice; letters unless
+	 * set before the first event). */
+	enum thread_naming naming;
 };
 
 struct model *model_new(int nthreads, enum model_clock, size_t max_spans);

@@ -110,28 +110,19 @@ code_lines(struct grid *g, struct rect rc, int x, int y,
 	return x;
 }
 
-/* Why thread th cannot run its line, after it from x if it fits before
+/* Why thread t cannot run its line, after it from x if it fits before
  * the locals: "waiting for m, held by A". Returns where the locals may
  * start. */
 static int
 code_reason(struct grid *g, struct rect rc, int x, int y, const struct model *m,
-    const struct model_thread *th, int locals_w)
+    int t, int locals_w)
 {
-	const struct model_lock *lk;
 	char why[64];
 	int w;
 
-	if (th->state != TS_LOCK_WAIT || th->blocked_lock < 0 ||
-	    th->blocked_lock >= m->nlocks)
-		return x;
-	lk = &m->locks[th->blocked_lock];
-	if (lk->owner >= 0)
-		snprintf(why, sizeof why, "waiting for %s, held by %c",
-		    lk->name, thread_letter(lk->owner));
-	else
-		snprintf(why, sizeof why, "waiting for %s", lk->name);
+	model_wait_reason(m, t, why, sizeof why);
 	w = (int)strlen(why);
-	if (x + w > rc.x + rc.w - locals_w)
+	if (w == 0 || x + w > rc.x + rc.w - locals_w)
 		return x;
 	grid_print(g, x, y, w, ROLE_LOCK_WAIT, why);
 	return x + w + 2;
@@ -186,7 +177,7 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			continue;
 		}
 		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w, r);
-		x = code_reason(g, rc, x, y, m, th, locals_w);
+		x = code_reason(g, rc, x, y, m, t, locals_w);
 		code_locals(g, rc, x, y, th, mod, locals_w);
 	}
 }

@@ -109,17 +109,15 @@ shared_locks(struct shared_out *o, const struct screen *s)
 		size_t off = 0;
 
 		if (lk->owner >= 0)
-			shared_add(o, ROLE_DEFAULT, 0, "lock %-4s held by %c",
-			    lk->name, thread_letter(lk->owner));
+			shared_add(o, ROLE_DEFAULT, 0, "lock %-4s held by %s",
+			    lk->name, thread_name_as(m->naming, lk->owner));
 		else
 			shared_add(
 			    o, ROLE_DEFAULT, 0, "lock %-4s free", lk->name);
 		n = model_lock_queue(m, i, queue, MODEL_WAITER_BITS);
-		for (t = 0; t < n && off + 3 < sizeof who; t++) {
-			who[off++] = ' ';
-			who[off++] = thread_letter(queue[t]);
-			who[off] = '\0';
-		}
+		for (t = 0; t < n && off + 5 < sizeof who; t++)
+			off += (size_t)snprintf(who + off, sizeof who - off,
+			    " %s", thread_name_as(m->naming, queue[t]));
 		if (off > 0)
 			shared_add(o, ROLE_LOCK_WAIT, 0, "  queue:%s", who);
 	}
