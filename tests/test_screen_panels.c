@@ -9,6 +9,7 @@
 #include "screen.h"
 #include "session.h"
 #include "suites.h"
+#include "test_model.h"
 #include "test_screen.h"
 
 /* A measuring screen at w x h: io-vs-cpu with every mode measured, ten
@@ -380,9 +381,80 @@ START_TEST(test_loop_tasks_take_turns)
 END_TEST
 
 /* Add the layout and panel tests to tc. */
+/* A deadlock the model found: the alert panel gives the cycle under
+ * its headline, the title says DEADLOCK, the ruler marks where it
+ * closed and the legend says what the mark is; a lesson's own alert
+ * shows in the same place, its headline before the colon. */
+START_TEST(test_alert_panel)
+{
+	struct lesson *l = test_lesson("race");
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+	struct grid *g = grid_new(80, 24);
+	struct screen scr;
+	char *text;
+
+	model_add_lock(m, "A");
+	model_add_lock(m, "B");
+	apply(m, EV_THREAD_START, 0, 0, 0, 0, 0);
+	apply(m, EV_THREAD_START, 1, 0, 0, 0, 0);
+	apply(m, EV_LOCK_ACQ, 0, 1, 1, 0, 0);
+	apply(m, EV_LOCK_ACQ, 1, 2, 1, 1, 0);
+	apply(m, EV_STATE, 0, 2, 2, TS_LOCK_WAIT, 1);
+	apply(m, EV_STATE, 1, 2, 2, TS_LOCK_WAIT, 0);
+	memset(&scr, 0, sizeof scr);
+	scr.lesson = l;
+	scr.model = m;
+	scr.glyphs = &glyphs_utf8;
+	scr.mode = SCREEN_STEP;
+	scr.zoom.fit = scr.zoom.follow = 1;
+	scr.params = l->params;
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(
+	    strstr(text, "DEADLOCK at step 2: no thread can move") != NULL,
+	    "%s", text);
+	ck_assert_msg(
+	    strstr(text,
+	        "T2 \xe2\x86\x92 A (held by T1) \xe2\x86\x92 T1 "
+	        "\xe2\x86\x92 B (held by T2) \xe2\x86\x92 T2") != NULL,
+	    "%s", text);
+	ck_assert_msg(strstr(text, " DEADLOCK  step 2") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\xe2\x96\xb2") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "the deadlock closed") != NULL, "%s", text);
+	free(text);
+	/* no deadlock, but the lesson's alert */
+	memset(&m->deadlock, 0, sizeof m->deadlock);
+	scr.alert = "LIVELOCK for 1.2 s: every thread keeps trying";
+	grid_free(g);
+	g = grid_new(80, 24);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(
+	    strstr(text, " LIVELOCK for 1.2 s\n") != NULL, "%s", text);
+	ck_assert_msg(
+	    strstr(text, " every thread keeps trying") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "DEADLOCK") == NULL, "%s", text);
+	free(text);
+	/* nothing to say: no alert panel */
+	scr.alert = NULL;
+	grid_free(g);
+	g = grid_new(80, 24);
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(
+	    strstr(text, "alert") == NULL && strstr(text, "LIVELOCK") == NULL,
+	    "%s", text);
+	free(text);
+	grid_free(g);
+	model_free(m);
+	lesson_free(l);
+}
+END_TEST
+
 void
 screen_add_panel_tests(TCase *tc)
 {
+	tcase_add_test(tc, test_alert_panel);
 	tcase_add_loop_test(tc, test_layout_measuring, 0,
 	    (int)(sizeof layout_sizes / sizeof layout_sizes[0]));
 	tcase_add_loop_test(tc, test_layout_pages, 0, 2);

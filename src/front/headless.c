@@ -287,6 +287,38 @@ headless_ask(struct headless_state *hs)
 	}
 }
 
+/* The deadlock the model found, as notes: the cycle and when it closed,
+ * then why each thread in it cannot run. Returns the notes added (at
+ * most max). */
+static int
+headless_cycle_notes(const struct model *m, int ascii, char **notes, int max)
+{
+	const struct model_cycle *c = &m->deadlock;
+	char buf[768], cycle[512], when[32];
+	int n = 0, i;
+
+	if (c->n == 0 || max < 1)
+		return 0;
+	model_cycle_long(
+	    m, c, ascii ? "->" : "\xe2\x86\x92", cycle, sizeof cycle);
+	if (m->clock == MODEL_CLOCK_NS)
+		snprintf(when, sizeof when, "after %llu ms",
+		    (unsigned long long)(c->at / 1000000));
+	else
+		snprintf(when, sizeof when, "at step %u", (unsigned)c->step);
+	snprintf(buf, sizeof buf, "DEADLOCK %s: %s", when, cycle);
+	notes[n++] = xstrdup(buf);
+	for (i = 0; i < c->n && n < max; i++) {
+		char why[128];
+
+		model_wait_reason(m, c->threads[i], why, sizeof why);
+		snprintf(buf, sizeof buf, "  %s cannot run: %s",
+		    thread_name_as(m->naming, c->threads[i]), why);
+		notes[n++] = xstrdup(buf);
+	}
+	return n;
+}
+
 /* Drive a controlled run to its end. Returns 0 or 65 (bad schedule). */
 static int
 headless_drive(struct headless_state *hs)
@@ -389,8 +421,8 @@ headless_report_run(struct headless_state *hs, const char *title)
 	const struct headless_args *a = hs->args;
 	struct run *r = hs->run;
 	struct headless_report rep;
-	char heading[512], run_line[512], result[512], buf[512];
-	size_t off;
+	char heading[512], run_line[512], result[1024], buf[512];
+	struct result res;
 	int kernel = 0;
 
 	snprintf(heading, sizeof heading, "%s: %s", a->lesson->id, title);
@@ -401,6 +433,8 @@ headless_report_run(struct headless_state *hs, const char *title)
 	} else {
 		if (r->cfg.sample_ms > 0)
 			kernel = atomic_load(&r->os_unavailable) ? -1 : 1;
+	}
+	if (a->policy == POLICY_FREE && model_has_counter(r->m)) {
 		snprintf(buf, sizeof buf,
 		    "free run: the OS scheduled the threads%s; counter is the "
 		    "real shared memory read after every thread was joined, "
@@ -427,12 +461,14 @@ headless_report_run(struct headless_state *hs, const char *title)
 		hs->notes[hs->nnotes++] = xstrdup(
 		    "deadlock: no thread can take a step, and not every thread "
 		    "has finished.");
+	hs->nnotes += headless_cycle_notes(r->m, a->ascii,
+	    hs->notes + hs->nnotes, HEADLESS_MAX_NOTES - hs->nnotes);
 
-	run_verdict(r, result, sizeof result);
-	if (hs->deadlock) {
-		off = strlen(result);
-		snprintf(result + off, sizeof result - off, " deadlock=yes");
-	}
+	run_result(r, &res);
+	/* a module that reports deadlocks itself says so in its own pairs */
+	if (hs->deadlock && result_find(&res, "deadlock") == NULL)
+		result_word(&res, "deadlock", "yes");
+	result_format(&res, result, sizeof result);
 	memset(&rep, 0, sizeof rep);
 	rep.heading = heading;
 	rep.run_line = run_line;

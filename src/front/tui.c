@@ -128,6 +128,11 @@ screen_fill(struct tui *ui)
 		ui->lesson->module->progress(
 		    run, &s->progress_done, &s->progress_total);
 	s->speed = tui_speeds[ui->speed];
+	ui->alert[0] = '\0';
+	if (run != NULL && ui->lesson->module->alert != NULL &&
+	    ui->lesson->module->alert(run, ui->alert, sizeof ui->alert) == 0)
+		ui->alert[0] = '\0';
+	s->alert = ui->alert;
 }
 
 static void

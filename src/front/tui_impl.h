@@ -29,6 +29,7 @@ struct tui {
 	int speed;
 	enum screen_mode mode;
 	char status[256];
+	char alert[256]; /* the lesson's alert for the run on screen */
 	char long_note[160]; /* the last restart's warning of a long run */
 	struct screen scr;
 

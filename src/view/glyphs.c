@@ -2,10 +2,12 @@
  * list in states.h. */
 #include "glyphs.h"
 
-#define STATE_UTF8(st, utf8, ascii, role, legend, name, rank, ...)  [st] = utf8,
-#define STATE_ASCII(st, utf8, ascii, role, legend, name, rank, ...) [st] = ascii,
-#define STATE_WORDS(st, utf8, ascii, role, legend, name, rank, ...) [st] = legend,
-#define STATE_ROLE(st, utf8, ascii, role, legend, name, rank, ...)                  \
+#define STATE_UTF8(st, utf8, ascii, role, legend, name, rank, ...) [st] = utf8,
+#define STATE_ASCII(st, utf8, ascii, role, legend, name, rank, ...)            \
+	[st] = ascii,
+#define STATE_WORDS(st, utf8, ascii, role, legend, name, rank, ...)            \
+	[st] = legend,
+#define STATE_ROLE(st, utf8, ascii, role, legend, name, rank, ...)             \
 	[st] = ROLE_##role,
 
 const struct glyphs glyphs_utf8 = {

@@ -133,28 +133,43 @@ lanes_ready_words(const struct screen *s)
 	return lanes_words(s).ready;
 }
 
+/* What the legend adds to the states on this screen: the lost-update
+ * mark for a counter (or, before a run, a lesson that steps), the
+ * deadlock's mark once there is one, the cores view's letters. */
+static int
+legend_extras(const struct screen *s)
+{
+	int lost = s->model != NULL ? model_has_counter(s->model)
+	                            : !screen_measuring(s);
+	int extras = s->kernel > 0 ? 0 : lost ? LEGEND_LOST : 0;
+
+	if (s->model != NULL && s->model->deadlock.n > 0)
+		extras |= LEGEND_DEADLOCK;
+	if (s->kernel > 0 && s->layout.cores > 0)
+		extras |= LEGEND_CORES;
+	return extras;
+}
+
 /* The legend of the lanes' glyphs in rc. */
 static void
 legend_draw(struct grid *g, struct rect rc, struct screen *s)
 {
-	int cores = s->layout.cores > 0;
-
 	if (s->kernel > 0)
 		view_timeline_legend_kernel(g, rc.x, rc.y, rc.w, s->glyphs,
-		    lanes_ready_words(s), cores);
+		    lanes_ready_words(s), legend_extras(s));
 	else
-		view_timeline_legend(g, rc.x, rc.y, rc.w, s->glyphs,
-		    model_has_counter(s->model));
+		view_timeline_legend(
+		    g, rc.x, rc.y, rc.w, s->glyphs, legend_extras(s));
 }
 
 /* Legend rows at width w for a kernel's or a workers' view. */
 static int
-legend_rows(const struct glyphs *gl, int w, int kernel, int cores, int lost)
+legend_rows(const struct glyphs *gl, int w, int kernel, int extras)
 {
 	struct grid *scratch = grid_new(w, 8);
 	int rows = kernel ? view_timeline_legend_kernel(scratch, 0, 0, w, gl,
-	                        "waiting for a CPU", cores)
-	                  : view_timeline_legend(scratch, 0, 0, w, gl, lost);
+	                        "waiting for a CPU", extras)
+	                  : view_timeline_legend(scratch, 0, 0, w, gl, extras);
 
 	grid_free(scratch);
 	return rows;
@@ -165,15 +180,11 @@ legend_rows(const struct glyphs *gl, int w, int kernel, int cores, int lost)
 static void
 legend_size(struct screen *s, int w, int h, struct view_size *z)
 {
-	int lost = s->model != NULL ? model_has_counter(s->model)
-	                            : !screen_measuring(s);
-
 	(void)h;
 	/* beside the shared panel, or the whole width of a report */
 	if (s->report == NULL)
 		w -= shared_width(w) + 1;
-	z->fixed =
-	    legend_rows(s->glyphs, w, s->kernel > 0, s->layout.cores > 0, lost);
+	z->fixed = legend_rows(s->glyphs, w, s->kernel > 0, legend_extras(s));
 }
 
 /* Make the zoom state the one on screen: a fit's own values when the

@@ -31,6 +31,10 @@ static void
 title_state(const struct screen *s, char *right, size_t len)
 {
 	const struct model *m = s->model;
+	/* a deadlock is what the run is doing now, whatever the mode */
+	const char *mode = m != NULL && m->deadlock.n > 0
+	    ? "DEADLOCK"
+	    : screen_mode_name(s->mode);
 	char when[32];
 
 	if (s->free_run) {
@@ -41,11 +45,9 @@ title_state(const struct screen *s, char *right, size_t len)
 			snprintf(pct, sizeof pct, "  %llu%%",
 			    (unsigned long long)(s->progress_done * 100 /
 			        s->progress_total));
-		snprintf(right, len, " %s  %s%s ", screen_mode_name(s->mode),
-		    when, pct);
+		snprintf(right, len, " %s  %s%s ", mode, when, pct);
 	} else {
-		snprintf(right, len, " %s  step %u  seed %llu ",
-		    screen_mode_name(s->mode),
+		snprintf(right, len, " %s  step %u  seed %llu ", mode,
 		    m != NULL ? (unsigned)m->step : 0,
 		    (unsigned long long)s->seed);
 	}

@@ -38,6 +38,7 @@ struct panel_slot {
 static const struct panel_slot panels[] = {
     {&view_title, 0, -1},
     {&view_narration, 40, -1},
+    {&view_alert, 5, -1},
     {&view_lanes, 20, -1},
     {&view_cores, 10, -1},
     {&view_legend, 0, -1},
@@ -86,6 +87,9 @@ screen_panels(const struct screen *s, struct layout *lo)
 		if (panels[i].lesson == LESSON_PANEL_CODE &&
 		    screen_measuring(s) &&
 		    module_panel_prio(mod, LESSON_PANEL_RESULTS) >= 0)
+			prio = -1;
+		/* the alert panel is there only with something to say */
+		if (panels[i].view == &view_alert && !alert_shown(s))
 			prio = -1;
 		if (prio >= 0)
 			layout_add(lo, panels[i].view, prio);

@@ -81,6 +81,9 @@ struct screen {
 	int page;           /* narration page shown */
 	int narr_top;       /* first narration row shown (scrolling) */
 	const char *status; /* status line, or NULL */
+	/* What the lesson says of the run as it goes (its alert hook:
+	 * "LIVELOCK for 1.2 s: ..."), or NULL. */
+	const char *alert;
 	const char *result; /* the result in words once done, or NULL */
 	uint64_t dropped;   /* events the queue dropped */
 	int speed;          /* auto-run steps per second */

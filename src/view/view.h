@@ -61,6 +61,7 @@ struct view {
 /* The panels, one file each. */
 extern const struct view view_title;        /* panel_title.c */
 extern const struct view view_narration;    /* panel_narration.c */
+extern const struct view view_alert;        /* panel_alert.c */
 extern const struct view view_lanes;        /* panel_lanes.c */
 extern const struct view view_legend;       /* panel_lanes.c */
 extern const struct view view_cores;        /* panel_cores.c */
@@ -95,6 +96,10 @@ int lanes_count(const struct screen *);
  * (panel_results.c: the one place in the view that reads the module's
  * plans). */
 int results_always(const struct lesson_module *);
+
+/* Whether the alert panel has something to say (a deadlock, or the
+ * lesson's alert). */
+int alert_shown(const struct screen *);
 
 /* Whether the screen shows a measuring lesson's plan of runs (and its
  * results table instead of the code). */

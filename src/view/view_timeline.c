@@ -315,6 +315,22 @@ view_timeline_column(const struct model *m, uint64_t t0, uint64_t t1,
 	}
 }
 
+/* On the ruler, from column x, a mark where a deadlock's cycle closed:
+ * from there on, the threads in it wait for ever. */
+static void
+view_timeline_deadlock(struct grid *g, int x, int y, int lane_w,
+    const struct model *m, const struct timeline_view *v)
+{
+	int64_t col;
+
+	if (m->deadlock.n == 0 ||
+	    (col = view_timeline_col_of(v, m->deadlock.at)) < 0 ||
+	    col >= lane_w)
+		return;
+	grid_put(g, x + (int)col, y, v->glyphs == &glyphs_ascii ? '^' : 0x25b2,
+	    ROLE_LOST);
+}
+
 int
 view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
     const struct timeline_view *v)
@@ -360,6 +376,7 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 	view_timeline_marks(g, x, y, lane_w, m, v);
 	view_timeline_ruler(
 	    g, x, y + m->nthreads, w, m, v, v->glyphs == &glyphs_ascii);
+	view_timeline_deadlock(g, x + lw, y + m->nthreads, lane_w, m, v);
 	return m->nthreads + 1;
 }
 
@@ -454,31 +471,45 @@ legend_draw(
 	return row + 1;
 }
 
+/* The deadlock's item: the ruler's mark where the cycle closed. */
+static struct legend_item
+legend_deadlock(const struct glyphs *gl)
+{
+	struct legend_item it = {gl == &glyphs_ascii ? '^' : 0x25b2, ROLE_LOST,
+	    "the deadlock closed"};
+
+	return it;
+}
+
 int
 view_timeline_legend(
-    struct grid *g, int x, int y, int w, const struct glyphs *gl, int lost)
+    struct grid *g, int x, int y, int w, const struct glyphs *gl, int extras)
 {
 	static const enum thread_state order[] = {
 	    TS_RUNNING, TS_READY, TS_IO, TS_LOCK_WAIT, TS_DONE};
-	struct legend_item it[6];
-	size_t i;
+	struct legend_item it[7];
+	size_t i, n = 0;
 
-	for (i = 0; i < 5; i++) {
-		it[i].ch = gl->state[order[i]];
-		it[i].role = glyphs_state_role(order[i]);
-		it[i].words = glyphs_state_words(order[i]);
+	for (i = 0; i < 5; i++, n++) {
+		it[n].ch = gl->state[order[i]];
+		it[n].role = glyphs_state_role(order[i]);
+		it[n].words = glyphs_state_words(order[i]);
 	}
-	it[5].ch = gl->lost;
-	it[5].role = ROLE_LOST;
-	it[5].words = "overwriting store";
-	return legend_draw(g, x, y, w, it, lost ? 6 : 5);
+	if (extras & LEGEND_LOST) {
+		it[n].ch = gl->lost;
+		it[n].role = ROLE_LOST;
+		it[n++].words = "overwriting store";
+	}
+	if (extras & LEGEND_DEADLOCK)
+		it[n++] = legend_deadlock(gl);
+	return legend_draw(g, x, y, w, it, n);
 }
 
 int
 view_timeline_legend_kernel(struct grid *g, int x, int y, int w,
-    const struct glyphs *gl, const char *ready_words, int cores)
+    const struct glyphs *gl, const char *ready_words, int extras)
 {
-	const struct legend_item it[] = {
+	struct legend_item it[] = {
 	    {gl->state[TS_RUNNING], glyphs_state_role(TS_RUNNING), "running"},
 	    {gl->state[TS_READY], glyphs_state_role(TS_READY), ready_words},
 	    {gl->state[TS_IO], glyphs_state_role(TS_IO), "blocked on I/O"},
@@ -486,8 +517,13 @@ view_timeline_legend_kernel(struct grid *g, int x, int y, int w,
 	        "waiting for a lock"},
 	    {gl->state[TS_DONE], glyphs_state_role(TS_DONE), "done"},
 	    {'A', ROLE_RUNNING, "cpuN: worker on that CPU"},
+	    {0, ROLE_DEFAULT, NULL},
 	};
+	size_t n = 5;
 
-	return legend_draw(
-	    g, x, y, w, it, sizeof it / sizeof it[0] - (cores ? 0 : 1));
+	if (extras & LEGEND_CORES)
+		n++;
+	if (extras & LEGEND_DEADLOCK)
+		it[n++] = legend_deadlock(gl);
+	return legend_draw(g, x, y, w, it, n);
 }

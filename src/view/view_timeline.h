@@ -51,14 +51,22 @@ int view_timeline_cores(struct grid *, int x, int y, int w,
 void view_timeline_kernel_shares(
     const struct model *, int t, double *run, double *wait, double *blocked);
 
-/* Draw the legend, wrapped to w columns (with the overwriting-store mark
- * when lost is 1); returns the rows used. */
+/* What a legend adds to the states: the overwriting-store mark, the
+ * deadlock's mark on the ruler, the cores view's letters. */
+enum {
+	LEGEND_LOST = 1,
+	LEGEND_DEADLOCK = 2,
+	LEGEND_CORES = 4,
+};
+
+/* Draw the legend, wrapped to w columns, with the items of extras
+ * (LEGEND_LOST, LEGEND_DEADLOCK); returns the rows used. */
 int view_timeline_legend(
-    struct grid *, int x, int y, int w, const struct glyphs *, int lost);
+    struct grid *, int x, int y, int w, const struct glyphs *, int extras);
 /* The legend of the kernel's view: ready_words ("waiting for a CPU")
- * where the workers' view says "ready", and with cores 1 the cores
- * view's letters. */
+ * where the workers' view says "ready", and the items of extras
+ * (LEGEND_DEADLOCK, LEGEND_CORES). */
 int view_timeline_legend_kernel(struct grid *, int x, int y, int w,
-    const struct glyphs *, const char *ready_words, int cores);
+    const struct glyphs *, const char *ready_words, int extras);
 
 #endif
