@@ -17,10 +17,12 @@
 #   ms       the unit of time
 #   none     the event name of a thread not started yet (TS_NONE), and
 #            what a placeholder message lists when there is nothing
+#   order    the lesson file's key for the menu order
+#   random   the name of the seeded random policy (--policy random)
 #   socket   the system call the page server names in its errors
 #   threads  the generic word for a run's lanes
 #   workers  a column of the plan's results table
-generic=" io ms none socket threads workers "
+generic=" io ms none order random socket threads workers "
 . "${top_srcdir:-.}/tests/lib.sh"
 
 names="${top_builddir:-.}/tests/lesson_names"

@@ -20,6 +20,7 @@ Suite *make_session_suite(void);
 Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_lockfix_suite(void);
+Suite *make_deadlock_suite(void);
 Suite *make_pageserver_suite(void);
 Suite *make_verify_suite(void);
 Suite *make_result_suite(void);

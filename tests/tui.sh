@@ -101,7 +101,8 @@ start_shell
 run_in_pane ""
 wait_for "the menu lists race first, as the course does" '1 +race +The race condition'
 wait_for "the menu lists lock-fix second" '2 +lock-fix +Fixing the race'
-wait_for "the menu lists io-vs-cpu after it" '3 +io-vs-cpu +I/O-bound vs CPU-bound'
+wait_for "the menu lists deadlock third" '3 +deadlock +Deadlock: two locks'
+wait_for "the menu lists io-vs-cpu after it" '4 +io-vs-cpu +I/O-bound vs CPU-bound'
 T send-keys -t il Enter
 wait_for "race opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
 n=0
@@ -315,8 +316,8 @@ wait_file "TERM=vt100: q exits 0" "$TMPD/rc" '^rc=0$'
 # ---- io-vs-cpu: every mode measured into the results table ----
 start_shell
 run_in_pane ""
-wait_for "io-vs-cpu: the menu is up" '3 +io-vs-cpu'
-T send-keys -t il j j
+wait_for "io-vs-cpu: the menu is up" '4 +io-vs-cpu'
+T send-keys -t il j j j
 T send-keys -t il Enter
 wait_for "io-vs-cpu opens measuring the baseline first" 'run 1 of 2: sequential'
 wait_for "io-vs-cpu: the results panel is drawn" 'mode +workers +wall ms +speedup +ideal +CPU use'

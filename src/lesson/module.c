@@ -11,11 +11,13 @@
 extern const struct lesson_module race_module;
 extern const struct lesson_module iovscpu_module;
 extern const struct lesson_module lockfix_module;
+extern const struct lesson_module deadlock_module;
 
 const struct lesson_module *const module_table[] = {
     &race_module,
     &iovscpu_module,
     &lockfix_module,
+    &deadlock_module,
     NULL,
 };
 
