@@ -13,6 +13,8 @@
 #
 # A few names are also ordinary words of the shared layers; shared code
 # may use these, and only these, for its own meaning:
+#   deadlock the result key of a stepped run in which no thread can
+#            move (headless adds it for any lesson that does not)
 #   io       the name of a thread state (TS_IO) in the event log
 #   ms       the unit of time
 #   none     the event name of a thread not started yet (TS_NONE), and
@@ -22,7 +24,7 @@
 #   socket   the system call the page server names in its errors
 #   threads  the generic word for a run's lanes
 #   workers  a column of the plan's results table
-generic=" io ms none order random socket threads workers "
+generic=" deadlock io ms none order random socket threads workers "
 . "${top_srcdir:-.}/tests/lib.sh"
 
 names="${top_builddir:-.}/tests/lesson_names"

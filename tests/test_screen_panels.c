@@ -415,8 +415,8 @@ START_TEST(test_alert_panel)
 	    "%s", text);
 	ck_assert_msg(
 	    strstr(text,
-	        "T2 \xe2\x86\x92 A (held by T1) \xe2\x86\x92 T1 "
-	        "\xe2\x86\x92 B (held by T2) \xe2\x86\x92 T2") != NULL,
+	        "T1 \xe2\x86\x92 B (held by T2) \xe2\x86\x92 T2 "
+	        "\xe2\x86\x92 A (held by T1) \xe2\x86\x92 T1") != NULL,
 	    "%s", text);
 	ck_assert_msg(strstr(text, " DEADLOCK  step 2") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "\xe2\x96\xb2") != NULL, "%s", text);

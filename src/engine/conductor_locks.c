@@ -68,7 +68,10 @@ conductor_show_lock_wait(struct conductor *c, int t, int lock)
 		conductor_emit(c, t, EV_LOCK_REQ, 0, lock, 0);
 	}
 	atomic_store_explicit(&s->lock_wait, lock, memory_order_relaxed);
-	conductor_emit(c, t, EV_STATE, 0, TS_LOCK_WAIT, lock);
+	/* on the line of the lock step it waits at, not the one before */
+	conductor_emit(c, t, EV_STATE,
+	    atomic_load_explicit(&s->line, memory_order_relaxed), TS_LOCK_WAIT,
+	    lock);
 }
 
 void

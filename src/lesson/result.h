@@ -18,7 +18,7 @@ enum result_type {
 
 #define RESULT_MAX_FIELDS 24
 #define RESULT_KEY_MAX    24
-#define RESULT_WORD_MAX   32
+#define RESULT_WORD_MAX   128
 
 struct result_field {
 	char key[RESULT_KEY_MAX];

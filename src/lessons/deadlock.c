@@ -542,39 +542,15 @@ deadlock_live_streak(
 	return 1;
 }
 
-/* The cycle as a result word, from its lowest-numbered thread, so that
- * the same ring reads the same whichever thread closed it (the model
- * keeps that one first): "T1>B>T2>A>T1". A ring too long for a word
- * keeps its start and its end around "..". */
+/* The cycle as a result word: "T1>B>T2>A>T1" (the model starts it at
+ * its lowest-numbered thread, whichever closed it), or "none". */
 static void
 deadlock_cycle_word(const struct model *m, char *buf, size_t len)
 {
-	const struct model_cycle *c = &m->deadlock;
-	struct model_cycle ring = *c;
-	char full[256];
-	size_t n, head;
-	int i, low = 0;
-
-	if (c->n == 0) {
+	if (m->deadlock.n == 0)
 		snprintf(buf, len, "none");
-		return;
-	}
-	for (i = 1; i < c->n; i++)
-		if (c->threads[i] < c->threads[low])
-			low = i;
-	for (i = 0; i < c->n; i++) {
-		ring.threads[i] = c->threads[(low + i) % c->n];
-		ring.locks[i] = c->locks[(low + i) % c->n];
-	}
-	model_cycle_short(m, &ring, full, sizeof full);
-	n = strlen(full);
-	if (n < RESULT_WORD_MAX && n < len) {
-		snprintf(buf, len, "%s", full);
-		return;
-	}
-	/* RESULT_WORD_MAX - 1 characters: a head, "..", the last 12 */
-	head = (RESULT_WORD_MAX - 1) - 2 - 12;
-	snprintf(buf, len, "%.*s..%s", (int)head, full, full + n - 12);
+	else
+		model_cycle_short(m, &m->deadlock, buf, len);
 }
 
 static void
@@ -672,9 +648,12 @@ deadlock_sample_ms(const long *params)
 	return 10;
 }
 
+/* The locks are A and B (or forks f1..fN), so threads are named by
+ * number: "T2 is waiting for lock A, held by T1". */
 static void
 deadlock_lane_words(const long *params, struct lane_words *w)
 {
+	w->numbered = 1;
 	if (params[P_PHILOSOPHERS] > 0) {
 		w->lane = "philosopher";
 		w->lanes = "philosophers";

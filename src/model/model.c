@@ -297,6 +297,23 @@ model_lock_queue(const struct model *m, int l, int *out, int max)
 	return n;
 }
 
+/* Start cycle c at its lowest-numbered thread, so that a ring reads
+ * the same whichever thread closed it. */
+static void
+model_cycle_rotate(struct model_cycle *c)
+{
+	struct model_cycle was = *c;
+	int i, low = 0;
+
+	for (i = 1; i < c->n; i++)
+		if (c->threads[i] < c->threads[low])
+			low = i;
+	for (i = 0; i < c->n; i++) {
+		c->threads[i] = was.threads[(low + i) % c->n];
+		c->locks[i] = was.locks[(low + i) % c->n];
+	}
+}
+
 int
 model_find_cycle(const struct model *m, int t, struct model_cycle *out)
 {
@@ -319,6 +336,7 @@ model_find_cycle(const struct model *m, int t, struct model_cycle *out)
 		u = m->locks[l].owner;
 		if (u == t) {
 			out->n = n;
+			model_cycle_rotate(out);
 			return 1;
 		}
 	}

@@ -229,8 +229,8 @@ const struct lost_mark *model_last_mark(const struct model *);
  * out); their count. */
 int model_lock_queue(const struct model *, int l, int *out, int max);
 
-/* The wait-for graph's cycle through thread t as it stands, into *out:
- * 1 if there is one, else 0 (t does not wait, or its chain of waits ends
+/* The wait-for graph's cycle through thread t as it stands, into *out,
+ * from its lowest-numbered thread: 1 if there is one, else 0 (t does not wait, or its chain of waits ends
  * at a free lock or at a thread that does not wait). */
 int model_find_cycle(const struct model *, int t, struct model_cycle *out);
 
