@@ -161,13 +161,13 @@ module_plan_value(const struct lesson_module *m, int param, long v)
 }
 
 size_t
-module_listing(
-    const struct lesson_module *m, const long *params, int *out, size_t max)
+module_listing(const struct lesson_module *m, const long *params, int t,
+    int *out, size_t max)
 {
 	size_t i;
 
 	if (m->listing != NULL)
-		return m->listing(params, out, max);
+		return m->listing(params, t, out, max);
 	for (i = 0; i < m->ncode && i < max; i++)
 		out[i] = (int)i + 1;
 	return i;

@@ -219,10 +219,11 @@ struct lesson_module {
 	const struct lesson_panel_want *panels;
 	size_t npanels;
 
-	/* Optional: the lines of code[] a run with these parameters runs,
-	 * in the order the code panel shows them (their numbers, 1-based,
-	 * into lines[], at most max); the count. NULL: every line. */
-	size_t (*listing)(const long *params, int *out, size_t max);
+	/* Optional: the lines of code[] thread t of a run with these
+	 * parameters runs, in the order the code panel shows them (their
+	 * numbers, 1-based, into out[], at most max); the count. NULL:
+	 * every line. */
+	size_t (*listing)(const long *params, int t, int *out, size_t max);
 
 	/* Optional: plans of runs, which a lesson key (LESSON_KEY_PLAN,
 	 * value: the plan's index) or the plan's all_value starts. */
@@ -262,10 +263,10 @@ const struct lesson_plan *module_plan_for(
  * plan, not a value a single run can have). */
 int module_plan_value(const struct lesson_module *m, int param, long v);
 
-/* The lines the code panel shows for params (see listing): their
- * count. */
-size_t module_listing(
-    const struct lesson_module *m, const long *params, int *out, size_t max);
+/* The lines the code panel shows for thread t with params (see
+ * listing): their count. */
+size_t module_listing(const struct lesson_module *m, const long *params, int t,
+    int *out, size_t max);
 
 /* The lesson key of m bound to character ch, or NULL. */
 const struct lesson_key *module_key(const struct lesson_module *m, int ch);

@@ -289,14 +289,15 @@ deadlock_setup(struct run *r, const long *params, char *err, size_t errlen)
 	return 0;
 }
 
-/* The lines a run with these parameters runs, in order: thread 1's (or
- * a philosopher's), then thread 2's that differ. */
+/* The lines thread t of a run with these parameters runs, in order:
+ * with the opposite order, thread 2 takes B first. */
 static size_t
-deadlock_listing(const long *params, int *out, size_t max)
+deadlock_listing(const long *params, int t, int *out, size_t max)
 {
 	int phil = params[P_PHILOSOPHERS] > 0;
 	int same = params[P_ORDER] == ORDER_SAME;
 	int tryl = params[P_STRATEGY] == STRATEGY_TRYLOCK;
+	int swap = !phil && !same && t == 1;
 	size_t n = 0;
 
 	if (max < 9)
@@ -311,17 +312,14 @@ deadlock_listing(const long *params, int *out, size_t max)
 		out[n++] = same ? L_UNLOCK_HIGHER : L_UNLOCK_RIGHT;
 		out[n++] = same ? L_UNLOCK_LOWER : L_UNLOCK_LEFT;
 	} else {
-		out[n++] = L_LOCK_A;
-		if (!same || !tryl)
-			out[n++] = L_LOCK_B;
-		if (tryl) {
-			if (!same)
-				out[n++] = L_TRY_A;
-			out[n++] = L_TRY_B;
-		}
+		out[n++] = swap ? L_LOCK_B : L_LOCK_A;
+		if (tryl)
+			out[n++] = swap ? L_TRY_A : L_TRY_B;
+		else
+			out[n++] = swap ? L_LOCK_A : L_LOCK_B;
 		out[n++] = L_WORK;
-		out[n++] = L_UNLOCK_B;
-		out[n++] = L_UNLOCK_A;
+		out[n++] = swap ? L_UNLOCK_A : L_UNLOCK_B;
+		out[n++] = swap ? L_UNLOCK_B : L_UNLOCK_A;
 	}
 	if (tryl)
 		out[n++] = L_BACKOFF;

@@ -170,13 +170,15 @@ lockfix_setup(struct run *r, const long *params, char *err, size_t errlen)
 	return 0;
 }
 
-/* The lines a run with these parameters runs, in order. */
+/* The lines a run with these parameters runs, in order: the same for
+ * every thread. */
 static size_t
-lockfix_listing(const long *params, int *out, size_t max)
+lockfix_listing(const long *params, int t, int *out, size_t max)
 {
 	int io = params[P_IO_MS] > 0, wide = params[P_SCOPE] == SCOPE_WIDE;
 	size_t n = 0;
 
+	(void)t;
 	if (max < 6)
 		return 0;
 	switch (params[P_FIX]) {

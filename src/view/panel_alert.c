@@ -25,13 +25,11 @@ alert_text(const struct screen *s, char *head, size_t hl, char *body, size_t bl)
 			screen_duration(
 			    m->deadlock.at / 1000000, when, sizeof when);
 			snprintf(head, hl,
-			    "DEADLOCK after %s: each thread waits for a lock "
-			    "the next one holds",
+			    "DEADLOCK after %s: the threads wait for ever",
 			    when);
 		} else {
 			snprintf(head, hl,
-			    "DEADLOCK at step %u: no thread can move, each "
-			    "waits for a lock the next one holds",
+			    "DEADLOCK at step %u: no thread can move",
 			    (unsigned)m->deadlock.step);
 		}
 		model_cycle_long(m, &m->deadlock, arrow, body, bl);

@@ -60,12 +60,12 @@ struct code_listing {
 };
 
 static void
-code_listing(const struct screen *s, struct code_listing *cl)
+code_listing(const struct screen *s, int t, struct code_listing *cl)
 {
 	const struct lesson_module *mod = s->lesson->module;
 	size_t i;
 
-	cl->n = module_listing(mod, s->params, cl->line, 64);
+	cl->n = module_listing(mod, s->params, t, cl->line, 64);
 	cl->total = 5;
 	for (i = 0; i < cl->n; i++) {
 		const char *c = mod->code[cl->line[i] - 1];
@@ -159,7 +159,6 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 	int t, locals_w = code_locals_w(mod, m), rows = rc.h;
 	struct code_listing cl;
 
-	code_listing(s, &cl);
 	for (t = 0; t < m->nthreads && t < rows; t++) {
 		const struct model_thread *th = &m->threads[t];
 		int x, y = rc.y + t;
@@ -176,6 +175,7 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			grid_print(g, x, y, rc.w - 5, ROLE_DONE, "done");
 			continue;
 		}
+		code_listing(s, t, &cl);
 		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w, r);
 		x = code_reason(g, rc, x, y, m, t, locals_w);
 		code_locals(g, rc, x, y, th, mod, locals_w);
