@@ -618,9 +618,10 @@ deadlock_alert(struct run *r, char *buf, size_t len)
 		snprintf(span, sizeof span, "%u step%s", steps,
 		    steps == 1 ? "" : "s");
 	snprintf(buf, len,
-	    "LIVELOCK for %s: every %s keeps trying, none has held both "
-	    "locks since",
-	    span, st->philosophers > 0 ? "philosopher" : "thread");
+	    "LIVELOCK for %s: every %s keeps trying and giving up, and "
+	    "none has held both %s in that time",
+	    span, st->philosophers > 0 ? "philosopher" : "thread",
+	    st->philosophers > 0 ? "forks" : "locks");
 	return 1;
 }
 

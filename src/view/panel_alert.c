@@ -54,37 +54,75 @@ alert_shown(const struct screen *s)
 	return alert_text(s, head, sizeof head, body, sizeof body);
 }
 
-static void
-alert_draw(struct grid *g, struct rect rc, struct screen *s)
+/* How many bytes of the text at p go on a line of w columns: a cycle
+ * breaks only after an arrow, so that "A (held by T1)" stays whole;
+ * other text, or a part too long for the line, where text_wrap breaks
+ * it. *next is where the next line starts. */
+static size_t
+alert_wrap(const char *p, int w, const char *arrow, const char **next)
+{
+	size_t alen = strlen(arrow), best = 0;
+	const char *q;
+
+	if (text_width(p, strlen(p)) <= w) {
+		*next = p + strlen(p);
+		return strlen(p);
+	}
+	for (q = strstr(p, arrow); q != NULL; q = strstr(q + alen, arrow)) {
+		size_t end = (size_t)(q - p) + alen;
+
+		if (text_width(p, end) > w)
+			break;
+		best = end;
+	}
+	if (best == 0)
+		return text_wrap(p, w, next);
+	*next = p + best + (p[best] == ' ');
+	return best;
+}
+
+/* The alert's lines at width w, drawn from row y of g when g is not
+ * NULL (at most rows of them); the count. */
+static int
+alert_lines(
+    const struct screen *s, struct grid *g, int x, int y, int w, int rows)
 {
 	const struct rules *r = text_rules_for(s->glyphs);
+	const char *arrow = s->glyphs == &glyphs_ascii ? "->" : "\xe2\x86\x92";
 	char head[160], body[512];
 	const char *p, *next;
-	int y = rc.y;
+	int n = 0;
 
 	if (!alert_text(s, head, sizeof head, body, sizeof body))
-		return;
-	text_print_fit(g, rc.x + 1, y++, rc.w - 2, ROLE_LOST, head, r);
-	for (p = body; *p != '\0' && y < rc.y + rc.h; p = next) {
-		size_t n = text_wrap(p, rc.w - 2, &next);
+		return 0;
+	if (g != NULL)
+		text_print_fit(g, x, y, w, ROLE_LOST, head, r);
+	n++;
+	for (p = body; *p != '\0' && n < rows; p = next) {
+		size_t k = alert_wrap(p, w, arrow, &next);
 
-		grid_printf(g, rc.x + 1, y++, rc.w - 2, ROLE_LOCK_WAIT, "%.*s",
-		    (int)n, p);
+		if (g != NULL)
+			grid_printf(
+			    g, x, y + n, w, ROLE_LOCK_WAIT, "%.*s", (int)k, p);
+		n++;
 		if (next == p)
 			break;
 	}
+	return n;
+}
+
+static void
+alert_draw(struct grid *g, struct rect rc, struct screen *s)
+{
+	alert_lines(s, g, rc.x + 1, rc.y, rc.w - 2, rc.h);
 }
 
 /* Rows: the headline and the text wrapped, all of them first. */
 static void
 alert_rows(struct screen *s, int w, int h, struct view_size *z)
 {
-	char head[160], body[512];
-
 	(void)h;
-	if (!alert_text(s, head, sizeof head, body, sizeof body))
-		return;
-	z->want = 1 + (body[0] != '\0' ? text_rows(body, w - 2) : 0);
+	z->want = alert_lines(s, NULL, 0, 0, w - 2, 64);
 	z->min = z->more = z->want;
 }
 
