@@ -511,4 +511,156 @@ DEADLINE=$dl
 T send-keys -t il q
 wait_file "lock-fix staircase: q exits 0" "$TMPD/rc" '^rc=0$'
 
+# ---- deadlock: step into the cycle; refusals; auto-run cannot move ----
+start_shell
+run_in_pane deadlock
+wait_for "deadlock opens in STEP mode at step 0" "STEP  step 0  seed $SEED"
+wait_for "deadlock: both locks start free" 'lock B +free'
+T send-keys -t il 1
+wait_for "deadlock: 1 lets T1 take lock A" 'step 1: T1 moved; its next line is lock\(B\)'
+wait_for "deadlock: the shared panel says T1 holds lock A" 'lock A +held by T1'
+T send-keys -t il 2
+wait_for "deadlock: 2 closes the cycle, the alert headline says so" 'DEADLOCK at step 2: no thread can move'
+wait_for "deadlock: the alert draws the cycle from T1" 'T1 → B \(held by T2\) → T2 → A \(held by T1\) → T1'
+wait_for "deadlock: the title says DEADLOCK at step 2" "DEADLOCK  step 2  seed $SEED"
+wait_for "deadlock: the ruler marks where the cycle closed" '^step  1   2   ▲'
+wait_for "deadlock: the legend explains the mark" '▲ the deadlock closed'
+wait_for "deadlock: each lock queues the other thread" 'queue: +T1$'
+has_colour "deadlock: the headline is drawn in colour" '38;5;175' 'DEADLOCK at step 2'
+has_colour "deadlock: the cycle is drawn in the lock colour" '38;5;166' 'T1 → B'
+T send-keys -t il 1
+wait_for "deadlock: 1 is refused, the status says T1 waits for T2's lock" 'T1 is waiting for lock B, held by T2'
+if cap | grep -q "DEADLOCK  step 2  seed"; then pass "deadlock: the refused 1 takes no step"
+else fail "deadlock: the refused 1 takes no step" "$(cap | sed 's/^/| /')"; fi
+T send-keys -t il 2
+wait_for "deadlock: 2 is refused, the status says T2 waits for T1's lock" 'T2 is waiting for lock A, held by T1'
+T send-keys -t il Space
+wait_for "deadlock: space cannot run, the status says no thread can move" 'no thread can move: each waits for a lock another holds \(a deadlock\)'
+if cap | grep -q "DEADLOCK  step 2  seed"; then pass "deadlock: space takes no step"
+else fail "deadlock: space takes no step" "$(cap | sed 's/^/| /')"; fi
+
+# ---- deadlock: r recovers; a good order finishes; quit in a deadlock ----
+# wait_none NAME PATTERN: poll the pane until grep -E PATTERN no longer
+# matches (a screen that is being redrawn may still show the old text).
+wait_none() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if ! cap | grep -Eq -- "$2"; then pass "$1"; return 0; fi
+    sleep 0.05
+  done
+  fail "$1" "/$2/ still on screen after ${DEADLINE}s" "$(cap | sed 's/^/| /')"
+  return 1
+}
+T send-keys -t il r
+# space left the run PAUSED (its auto-run could not move): r keeps that mode
+wait_for "deadlock: r starts a fresh run at step 0" "PAUSED  step 0  seed $SEED"
+wait_for "deadlock: r says it reset" "reset: seed $SEED"
+wait_none "deadlock: after r no DEADLOCK, cycle or mark is left on screen" 'DEADLOCK|no thread can move|→|▲'
+wait_for "deadlock: after r lock A is free" 'lock A +free'
+wait_for "deadlock: after r lock B is free" 'lock B +free'
+n=0
+for line in 'lock\(B\)' 'work\(\)' 'unlock\(B\)' 'unlock\(A\)'; do
+  n=$((n + 1))
+  T send-keys -t il 1
+  wait_for "deadlock: 1 takes T1's step $n" "step $n: T1 moved; its next line is $line"
+  [ $n -eq 2 ] && wait_for "deadlock: T1 holds both locks" 'lock B +held by T1'
+done
+T send-keys -t il 1
+wait_for "deadlock: T1 finishes at step 5" 'step 5: T1 has finished'
+n=5
+for line in 'lock\(A\)' 'work\(\)' 'unlock\(A\)' 'unlock\(B\)'; do
+  n=$((n + 1))
+  T send-keys -t il 2
+  wait_for "deadlock: 2 takes T2's step $n" "step $n: T2 moved; its next line is $line"
+done
+T send-keys -t il 2
+wait_for "deadlock: T2's last step finishes the run" 'DONE  step 10'
+wait_for "deadlock: the result counts every meal" '2 of 2 meals'
+if cap | grep -Eq 'DEADLOCK|▲'; then fail "deadlock: a finished run shows no DEADLOCK" "$(cap | sed 's/^/| /')"
+else pass "deadlock: a finished run shows no DEADLOCK"; fi
+T send-keys -t il r
+wait_for "deadlock: r after the finished run is at step 0 again, still PAUSED" "PAUSED  step 0  seed $SEED"
+T send-keys -t il 1
+wait_for "deadlock again: T1 takes A" 'step 1: T1 moved'
+T send-keys -t il 2
+wait_for "deadlock again: 1, 2 deadlock again" 'DEADLOCK at step 2: no thread can move'
+wait_for "deadlock again: the title says DEADLOCK" "DEADLOCK  step 2  seed $SEED"
+T send-keys -t il q
+wait_file "deadlock: q during a deadlock exits 0" "$TMPD/rc" '^rc=0$'
+restored "deadlock: q during a deadlock"
+
+# ---- deadlock: a free run deadlocks for real and ends by its timeout ----
+start_shell
+run_in_pane "deadlock --policy free --set hold=50 --set timeout=500"
+dl=$DEADLINE; DEADLINE=$((DEADLINE * 2)) # real threads on a loaded box
+wait_for "free deadlock: the alert headline says DEADLOCK after some time" 'DEADLOCK after [0-9.]+ (ms|s): the threads wait for ever'
+wait_for "free deadlock: the alert draws the cycle from T1" 'T1 → B \(held by T2\) → T2 → A \(held by T1\) → T1'
+wait_for "free deadlock: the title says DEADLOCK" 'DEADLOCK  [0-9.,]+ (ms|s)'
+# The deadlock stays in the title when the run ends; the clock stops (no
+# more %) at the timeout or after it, and the result is shown.
+wait_for "free deadlock: the timeout ends the run, the clock stops" 'DEADLOCK  ([5-9][0-9][0-9] ms|[0-9.,]+ s) *$'
+wait_for "free deadlock: the result names the cycle" 'deadlock: T1>B>T2>A>T1;'
+T send-keys -t il r
+wait_for "free deadlock: r runs it again" 'running again'
+wait_for "free deadlock: the second run deadlocks too" 'DEADLOCK after [0-9.]+ (ms|s): the threads wait for ever'
+wait_for "free deadlock: the second run ends by its timeout" 'DEADLOCK  ([5-9][0-9][0-9] ms|[0-9.,]+ s) *$'
+wait_for "free deadlock: the second result names the cycle" 'deadlock: T1>B>T2>A>T1;'
+DEADLINE=$dl
+T send-keys -t il q
+wait_file "free deadlock: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- deadlock: trylock with a fixed back-off livelocks, and the alert counts ----
+start_shell
+run_in_pane "deadlock --policy free --set strategy=trylock --set backoff=fixed --set hold=20 --set timeout=3000"
+dl=$DEADLINE; DEADLINE=$((DEADLINE * 2))
+wait_for "livelock: the alert headline says LIVELOCK for some time" 'LIVELOCK for [0-9.]+ s'
+wait_for "livelock: the alert says every thread keeps trying" 'every thread keeps trying, none has held both locks since'
+first=$(cap | sed -n 's/.*LIVELOCK for \([0-9.]* s\).*/\1/p' | head -n 1)
+end=$(($(date +%s) + DEADLINE))
+now=$first
+while [ "$(date +%s)" -le "$end" ]; do
+  now=$(cap | sed -n 's/.*LIVELOCK for \([0-9.]* s\).*/\1/p' | head -n 1)
+  [ -n "$now" ] && [ "$now" != "$first" ] && break
+  sleep 0.05
+done
+if [ -n "$now" ] && [ "$now" != "$first" ]; then pass "livelock: its time grows ($first, then $now)"
+else fail "livelock: its time grows" "still 'for $first' after ${DEADLINE}s" "$(cap | sed 's/^/| /')"; fi
+if cap | grep -q 'DEADLOCK'; then fail "livelock: no DEADLOCK is claimed" "$(cap | sed 's/^/| /')"
+else pass "livelock: no DEADLOCK is claimed"; fi
+DEADLINE=$dl
+T send-keys -t il q
+wait_file "livelock: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- deadlock: five philosophers, each with its left fork ----
+# wait_alert NAME PATTERN: poll the alert panel, its lines joined (a long
+# cycle wraps where the width says).
+wait_alert() {
+  end=$(($(date +%s) + DEADLINE))
+  while [ "$(date +%s)" -le "$end" ]; do
+    if cap | sed -n '/^─ alert /,/^─ /{/^─ /!p}' | tr -d '\n' | grep -Eq -- "$2"; then pass "$1"; return 0; fi
+    sleep 0.05
+  done
+  fail "$1" "no /$2/ in the alert within ${DEADLINE}s" "$(cap | sed 's/^/| /')"
+  return 1
+}
+start_shell
+run_in_pane deadlock
+wait_for "philosophers: the lesson is up" "STEP  step 0  seed $SEED"
+T send-keys -t il d
+wait_for "d: five philosophers" 'running again with philosophers=5'
+wait_for "d: the lanes are philosophers" '^─ philosophers ─'
+wait_for "d: the fifth lane is drawn" '^ 5 E '
+wait_for "d: the forks are the locks" 'lock f5 +free'
+wait_for "d: the key bar steps 1-5" '1-5 step'
+for n in 1 2 3 4 5; do
+  T send-keys -t il $n
+  wait_for "philosophers: $n takes T$n's left fork (step $n)" "step $n: T$n moved; its next line is lock\\(right\\)"
+done
+wait_for "philosophers: the fifth left fork closes the cycle" 'DEADLOCK at step 5: no thread can move'
+wait_for "philosophers: the title says DEADLOCK" "DEADLOCK  step 5  seed $SEED"
+wait_alert "philosophers: the cycle runs round the whole table" 'T1 → f2 \(held by T2\) → T2 → f3 \(held by T3\) → T3 → f4 \(held by T4\) → T4 → f5 \(held by T5\) → T5 → f1 \(held by T1\) → T1$'
+wait_for "philosophers: the cycle mentions T5" 'held by T5\) → T5'
+T send-keys -t il q
+wait_file "philosophers: q exits 0" "$TMPD/rc" '^rc=0$'
+
 finish
