@@ -523,7 +523,8 @@ T send-keys -t il 2
 wait_for "deadlock: 2 closes the cycle, the alert headline says so" 'DEADLOCK at step 2: no thread can move'
 wait_for "deadlock: the alert draws the cycle from T1" 'T1 → B \(held by T2\) → T2 → A \(held by T1\) → T1'
 wait_for "deadlock: the title says DEADLOCK at step 2" "DEADLOCK  step 2  seed $SEED"
-wait_for "deadlock: the ruler marks where the cycle closed" '^step  1   2   ▲'
+wait_for "deadlock: T1's lane marks where the cycle closed" '^ 1 A  ████▒▒▒▒▲'
+wait_for "deadlock: so does T2's" '^ 2 B  ····████▲'
 wait_for "deadlock: the legend explains the mark" '▲ the deadlock closed'
 wait_for "deadlock: each lock queues the other thread" 'queue: +T1$'
 has_colour "deadlock: the headline is drawn in colour" '38;5;175' 'DEADLOCK at step 2'
@@ -600,6 +601,7 @@ wait_for "free deadlock: the title says DEADLOCK" 'DEADLOCK  [0-9.,]+ (ms|s)'
 # more %) at the timeout or after it, and the result is shown.
 wait_for "free deadlock: the timeout ends the run, the clock stops" 'DEADLOCK  ([5-9][0-9][0-9] ms|[0-9.,]+ s) *$'
 wait_for "free deadlock: the result names the cycle" 'deadlock: T1>B>T2>A>T1;'
+wait_for "free deadlock: the status says the timeout stopped it" 'the run was stopped by its timeout'
 T send-keys -t il r
 wait_for "free deadlock: r runs it again" 'running again'
 wait_for "free deadlock: the second run deadlocks too" 'DEADLOCK after [0-9.]+ (ms|s): the threads wait for ever'
@@ -614,7 +616,7 @@ start_shell
 run_in_pane "deadlock --policy free --set strategy=trylock --set backoff=fixed --set hold=20 --set timeout=3000"
 dl=$DEADLINE; DEADLINE=$((DEADLINE * 2))
 wait_for "livelock: the alert headline says LIVELOCK for some time" 'LIVELOCK for [0-9.]+ s'
-wait_for "livelock: the alert says every thread keeps trying" 'every thread keeps trying, none has held both locks since'
+wait_for "livelock: the alert says every thread keeps trying" 'every thread keeps trying and giving up, and'
 first=$(cap | sed -n 's/.*LIVELOCK for \([0-9.]* s\).*/\1/p' | head -n 1)
 end=$(($(date +%s) + DEADLINE))
 now=$first

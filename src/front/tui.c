@@ -469,6 +469,11 @@ loop_advance(struct tui *ui, uint64_t now)
 			ui->dirty = 1;
 		if (ui->ses.measuring)
 			measured_progress(ui);
+		else if (ui->ses.done && ui->ses.run != NULL &&
+		    ui->ses.run->timed_out)
+			set_status(ui,
+			    "the run was stopped by its timeout: it could not "
+			    "finish (r runs it again)");
 		if (now >= ui->next_tick) {
 			ui->dirty = 1; /* the clock moves */
 			ui->next_tick = now + CLOCK_TICK_NS;

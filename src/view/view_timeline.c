@@ -315,20 +315,23 @@ view_timeline_column(const struct model *m, uint64_t t0, uint64_t t1,
 	}
 }
 
-/* On the ruler, from column x, a mark where a deadlock's cycle closed:
- * from there on, the threads in it wait for ever. */
+/* In the lane of each thread in a deadlock's cycle (lanes from row y,
+ * columns from x), a mark where the cycle closed: from there on, those
+ * threads wait for ever. */
 static void
 view_timeline_deadlock(struct grid *g, int x, int y, int lane_w,
     const struct model *m, const struct timeline_view *v)
 {
 	int64_t col;
+	int i;
 
 	if (m->deadlock.n == 0 ||
 	    (col = view_timeline_col_of(v, m->deadlock.at)) < 0 ||
 	    col >= lane_w)
 		return;
-	grid_put(g, x + (int)col, y, v->glyphs == &glyphs_ascii ? '^' : 0x25b2,
-	    ROLE_LOST);
+	for (i = 0; i < m->deadlock.n; i++)
+		grid_put(g, x + (int)col, y + m->deadlock.threads[i],
+		    v->glyphs == &glyphs_ascii ? '^' : 0x25b2, ROLE_LOST);
 }
 
 int
@@ -376,7 +379,7 @@ view_timeline_draw(struct grid *g, int x, int y, int w, const struct model *m,
 	view_timeline_marks(g, x, y, lane_w, m, v);
 	view_timeline_ruler(
 	    g, x, y + m->nthreads, w, m, v, v->glyphs == &glyphs_ascii);
-	view_timeline_deadlock(g, x + lw, y + m->nthreads, lane_w, m, v);
+	view_timeline_deadlock(g, x + lw, y, lane_w, m, v);
 	return m->nthreads + 1;
 }
 
