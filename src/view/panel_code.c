@@ -80,7 +80,8 @@ code_listing(const struct screen *s, int t, struct code_listing *cl)
 static int
 code_lines(struct grid *g, struct rect rc, int x, int y,
     const struct model_thread *th, const struct lesson_module *mod,
-    const struct code_listing *cl, int locals_w, const struct rules *r)
+    const struct code_listing *cl, int locals_w, int reason_w,
+    const struct rules *r)
 {
 	int line = th->line, end = rc.x + rc.w;
 	/* a thread that waits for a lock is not running its line */
@@ -88,7 +89,9 @@ code_lines(struct grid *g, struct rect rc, int x, int y,
 	    th->state == TS_LOCK_WAIT ? ROLE_LOCK_WAIT : ROLE_RUNNING;
 	size_t i;
 
-	if (cl->total + locals_w <= rc.w) {
+	/* every line, if the reason a waiting thread cannot run still fits
+	 * after them: the reason comes first */
+	if (cl->total + locals_w + reason_w <= rc.w) {
 		for (i = 0; i < cl->n; i++) {
 			int cur = cl->line[i] == line;
 			int used = grid_print(g, x, y, end - x,
@@ -158,6 +161,7 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 	const struct lesson_module *mod = s->lesson->module;
 	int t, locals_w = code_locals_w(mod, m), rows = rc.h;
 	struct code_listing cl;
+	char why[64];
 
 	for (t = 0; t < m->nthreads && t < rows; t++) {
 		const struct model_thread *th = &m->threads[t];
@@ -176,7 +180,9 @@ code_draw(struct grid *g, struct rect rc, struct screen *s)
 			continue;
 		}
 		code_listing(s, t, &cl);
-		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w, r);
+		model_wait_reason(m, t, why, sizeof why);
+		x = code_lines(g, rc, x, y, th, mod, &cl, locals_w,
+		    why[0] != '\0' ? (int)strlen(why) + 2 : 0, r);
 		x = code_reason(g, rc, x, y, m, t, locals_w);
 		code_locals(g, rc, x, y, th, mod, locals_w);
 	}
