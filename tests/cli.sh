@@ -216,6 +216,30 @@ run "$il" lock-fix --headless --set fix=all --set scope=both
 expect_rc "lock-fix: two plans at once exit 2" 2
 expect_err "lock-fix: two plans at once: why" 'two plans'
 
+# deadlock: the cycle, headless, stepped and free.
+run "$il" deadlock --headless --schedule 1,2
+expect_rc "deadlock --schedule 1,2 exits 0: a deadlock is a normal outcome" 0
+expect_out "deadlock --schedule 1,2: the result names the cycle" \
+  '^result: deadlock=yes cycle=T1>B>T2>A>T1 livelock=no livelock_ms=0 order=opposite strategy=block backoff=fixed philosophers=0 meals=0 expected_meals=2 timed_out=no dropped=0$'
+expect_out "deadlock --schedule 1,2: the cycle with each holder" 'DEADLOCK at step 2: T1 → B \(held by T2\) → T2 → A \(held by T1\) → T1'
+expect_out "deadlock --schedule 1,2: why T1 cannot run" '^  T1 cannot run: waiting for B, held by T2$'
+expect_out "deadlock --schedule 1,2: why T2 cannot run" '^  T2 cannot run: waiting for A, held by T1$'
+for seed in 1 2 3 4 5 6 7 8; do
+  run "$il" deadlock --headless --set order=same --policy random --seed $seed
+  expect_out "deadlock order=same, seed $seed: no deadlock" '^result: deadlock=no cycle=none .* meals=2 expected_meals=2 timed_out=no'
+done
+run "$il" deadlock --headless --set order=same --policy free
+expect_out "deadlock order=same, free: no deadlock" '^result: deadlock=no cycle=none .* meals=2 expected_meals=2 timed_out=no'
+run "$il" deadlock --headless --policy free --set hold=50 --set timeout=300
+expect_rc "deadlock free hold=50 exits 0" 0
+expect_out "deadlock free hold=50: a real deadlock, ended by the timeout" \
+  '^result: deadlock=yes cycle=T1>B>T2>A>T1 .* timed_out=yes dropped=[0-9]+$'
+expect_out "deadlock free hold=50: the note says the timeout ended it" 'cancelled after its timeout of 300'
+run "$il" deadlock --headless --set philosophers=5 --schedule 1,2,3,4,5
+expect_out "deadlock: 5 philosophers, the whole ring" '^result: deadlock=yes cycle=T1>f2>T2>f3>T3>f4>T4>f5>T5>f1>T1 '
+run "$il" deadlock --headless --set philosophers=1
+expect_rc "deadlock philosophers=1 exits 2" 2
+
 run "$il" io-vs-cpu --headless --set mode=processes --set kind=cpu --set tasks=2 --set ms=20
 expect_rc "io-vs-cpu processes exits 0" 0
 expect_out "io-vs-cpu processes: the lanes are labelled with PIDs" '^ 1 A pid [0-9]+ '

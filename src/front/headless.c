@@ -463,6 +463,14 @@ headless_report_run(struct headless_state *hs, const char *title)
 		    "has finished.");
 	hs->nnotes += headless_cycle_notes(r->m, a->ascii,
 	    hs->notes + hs->nnotes, HEADLESS_MAX_NOTES - hs->nnotes);
+	if (r->timed_out && hs->nnotes < HEADLESS_MAX_NOTES) {
+		snprintf(buf, sizeof buf,
+		    "timed out: the run could not finish, and was cancelled "
+		    "after its timeout of %llu ms (every worker joined).",
+		    (unsigned long long)((r->deadline_ns - r->start_ns) /
+		        1000000));
+		hs->notes[hs->nnotes++] = xstrdup(buf);
+	}
 
 	run_result(r, &res);
 	/* a module that reports deadlocks itself says so in its own pairs */
