@@ -54,42 +54,12 @@ extern const struct lesson_module deadlock_module;
 #define FAR_TIMEOUT  60000 /* ms: a timeout that never fires here */
 #define STEP_WAIT_MS 1000  /* stepped: give up waiting for the cycle */
 
+#define WHO "bench_deadlock"
+
 static const struct lesson_module *mod = &deadlock_module;
 static int p_philosophers, p_order, p_hold, p_strategy, p_backoff, p_iterations,
     p_timeout;
 static struct lesson *lesson;
-
-/* The monotonic clock in ms. */
-static double
-now_ms(void)
-{
-	return (double)clock_now_ns() / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median of n values (sorts a copy); 0 if there are none. */
-static double
-median_of(const double *v, int n)
-{
-	double *s;
-	double m;
-
-	if (n <= 0)
-		return 0;
-	s = xcalloc((size_t)n, sizeof *s);
-	memcpy(s, v, (size_t)n * sizeof *s);
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	free(s);
-	return m;
-}
 
 /* The largest of n values; 0 if there are none. */
 static double
@@ -102,39 +72,6 @@ max_of(const double *v, int n)
 		if (i == 0 || v[i] > m)
 			m = v[i];
 	return m;
-}
-
-static int
-param_index(const char *name)
-{
-	int i = module_param_index(mod, name);
-
-	if (i < 0) {
-		fprintf(stderr, "bench_deadlock: deadlock has no %s\n", name);
-		exit(1);
-	}
-	return i;
-}
-
-/* The index of a named value of parameter i ("opposite" for order). */
-static long
-named_value(int i, const char *name)
-{
-	const char *const *names = mod->params[i].names;
-	long v;
-
-	for (v = 0; names != NULL && names[v] != NULL; v++)
-		if (strcmp(names[v], name) == 0)
-			return v;
-	fprintf(stderr, "bench_deadlock: %s has no value %s\n",
-	    mod->params[i].name, name);
-	exit(1);
-}
-
-static const char *
-verdict(int ok)
-{
-	return ok ? "PASS" : "FAIL";
 }
 
 /* The lesson file, for the screen: $top_srcdir, else the source tree. */
@@ -159,8 +96,8 @@ deadlock_params(long *p, long timeout)
 {
 	bench_defaults(mod, p);
 	p[p_philosophers] = 0;
-	p[p_order] = named_value(p_order, "opposite");
-	p[p_strategy] = named_value(p_strategy, "block");
+	p[p_order] = bench_value(mod, WHO, p_order, "opposite");
+	p[p_strategy] = bench_value(mod, WHO, p_strategy, "block");
 	p[p_hold] = HOLD_MS;
 	p[p_timeout] = timeout;
 }
@@ -190,11 +127,11 @@ start_run(const long *params, enum policy policy)
 static int
 pump_until_cycle(struct run *r, int wait_ms)
 {
-	double give_up = now_ms() + wait_ms;
+	double give_up = bench_now_ms() + wait_ms;
 
 	while (r->m->deadlock.n == 0) {
 		if (r->cfg.policy == POLICY_FREE ? run_over(r)
-		                                 : now_ms() > give_up)
+		                                 : bench_now_ms() > give_up)
 			return 0;
 		if (run_pump(r) == 0)
 			evq_wait(r->q, 20);
@@ -330,11 +267,11 @@ banner(void)
 	    HOLD_MS, BANNER_RUNS);
 	printf("     %-28s %10s %10s\n", "", "median ms", "max ms");
 	printf("     %-28s %10.3f %10.3f\n", "closed -> pump noticed",
-	    median_of(notice, n), max_of(notice, n));
+	    bench_median(notice, n), max_of(notice, n));
 	printf("     %-28s %10.3f %10.3f\n", "noticed -> drawn",
-	    median_of(draw, n), max_of(draw, n));
+	    bench_median(draw, n), max_of(draw, n));
 	printf("     %-28s %10.3f %10.3f\n", "closed -> banner drawn",
-	    median_of(lat, n), max_of(lat, n));
+	    bench_median(lat, n), max_of(lat, n));
 	printf("   %d of %d runs deadlocked; %d drew no DEADLOCK\n", n,
 	    BANNER_RUNS, no_banner);
 	if (missed > 0)
@@ -351,9 +288,9 @@ banner(void)
 	    BANNER_RUNS);
 	printf("     %-28s %10s %10s\n", "", "median us", "max us");
 	printf("     %-28s %10.1f %10.1f\n", "run_step(T2) returned",
-	    median_of(sstep, ns), max_of(sstep, ns));
+	    bench_median(sstep, ns), max_of(sstep, ns));
 	printf("     %-28s %10.1f %10.1f\n", "banner drawn",
-	    median_of(slat, ns), max_of(slat, ns));
+	    bench_median(slat, ns), max_of(slat, ns));
 	printf("   %d of %d runs deadlocked; %d drew no DEADLOCK; %d needed "
 	       "a pump after the step\n",
 	    ns, BANNER_RUNS, sno_banner, spumped);
@@ -362,7 +299,7 @@ banner(void)
 		    smissed, smissed == 1 ? "" : "s");
 	if (n > 0 && ns > 0)
 		printf("   free / stepped (medians): %.1fx\n",
-		    median_of(lat, n) * 1e3 / median_of(slat, ns));
+		    bench_median(lat, n) * 1e3 / bench_median(slat, ns));
 }
 
 /* ---- 2. cancel to every worker joined ---- */
@@ -374,14 +311,14 @@ banner(void)
 static void
 timed_finish(struct run *r, double *all, double *workers)
 {
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 
 	conductor_cancel(r->c);
 	while (atomic_load(&r->finished) < r->started)
 		sched_yield();
-	*workers = now_ms() - t0;
+	*workers = bench_now_ms() - t0;
 	run_finish(r);
-	*all = now_ms() - t0;
+	*all = bench_now_ms() - t0;
 }
 
 static void
@@ -432,10 +369,10 @@ cancel(void)
 	printf("     %-24s %5s %11s %11s %11s %11s\n", "", "runs", "return med",
 	    "return max", "joined med", "joined max");
 	printf("     %-24s %5d %11.3f %11.3f %11.3f %11.3f\n",
-	    "stepped, schedule 1,2", ns, median_of(stw, ns), max_of(stw, ns),
-	    median_of(st, ns), max_of(st, ns));
+	    "stepped, schedule 1,2", ns, bench_median(stw, ns), max_of(stw, ns),
+	    bench_median(st, ns), max_of(st, ns));
 	printf("     %-24s %5d %11.3f %11.3f %11.3f %11.3f\n", "free, hold=20",
-	    nf, median_of(frw, nf), max_of(frw, nf), median_of(fr, nf),
+	    nf, bench_median(frw, nf), max_of(frw, nf), bench_median(fr, nf),
 	    max_of(fr, nf));
 	printf("     (ms; free: a worker blocked on the mutex sees the "
 	       "cancel at its next 20 ms\n     timedlock slice, the "
@@ -448,10 +385,10 @@ cancel(void)
 		printf("   warning: the timeout fired in %d free run%s\n", late,
 		    late == 1 ? "" : "s");
 	printf("   %s  stepped: every join within %.0f ms (max %.3f ms)\n",
-	    verdict(ns == CANCEL_RUNS && max_of(st, ns) < JOIN_BOUND),
+	    bench_verdict(ns == CANCEL_RUNS && max_of(st, ns) < JOIN_BOUND),
 	    JOIN_BOUND, max_of(st, ns));
 	printf("   %s  free:    every join within %.0f ms (max %.3f ms)\n",
-	    verdict(nf == CANCEL_RUNS && max_of(fr, nf) < JOIN_BOUND),
+	    bench_verdict(nf == CANCEL_RUNS && max_of(fr, nf) < JOIN_BOUND),
 	    JOIN_BOUND, max_of(fr, nf));
 }
 
@@ -496,12 +433,13 @@ livelock(void)
 	int round, k, b, yes[2], full[2];
 
 	deadlock_params(p, 2000);
-	p[p_strategy] = named_value(p_strategy, "trylock");
+	p[p_strategy] = bench_value(mod, WHO, p_strategy, "trylock");
 	for (round = 0; round < LIVE_ROUNDS; round++)
 		/* fixed first in even rounds, random first in odd ones */
 		for (k = 0; k < 2; k++) {
 			b = (k + round) % 2;
-			p[p_backoff] = named_value(p_backoff, names[b]);
+			p[p_backoff] =
+			    bench_value(mod, WHO, p_backoff, names[b]);
 			o[b][round] = live_run(p, (uint64_t)round + 1);
 		}
 
@@ -525,8 +463,8 @@ livelock(void)
 		printf(
 		    "     %-8s %3d yes %d no %6d of %d %16.0f %7.1f of %.0f\n",
 		    names[b], yes[b], LIVE_ROUNDS - yes[b], to, LIVE_ROUNDS,
-		    median_of(ms, LIVE_ROUNDS), median_of(meals, LIVE_ROUNDS),
-		    o[b][0].expected);
+		    bench_median(ms, LIVE_ROUNDS),
+		    bench_median(meals, LIVE_ROUNDS), o[b][0].expected);
 		printf("              every meal eaten in %d of %d; each run "
 		       "(meals/expected, livelock_ms):\n             ",
 		    full[b], LIVE_ROUNDS);
@@ -536,24 +474,24 @@ livelock(void)
 		printf("\n");
 	}
 	printf("   %s  backoff=fixed livelocks in every run (%d of %d)\n",
-	    verdict(yes[0] == LIVE_ROUNDS), yes[0], LIVE_ROUNDS);
+	    bench_verdict(yes[0] == LIVE_ROUNDS), yes[0], LIVE_ROUNDS);
 	printf("   %s  backoff=random eats every meal in every run (%d of "
 	       "%d)\n",
-	    verdict(full[1] == LIVE_ROUNDS), full[1], LIVE_ROUNDS);
+	    bench_verdict(full[1] == LIVE_ROUNDS), full[1], LIVE_ROUNDS);
 }
 
 int
 main(void)
 {
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 
-	p_philosophers = param_index("philosophers");
-	p_order = param_index("order");
-	p_hold = param_index("hold");
-	p_strategy = param_index("strategy");
-	p_backoff = param_index("backoff");
-	p_iterations = param_index("iterations");
-	p_timeout = param_index("timeout");
+	p_philosophers = bench_param(mod, WHO, "philosophers");
+	p_order = bench_param(mod, WHO, "order");
+	p_hold = bench_param(mod, WHO, "hold");
+	p_strategy = bench_param(mod, WHO, "strategy");
+	p_backoff = bench_param(mod, WHO, "backoff");
+	p_iterations = bench_param(mod, WHO, "iterations");
+	p_timeout = bench_param(mod, WHO, "timeout");
 	load_lesson();
 	banner();
 	cancel();
@@ -561,6 +499,6 @@ main(void)
 	lesson_free(lesson);
 	printf("\n(bench time %.1f s; the targets report, they do not "
 	       "gate)\n",
-	    (now_ms() - t0) / 1e3);
+	    (bench_now_ms() - t0) / 1e3);
 	return 0;
 }

@@ -43,61 +43,10 @@ extern const struct lesson_module lockfix_module;
 #define STAIR_ITERS  5
 #define STAIR_IO_MS  20
 
+#define WHO "bench_lockfix"
+
 static const struct lesson_module *mod = &lockfix_module;
 static int p_threads, p_iterations, p_fix, p_scope, p_io_ms;
-
-/* The monotonic clock in ms. */
-static double
-now_ms(void)
-{
-	return (double)clock_now_ns() / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median of n values (sorts a copy). */
-static double
-median_of(const double *v, int n)
-{
-	double s[16];
-
-	memcpy(s, v, (size_t)n * sizeof *s);
-	qsort(s, (size_t)n, sizeof *s, cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-static int
-param_index(const char *name)
-{
-	int i = module_param_index(mod, name);
-
-	if (i < 0) {
-		fprintf(stderr, "bench_lockfix: lock-fix has no %s\n", name);
-		exit(1);
-	}
-	return i;
-}
-
-/* The index of a named value of parameter i ("mutex" for fix). */
-static long
-named_value(int i, const char *name)
-{
-	const char *const *names = mod->params[i].names;
-	long v;
-
-	for (v = 0; names != NULL && names[v] != NULL; v++)
-		if (strcmp(names[v], name) == 0)
-			return v;
-	fprintf(stderr, "bench_lockfix: %s has no value %s\n",
-	    mod->params[i].name, name);
-	exit(1);
-}
 
 static void
 defaults(long *p)
@@ -157,7 +106,7 @@ bare_worker(void *arg)
 	long i;
 
 	if (pthread_barrier_wait(&b->gate) == PTHREAD_BARRIER_SERIAL_THREAD)
-		b->start_ms = now_ms();
+		b->start_ms = bench_now_ms();
 	switch (b->kind) {
 	case BARE_MUTEX:
 		for (i = 0; i < b->n; i++) {
@@ -212,7 +161,7 @@ bare_run(int kind, int threads, long n)
 	for (i = 0; i < threads; i++)
 		pthread_join(th[i], NULL);
 	/* the join makes the picked worker's start_ms visible */
-	o.wall_ms = now_ms() - b->start_ms;
+	o.wall_ms = bench_now_ms() - b->start_ms;
 	o.expected = (double)threads * (double)n;
 	o.ns_per_inc = o.wall_ms * 1e6 / o.expected;
 	o.lost = o.expected - (double)atomic_load(&b->counter);
@@ -220,12 +169,6 @@ bare_run(int kind, int threads, long n)
 	pthread_mutex_destroy(&b->m);
 	free(b);
 	return o;
-}
-
-static const char *
-verdict(int ok)
-{
-	return ok ? "PASS" : "FAIL";
 }
 
 /* ---- A. the cost of each fix ---- */
@@ -245,14 +188,14 @@ cost(void)
 	int round, k, row, incomplete = 0;
 	int mutex_clean = 1, atomic_clean = 1, none_lost = 0;
 
-	fix_value[ROW_NONE] = named_value(p_fix, "none");
-	fix_value[ROW_MUTEX] = named_value(p_fix, "mutex");
-	fix_value[ROW_ATOMIC] = named_value(p_fix, "atomic");
+	fix_value[ROW_NONE] = bench_value(mod, WHO, p_fix, "none");
+	fix_value[ROW_MUTEX] = bench_value(mod, WHO, p_fix, "mutex");
+	fix_value[ROW_ATOMIC] = bench_value(mod, WHO, p_fix, "atomic");
 	defaults(p);
 	p[p_threads] = COST_THREADS;
 	p[p_iterations] = COST_ITERS;
 	p[p_io_ms] = 0;
-	p[p_scope] = named_value(p_scope, "tight");
+	p[p_scope] = bench_value(mod, WHO, p_scope, "tight");
 
 	/* six variants a round (lesson and bare for each fix), the order
 	 * rotated by one each round */
@@ -282,16 +225,16 @@ cost(void)
 		for (round = 0; round < COST_ROUNDS; round++)
 			v[round] = les[row][round].ns_per_inc /
 			    les[ROW_NONE][round].ns_per_inc;
-		vs_none[row] = median_of(v, COST_ROUNDS);
+		vs_none[row] = bench_median(v, COST_ROUNDS);
 		for (round = 0; round < COST_ROUNDS; round++)
 			v[round] =
 			    les[row][round].wall_ms / bare[row][round].wall_ms;
-		vs_bare[row] = median_of(v, COST_ROUNDS);
+		vs_bare[row] = bench_median(v, COST_ROUNDS);
 	}
 	for (round = 0; round < COST_ROUNDS; round++)
 		v[round] = les[ROW_MUTEX][round].ns_per_inc /
 		    les[ROW_ATOMIC][round].ns_per_inc;
-	mut_atom = median_of(v, COST_ROUNDS);
+	mut_atom = bench_median(v, COST_ROUNDS);
 
 	printf("A. the cost of each fix: %d threads x %ld increments, "
 	       "io_ms=0, scope=tight;\n   medians of %d rounds, each "
@@ -309,18 +252,20 @@ cost(void)
 			lost[round] = les[row][round].lost;
 		}
 		printf("     %-7s %10.1f %8.2f %7.2fx %10.0f\n", row_names[row],
-		    median_of(w, COST_ROUNDS), median_of(ns, COST_ROUNDS),
-		    vs_none[row], median_of(lost, COST_ROUNDS));
+		    bench_median(w, COST_ROUNDS), bench_median(ns, COST_ROUNDS),
+		    vs_none[row], bench_median(lost, COST_ROUNDS));
 	}
 	printf("   mutex / atomic: %.2fx\n", mut_atom);
 	if (incomplete > 0)
 		printf("   warning: %d lesson run%s did not complete every "
 		       "increment\n",
 		    incomplete, incomplete == 1 ? "" : "s");
-	printf("   %s  mutex lost 0 in every round\n", verdict(mutex_clean));
-	printf("   %s  atomic lost 0 in every round\n", verdict(atomic_clean));
+	printf(
+	    "   %s  mutex lost 0 in every round\n", bench_verdict(mutex_clean));
+	printf("   %s  atomic lost 0 in every round\n",
+	    bench_verdict(atomic_clean));
 	printf("   %s  none lost updates in at least one round\n",
-	    verdict(none_lost));
+	    bench_verdict(none_lost));
 	if (!none_lost)
 		printf("   (none never overlapped: on a busy machine each "
 		       "thread's increments\n   can end within one time "
@@ -338,13 +283,14 @@ cost(void)
 			lost[round] = bare[row][round].lost;
 		}
 		printf("     %-7s %10.1f %8.2f %10.0f %13.2fx\n",
-		    row_names[row], median_of(w, COST_ROUNDS),
-		    median_of(ns, COST_ROUNDS), median_of(lost, COST_ROUNDS),
-		    vs_bare[row]);
+		    row_names[row], bench_median(w, COST_ROUNDS),
+		    bench_median(ns, COST_ROUNDS),
+		    bench_median(lost, COST_ROUNDS), vs_bare[row]);
 	}
 	for (row = ROW_MUTEX; row <= ROW_ATOMIC; row++)
 		printf("   %s  lesson vs bare, %-6s %.2fx (target <= 1.50x)\n",
-		    verdict(vs_bare[row] <= 1.5), row_names[row], vs_bare[row]);
+		    bench_verdict(vs_bare[row] <= 1.5), row_names[row],
+		    vs_bare[row]);
 }
 
 /* ---- B. the staircase ---- */
@@ -356,15 +302,15 @@ staircase(void)
 	double seq = (double)STAIR_THREAD * STAIR_ITERS * STAIR_IO_MS;
 	double t_med, w_med, w_seq, w_tight;
 	long p[MODULE_MAX_PARAMS];
-	long v_tight = named_value(p_scope, "tight");
-	long v_wide = named_value(p_scope, "wide");
+	long v_tight = bench_value(mod, WHO, p_scope, "tight");
+	long v_wide = bench_value(mod, WHO, p_scope, "wide");
 	int round, k, lost = 0;
 
 	defaults(p);
 	p[p_threads] = STAIR_THREAD;
 	p[p_iterations] = STAIR_ITERS;
 	p[p_io_ms] = STAIR_IO_MS;
-	p[p_fix] = named_value(p_fix, "mutex");
+	p[p_fix] = bench_value(mod, WHO, p_fix, "mutex");
 	for (round = 0; round < STAIR_ROUNDS; round++) {
 		/* tight first in even rounds, wide first in odd ones */
 		for (k = 0; k < 2; k++) {
@@ -381,10 +327,10 @@ staircase(void)
 		}
 		ratio[round] = wide[round] / tight[round];
 	}
-	t_med = median_of(tight, STAIR_ROUNDS);
-	w_med = median_of(wide, STAIR_ROUNDS);
+	t_med = bench_median(tight, STAIR_ROUNDS);
+	w_med = bench_median(wide, STAIR_ROUNDS);
 	w_seq = w_med / seq;
-	w_tight = median_of(ratio, STAIR_ROUNDS);
+	w_tight = bench_median(ratio, STAIR_ROUNDS);
 
 	printf("\nB. the staircase: %d threads x %d iterations x %d ms of "
 	       "I/O, fix=mutex;\n   medians of %d rounds, sequential = "
@@ -396,25 +342,25 @@ staircase(void)
 		printf("   warning: %d run%s lost updates under the mutex\n",
 		    lost, lost == 1 ? "" : "s");
 	printf("   %s  wide / sequential %.3f (target within 0.10 of 1)\n",
-	    verdict(w_seq - 1 <= 0.10 && 1 - w_seq <= 0.10), w_seq);
+	    bench_verdict(w_seq - 1 <= 0.10 && 1 - w_seq <= 0.10), w_seq);
 	printf("   %s  wide / tight %.2fx (target >= 3.00x)\n",
-	    verdict(w_tight >= 3.0), w_tight);
+	    bench_verdict(w_tight >= 3.0), w_tight);
 }
 
 int
 main(void)
 {
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 
-	p_threads = param_index("threads");
-	p_iterations = param_index("iterations");
-	p_fix = param_index("fix");
-	p_scope = param_index("scope");
-	p_io_ms = param_index("io_ms");
+	p_threads = bench_param(mod, WHO, "threads");
+	p_iterations = bench_param(mod, WHO, "iterations");
+	p_fix = bench_param(mod, WHO, "fix");
+	p_scope = bench_param(mod, WHO, "scope");
+	p_io_ms = bench_param(mod, WHO, "io_ms");
 	cost();
 	staircase();
 	printf("\n(bench time %.1f s; the targets report, they do not "
 	       "gate)\n",
-	    (now_ms() - t0) / 1e3);
+	    (bench_now_ms() - t0) / 1e3);
 	return 0;
 }
