@@ -127,3 +127,15 @@ result_format(const struct result *res, char *buf, size_t len)
 	}
 	return used;
 }
+
+void
+result_counter_words(
+    long long counter, long long expected, char *buf, size_t len)
+{
+	if (counter == expected)
+		snprintf(buf, len, "every one of the %lld increment%s counted",
+		    expected, expected == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%lld of %lld increment%s lost",
+		    expected - counter, expected, expected == 1 ? "" : "s");
+}

@@ -59,4 +59,9 @@ void result_field_text(const struct result_field *, char *buf, size_t len);
  * the length it needed (as snprintf). */
 size_t result_format(const struct result *, char *buf, size_t len);
 
+/* A counter's result in words for the screen: "every one of the 2
+ * increments counted", or "1 of 2 increments lost". */
+void result_counter_words(
+    long long counter, long long expected, char *buf, size_t len);
+
 #endif

@@ -408,12 +408,7 @@ lockfix_result_words(struct run *r, char *buf, size_t len)
 
 	counter = (long long)atomic_load_explicit(
 	    &st->counter->value, memory_order_relaxed);
-	if (counter == expected)
-		snprintf(buf, len, "every one of the %lld increment%s counted",
-		    expected, expected == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "%lld of %lld increment%s lost",
-		    expected - counter, expected, expected == 1 ? "" : "s");
+	result_counter_words(counter, expected, buf, len);
 }
 
 static void

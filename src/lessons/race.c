@@ -165,12 +165,7 @@ race_result_words(struct run *r, char *buf, size_t len)
 	for (i = 0; i < r->nthreads; i++)
 		expected +=
 		    atomic_load_explicit(&st->done[i], memory_order_relaxed);
-	if (counter == expected)
-		snprintf(buf, len, "every one of the %lld increment%s counted",
-		    expected, expected == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "%lld of %lld increment%s lost",
-		    expected - counter, expected, expected == 1 ? "" : "s");
+	result_counter_words(counter, expected, buf, len);
 }
 
 /* Increments done so far, of all that the threads will do. */
