@@ -451,9 +451,43 @@ START_TEST(test_alert_panel)
 }
 END_TEST
 
+/* A lesson with many keys of its own: at 80x24 the help box keeps its
+ * border and every key's whole sentence. */
+START_TEST(test_help_many_keys)
+{
+	struct lesson *l = test_lesson("deadlock");
+	struct model *m = model_new(2, MODEL_CLOCK_STEPS, 64);
+	struct grid *g = grid_new(80, 24);
+	struct screen scr;
+	char *text;
+
+	memset(&scr, 0, sizeof scr);
+	scr.lesson = l;
+	scr.model = m;
+	scr.zoom.fit = scr.zoom.follow = 1;
+	scr.glyphs = &glyphs_utf8;
+	scr.mode = SCREEN_STEP;
+	scr.params = l->params;
+	scr.help = 1;
+	screen_draw(g, &scr);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text,
+	                  "the lock order: opposite or the same for "
+	                  "every thread") != NULL,
+	    "%s", text);
+	ck_assert_msg(strstr(text, "\xe2\x94\x94") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "auto-run speed") != NULL, "%s", text);
+	free(text);
+	grid_free(g);
+	model_free(m);
+	lesson_free(l);
+}
+END_TEST
+
 void
 screen_add_panel_tests(TCase *tc)
 {
+	tcase_add_test(tc, test_help_many_keys);
 	tcase_add_test(tc, test_alert_panel);
 	tcase_add_loop_test(tc, test_layout_measuring, 0,
 	    (int)(sizeof layout_sizes / sizeof layout_sizes[0]));

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "keys.h"
 #include "view.h"
@@ -15,12 +16,27 @@ static void
 help_draw(struct grid *g, struct rect rc, struct screen *s)
 {
 	const struct rules *r = text_rules_for(s->glyphs);
-	int bw = 66, bh = 5, bx, by, i, j, row = 0;
+	int bw = 66, bh = 5, bx, by, i, j, row = 0, gap = 1;
 	char buf[80];
 	struct key_row tmp;
 
-	for (i = 0; i < (int)keys_total(s); i++)
-		bh += key_shown(key_at(s, (size_t)i, &tmp), s);
+	/* as wide as the longest help needs, within the screen; as tall as
+	 * the keys, without the blank rows around them if need be */
+	for (i = 0; i < (int)keys_total(s); i++) {
+		const struct key_help *k = key_at(s, (size_t)i, &tmp);
+
+		if (!key_shown(k, s))
+			continue;
+		bh++;
+		if (16 + text_width(k->help, strlen(k->help)) > bw)
+			bw = 16 + text_width(k->help, strlen(k->help));
+	}
+	if (bw > rc.w)
+		bw = rc.w;
+	if (bh > rc.h) {
+		bh -= 2;
+		gap = 0;
+	}
 	bx = rc.x + (rc.w - bw) / 2;
 	by = rc.y + (rc.h - bh) / 2;
 
@@ -47,10 +63,10 @@ help_draw(struct grid *g, struct rect rc, struct screen *s)
 
 		if (!key_shown(k, s))
 			continue;
-		grid_print(g, bx + 3, by + 2 + row, 10, ROLE_LABEL,
+		grid_print(g, bx + 3, by + 1 + gap + row, 10, ROLE_LABEL,
 		    key_keys(k, s, buf, sizeof buf));
-		grid_print(
-		    g, bx + 14, by + 2 + row, bw - 16, ROLE_DEFAULT, k->help);
+		grid_print(g, bx + 14, by + 1 + gap + row, bw - 16,
+		    ROLE_DEFAULT, k->help);
 		row++;
 	}
 	if (s->meas != NULL)
