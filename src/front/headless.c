@@ -299,8 +299,8 @@ headless_cycle_notes(const struct model *m, int ascii, char **notes, int max)
 
 	if (c->n == 0 || max < 1)
 		return 0;
-	model_cycle_long(
-	    m, c, ascii ? "->" : "\xe2\x86\x92", cycle, sizeof cycle);
+	model_cycle_long(m, c, (ascii ? &glyphs_ascii : &glyphs_utf8)->arrow,
+	    cycle, sizeof cycle);
 	if (m->clock == MODEL_CLOCK_NS)
 		snprintf(when, sizeof when, "after %llu ms",
 		    (unsigned long long)(c->at / 1000000));

@@ -11,12 +11,17 @@
 	[st] = ROLE_##role,
 
 const struct glyphs glyphs_utf8 = {
-    .state = {THREAD_STATES(STATE_UTF8)}, .lost = 0x2717, /* ✗ ballot x */
+    .state = {THREAD_STATES(STATE_UTF8)},
+    .lost = 0x2717,     /* ✗ ballot x */
+    .deadlock = 0x25b2, /* ▲ */
+    .arrow = "\xe2\x86\x92",
 };
 
 const struct glyphs glyphs_ascii = {
     .state = {THREAD_STATES(STATE_ASCII)},
     .lost = 'X',
+    .deadlock = '^',
+    .arrow = "->",
 };
 
 static const char *const legend_words[TS_COUNT] = {THREAD_STATES(STATE_WORDS)};

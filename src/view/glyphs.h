@@ -14,6 +14,8 @@
 struct glyphs {
 	uint32_t state[TS_COUNT];
 	uint32_t lost;
+	uint32_t deadlock; /* a lane's mark where a deadlock's cycle closed */
+	const char *arrow; /* between the nodes of a cycle: "T1 -> B" */
 };
 
 extern const struct glyphs glyphs_utf8;

@@ -16,7 +16,6 @@ static int
 alert_text(const struct screen *s, char *head, size_t hl, char *body, size_t bl)
 {
 	const struct model *m = s->model;
-	const char *arrow = s->glyphs == &glyphs_ascii ? "->" : "\xe2\x86\x92";
 	const char *colon;
 	char when[32];
 
@@ -32,7 +31,7 @@ alert_text(const struct screen *s, char *head, size_t hl, char *body, size_t bl)
 			    "DEADLOCK at step %u: no thread can move",
 			    (unsigned)m->deadlock.step);
 		}
-		model_cycle_long(m, &m->deadlock, arrow, body, bl);
+		model_cycle_long(m, &m->deadlock, s->glyphs->arrow, body, bl);
 		return 1;
 	}
 	if (s->alert == NULL || s->alert[0] == '\0')
@@ -88,7 +87,6 @@ alert_lines(
     const struct screen *s, struct grid *g, int x, int y, int w, int rows)
 {
 	const struct rules *r = text_rules_for(s->glyphs);
-	const char *arrow = s->glyphs == &glyphs_ascii ? "->" : "\xe2\x86\x92";
 	char head[160], body[512];
 	const char *p, *next;
 	int n = 0;
@@ -99,7 +97,7 @@ alert_lines(
 		text_print_fit(g, x, y, w, ROLE_LOST, head, r);
 	n++;
 	for (p = body; *p != '\0' && n < rows; p = next) {
-		size_t k = alert_wrap(p, w, arrow, &next);
+		size_t k = alert_wrap(p, w, s->glyphs->arrow, &next);
 
 		if (g != NULL)
 			grid_printf(

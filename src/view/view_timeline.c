@@ -331,7 +331,7 @@ view_timeline_deadlock(struct grid *g, int x, int y, int lane_w,
 		return;
 	for (i = 0; i < m->deadlock.n; i++)
 		grid_put(g, x + (int)col, y + m->deadlock.threads[i],
-		    v->glyphs == &glyphs_ascii ? '^' : 0x25b2, ROLE_LOST);
+		    v->glyphs->deadlock, ROLE_LOST);
 }
 
 int
@@ -478,8 +478,8 @@ legend_draw(
 static struct legend_item
 legend_deadlock(const struct glyphs *gl)
 {
-	struct legend_item it = {gl == &glyphs_ascii ? '^' : 0x25b2, ROLE_LOST,
-	    "the deadlock closed"};
+	struct legend_item it = {
+	    gl->deadlock, ROLE_LOST, "the deadlock closed"};
 
 	return it;
 }
