@@ -71,6 +71,7 @@ conductor_new(int nthreads, enum policy policy, uint64_t seed, struct evq *q)
 	/* Pause-spinning pays only when every thread has a CPU of its own;
 	 * measured on 2 CPUs with 2 workers, yielding is faster. */
 	c->spin_budget = ncpu > nthreads ? (int)ncpu - 1 : 0;
+	c->direct_budget = ncpu > 1 ? (int)ncpu - 1 : 0;
 	atomic_init(&c->spinners, 0);
 	atomic_init(&c->skip_busy, 0);
 	c->rng = seed;
@@ -85,7 +86,11 @@ conductor_new(int nthreads, enum policy policy, uint64_t seed, struct evq *q)
 		atomic_init(&c->slot[i].lock_req, 0);
 		atomic_init(&c->slot[i].waitq, NULL);
 		atomic_init(&c->slot[i].wait_ticket, 0);
+		atomic_init(&c->slot[i].start, 0);
+		atomic_init(&c->slot[i].spinning, 0);
 	}
+	atomic_init(&c->home, 0);
+	atomic_init(&c->closing, 0);
 	for (i = 0; i < CONDUCTOR_MAX_LOCKS; i++)
 		atomic_init(&c->lock_owner[i], -1);
 	atomic_init(&c->steps, 0);
@@ -136,6 +141,8 @@ conductor_emit(struct conductor *c, int thread, enum ev_kind kind, int line,
 	evq_push(c->q, &ev);
 }
 
+static int conductor_pass(struct conductor *, int from);
+
 /* Record thread t's pending step point. */
 static void
 conductor_set_pending(
@@ -176,7 +183,7 @@ conductor_step_point(
 {
 	struct conductor_slot *s = &c->slot[t];
 	uint32_t seq;
-	int lock;
+	int lock, next, heir = 0;
 
 	if (conductor_is_cancelled(c))
 		return -1;
@@ -193,12 +200,23 @@ conductor_step_point(
 	else
 		conductor_emit(c, t, EV_STATE, line, TS_READY, 0);
 
-	/* Only the controller advances grant, and only once we are parked. */
+	/* Only the baton holder advances grant, and only once we are
+	 * parked: read it first, so a grant after the park is seen. */
 	seq = conductor_seq(&s->grant);
 	atomic_store_explicit(&s->phase, PHASE_PARKED, memory_order_release);
-	conductor_signal(&s->park);
-	if (conductor_wait(c, &s->grant, seq) != 0)
+	if (c->chooser == NULL) {
+		conductor_signal(&s->park);
+	} else {
+		next = conductor_pass(c, t);
+		if (next == t)
+			goto granted; /* chose itself: no handoff at all */
+		heir = next >= 0 &&
+		    atomic_load_explicit(
+		        &c->slot[next].spinning, memory_order_relaxed);
+	}
+	if (conductor_wait_grant(c, t, seq, heir) != 0)
 		return -1;
+granted:
 	s->in_step = 1;
 	atomic_store_explicit(&s->op, OP_NONE, memory_order_relaxed);
 	return 0;
@@ -216,8 +234,14 @@ conductor_thread_end(struct conductor *c, int t)
 		conductor_emit(c, t, EV_STATE, 0, TS_DONE, 0);
 		conductor_emit(c, t, EV_THREAD_END, 0, 0, 0);
 	}
+	s->in_step = 0;
+	/* Before ending: a restart after it changes the word. */
+	s->idle_seq = conductor_seq(&s->start);
 	atomic_store_explicit(&s->phase, PHASE_DONE, memory_order_release);
-	conductor_signal(&s->park);
+	if (c->chooser != NULL && !conductor_is_cancelled(c))
+		(void)conductor_pass(c, t);
+	else
+		conductor_signal(&s->park);
 }
 
 int
@@ -313,26 +337,169 @@ conductor_runnable(const struct conductor *c, int t, char *why, size_t whylen)
 	return ok;
 }
 
+/* Show runnable thread t taking its step and mark it running; the
+ * baton holder then signals its grant word (unless t is itself). */
+static void
+conductor_hand(struct conductor *c, int t)
+{
+	struct conductor_slot *s = &c->slot[t];
+	int op = atomic_load_explicit(&s->op, memory_order_relaxed);
+
+	conductor_emit(c, t, EV_STATE,
+	    atomic_load_explicit(&s->line, memory_order_relaxed),
+	    op == OP_IO ? TS_IO : TS_RUNNING, 0);
+	atomic_store_explicit(&s->phase, PHASE_RUNNING, memory_order_release);
+}
+
 int
 conductor_grant(struct conductor *c, int t)
 {
 	struct conductor_slot *s;
 	uint32_t seq;
-	int op;
 
 	if (!conductor_runnable(c, t, NULL, 0))
 		return -1;
 	s = &c->slot[t];
-	op = atomic_load_explicit(&s->op, memory_order_relaxed);
-	conductor_emit(c, t, EV_STATE,
-	    atomic_load_explicit(&s->line, memory_order_relaxed),
-	    op == OP_IO ? TS_IO : TS_RUNNING, 0);
-
 	/* Only worker t advances park now, and only after this grant. */
 	seq = conductor_seq(&s->park);
-	atomic_store_explicit(&s->phase, PHASE_RUNNING, memory_order_release);
+	conductor_hand(c, t);
 	conductor_signal(&s->grant);
 	return conductor_wait(c, &s->park, seq);
+}
+
+/*
+ * The baton holder (thread from, parked or ended) asks the chooser for the
+ * next thread and hands it the baton, or gives it back to the controller.
+ * Returns the thread chosen, or -1. After the home word is advanced the
+ * controller may reuse everything, so nothing is touched after it.
+ */
+static int
+conductor_pass(struct conductor *c, int from)
+{
+	int next = c->chooser(c->chooser_ctx, c);
+
+	(void)from;
+	if (next < 0 || !conductor_runnable(c, next, NULL, 0)) {
+		conductor_signal(&c->home);
+		return -1;
+	}
+	conductor_hand(c, next);
+	if (next != from)
+		conductor_signal(&c->slot[next].grant);
+	return next;
+}
+
+int
+conductor_run_chosen(struct conductor *c, conductor_chooser pick, void *ctx)
+{
+	uint32_t seq;
+	int t, rc;
+
+	if (!conductor_controlled(c) || conductor_is_cancelled(c))
+		return -1;
+	t = pick(ctx, c);
+	if (t < 0 || !conductor_runnable(c, t, NULL, 0))
+		return 0;
+	c->chooser = pick;
+	c->chooser_ctx = ctx;
+	seq = conductor_seq(&c->home);
+	conductor_hand(c, t);
+	conductor_signal(&c->slot[t].grant);
+	rc = conductor_wait_word(
+	    c, &c->home, seq, CONDUCTOR_WAIT_CANCEL | CONDUCTOR_WAIT_YIELD);
+	if (rc != 0) {
+		/* Cancelled with the baton out: wait for every worker to wind
+		 * up, so no one reads the chooser after it is cleared. */
+		for (t = 0; t < c->nthreads; t++)
+			conductor_wait_ended(c, t);
+	}
+	c->chooser = NULL;
+	c->chooser_ctx = NULL;
+	return rc;
+}
+
+void
+conductor_wait_ended(struct conductor *c, int t)
+{
+	struct conductor_slot *s = &c->slot[t];
+	uint32_t seq;
+
+	for (;;) {
+		seq = conductor_seq(&s->park);
+		if (atomic_load_explicit(&s->phase, memory_order_acquire) ==
+		        PHASE_DONE ||
+		    atomic_load_explicit(&s->phase, memory_order_acquire) ==
+		        PHASE_NEW)
+			return;
+		(void)conductor_wait_word(c, &s->park, seq, 0);
+	}
+}
+
+int
+conductor_idle(struct conductor *c, int t)
+{
+	struct conductor_slot *s = &c->slot[t];
+
+	for (;;) {
+		if (atomic_load_explicit(&c->closing, memory_order_acquire))
+			return -1;
+		if (conductor_seq(&s->start) != s->idle_seq)
+			return 0;
+		(void)conductor_wait_word(
+		    c, &s->start, s->idle_seq, CONDUCTOR_WAIT_YIELD);
+	}
+}
+
+void
+conductor_reset(struct conductor *c)
+{
+	int t;
+
+	for (t = 0; t < c->nlocks; t++) {
+		free(c->lock_name[t]);
+		c->lock_name[t] = NULL;
+		atomic_store_explicit(
+		    &c->lock_owner[t], -1, memory_order_relaxed);
+	}
+	c->nlocks = 0;
+	for (t = 0; t < c->nthreads; t++) {
+		struct conductor_slot *s = &c->slot[t];
+
+		atomic_store_explicit(
+		    &s->phase, PHASE_NEW, memory_order_relaxed);
+		conductor_set_pending(s, OP_NONE, 0, 0);
+		atomic_store_explicit(&s->lock_wait, -1, memory_order_relaxed);
+		atomic_store_explicit(&s->lock_req, 0, memory_order_relaxed);
+		atomic_store_explicit(&s->waitq, NULL, memory_order_relaxed);
+		atomic_store_explicit(&s->wait_ticket, 0, memory_order_relaxed);
+	}
+	c->next_ticket = 0;
+	atomic_store_explicit(&c->steps, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->cancelled, 0, memory_order_release);
+}
+
+int
+conductor_restart(struct conductor *c)
+{
+	int t;
+
+	/* One at a time, as run_start does, so start-up is deterministic. */
+	for (t = 0; t < c->nthreads; t++) {
+		conductor_signal(&c->slot[t].start);
+		if (conductor_controlled(c) && conductor_wait_parked(c, t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+conductor_close(struct conductor *c)
+{
+	int t;
+
+	atomic_store_explicit(&c->closing, 1, memory_order_release);
+	for (t = 0; t < c->nthreads; t++)
+		conductor_signal(&c->slot[t].start);
 }
 
 /* splitmix64: the next number from the random policy's generator. */

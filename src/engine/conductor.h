@@ -134,6 +134,44 @@ uint32_t conductor_steps(const struct conductor *);
 enum op_kind conductor_pending(
     const struct conductor *, int t, int64_t *arg, int *line);
 
+/*
+ * Direct handoff, for replay and the explorer: the thread that has just
+ * finished its step picks the next thread itself and hands it the baton,
+ * one handoff per step instead of two through the controller.
+ *
+ * A chooser returns the thread to take the next step, or -1 to give the
+ * baton back to the controller. It is called by whoever holds the baton
+ * (the controller first, then each worker as it parks or ends), never by
+ * two threads at once, and may call conductor_runnable, conductor_pending,
+ * conductor_all_done and conductor_steps. A chosen thread that cannot
+ * move ends the handoff too.
+ */
+typedef int (*conductor_chooser)(void *ctx, struct conductor *);
+
+/* Run steps chosen by pick until it returns -1 (or names a thread that
+ * cannot move). 0, or -1 if the run was cancelled. Controller only. */
+int conductor_run_chosen(struct conductor *, conductor_chooser pick, void *ctx);
+
+/*
+ * Reuse: worker threads that outlive one run and take part in the next,
+ * since creating and joining a thread costs tens of microseconds.
+ *
+ * A worker that has ended calls conductor_idle(), which waits until the
+ * controller calls conductor_restart() (then it begins again: 0) or
+ * conductor_close() (then it exits: -1). With every thread ended, the
+ * controller calls conductor_reset(), which clears steps, cancel, wait
+ * queues and the locks (register them again), then conductor_restart(),
+ * which wakes the workers one at a time, each starting again from
+ * PHASE_NEW; in a controlled run it waits for each to park, as run_start
+ * does. 0, or -1 if the run was cancelled meanwhile.
+ */
+int conductor_idle(struct conductor *, int t);
+void conductor_reset(struct conductor *);
+int conductor_restart(struct conductor *);
+void conductor_close(struct conductor *);
+/* Wait until thread t has ended, even in a cancelled run. Controller. */
+void conductor_wait_ended(struct conductor *, int t);
+
 /* Cancel the run: every parked or blocked worker returns promptly, so the
  * caller can join them all. Safe from any thread. */
 void conductor_cancel(struct conductor *);

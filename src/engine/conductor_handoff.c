@@ -81,13 +81,18 @@ conductor_signal(_Atomic uint32_t *w)
 		conductor_futex_wake(w);
 }
 
-/* Take a spin token if fewer than spin_budget threads hold one. */
+/* Take a spin token if fewer than the budget of threads hold one; an
+ * heir may take one more (see conductor_wait_grant). */
 static int
-conductor_spin_take(struct conductor *c)
+conductor_spin_take(struct conductor *c, int heir)
 {
+	/* In a direct handoff the controller sleeps: one CPU runs the
+	 * baton holder, the others can spin for the next. */
+	int budget = (c->chooser != NULL ? c->direct_budget : c->spin_budget) +
+	    (heir ? 1 : 0);
 	int n = atomic_load_explicit(&c->spinners, memory_order_relaxed);
 
-	while (n < c->spin_budget)
+	while (n < budget)
 		if (atomic_compare_exchange_weak_explicit(&c->spinners, &n,
 		        n + 1, memory_order_relaxed, memory_order_relaxed))
 			return 1;
@@ -100,14 +105,15 @@ conductor_spin_give(struct conductor *c)
 	atomic_fetch_sub_explicit(&c->spinners, 1, memory_order_relaxed);
 }
 
-/* 1 once w's sequence is no longer seq or the run is cancelled; *rc says
- * which (0 or -1). */
+/* 1 once w's sequence is no longer seq or (if cancellable) the run is
+ * cancelled; *rc says which (0 or -1). */
 static int
 conductor_settled(const struct conductor *c, _Atomic uint32_t *w, uint32_t seq,
-    uint32_t *v, int *rc)
+    int cancellable, uint32_t *v, int *rc)
 {
 	*v = atomic_load_explicit(w, memory_order_acquire);
-	if (atomic_load_explicit(&c->cancelled, memory_order_acquire))
+	if (cancellable &&
+	    atomic_load_explicit(&c->cancelled, memory_order_acquire))
 		*rc = -1;
 	else if ((*v >> 1) != seq)
 		*rc = 0;
@@ -132,26 +138,34 @@ conductor_skip_busy(struct conductor *c)
 /* Busy-wait for a change: pause rounds if a spin token is free, then
  * sched_yield rounds. Returns 1 with *rc set if it settled. */
 static int
-conductor_busy_wait(
-    struct conductor *c, _Atomic uint32_t *w, uint32_t seq, int *rc)
+conductor_busy_wait(struct conductor *c, struct conductor_slot *self,
+    _Atomic uint32_t *w, uint32_t seq, int flags, int *rc)
 {
+	int cancellable = (flags & CONDUCTOR_WAIT_CANCEL) != 0;
 	uint64_t end;
 	uint32_t v;
 	int i;
 
-	if (conductor_spin_take(c)) {
+	if (!(flags & CONDUCTOR_WAIT_YIELD) &&
+	    conductor_spin_take(c, (flags & CONDUCTOR_WAIT_HEIR) != 0)) {
+		if (self != NULL)
+			atomic_store_explicit(
+			    &self->spinning, 1, memory_order_relaxed);
 		for (i = 0; i < CONDUCTOR_SPINS; i++) {
-			if (conductor_settled(c, w, seq, &v, rc))
+			if (conductor_settled(c, w, seq, cancellable, &v, rc))
 				break;
 			conductor_relax();
 		}
+		if (self != NULL)
+			atomic_store_explicit(
+			    &self->spinning, 0, memory_order_relaxed);
 		conductor_spin_give(c);
 		if (i < CONDUCTOR_SPINS)
 			return 1;
 	}
 	end = clock_now_ns() + CONDUCTOR_YIELD_NS;
 	for (i = 0; i < CONDUCTOR_YIELDS; i++) {
-		if (conductor_settled(c, w, seq, &v, rc))
+		if (conductor_settled(c, w, seq, cancellable, &v, rc))
 			return 1;
 		sched_yield();
 		if (clock_now_ns() >= end)
@@ -172,21 +186,26 @@ conductor_busy_wait(
  * a futex sleeper is woken at once), so the next CONDUCTOR_SKIP_WAITS
  * waits sleep straight away.
  */
-int
-conductor_wait(struct conductor *c, _Atomic uint32_t *w, uint32_t seq)
+static int
+conductor_wait_in(struct conductor *c, struct conductor_slot *self,
+    _Atomic uint32_t *w, uint32_t seq, int flags)
 {
+	int cancellable = (flags & CONDUCTOR_WAIT_CANCEL) != 0;
 	uint32_t v;
 	int rc;
 
-	if (!conductor_skip_busy(c)) {
-		if (conductor_busy_wait(c, w, seq, &rc))
+	if (flags & CONDUCTOR_WAIT_YIELD) {
+		if (conductor_busy_wait(c, self, w, seq, flags, &rc))
+			return rc;
+	} else if (!conductor_skip_busy(c)) {
+		if (conductor_busy_wait(c, self, w, seq, flags, &rc))
 			return rc;
 		/* The peer was slow: a long step, or no CPU for it. */
 		atomic_store_explicit(
 		    &c->skip_busy, CONDUCTOR_SKIP_WAITS, memory_order_relaxed);
 	}
 	for (;;) {
-		if (conductor_settled(c, w, seq, &v, &rc))
+		if (conductor_settled(c, w, seq, cancellable, &v, &rc))
 			return rc;
 		if ((v & 1) == 0 &&
 		    !atomic_compare_exchange_weak_explicit(w, &v, v | 1,
@@ -194,6 +213,34 @@ conductor_wait(struct conductor *c, _Atomic uint32_t *w, uint32_t seq)
 			continue;
 		conductor_futex_wait(w, v | 1);
 	}
+}
+
+int
+conductor_wait_word(
+    struct conductor *c, _Atomic uint32_t *w, uint32_t seq, int flags)
+{
+	return conductor_wait_in(c, NULL, w, seq, flags);
+}
+
+/*
+ * Worker t waits for its grant. In a direct handoff, a worker that has
+ * just handed the baton to a thread that was spinning (heir) may spin
+ * itself even though the budget looks spent: the token it would wait for
+ * belongs to the thread now running, which gives it back in a moment.
+ */
+int
+conductor_wait_grant(struct conductor *c, int t, uint32_t seq, int heir)
+{
+	struct conductor_slot *s = &c->slot[t];
+
+	return conductor_wait_in(c, s, &s->grant, seq,
+	    CONDUCTOR_WAIT_CANCEL | (heir ? CONDUCTOR_WAIT_HEIR : 0));
+}
+
+int
+conductor_wait(struct conductor *c, _Atomic uint32_t *w, uint32_t seq)
+{
+	return conductor_wait_word(c, w, seq, CONDUCTOR_WAIT_CANCEL);
 }
 
 /* The sequence number a futex word holds now. */

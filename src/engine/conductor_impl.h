@@ -55,6 +55,14 @@ struct conductor_slot {
 	 * holder only, read by anyone (conductor_runnable). */
 	_Atomic(const void *) waitq;
 	_Atomic uint64_t wait_ticket;
+	/* (seq << 1) | sleeper. conductor_restart() and conductor_close()
+	 * advance it; an ended worker waits on it in conductor_idle() for
+	 * the sequence it read before it ended (idle_seq, its own). */
+	_Atomic uint32_t start;
+	uint32_t idle_seq;
+	/* 1 while worker t spins with a token (it writes it; a baton holder
+	 * reads it to know whether it inherits the token). */
+	_Atomic int spinning;
 	/* Worker t's alone: 1 while it takes a granted step. */
 	int in_step;
 };
@@ -68,7 +76,8 @@ struct conductor {
 	enum policy policy;
 	int quiet; /* emit nothing (set before any worker starts) */
 	struct evq *q;
-	int spin_budget; /* CPUs - 1 if there are more CPUs than workers */
+	int spin_budget;   /* CPUs - 1 if there are more CPUs than workers */
+	int direct_budget; /* CPUs - 1: spinners while the controller sleeps */
 	/* Waiters spinning with pause now (at most spin_budget): taken and
 	 * given back by any waiting thread. */
 	_Atomic int spinners;
@@ -86,6 +95,17 @@ struct conductor {
 	/* Tickets for wait queues, so wakes go first come, first served:
 	 * the baton holder's alone. */
 	uint64_t next_ticket;
+
+	/* Direct handoff (conductor_run_chosen): set by the controller
+	 * before its first grant and cleared after the baton is back, read
+	 * by each baton holder, so the grant words order them. */
+	conductor_chooser chooser;
+	void *chooser_ctx;
+	/* (seq << 1) | sleeper: the baton holder that ends a direct handoff
+	 * advances it; the controller waits on it. */
+	alignas(CONDUCTOR_CACHE_LINE) _Atomic uint32_t home;
+	/* 1 once conductor_close() is called: idle workers exit. */
+	_Atomic int closing;
 
 	/* Completed steps: advanced by the baton holder, read by anyone. */
 	_Atomic uint32_t steps;
@@ -113,6 +133,19 @@ conductor_is_cancelled(const struct conductor *c)
 void conductor_signal(_Atomic uint32_t *w);
 /* Wait until w's sequence is no longer seq. 0, or -1 if cancelled. */
 int conductor_wait(struct conductor *, _Atomic uint32_t *w, uint32_t seq);
+/* The same, with flags: CONDUCTOR_WAIT_CANCEL (also end, with -1, when
+ * the run is cancelled) and CONDUCTOR_WAIT_YIELD (never spin with pause,
+ * only yield a while before sleeping, and leave skip_busy alone: the
+ * controller's wait during a direct handoff, which must not take a CPU
+ * from the workers, and may be long or short). */
+#define CONDUCTOR_WAIT_CANCEL 1
+#define CONDUCTOR_WAIT_YIELD  2
+#define CONDUCTOR_WAIT_HEIR   4 /* internal: see conductor_wait_grant */
+int conductor_wait_word(
+    struct conductor *, _Atomic uint32_t *w, uint32_t seq, int flags);
+/* Worker t waits for its grant word to leave seq; heir: it has just
+ * handed the baton to a thread that was spinning. 0, or -1 if cancelled. */
+int conductor_wait_grant(struct conductor *, int t, uint32_t seq, int heir);
 /* The sequence number a futex word holds now. */
 uint32_t conductor_seq(_Atomic uint32_t *w);
 

@@ -1,6 +1,7 @@
 #include "run.h"
 #include "result.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,8 @@ run_add_var(struct run *r, const char *name, int64_t initial, int counter)
 		return NULL;
 	v = &r->vars[r->nvars];
 	il_var_init(v, r->nvars, name, initial);
-	model_add_var(r->m, name, initial, counter);
+	if (r->m != NULL)
+		model_add_var(r->m, name, initial, counter);
 	r->nvars++;
 	return v;
 }
@@ -58,7 +60,8 @@ run_add_lock(struct run *r, const char *name)
 	id = conductor_lock_add(r->c, name);
 	l = &r->locks[r->nlocks];
 	il_lock_init(l, id, name);
-	model_add_lock(r->m, name);
+	if (r->m != NULL)
+		model_add_lock(r->m, name);
 	r->nlocks++;
 	return l;
 }
@@ -140,7 +143,7 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	}
 	evq_set_push_timeout(r->q, RUN_PUSH_TIMEOUT_NS);
 	r->c = conductor_new(n, cfg->policy, cfg->seed, r->q);
-	if (cfg->quiet && cfg->policy == POLICY_FREE)
+	if (cfg->quiet)
 		conductor_set_quiet(r->c);
 	if ((spans = cfg->max_spans) == 0)
 		spans = cfg->policy == POLICY_FREE ? RUN_FREE_SPANS
@@ -166,6 +169,57 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	return r;
 }
 
+/* Wait until every started worker has returned from the module (a
+ * reused one is then idle, or about to be). */
+static void
+run_wait_returned(struct run *r)
+{
+	int i;
+
+	if (!run_done(r))
+		conductor_cancel(r->c);
+	for (i = 0; i < r->started; i++)
+		conductor_wait_ended(r->c, i);
+	/* Each adds itself a few instructions after it ended. */
+	while (!run_done(r))
+		sched_yield();
+}
+
+int
+run_reset(struct run *r, char *err, size_t errlen)
+{
+	int i;
+
+	if (!r->cfg.reuse || r->started != r->nthreads) {
+		snprintf(err, errlen, "this run cannot be reset");
+		return -1;
+	}
+	run_wait_returned(r);
+	if (r->cfg.module->teardown != NULL)
+		r->cfg.module->teardown(r);
+	for (i = 0; i < r->nlocks; i++)
+		il_lock_destroy(&r->locks[i]);
+	r->nvars = r->nlocks = 0;
+	conductor_reset(r->c);
+	if (r->cfg.quiet) {
+		model_free(r->m);
+		r->m = NULL;
+	}
+	if (r->cfg.module->setup(r, r->cfg.params, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < r->nthreads; i++) {
+		r->workers[i].lesson = r->lesson;
+		r->workers[i].loaded = 0;
+	}
+	atomic_store_explicit(&r->finished, 0, memory_order_relaxed);
+	r->start_ns = clock_now_ns();
+	if (conductor_restart(r->c) != 0) {
+		snprintf(err, errlen, "the run was cancelled");
+		return -1;
+	}
+	return 0;
+}
+
 /* The body of every worker thread. */
 static void *
 run_thread(void *arg)
@@ -175,10 +229,13 @@ run_thread(void *arg)
 	struct il_worker *w = &r->workers[a->id];
 
 	il_os_identity(w, 0, (int)syscall(SYS_gettid));
-	conductor_thread_begin(r->c, w->id);
-	r->cfg.module->worker(w);
-	conductor_thread_end(r->c, w->id);
-	atomic_fetch_add_explicit(&r->finished, 1, memory_order_release);
+	do {
+		conductor_thread_begin(r->c, w->id);
+		r->cfg.module->worker(w);
+		conductor_thread_end(r->c, w->id);
+		atomic_fetch_add_explicit(
+		    &r->finished, 1, memory_order_release);
+	} while (r->cfg.reuse && conductor_idle(r->c, w->id) == 0);
 	return NULL;
 }
 
@@ -399,8 +456,12 @@ run_finish(struct run *r)
 
 	if (r->joined)
 		return;
-	if (!run_done(r))
+	if (r->cfg.reuse) {
+		run_wait_returned(r);
+		conductor_close(r->c);
+	} else if (!run_done(r)) {
 		conductor_cancel(r->c);
+	}
 	for (i = 0; i < r->started; i++)
 		pthread_join(r->tids[i], NULL);
 	if (r->sampler_started) {

@@ -30,7 +30,10 @@ struct run_config {
 	size_t evq_capacity; /* 0: default */
 	size_t max_spans;    /* per timeline; 0: default */
 	int sample_ms;       /* free runs: OS sampler interval, 0 for none */
-	int quiet;           /* free runs: no events at all (benchmarks) */
+	int quiet;           /* no events at all (benchmarks, the explorer) */
+	/* Keep the worker threads from one run to the next: run_reset()
+	 * readies the run again on the same threads. */
+	int reuse;
 };
 
 struct run_thread_arg {
@@ -118,6 +121,12 @@ void run_wait_free(struct run *);
 
 /* Cancel (if still going), join every worker and pump the last events. */
 void run_finish(struct run *);
+
+/* A run with cfg.reuse: wind up the last run (cancelling it if it is
+ * not over), set the module up afresh and start the same threads again,
+ * each parked at its first step point in a controlled run. A quiet run
+ * has no model after a reset (m is NULL). 0, or -1 with a message. */
+int run_reset(struct run *, char *err, size_t errlen);
 
 /* 1 once every worker has finished. */
 int run_done(const struct run *);
