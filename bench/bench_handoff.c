@@ -10,15 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench_util.h"
 #include "conductor.h"
 #include "event.h"
 #include "evq.h"
 #include "util.h"
 #include "worker.h"
 
-#define BENCH_THREADS 2
-#define BENCH_QUEUE   (1 << 16)
-#define BENCH_BATCH   256
+#define BENCH_THREADS    2
+#define BENCH_QUEUE      (1 << 16)
+#define BENCH_BATCH      256
+#define BENCH_MAX_ROUNDS 99
+#define TARGET_RATE      2e6
+#define TARGET_RATIO     40.0
 
 static long bench_steps = 200000; /* per thread */
 
@@ -61,50 +65,125 @@ bench_conductor_worker(void *arg)
 	return NULL;
 }
 
-/* Steps per second through the conductor. */
+/* The conductor, its queue and two parked workers. */
+struct bench_rig {
+	struct il_worker w[BENCH_THREADS];
+	pthread_t tid[BENCH_THREADS];
+	struct evq *q;
+	struct conductor *c;
+};
+
+static void
+bench_rig_start(struct bench_rig *g)
+{
+	int t;
+
+	g->q = evq_new(BENCH_QUEUE);
+	g->c = conductor_new(BENCH_THREADS, POLICY_REPLAY, 0, g->q);
+	for (t = 0; t < BENCH_THREADS; t++) {
+		g->w[t].id = t;
+		g->w[t].conductor = g->c;
+		g->w[t].lesson = NULL;
+		pthread_create(
+		    &g->tid[t], NULL, bench_conductor_worker, &g->w[t]);
+		conductor_wait_parked(g->c, t);
+	}
+	bench_drain(g->q);
+}
+
+/* One more grant each runs the workers to their end. */
+static void
+bench_rig_stop(struct bench_rig *g)
+{
+	int t;
+
+	for (t = 0; t < BENCH_THREADS; t++) {
+		conductor_grant(g->c, t);
+		pthread_join(g->tid[t], NULL);
+	}
+	if (evq_dropped(g->q) != 0)
+		fprintf(stderr, "bench_handoff: %llu events dropped\n",
+		    (unsigned long long)evq_dropped(g->q));
+	conductor_free(g->c);
+	evq_free(g->q);
+}
+
+/* Steps per second through the controller. */
 static double
 bench_conductor(void)
 {
-	struct il_worker w[BENCH_THREADS];
-	pthread_t tid[BENCH_THREADS];
-	struct evq *q = evq_new(BENCH_QUEUE);
-	struct conductor *c = conductor_new(BENCH_THREADS, POLICY_REPLAY, 0, q);
+	struct bench_rig g;
 	uint64_t t0, t1;
 	long i, n = 0;
 	int t;
 
-	for (t = 0; t < BENCH_THREADS; t++) {
-		w[t].id = t;
-		w[t].conductor = c;
-		w[t].lesson = NULL;
-		pthread_create(&tid[t], NULL, bench_conductor_worker, &w[t]);
-		conductor_wait_parked(c, t);
-	}
-	bench_drain(q);
+	bench_rig_start(&g);
 	t0 = clock_now_ns();
 	for (i = 0; i < bench_steps; i++) {
 		for (t = 0; t < BENCH_THREADS; t++) {
-			if (conductor_grant(c, t) != 0) {
+			if (conductor_grant(g.c, t) != 0) {
 				fprintf(
 				    stderr, "bench_handoff: grant refused\n");
 				exit(1);
 			}
 			n++;
-			bench_drain(q);
+			bench_drain(g.q);
 		}
 	}
 	t1 = clock_now_ns();
-	/* One more grant each runs them to their end. */
-	for (t = 0; t < BENCH_THREADS; t++) {
-		conductor_grant(c, t);
-		pthread_join(tid[t], NULL);
-	}
-	if (evq_dropped(q) != 0)
-		fprintf(stderr, "bench_handoff: %llu events dropped\n",
-		    (unsigned long long)evq_dropped(q));
-	conductor_free(c);
-	evq_free(q);
+	bench_rig_stop(&g);
 	return (double)n * 1e9 / (double)(t1 - t0);
+}
+
+/* ---- the direct handoff: each worker picks the next itself ---- */
+
+/* Replay's chooser: the threads in turn, with the baton back at the
+ * controller every BENCH_BATCH_STEPS steps so it can drain the queue. */
+#define BENCH_BATCH_STEPS 4096
+
+struct bench_turns {
+	long left;  /* steps still to grant */
+	long batch; /* steps left in this batch */
+	int next;
+};
+
+static int
+bench_pick(void *ctx, struct conductor *c)
+{
+	struct bench_turns *b = ctx;
+	int t;
+
+	(void)c;
+	if (b->left == 0 || b->batch == 0)
+		return -1;
+	b->left--;
+	b->batch--;
+	t = b->next;
+	b->next = (b->next + 1) % BENCH_THREADS;
+	return t;
+}
+
+/* Steps per second with one handoff per step. */
+static double
+bench_direct(void)
+{
+	struct bench_rig g;
+	struct bench_turns turns = {bench_steps * BENCH_THREADS, 0, 0};
+	uint64_t t0, t1;
+
+	bench_rig_start(&g);
+	t0 = clock_now_ns();
+	while (turns.left > 0) {
+		turns.batch = BENCH_BATCH_STEPS;
+		if (conductor_run_chosen(g.c, bench_pick, &turns) != 0) {
+			fprintf(stderr, "bench_handoff: handoff cancelled\n");
+			exit(1);
+		}
+		bench_drain(g.q);
+	}
+	t1 = clock_now_ns();
+	bench_rig_stop(&g);
+	return (double)bench_steps * BENCH_THREADS * 1e9 / (double)(t1 - t0);
 }
 
 /* ---- mutex + condition variable ---- */
@@ -215,34 +294,44 @@ bench_condvar(void)
 int
 main(int argc, char **argv)
 {
-	double cond, cv, best_cond = 0, best_cv = 0;
+	double cond[BENCH_MAX_ROUNDS], dir[BENCH_MAX_ROUNDS],
+	    cv[BENCH_MAX_ROUNDS];
+	double mc, md, mv;
 	int r, rounds = 3;
 
 	if (argc > 1)
 		bench_steps = strtol(argv[1], NULL, 10);
 	if (argc > 2)
 		rounds = atoi(argv[2]);
-	if (bench_steps <= 0 || rounds <= 0) {
-		fputs("usage: bench_handoff [steps-per-thread] [rounds]\n",
+	if (bench_steps <= 0 || rounds <= 0 || rounds > BENCH_MAX_ROUNDS) {
+		fputs("usage: bench_handoff [steps-per-thread] [rounds 1-99]\n",
 		    stderr);
 		return 2;
 	}
-	printf("controller grants %d threads alternately, %ld steps each, "
-	       "3 events per step\n",
+	printf("%d threads take turns, %ld steps each, 3 events per step\n"
+	       "  through the controller: it grants each step and waits "
+	       "(two handoffs a step)\n"
+	       "  direct: the thread that ends its step hands the baton on "
+	       "(one handoff a step)\n",
 	    BENCH_THREADS, bench_steps);
 	for (r = 0; r < rounds; r++) {
-		cond = bench_conductor();
-		cv = bench_condvar();
-		printf("round %d: conductor %10.0f steps/s   mutex+condvar "
-		       "%10.0f steps/s   ratio %.2f\n",
-		    r + 1, cond, cv, cond / cv);
-		if (cond > best_cond)
-			best_cond = cond;
-		if (cv > best_cv)
-			best_cv = cv;
+		cond[r] = bench_conductor();
+		dir[r] = bench_direct();
+		cv[r] = bench_condvar();
+		printf("round %d: controller %9.0f  direct %9.0f  "
+		       "mutex+condvar %8.0f steps/s\n",
+		    r + 1, cond[r], dir[r], cv[r]);
 	}
-	printf("best: conductor %.0f steps/s, mutex+condvar %.0f steps/s, "
-	       "ratio %.2f\n",
-	    best_cond, best_cv, best_cond / best_cv);
+	mc = bench_median(cond, rounds);
+	md = bench_median(dir, rounds);
+	mv = bench_median(cv, rounds);
+	printf("median: controller %.2f M steps/s, direct %.2f M steps/s, "
+	       "mutex+condvar %.3f M steps/s\n",
+	    mc / 1e6, md / 1e6, mv / 1e6);
+	printf("  %s  direct %.2f M steps/s (target >= %.1f M)\n",
+	    bench_verdict(md >= TARGET_RATE), md / 1e6, TARGET_RATE / 1e6);
+	printf("  %s  direct / mutex+condvar %.1fx (target >= %.0fx)\n",
+	    bench_verdict(md >= TARGET_RATIO * mv), md / mv, TARGET_RATIO);
+	printf("  (controller / mutex+condvar %.1fx)\n", mc / mv);
 	return 0;
 }
