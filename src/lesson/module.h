@@ -144,6 +144,14 @@ struct lesson_plan {
 	const char *hint;
 };
 
+/* What one run of a lesson ended as, for the explorer: a key and its
+ * value ("counter" and "2"; "end" and "deadlock"), words only. */
+#define OUTCOME_WORD_MAX 32
+struct outcome {
+	char key[OUTCOME_WORD_MAX];
+	char value[OUTCOME_WORD_MAX];
+};
+
 struct lesson_module {
 	const char *id;
 	const struct param_def *params;
@@ -224,6 +232,14 @@ struct lesson_module {
 	 * numbers, 1-based, into out[], at most max); the count. NULL:
 	 * every line. */
 	size_t (*listing)(const long *params, int t, int *out, size_t max);
+
+	/* Optional, for a lesson whose controlled runs the explorer can
+	 * enumerate (--explore): what a controlled run ended as. stuck is 1
+	 * when no thread could move and not every thread had finished (the
+	 * threads are then still parked; read only the module's own
+	 * memory). Returns 1 if the outcome is the failure the lesson is
+	 * about (a lost update, a deadlock), else 0. */
+	int (*outcome)(struct run *, int stuck, struct outcome *);
 
 	/* Optional: plans of runs, which a lesson key (LESSON_KEY_PLAN,
 	 * value: the plan's index) or the plan's all_value starts. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "module.h"
 #include "result.h"
 
 void
@@ -138,4 +139,12 @@ result_counter_words(
 	else
 		snprintf(buf, len, "%lld of %lld increment%s lost",
 		    expected - counter, expected, expected == 1 ? "" : "s");
+}
+
+int
+result_counter_outcome(long long counter, long long expected, struct outcome *o)
+{
+	snprintf(o->key, sizeof o->key, "counter");
+	snprintf(o->value, sizeof o->value, "%lld", counter);
+	return counter < expected;
 }

@@ -64,4 +64,10 @@ size_t result_format(const struct result *, char *buf, size_t len);
 void result_counter_words(
     long long counter, long long expected, char *buf, size_t len);
 
+/* The explorer's outcome for a shared counter: counter=N, a failure
+ * (returns 1) when it holds fewer than the expected increments. */
+struct outcome;
+int result_counter_outcome(
+    long long counter, long long expected, struct outcome *);
+
 #endif

@@ -580,6 +580,17 @@ deadlock_result(struct run *r, struct result *res)
 	result_word(res, "timed_out", r->timed_out ? "yes" : "no");
 }
 
+/* The explorer's outcome: a run ends complete, or with every thread
+ * that is left waiting (a deadlock, the failure this lesson is about). */
+static int
+deadlock_outcome(struct run *r, int stuck, struct outcome *o)
+{
+	(void)r;
+	snprintf(o->key, sizeof o->key, "end");
+	snprintf(o->value, sizeof o->value, stuck ? "deadlock" : "complete");
+	return stuck;
+}
+
 /* The same in words, for the shared panel. */
 static void
 deadlock_result_words(struct run *r, char *buf, size_t len)
@@ -706,4 +717,5 @@ const struct lesson_module deadlock_module = {
     .nkeys = IL_ARRAY_LEN(deadlock_keys),
     .lane_words = deadlock_lane_words,
     .listing = deadlock_listing,
+    .outcome = deadlock_outcome,
 };

@@ -375,6 +375,20 @@ lockfix_expected(struct run *r)
 	return n;
 }
 
+/* The explorer's outcome: the counter against every increment the
+ * threads would do. */
+static int
+lockfix_outcome(struct run *r, int stuck, struct outcome *o)
+{
+	struct lockfix *st = r->lesson;
+
+	(void)stuck;
+	return result_counter_outcome(
+	    (long long)atomic_load_explicit(
+	        &st->counter->value, memory_order_relaxed),
+	    (long long)st->iterations * r->nthreads, o);
+}
+
 /* counter from the real shared memory, expected from the increments the
  * workers completed; the wall time from the start to the last worker's
  * end, and its share for each increment. */
@@ -588,4 +602,5 @@ const struct lesson_module lockfix_module = {
     .npanels = IL_ARRAY_LEN(lockfix_panels),
     .plans = lockfix_plans,
     .nplans = IL_ARRAY_LEN(lockfix_plans),
+    .outcome = lockfix_outcome,
 };

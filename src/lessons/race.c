@@ -168,6 +168,20 @@ race_result_words(struct run *r, char *buf, size_t len)
 	result_counter_words(counter, expected, buf, len);
 }
 
+/* The explorer's outcome: the counter, against every increment the
+ * threads would do (a stuck run cannot happen here). */
+static int
+race_outcome(struct run *r, int stuck, struct outcome *o)
+{
+	struct race *st = r->lesson;
+
+	(void)stuck;
+	return result_counter_outcome(
+	    (long long)atomic_load_explicit(
+	        &st->counter->value, memory_order_relaxed),
+	    (long long)st->iterations * r->nthreads, o);
+}
+
 /* Increments done so far, of all that the threads will do. */
 static void
 race_progress(struct run *r, uint64_t *done, uint64_t *total)
@@ -234,4 +248,5 @@ const struct lesson_module race_module = {
     .result_words = race_result_words,
     .teardown = race_teardown,
     .sample_ms = race_sample_ms,
+    .outcome = race_outcome,
 };
