@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "exit.h"
+#include "explore_text.h"
 #include "headless.h"
 #include "lesson.h"
 #include "measure.h"
@@ -39,6 +40,10 @@ enum {
 	OPT_ASCII,
 	OPT_NO_COLOR,
 	OPT_NO_MOUSE,
+	OPT_EXPLORE,
+	OPT_MAX_PREEMPTIONS,
+	OPT_MAX_SCHEDULES,
+	OPT_DEPTH,
 };
 
 static const struct option long_options[] = {
@@ -53,6 +58,10 @@ static const struct option long_options[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"no-colour", no_argument, NULL, OPT_NO_COLOR},
     {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+    {"explore", optional_argument, NULL, OPT_EXPLORE},
+    {"max-preemptions", required_argument, NULL, OPT_MAX_PREEMPTIONS},
+    {"max-schedules", required_argument, NULL, OPT_MAX_SCHEDULES},
+    {"depth", required_argument, NULL, OPT_DEPTH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -72,6 +81,11 @@ struct options {
 	int ascii;
 	int no_color;
 	int no_mouse;
+	int explore; /* -1: not asked for; else a strategy or compare */
+	long max_preemptions; /* -1: no bound */
+	uint64_t max_schedules;
+	int depth;
+	int explore_bounds; /* a bound or --depth was given */
 	const char *lesson;
 };
 
@@ -320,6 +334,40 @@ parse_seed(const char *arg, uint64_t *seed)
 	return 0;
 }
 
+/* --max-preemptions K, --max-schedules N (at least 1) or --depth D (1 to
+ * 10): 0, or the usage error's status. */
+static int
+explore_bound(int c, const char *arg, struct options *o)
+{
+	const char *name = c == OPT_MAX_PREEMPTIONS ? "--max-preemptions"
+	    : c == OPT_MAX_SCHEDULES                ? "--max-schedules"
+	                                            : "--depth";
+	uint64_t v;
+
+	if (parse_u64(arg, &v) != 0)
+		return usage_error(
+		    "%s '%s': expected a non-negative integer", name, arg);
+	o->explore_bounds = 1;
+	switch (c) {
+	case OPT_MAX_PREEMPTIONS:
+		if (v > 1000)
+			return usage_error("%s '%s': at most 1000", name, arg);
+		o->max_preemptions = (long)v;
+		break;
+	case OPT_MAX_SCHEDULES:
+		if (v == 0)
+			return usage_error("%s '%s': at least 1", name, arg);
+		o->max_schedules = v;
+		break;
+	default:
+		if (v < 1 || v > 10)
+			return usage_error("%s '%s': 1 to 10", name, arg);
+		o->depth = (int)v;
+		break;
+	}
+	return 0;
+}
+
 /* Apply one option getopt_long returned (c) to o: 0, or the exit status
  * of a usage error.  --help and --version print and exit here. */
 static int
@@ -368,6 +416,21 @@ apply_option(int c, char **argv, struct options *o)
 	case OPT_NO_MOUSE:
 		o->no_mouse = 1;
 		break;
+	case OPT_EXPLORE:
+		if (optarg == NULL)
+			o->explore = EXPLORE_ALL;
+		else if (strcmp(optarg, "compare") == 0)
+			o->explore = EXPLORE_COMPARE;
+		else if ((o->explore = explore_strategy_by_name(optarg)) < 0)
+			return usage_error(
+			    "unknown --explore strategy '%s' (use "
+			    "all, dpor, random, pct or compare)",
+			    optarg);
+		break;
+	case OPT_MAX_PREEMPTIONS:
+	case OPT_MAX_SCHEDULES:
+	case OPT_DEPTH:
+		return explore_bound(c, optarg, o);
 	case ':':
 		return usage_error(
 		    "option '%s' needs a value", argv[optind - 1]);
@@ -386,6 +449,8 @@ parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->policy = -1;
+	o->explore = -1;
+	o->max_preemptions = -1;
 	o->seed = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1)
@@ -402,6 +467,18 @@ parse_args(int argc, char **argv, struct options *o)
 static int
 check_combination(struct options *o)
 {
+	if (o->explore_bounds && o->explore < 0)
+		return usage_error("--max-preemptions, --max-schedules and "
+		                   "--depth go with --explore");
+	if (o->explore >= 0) {
+		if (o->lesson == NULL)
+			return usage_error("--explore needs a LESSON");
+		if (o->schedule != NULL || o->policy >= 0)
+			return usage_error(
+			    "--explore runs every schedule itself: leave out "
+			    "--policy and --schedule");
+		return 0;
+	}
 	if (o->schedule != NULL && o->policy < 0)
 		o->policy = POLICY_REPLAY;
 	if (o->policy < 0)
@@ -484,6 +561,25 @@ run_tui_lesson(const struct options *o, struct lesson *l, const char *path,
 	return rc;
 }
 
+/* --explore: the explorer's report on stdout. */
+static int
+run_explore(const struct options *o, const struct lesson *l, const long *params)
+{
+	struct explore_args e;
+
+	memset(&e, 0, sizeof e);
+	e.lesson = l;
+	memcpy(e.params, params, sizeof e.params);
+	e.strategy = o->explore;
+	e.max_preemptions = o->max_preemptions;
+	e.max_schedules = o->max_schedules;
+	e.seed = o->seed;
+	e.depth = o->depth;
+	e.ascii = o->ascii;
+	e.out = stdout;
+	return explore_main(&e);
+}
+
 static int
 run_lesson(const struct options *o)
 {
@@ -502,6 +598,11 @@ run_lesson(const struct options *o)
 	memset(&a, 0, sizeof a);
 	if ((rc = apply_sets(o, l, a.params)) != 0 ||
 	    (rc = check_params(o, l, a.params)) != 0) {
+		lesson_free(l);
+		return rc;
+	}
+	if (o->explore >= 0) {
+		rc = run_explore(o, l, a.params);
 		lesson_free(l);
 		return rc;
 	}

@@ -15,6 +15,7 @@ const struct glyphs glyphs_utf8 = {
     .lost = 0x2717,     /* ✗ ballot x */
     .deadlock = 0x25b2, /* ▲ */
     .arrow = "\xe2\x86\x92",
+    .bar = "\xe2\x96\x88", /* █ */
 };
 
 const struct glyphs glyphs_ascii = {
@@ -22,6 +23,7 @@ const struct glyphs glyphs_ascii = {
     .lost = 'X',
     .deadlock = '^',
     .arrow = "->",
+    .bar = "#",
 };
 
 static const char *const legend_words[TS_COUNT] = {THREAD_STATES(STATE_WORDS)};

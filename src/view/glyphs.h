@@ -16,6 +16,7 @@ struct glyphs {
 	uint32_t lost;
 	uint32_t deadlock; /* a lane's mark where a deadlock's cycle closed */
 	const char *arrow; /* between the nodes of a cycle: "T1 -> B" */
+	const char *bar;   /* one cell of a histogram's bar */
 };
 
 extern const struct glyphs glyphs_utf8;
