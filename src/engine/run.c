@@ -33,6 +33,9 @@
 #define RUN_CONTROLLED_SPANS (1u << 20)
 #define RUN_FREE_SPANS       4096
 #define RUN_PUMP_BATCH       1024
+/* Steps a replay takes before the controller pumps (the queue holds
+ * RUN_EVQ_CAPACITY events, a few per step). */
+#define RUN_REPLAY_BATCH 4096
 
 struct il_var *
 run_add_var(struct run *r, const char *name, int64_t initial, int counter)
@@ -416,6 +419,51 @@ run_step(struct run *r, int t, char *why, size_t whylen)
 	}
 	run_pump(r);
 	return 0;
+}
+
+/* run_replay's chooser: the next item while it can move, and the baton
+ * back to the controller every RUN_REPLAY_BATCH steps for a pump. */
+struct run_replay_turns {
+	const int *items;
+	size_t n, pos, batch;
+};
+
+static int
+run_replay_pick(void *ctx, struct conductor *c)
+{
+	struct run_replay_turns *rt = ctx;
+	int t;
+
+	if (rt->pos == rt->n || rt->batch == 0)
+		return -1;
+	t = rt->items[rt->pos];
+	if (!conductor_runnable(c, t, NULL, 0))
+		return -1;
+	rt->pos++;
+	rt->batch--;
+	return t;
+}
+
+size_t
+run_replay(struct run *r, const int *items, size_t n, char *why, size_t whylen)
+{
+	struct run_replay_turns rt = {items, n, 0, 0};
+
+	while (rt.pos < n) {
+		rt.batch = RUN_REPLAY_BATCH;
+		if (conductor_run_chosen(r->c, run_replay_pick, &rt) != 0) {
+			run_pump(r);
+			snprintf(why, whylen, "the run was cancelled");
+			return rt.pos;
+		}
+		run_pump(r);
+		if (rt.batch > 0 && rt.pos < n) {
+			(void)conductor_runnable(
+			    r->c, items[rt.pos], why, whylen);
+			return rt.pos;
+		}
+	}
+	return rt.pos;
 }
 
 int

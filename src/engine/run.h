@@ -115,6 +115,13 @@ size_t run_pump_max(struct run *, size_t max);
  * reason in why if t cannot move. */
 int run_step(struct run *, int t, char *why, size_t whylen);
 
+/* Controlled runs: take the steps items[0..n) (0-based threads) in turn
+ * with the direct handoff (each worker hands the next its step), pumping
+ * events between batches. Returns how many steps were taken; if fewer
+ * than n, why says why item number (the return value) could not move. */
+size_t run_replay(
+    struct run *, const int *items, size_t n, char *why, size_t whylen);
+
 /* Free runs: wait until every worker has finished, pumping events as they
  * arrive. */
 void run_wait_free(struct run *);

@@ -328,9 +328,10 @@ headless_drive(struct headless_state *hs)
 	size_t i;
 	int t;
 
-	for (i = 0; hs->have_sched && i < hs->sched.n; i++) {
-		t = hs->sched.items[i];
-		if (run_step(r, t, why, sizeof why) != 0) {
+	if (hs->have_sched) {
+		i = run_replay(
+		    r, hs->sched.items, hs->sched.n, why, sizeof why);
+		if (i < hs->sched.n) {
 			fprintf(stderr, "interleave: schedule item %zu: %s\n",
 			    i + 1, why);
 			return EXIT_DATAERR;
