@@ -613,4 +613,73 @@ for planned in lock-fix; do
   else pass "nothing points to $planned, which does not exist yet"; fi
 done
 
+# --explore: every schedule, on real threads.
+run "$il" race --explore
+expect_rc "--explore exits 0" 0
+expect_out "--explore race 2x1: the issue's figures" \
+  '^result: strategy=all schedules=20 shared=6 classes=4 complete=yes outcome\.counter\.1=18 outcome\.counter\.2=2 classes\.counter\.1=2 classes\.counter\.2=2 first_failure='
+expect_out "--explore prints a witness per outcome" '^witness counter=1: --schedule [12](,[12])+$'
+expect_err "--explore says its speed on stderr" 'explored 20 runs in'
+first=$OUT
+run "$il" race --explore
+if [ "$OUT" = "$first" ]; then pass "--explore prints the same twice"
+else fail "--explore prints the same twice" "$(printf '%s\n---\n%s' "$first" "$OUT")"; fi
+
+# Each witness, replayed with --schedule, ends as its outcome says.
+for lesson_args in "race" "race --set threads=3" "deadlock" "deadlock --set order=same" \
+  "lock-fix --set fix=none --set io_ms=0"; do
+  # shellcheck disable=SC2086
+  run "$il" $lesson_args --explore
+  printf '%s\n' "$OUT" | sed -n 's/^witness \([a-z]*\)=\([a-z0-9]*\): --schedule \(.*\)$/\1 \2 \3/p' >"$TMPD/witnesses"
+  n=0
+  while read -r key value sched; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    run "$il" $lesson_args --headless --schedule "$sched"
+    case $key in
+    counter) expect_out "$lesson_args: witness $key=$value replays" "^result: counter=$value " ;;
+    end) if [ "$value" = deadlock ]; then
+           expect_out "$lesson_args: witness deadlock replays" '^result: deadlock=yes'
+         else
+           expect_out "$lesson_args: witness complete replays" '^result: deadlock=no'
+         fi ;;
+    esac
+  done <"$TMPD/witnesses"
+  want=2
+  case $lesson_args in *order=same*) want=1 ;; *threads=3*) want=3 ;; esac
+  if [ "$n" -eq "$want" ]; then pass "$lesson_args: --explore finds $want outcome(s)"
+  else fail "$lesson_args: --explore finds $want outcome(s)" "$n"; fi
+done
+run "$il" deadlock --set order=same --explore
+expect_out "one lock order: no schedule deadlocks" '^result: strategy=all schedules=[0-9]+ .*outcome\.end\.complete=[0-9]+ classes'
+
+run "$il" race --explore --max-preemptions 0 --set threads=3
+expect_out "--max-preemptions 0 gives the 3! serial schedules" '^result: strategy=all schedules=6 .*complete=yes.* outcome\.counter\.3=6 '
+run "$il" race --explore --max-schedules 100 --set iterations=3
+expect_out "--max-schedules stops early and estimates" '^result: strategy=all schedules=100 .*complete=no estimate=[0-9]+'
+expect_out "--max-schedules says how long the rest would take" 'about [0-9]+ runs in all, about [0-9.]+ s more'
+run "$il" race --explore=dpor --set iterations=2
+expect_out "--explore=dpor: one run per class" '^result: strategy=dpor runs=[0-9]+ blocked=[0-9]+ schedules=([0-9]+) classes=\1 complete=yes'
+run "$il" race --explore=random --seed 3 --max-schedules 50
+expect_out "--explore=random reports its first failure" '^result: strategy=random schedules=50 .*seed=3 .*first_failure=[0-9]+'
+run "$il" deadlock --explore=pct --depth 2 --max-schedules 50
+expect_out "--explore=pct names its depth" '^result: strategy=pct schedules=50 .*depth=2 '
+run "$il" race --explore=compare
+expect_rc "--explore=compare exits 0" 0
+expect_out "--explore=compare sets the strategies side by side" '^pct +[0-9]+ +[0-9]+ +[0-9]+ +'
+run "$il" io-vs-cpu --explore
+expect_rc "--explore on a lesson without steps exits 2" 2
+expect_err "--explore on io-vs-cpu says why" 'io-vs-cpu has no controlled steps to explore'
+run "$il" race --explore=sideways
+expect_rc "--explore with an unknown strategy exits 2" 2
+expect_err "--explore names the strategies" "unknown --explore strategy 'sideways'"
+run "$il" race --explore --schedule 1,2
+expect_rc "--explore with --schedule exits 2" 2
+run "$il" race --max-schedules 10
+expect_rc "--max-schedules without --explore exits 2" 2
+run "$il" race --explore --max-schedules 0
+expect_rc "--max-schedules 0 exits 2" 2
+run "$il" race --explore --depth 11
+expect_rc "--depth above 10 exits 2" 2
+
 finish
