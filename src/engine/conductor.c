@@ -90,6 +90,7 @@ conductor_new(int nthreads, enum policy policy, uint64_t seed, struct evq *q)
 		atomic_init(&c->slot[i].spinning, 0);
 	}
 	atomic_init(&c->home, 0);
+	atomic_init(&c->direct, 0);
 	atomic_init(&c->closing, 0);
 	for (i = 0; i < CONDUCTOR_MAX_LOCKS; i++)
 		atomic_init(&c->lock_owner[i], -1);
@@ -183,7 +184,7 @@ conductor_step_point(
 {
 	struct conductor_slot *s = &c->slot[t];
 	uint32_t seq;
-	int lock, next, heir = 0;
+	int lock, next, heir = 0, direct;
 
 	if (conductor_is_cancelled(c))
 		return -1;
@@ -203,8 +204,11 @@ conductor_step_point(
 	/* Only the baton holder advances grant, and only once we are
 	 * parked: read it first, so a grant after the park is seen. */
 	seq = conductor_seq(&s->grant);
+	/* Read the handoff mode while still the baton holder: once parked,
+	 * the controller may start a direct handoff. */
+	direct = c->chooser != NULL;
 	atomic_store_explicit(&s->phase, PHASE_PARKED, memory_order_release);
-	if (c->chooser == NULL) {
+	if (!direct) {
 		conductor_signal(&s->park);
 	} else {
 		next = conductor_pass(c, t);
@@ -226,6 +230,7 @@ void
 conductor_thread_end(struct conductor *c, int t)
 {
 	struct conductor_slot *s = &c->slot[t];
+	int direct;
 
 	conductor_set_pending(s, OP_NONE, 0, 0);
 	if (!conductor_is_cancelled(c)) {
@@ -237,8 +242,9 @@ conductor_thread_end(struct conductor *c, int t)
 	s->in_step = 0;
 	/* Before ending: a restart after it changes the word. */
 	s->idle_seq = conductor_seq(&s->start);
+	direct = c->chooser != NULL && !conductor_is_cancelled(c);
 	atomic_store_explicit(&s->phase, PHASE_DONE, memory_order_release);
-	if (c->chooser != NULL && !conductor_is_cancelled(c))
+	if (direct)
 		(void)conductor_pass(c, t);
 	else
 		conductor_signal(&s->park);
@@ -402,6 +408,7 @@ conductor_run_chosen(struct conductor *c, conductor_chooser pick, void *ctx)
 		return 0;
 	c->chooser = pick;
 	c->chooser_ctx = ctx;
+	atomic_store_explicit(&c->direct, 1, memory_order_relaxed);
 	seq = conductor_seq(&c->home);
 	conductor_hand(c, t);
 	conductor_signal(&c->slot[t].grant);
@@ -413,6 +420,7 @@ conductor_run_chosen(struct conductor *c, conductor_chooser pick, void *ctx)
 		for (t = 0; t < c->nthreads; t++)
 			conductor_wait_ended(c, t);
 	}
+	atomic_store_explicit(&c->direct, 0, memory_order_relaxed);
 	c->chooser = NULL;
 	c->chooser_ctx = NULL;
 	return rc;

@@ -88,7 +88,9 @@ conductor_spin_take(struct conductor *c, int heir)
 {
 	/* In a direct handoff the controller sleeps: one CPU runs the
 	 * baton holder, the others can spin for the next. */
-	int budget = (c->chooser != NULL ? c->direct_budget : c->spin_budget) +
+	int budget = (atomic_load_explicit(&c->direct, memory_order_relaxed)
+	                     ? c->direct_budget
+	                     : c->spin_budget) +
 	    (heir ? 1 : 0);
 	int n = atomic_load_explicit(&c->spinners, memory_order_relaxed);
 

@@ -101,6 +101,9 @@ struct conductor {
 	 * by each baton holder, so the grant words order them. */
 	conductor_chooser chooser;
 	void *chooser_ctx;
+	/* 1 while a direct handoff runs: the controller sets and clears it,
+	 * any waiter reads it (a hint for the spin budget). */
+	_Atomic int direct;
 	/* (seq << 1) | sleeper: the baton holder that ends a direct handoff
 	 * advances it; the controller waits on it. */
 	alignas(CONDUCTOR_CACHE_LINE) _Atomic uint32_t home;
