@@ -543,18 +543,31 @@ START_TEST(test_explore_random_pct_first_failure)
 }
 END_TEST
 
-/* Threads of this process now. */
+/* Worker threads of this process now (run.c names them il-worker). */
 static int
 ex_threads_now(void)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
+	char path[300], comm[64];
 	int n = 0;
 
 	if (d == NULL)
 		return -1;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
+	while ((e = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(
+		    path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof comm, f) != NULL &&
+		    strncmp(comm, "il-worker", 9) == 0)
+			n++;
+		fclose(f);
+	}
 	closedir(d);
 	return n;
 }
@@ -588,6 +601,7 @@ START_TEST(test_explore_cancel_joins)
 	ck_assert(pthread_create(&tid, NULL, ex_bg_run, &b) == 0);
 	while (atomic_load(&b.x.done_now) < 100)
 		sched_yield();
+	ck_assert_int_eq(ex_threads_now(), before + 3);
 	explore_cancel(&b.x);
 	pthread_join(tid, NULL);
 	ck_assert_int_eq(b.rc, 0);

@@ -1,5 +1,8 @@
-#include "run.h"
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include "result.h"
+#include "run.h"
 
 #include <sched.h>
 #include <signal.h>
@@ -232,6 +235,10 @@ run_thread(void *arg)
 	struct il_worker *w = &r->workers[a->id];
 
 	il_os_identity(w, 0, (int)syscall(SYS_gettid));
+#ifdef __linux__
+	/* "il-worker" in top -H and in /proc/PID/task/TID/comm */
+	(void)pthread_setname_np(pthread_self(), "il-worker");
+#endif
 	do {
 		conductor_thread_begin(r->c, w->id);
 		r->cfg.module->worker(w);
