@@ -737,8 +737,7 @@ ex_outcome_cmp(const void *pa, const void *pb)
 		return k;
 	va = strtoll(a->o.value, &ea, 10);
 	vb = strtoll(b->o.value, &eb, 10);
-	if (*ea == '\0' && *eb == '\0' && ea != a->o.value &&
-	    eb != b->o.value)
+	if (*ea == '\0' && *eb == '\0' && ea != a->o.value && eb != b->o.value)
 		return (va > vb) - (va < vb);
 	return strcmp(a->o.value, b->o.value);
 }
@@ -775,6 +774,11 @@ explore_run(struct explore *x, char *err, size_t errlen)
 		if (ex_after_run(x, p, err, errlen) != 0) {
 			rc = -1;
 			break;
+		}
+		if (x->cfg.progress != NULL &&
+		    x->runs % EXPLORE_PROGRESS_RUNS == 0) {
+			x->elapsed_ns = clock_now_ns() - t0;
+			x->cfg.progress(x->cfg.progress_ctx, x);
 		}
 		if (ex_bounded(x))
 			break;

@@ -42,6 +42,8 @@ enum explore_strategy {
 #define EXPLORE_DEFAULT_STEPS 2000 /* steps a schedule may take */
 #define EXPLORE_DEFAULT_RUNS  1000 /* schedules random and pct try */
 
+struct explore;
+
 struct explore_config {
 	const struct lesson_module *module;
 	long params[MODULE_MAX_PARAMS];
@@ -51,7 +53,13 @@ struct explore_config {
 	long max_steps;         /* 0: EXPLORE_DEFAULT_STEPS */
 	uint64_t seed;          /* random, pct */
 	int depth;              /* pct: 1 or more (0: 3) */
+	/* Optional: called on the driving thread after every
+	 * EXPLORE_PROGRESS_RUNS runs, with the exploration so far. */
+	void (*progress)(void *ctx, const struct explore *);
+	void *progress_ctx;
 };
+
+#define EXPLORE_PROGRESS_RUNS 256
 
 /* One outcome and how often it came. */
 struct explore_outcome {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exit.h"
 #include "glyphs.h"
@@ -12,6 +13,8 @@
 #include "util.h"
 
 #define EXPLORE_BAR_WIDTH 30
+#define PROGRESS_AFTER_NS 1000000000ULL
+#define PROGRESS_EVERY_NS 500000000ULL
 
 /* "threads=2 iterations=1": every parameter of the run. */
 static void
@@ -157,15 +160,43 @@ explore_summary(FILE *f, const struct explore *x)
 		    (unsigned long long)x->cut, x->cfg.max_steps);
 }
 
+/* On a terminal, from a second after the start, twice a second: how far
+ * the exploration has got, on stderr. */
+struct explore_meter {
+	uint64_t next_ns;
+	int shown;
+};
+
+static void
+explore_meter_tick(void *ctx, const struct explore *x)
+{
+	struct explore_meter *m = ctx;
+	double rate, left;
+
+	if (x->elapsed_ns < m->next_ns || !isatty(STDERR_FILENO))
+		return;
+	m->next_ns = x->elapsed_ns + PROGRESS_EVERY_NS;
+	rate = (double)x->runs * 1e9 / (double)x->elapsed_ns;
+	left =
+	    x->estimate > (double)x->runs ? x->estimate - (double)x->runs : 0;
+	fprintf(stderr,
+	    "\rinterleave: exploring: %llu of about %.0f runs, about %.0f s "
+	    "to go\033[K",
+	    (unsigned long long)x->runs, x->estimate, left / rate);
+	fflush(stderr);
+	m->shown = 1;
+}
+
 /* Run one strategy and print it all; 0 or an exit status. */
 static int
 explore_one(
     const struct explore_args *a, int strategy, struct explore *x, int quiet)
 {
 	struct explore_config cfg;
+	struct explore_meter meter = {PROGRESS_AFTER_NS, 0};
 	const struct glyphs *g = a->ascii ? &glyphs_ascii : &glyphs_utf8;
 	char err[512], line[4096];
-	int i;
+	int i, rc;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.module = a->lesson->module;
@@ -180,7 +211,12 @@ explore_one(
 		explore_free(x);
 		return EXIT_USAGE;
 	}
-	if (explore_run(x, err, sizeof err) != 0) {
+	x->cfg.progress = explore_meter_tick;
+	x->cfg.progress_ctx = &meter;
+	rc = explore_run(x, err, sizeof err);
+	if (meter.shown)
+		fputs("\r\033[K", stderr);
+	if (rc != 0) {
 		say("%s", err);
 		explore_free(x);
 		return EXIT_SOFTWARE;
