@@ -462,6 +462,24 @@ evq_reserve_wait(
 	}
 }
 
+/*
+ * Copy an event into a slot field by field. The caller has usually just
+ * built ev with narrow stores still in the store buffer; a 16-byte load
+ * across two of them cannot be forwarded and waits for the whole buffer,
+ * slot writes to lines the consumer holds included, to drain.
+ */
+static inline void
+evq_copy(struct event *restrict dst, const struct event *restrict src)
+{
+	dst->ts_ns = src->ts_ns;
+	dst->a = src->a;
+	dst->b = src->b;
+	dst->step = src->step;
+	dst->line = src->line;
+	dst->thread = src->thread;
+	dst->kind = src->kind;
+}
+
 int
 evq_push(struct evq *q, const struct event *ev)
 {
@@ -474,7 +492,7 @@ evq_push(struct evq *q, const struct event *ev)
 		atomic_fetch_add_explicit(&q->dropped, 1, memory_order_relaxed);
 		return -1;
 	}
-	r->slots[slot] = *ev;
+	evq_copy(&r->slots[slot], ev);
 	spsc_publish(&r->sp);
 	if (lock != NULL)
 		pthread_mutex_unlock(lock);
