@@ -6,9 +6,11 @@
  * that another producer writes. The consumer merges the rings by event
  * timestamp (ts_ns): each producer's events come out in the order it
  * pushed them, and an event that happened before another (through a
- * lock, a release/acquire hand-off, a thread start) comes out first.
- * Beyond 127 producer rings, further producers share one locked
- * ring.
+ * lock, a release/acquire hand-off, a thread start) comes out first,
+ * provided producers stamp ts_ns from CLOCK_MONOTONIC as they push (two
+ * events on different rings with the very same ts_ns may come out either
+ * way). Rings stay until evq_free, also after their thread exits; beyond
+ * 127 of them, further producers share one locked ring.
  *
  * The consumer wakes through an eventfd (a pipe where there is none), but a
  * producer writes to it only when the consumer has said it is going to
