@@ -1,4 +1,5 @@
-/* Event queue: ordering under many producers, counted drops, wake-ups. */
+/* Event queue: per-producer order, the merge's causal order, counted drops,
+ * wake-ups, and the rings behind producer threads. */
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -16,13 +17,15 @@
 #define LONG_TIMEOUT_NS  (10ULL * 1000 * 1000 * 1000)
 #define WAIT_MS          30000
 
-/* An event from producer id carrying its sequence number n. */
+/* An event from producer id carrying its sequence number n, stamped now as
+ * conductor_emit stamps its events. */
 static struct event
 make_event(unsigned int id, int64_t n)
 {
 	struct event ev;
 
 	memset(&ev, 0, sizeof ev);
+	ev.ts_ns = clock_now_ns();
 	ev.thread = (uint16_t)id;
 	ev.kind = EV_MARK;
 	ev.a = n;
@@ -179,7 +182,7 @@ START_TEST(test_many_producers_lose_nothing)
 }
 END_TEST
 
-/* Requested capacity and the power of two the queue really holds. */
+/* Requested capacity and the power of two each producer's ring holds. */
 static const struct {
 	size_t asked;
 	size_t holds;
@@ -211,14 +214,16 @@ START_TEST(test_drops_are_counted)
 	atomic_store(&go, 1);
 	join_producers(ps, NPROD);
 
-	/* then: the ring filled exactly and every other push was counted */
+	/* then: each producer's ring filled exactly, every other push was
+	 * counted */
 	for (p = 0; p < NPROD; p++) {
 		failed += ps[p].failed;
 		for (i = 0; i < PUSHES; i++)
 			accepted += ps[p].ok[i] != 0;
 	}
 	ck_assert_uint_eq(accepted + failed, (size_t)NPROD * PUSHES);
-	ck_assert_uint_eq(accepted, drop_cases[_i].holds);
+	ck_assert_uint_eq(accepted, NPROD * drop_cases[_i].holds);
+	ck_assert_uint_eq(evq_producers(q), NPROD);
 	ck_assert_uint_eq(evq_dropped(q), failed);
 	ck_assert_uint_eq(evq_wakeups(q), 0);
 
@@ -505,6 +510,194 @@ START_TEST(test_wait_wakes_on_push)
 }
 END_TEST
 
+struct relay {
+	struct evq *q;
+	_Atomic int64_t token; /* the next event's number; its owner pushes */
+	int64_t rounds;
+	int runners;
+};
+
+struct runner {
+	pthread_t thread;
+	struct relay *relay;
+	int id;
+};
+
+/* Relay thread: when the token is ours, push its number and pass it on. */
+static void *
+runner_main(void *arg)
+{
+	struct runner *me = arg;
+	struct relay *rl = me->relay;
+	struct event ev;
+	int64_t t;
+
+	for (;;) {
+		t = atomic_load_explicit(&rl->token, memory_order_acquire);
+		if (t >= rl->rounds)
+			break;
+		if (t % rl->runners != me->id) {
+			sched_yield();
+			continue;
+		}
+		ev = make_event((unsigned int)me->id, t);
+		ck_assert_int_eq(evq_push(rl->q, &ev), 0);
+		atomic_store_explicit(&rl->token, t + 1, memory_order_release);
+	}
+	return NULL;
+}
+
+START_TEST(test_merge_follows_happens_before)
+{
+	enum { RUNNERS = 4, ROUNDS = 20000 };
+	struct runner rs[RUNNERS];
+	struct relay rl;
+	struct event buf[64];
+	int64_t next = 0;
+	uint64_t deadline;
+	size_t n, i, wrong = 0;
+	int k;
+
+	/* given: four threads passing a token with release/acquire, each
+	 * pushing the token's number to its own ring before passing it */
+	memset(&rl, 0, sizeof rl);
+	rl.q = evq_new(256);
+	ck_assert_ptr_nonnull(rl.q);
+	evq_set_push_timeout(rl.q, LONG_TIMEOUT_NS);
+	rl.rounds = ROUNDS;
+	rl.runners = RUNNERS;
+	for (k = 0; k < RUNNERS; k++) {
+		rs[k].relay = &rl;
+		rs[k].id = k;
+		ck_assert_int_eq(
+		    pthread_create(&rs[k].thread, NULL, runner_main, &rs[k]),
+		    0);
+	}
+
+	/* when: the consumer merges the four rings while they run */
+	deadline = clock_now_ns() + (uint64_t)WAIT_MS * 1000000;
+	while (next < ROUNDS && clock_now_ns() < deadline) {
+		n = evq_pop(rl.q, buf, IL_ARRAY_LEN(buf));
+		if (n == 0)
+			(void)evq_wait(rl.q, 100);
+		for (i = 0; i < n; i++, next++) {
+			wrong += buf[i].a != next;
+			wrong += buf[i].thread != next % RUNNERS;
+		}
+	}
+	for (k = 0; k < RUNNERS; k++)
+		ck_assert_int_eq(pthread_join(rs[k].thread, NULL), 0);
+
+	/* then: the merged stream is exactly the token's order */
+	ck_assert_int_eq(next, ROUNDS);
+	ck_assert_uint_eq(wrong, 0);
+	ck_assert_uint_eq(evq_producers(rl.q), RUNNERS);
+	ck_assert_uint_eq(evq_pop(rl.q, buf, 1), 0);
+	evq_free(rl.q);
+}
+END_TEST
+
+/* Producer counts: one ring each up to the limit, then the shared ring. */
+static const struct {
+	int producers;
+	size_t rings;
+} crowd_cases[] = {
+    {70, 70},
+    {140, 127},
+};
+
+START_TEST(test_crowd_of_producers)
+{
+	enum { MAXP = 140, N = 300 };
+	struct producer *ps = calloc(MAXP, sizeof *ps);
+	int64_t next[MAXP] = {0};
+	struct event buf[256];
+	_Atomic int go = 0;
+	struct evq *q = evq_new(64);
+	int nprod = crowd_cases[_i].producers, p;
+	size_t got = 0, want = (size_t)nprod * N, n, i, wrong = 0;
+	uint64_t deadline;
+
+	/* given: many producer threads on a queue of small rings */
+	ck_assert_ptr_nonnull(ps);
+	ck_assert_ptr_nonnull(q);
+	evq_set_push_timeout(q, LONG_TIMEOUT_NS);
+	start_producers(ps, nprod, q, N, 0, &go);
+
+	/* when: they all push at once while one consumer drains */
+	atomic_store(&go, 1);
+	deadline = clock_now_ns() + (uint64_t)WAIT_MS * 1000000;
+	while (got < want && clock_now_ns() < deadline) {
+		n = evq_pop(q, buf, IL_ARRAY_LEN(buf));
+		if (n == 0)
+			(void)evq_wait(q, 100);
+		for (i = 0; i < n; i++) {
+			p = buf[i].thread;
+			if (p >= nprod || buf[i].a != next[p]++)
+				wrong++;
+		}
+		got += n;
+	}
+	join_producers(ps, nprod);
+
+	/* then: every producer had a ring (or shared the last), and each
+	 * one's events came out complete and in order */
+	ck_assert_uint_eq(got, want);
+	ck_assert_uint_eq(wrong, 0);
+	ck_assert_uint_eq(evq_dropped(q), 0);
+	ck_assert_uint_eq(evq_producers(q), crowd_cases[_i].rings);
+	for (p = 0; p < nprod; p++)
+		ck_assert_int_eq(next[p], N);
+	evq_free(q);
+	free(ps);
+}
+END_TEST
+
+START_TEST(test_queues_come_and_go)
+{
+	enum { QUEUES = 6, LAPS = 5 };
+	struct evq *qs[QUEUES];
+	struct event ev, out[4];
+	int lap, k;
+
+	/* a queue freed and a new one made, likely at the same address: the
+	 * thread's cached ring for the old one must not be used */
+	for (lap = 0; lap < 50; lap++) {
+		qs[0] = evq_new(4);
+		ck_assert_ptr_nonnull(qs[0]);
+		ev = make_event(1, lap);
+		ck_assert_int_eq(evq_push(qs[0], &ev), 0);
+		ck_assert_uint_eq(evq_pop(qs[0], out, 4), 1);
+		ck_assert_int_eq(out[0].a, lap);
+		ck_assert_uint_eq(evq_producers(qs[0]), 1);
+		evq_free(qs[0]);
+	}
+
+	/* one thread pushing to more queues than it caches: it finds its
+	 * own ring again each time instead of making another */
+	for (k = 0; k < QUEUES; k++) {
+		qs[k] = evq_new(8);
+		ck_assert_ptr_nonnull(qs[k]);
+	}
+	for (lap = 0; lap < LAPS; lap++) {
+		for (k = 0; k < QUEUES; k++) {
+			ev = make_event((unsigned int)k, lap);
+			ck_assert_int_eq(evq_push(qs[k], &ev), 0);
+		}
+	}
+	for (k = 0; k < QUEUES; k++) {
+		ck_assert_uint_eq(evq_producers(qs[k]), 1);
+		for (lap = 0; lap < LAPS; lap++) {
+			ck_assert_uint_eq(evq_pop(qs[k], out, 1), 1);
+			ck_assert_int_eq(out[0].a, lap);
+			ck_assert_int_eq(out[0].thread, k);
+		}
+		ck_assert_uint_eq(evq_pop(qs[k], out, 1), 0);
+		evq_free(qs[k]);
+	}
+}
+END_TEST
+
 Suite *
 make_evq_suite(void)
 {
@@ -515,6 +708,7 @@ make_evq_suite(void)
 	tcase_add_test(tc, test_pop_order_and_limits);
 	tcase_add_test(tc, test_arm_sees_waiting_events);
 	tcase_add_test(tc, test_full_ring_drops_after_timeout);
+	tcase_add_test(tc, test_queues_come_and_go);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");
@@ -523,6 +717,9 @@ make_evq_suite(void)
 	tcase_add_loop_test(
 	    tc, test_drops_are_counted, 0, (int)IL_ARRAY_LEN(drop_cases));
 	tcase_add_test(tc, test_full_ring_waits_for_space);
+	tcase_add_test(tc, test_merge_follows_happens_before);
+	tcase_add_loop_test(
+	    tc, test_crowd_of_producers, 0, (int)IL_ARRAY_LEN(crowd_cases));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("wakeups");

@@ -1,19 +1,24 @@
 /*
  * Event queue: many producers, one consumer.
  *
- * A bounded ring with a sequence number per slot (Vyukov's design): a
- * producer checks that the slot at the tail is free, claims it with one
- * compare-and-swap on the tail, and publishes it by storing the slot's
- * sequence, so a full ring is seen without claiming a slot. Claim order is a
- * single global order, so each producer's events come out in the order it
- * pushed them.
+ * Each producer thread pushes into a single-producer ring of its own,
+ * made on its first push to the queue, so a push writes no cache line
+ * that another producer writes. The consumer merges the rings by event
+ * timestamp (ts_ns): each producer's events come out in the order it
+ * pushed them, and an event that happened before another (through a
+ * lock, a release/acquire hand-off, a thread start) comes out first,
+ * provided producers stamp ts_ns from CLOCK_MONOTONIC as they push (two
+ * events on different rings with the very same ts_ns may come out either
+ * way). Rings stay until evq_free, also after their thread exits; beyond
+ * 127 of them, further producers share one locked ring.
  *
  * The consumer wakes through an eventfd (a pipe where there is none), but a
  * producer writes to it only when the consumer has said it is going to
- * sleep, so a busy stream costs no system call per event.
+ * sleep, so a busy stream costs no system call per event; where Linux has
+ * membarrier() it costs no fence per event either.
  *
- * A producer never blocks indefinitely: when the ring is full it waits up to
- * the push timeout for space, then drops the event and counts the drop.
+ * A producer never blocks indefinitely: when its ring is full it waits up
+ * to the push timeout for space, then drops the event and counts the drop.
  */
 #ifndef IL_EVQ_H
 #define IL_EVQ_H
@@ -25,9 +30,10 @@
 
 struct evq;
 
-/* Create a queue holding capacity events (rounded up to a power of two, at
- * least 2, at most 2^28). Returns NULL if the wake descriptor or the memory
- * cannot be had, or capacity is too large. */
+/* Create a queue whose every producer ring holds capacity events (rounded
+ * up to a power of two, at least 2, at most 2^28); a ring takes 40 bytes
+ * an event, allocated on its thread's first push. Returns NULL if the wake
+ * descriptor or the memory cannot be had, or capacity is too large. */
 struct evq *evq_new(size_t capacity);
 void evq_free(struct evq *);
 
@@ -56,10 +62,13 @@ int evq_wake_fd(const struct evq *);
 int evq_arm(struct evq *);
 void evq_disarm(struct evq *);
 
-/* Events dropped so far because the ring stayed full. */
+/* Events dropped so far because a ring stayed full. */
 uint64_t evq_dropped(const struct evq *);
 
 /* Times a producer had to write the wake descriptor (for tests/benchmarks). */
 uint64_t evq_wakeups(const struct evq *);
+
+/* Producer rings made so far, not counting the shared one (for tests). */
+size_t evq_producers(const struct evq *);
 
 #endif

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "spsc.h"
 #include "worker.h"
 
 /* One report from a child. */
@@ -26,15 +26,7 @@ struct proclane_ev {
 /* A lane's ring, in the shared mapping: one producer (the child), one
  * consumer (the lane's thread in the parent). */
 struct proclane_ring {
-	/* Reports written: stored by the child only, with release after
-	 * the report it publishes; the parent loads it with acquire. */
-	_Atomic uint32_t head;
-	/* Reports consumed: stored by the parent only, with release after
-	 * reading them; the child loads it with acquire before reusing a
-	 * slot. */
-	_Atomic uint32_t tail;
-	uint32_t cap; /* a power of two; set before the fork */
-	uint32_t pad;
+	struct spsc sp; /* initialised before the fork */
 	struct proclane_ev ev[];
 };
 
@@ -72,7 +64,7 @@ proclane_map(struct proclanes *pl, size_t data_size, int lanes, uint32_t events,
 	pl->ring_off = data;
 	pl->ring_size = ring;
 	for (int i = 0; i < lanes; i++)
-		proclane_ring_of(pl, i)->cap = cap;
+		spsc_init(&proclane_ring_of(pl, i)->sp, cap);
 	return p;
 }
 
@@ -88,18 +80,18 @@ void
 proclane_report(struct proclanes *pl, int lane, enum thread_state s, int line)
 {
 	struct proclane_ring *rg = proclane_ring_of(pl, lane);
-	uint32_t h = atomic_load_explicit(&rg->head, memory_order_relaxed);
-	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_acquire);
+	struct proclane_ev *e;
 	struct timespec ts;
+	uint64_t slot;
 
-	if (h - t >= rg->cap)
+	if (spsc_reserve(&rg->sp, &slot) != 0)
 		return; /* cannot happen: the ring holds every event */
+	e = &rg->ev[slot];
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	rg->ev[h & (rg->cap - 1)].ts =
-	    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	rg->ev[h & (rg->cap - 1)].state = (int32_t)s;
-	rg->ev[h & (rg->cap - 1)].line = line;
-	atomic_store_explicit(&rg->head, h + 1, memory_order_release);
+	e->ts = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	e->state = (int32_t)s;
+	e->line = line;
+	spsc_publish(&rg->sp);
 }
 
 /*
@@ -137,15 +129,14 @@ proclane_child_signals(pid_t parent)
 static void
 proclane_drain(struct il_worker *w, struct proclane_ring *rg)
 {
-	uint32_t t = atomic_load_explicit(&rg->tail, memory_order_relaxed);
-	uint32_t h = atomic_load_explicit(&rg->head, memory_order_acquire);
+	uint64_t t = spsc_consumed(&rg->sp), h = spsc_published(&rg->sp);
 
 	for (; t != h; t++) {
-		const struct proclane_ev *e = &rg->ev[t & (rg->cap - 1)];
+		const struct proclane_ev *e = &rg->ev[t & rg->sp.mask];
 
 		il_state(w, w->id, (enum thread_state)e->state, e->line);
 	}
-	atomic_store_explicit(&rg->tail, t, memory_order_release);
+	spsc_release(&rg->sp, t);
 }
 
 int
