@@ -17,7 +17,11 @@
 #include "sampler.h"
 #include "util.h"
 
-#define RUN_EVQ_CAPACITY (1u << 16)
+/* Events each producer's ring holds (evq: one ring per producing thread,
+ * 40 bytes an event, so 320 KiB a ring). A free run's consumer drains
+ * them as they come; a replay pumps every RUN_REPLAY_BATCH steps, in
+ * which one thread sends at most four events a step. */
+#define RUN_EVQ_CAPACITY (1u << 13)
 /* How long a worker waits for room in a full queue before the event is
  * dropped (and counted): long enough that a loaded 2-core machine does not
  * drop, short enough that a stalled consumer cannot hang the workers. */
@@ -36,9 +40,9 @@
 #define RUN_CONTROLLED_SPANS (1u << 20)
 #define RUN_FREE_SPANS       4096
 #define RUN_PUMP_BATCH       1024
-/* Steps a replay takes before the controller pumps (the queue holds
- * RUN_EVQ_CAPACITY events, a few per step). */
-#define RUN_REPLAY_BATCH 4096
+/* Steps a replay takes before the controller pumps: a quarter of a
+ * ring's room, at four events a step. */
+#define RUN_REPLAY_BATCH (RUN_EVQ_CAPACITY / 8)
 
 struct il_var *
 run_add_var(struct run *r, const char *name, int64_t initial, int counter)
