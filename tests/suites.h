@@ -28,5 +28,6 @@ Suite *make_measure_suite(void);
 Suite *make_names_suite(void);
 Suite *make_run_suite(void);
 Suite *make_module_suite(void);
+Suite *make_summary_suite(void);
 
 #endif
