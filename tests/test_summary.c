@@ -1,13 +1,20 @@
-/* Free runs that summarise at the producer: the model's store tallies
- * and overwrite marks, and the timeline's block of marks. */
+/* Free runs that summarise at the producer (il_summarise): the model's
+ * store tallies and overwrite marks, the timeline's block of marks, and
+ * a whole race run whose model ends with the result's totals from a
+ * small fraction of an event per step. */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "model.h"
+#include "run.h"
 #include "suites.h"
 #include "test_model.h"
 #include "timeline.h"
+
+#define RACE_THREADS 4
+#define RACE_ITERS   200000
+#define RACE_STEPS   (3ull * RACE_THREADS * RACE_ITERS)
 
 /* An event as mk_ev() makes it, stamped ts_ns. */
 static void
@@ -83,6 +90,60 @@ START_TEST(test_timeline_marks_block)
 }
 END_TEST
 
+/* The lane marks of every thread, added up. */
+static uint64_t
+lane_marks(const struct model *m)
+{
+	uint64_t n = 0;
+	int t;
+
+	for (t = 0; t < m->nthreads; t++)
+		n += timeline_bucket_marks(&m->threads[t].tl, 0, UINT64_MAX);
+	return n;
+}
+
+/* A free race run as the screen runs it: the model's counter, expected
+ * and lost are the result's, its marks are the overwrites, nothing was
+ * dropped, and it took far fewer events than steps. */
+START_TEST(test_race_free_totals)
+{
+	struct run *r = th_run("race", "threads=4 iterations=200000", NULL);
+	const struct model_var *v;
+
+	th_wait_done(r);
+	v = &r->m->vars[0];
+	ck_assert_int_eq(th_verdict_value(r, "dropped"), 0);
+	ck_assert_int_eq(
+	    th_verdict_value(r, "expected"), RACE_THREADS * RACE_ITERS);
+	ck_assert_int_eq(v->value, th_verdict_value(r, "counter"));
+	ck_assert_int_eq(v->expected, th_verdict_value(r, "expected"));
+	ck_assert_int_eq(v->expected - v->value, th_verdict_value(r, "lost"));
+	ck_assert_int_eq(v->lost, th_verdict_value(r, "lost"));
+	ck_assert_uint_eq(v->stores, RACE_THREADS * RACE_ITERS);
+	ck_assert_int_eq(v->stale, th_verdict_value(r, "overwrites"));
+	ck_assert_int_eq(r->m->nmarks, th_verdict_value(r, "overwrites"));
+	ck_assert_int_eq(lane_marks(r->m), th_verdict_value(r, "overwrites"));
+	ck_assert_msg(r->m->events < RACE_STEPS / 100,
+	    "%llu events for %llu steps", (unsigned long long)r->m->events,
+	    (unsigned long long)RACE_STEPS);
+	run_free(r);
+}
+END_TEST
+
+/* A stepped run still sends an event per step: the model sees each
+ * store. */
+START_TEST(test_race_stepped_per_step)
+{
+	struct run *r = th_run("race", "threads=2", "1,2,1,2,1,2");
+
+	th_wait_done(r);
+	ck_assert_uint_eq(r->m->vars[0].stores, 2);
+	ck_assert_uint_eq(r->m->nmarks, 1);
+	ck_assert_int_eq(r->m->vars[0].value, 1);
+	run_free(r);
+}
+END_TEST
+
 Suite *
 make_summary_suite(void)
 {
@@ -94,5 +155,10 @@ make_summary_suite(void)
 	tcase_add_test(tc, test_timeline_marks_block);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("runs");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_race_free_totals);
+	tcase_add_test(tc, test_race_stepped_per_step);
+	suite_add_tcase(s, tc);
 	return s;
 }

@@ -177,6 +177,7 @@ run_thread(void *arg)
 	il_os_identity(w, 0, (int)syscall(SYS_gettid));
 	conductor_thread_begin(r->c, w->id);
 	r->cfg.module->worker(w);
+	il_flush(w); /* a summarising worker's last bucket */
 	conductor_thread_end(r->c, w->id);
 	atomic_fetch_add_explicit(&r->finished, 1, memory_order_release);
 	return NULL;
