@@ -29,5 +29,6 @@ Suite *make_names_suite(void);
 Suite *make_run_suite(void);
 Suite *make_module_suite(void);
 Suite *make_explore_suite(void);
+Suite *make_summary_suite(void);
 
 #endif

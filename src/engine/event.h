@@ -39,10 +39,15 @@ enum ev_kind {
  * EV_TALLY: a hot loop's summary, sent instead of an event per step. The
  * thread made count more updates to the variable (EV_TALLY_COUNT, below
  * 2^31), and then read b from it: the model takes b as the variable's
- * value and count more as expected.
+ * value and count more as expected. With EV_TALLY_STORES the updates were
+ * that many of the thread's stores (a free run's summary, il_summarise):
+ * the model counts them as stores too. The worker reads b and sends the
+ * event under one lock, so among tallies a later timestamp always carries
+ * a later read.
  */
+#define EV_TALLY_STORES        ((int64_t)1 << 31)
 #define EV_TALLY_A(var, count) ((int64_t)(var) | (int64_t)(count) << 32)
-#define EV_TALLY_VAR(a)        ((int)((uint64_t)(a)&0xffffffffu))
+#define EV_TALLY_VAR(a)        ((int)((uint64_t)(a)&0x7fffffffu))
 #define EV_TALLY_COUNT(a)      ((int64_t)((uint64_t)(a) >> 32))
 
 /* Shared variables per run: ids in EV_LOAD and EV_STORE are below this. */
@@ -54,6 +59,11 @@ enum ev_kind {
 enum mark_kind {
 	MARK_LOCAL = 1, /* a thread's local: line holds the slot, b the value */
 	MARK_NOTE = 2,  /* a lesson-defined moment: b is its argument */
+	/* A summary's overwriting stores (il_summarise): line holds the
+	 * variable, b how many of the thread's stores to it since its last
+	 * summary replaced another thread's update (as EV_STORE_OVERWROTE
+	 * would have said of each). */
+	MARK_OVERWROTE = 3,
 };
 
 /*

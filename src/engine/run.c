@@ -246,6 +246,7 @@ run_thread(void *arg)
 	do {
 		conductor_thread_begin(r->c, w->id);
 		r->cfg.module->worker(w);
+		il_flush(w); /* a summarising worker's last bucket */
 		conductor_thread_end(r->c, w->id);
 		atomic_fetch_add_explicit(
 		    &r->finished, 1, memory_order_release);

@@ -8,21 +8,51 @@
  * mutex is always free when a lock step is granted) and I/O is virtual.
  *
  * After cancel every call returns at once without events; il_unlock still
- * releases a mutex the thread holds, so the run can destroy its locks.
+ * releases a mutex the thread holds, so the run can destroy its locks,
+ * and il_flush still reports a summary's steps, which did happen.
+ *
+ * A summarising worker (il_summarise, free runs) counts its loads, stores,
+ * lines and locals in w->sum and sends them once a bucket of time, or
+ * before any call whose events others must be ordered against.
  */
 #include "worker.h"
 
 #include <errno.h>
 #include <sched.h>
+#include <string.h>
 #include <time.h>
 
 #include "conductor.h"
 #include "event.h"
+#include "util.h"
 
 #define WORKER_CPU_ROUNDS   4096 /* integer rounds per il_cpu unit */
 #define WORKER_IO_SLICE_NS  (10 * 1000 * 1000)
 #define WORKER_LOCK_WAIT_NS (20 * 1000 * 1000)
 #define NS_PER_SEC          1000000000L
+/*
+ * A summarising worker (il_summarise) sends what its steps add up to once
+ * per bucket of this much time: 1 ms is 33 buckets a frame at 30 frames a
+ * second, finer than any lane cell, and a few events a millisecond per
+ * thread instead of one per step. The clock is read every
+ * WORKER_SUM_EVERY steps at most (fewer when steps are slow, so that a
+ * slow loop still reports about once a bucket).
+ */
+#define WORKER_BUCKET_NS (1000 * 1000)
+#define WORKER_SUM_EVERY 64
+/* A count in a summary stays below this (EV_TALLY_COUNT's limit is
+ * 2^31): reaching it flushes at once. */
+#define WORKER_SUM_MAX (1u << 30)
+
+/*
+ * Orders a tally's read of a variable with its event: a worker holds it
+ * while it reads the value and sends the EV_TALLY (which takes the
+ * timestamp and the queue's slot), so among tallies the later event
+ * always carries the later read, and the last one the final value. Any
+ * worker of any run takes it, about once a millisecond each, never while
+ * holding another lock of this file.
+ */
+static pthread_mutex_t worker_tally_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int
 worker_controlled(const struct il_worker *w)
@@ -36,6 +66,106 @@ worker_emit(
     struct il_worker *w, enum ev_kind kind, int line, int64_t a, int64_t b)
 {
 	conductor_emit(w->conductor, w->id, kind, line, a, b);
+}
+
+/* Send a tally of var (a: its id, count and flags) with the value it has
+ * now, read under worker_tally_lock. */
+static void
+worker_tally_emit(struct il_worker *w, const struct il_var *var, int64_t a)
+{
+	pthread_mutex_lock(&worker_tally_lock);
+	worker_emit(w, EV_TALLY, 0, a,
+	    atomic_load_explicit(&var->value, memory_order_relaxed));
+	pthread_mutex_unlock(&worker_tally_lock);
+}
+
+/* Send what the summary holds: the line and locals if they changed, and
+ * per variable stored to its overwrites and its tally. */
+static void
+worker_sum_flush(struct il_worker *w)
+{
+	struct il_summary *s = &w->sum;
+	uint32_t bits;
+	int i;
+
+	if (s->line != s->sent_line) {
+		worker_emit(w, EV_LINE, s->line, 0, 0);
+		s->sent_line = s->line;
+	}
+	for (i = 0; s->local_dirty != 0; i++) {
+		if (!(s->local_dirty & 1u << i))
+			continue;
+		worker_emit(w, EV_MARK, i, MARK_LOCAL, s->local[i]);
+		s->local_dirty &= (uint8_t) ~(1u << i);
+	}
+	for (bits = s->stored; bits != 0; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (s->overwrites[i] > 0)
+			worker_emit(w, EV_MARK, i, MARK_OVERWROTE,
+			    (int64_t)s->overwrites[i]);
+		worker_tally_emit(w, s->var[i],
+		    EV_TALLY_A(i, s->stores[i]) | EV_TALLY_STORES);
+		s->stores[i] = s->overwrites[i] = 0;
+	}
+	s->stored = 0;
+}
+
+/* A summarising worker's clock read, every s->every steps: flush once
+ * the bucket is over. Reads come closer together while they find the
+ * bucket long over (slow steps), and further apart while they come early. */
+static void
+worker_sum_check(struct il_worker *w)
+{
+	struct il_summary *s = &w->sum;
+	uint64_t now = clock_now_ns();
+
+	if (now >= s->due_ns) {
+		if (now >= s->due_ns + WORKER_BUCKET_NS && s->every > 1)
+			s->every /= 2;
+		worker_sum_flush(w);
+		s->due_ns = now + WORKER_BUCKET_NS;
+	} else if (s->every < WORKER_SUM_EVERY) {
+		s->every *= 2;
+	}
+	s->countdown = s->every;
+}
+
+/* One summarised step on line. */
+static inline void
+worker_sum_step(struct il_worker *w, int line)
+{
+	w->sum.line = line;
+	if (--w->sum.countdown == 0)
+		worker_sum_check(w);
+}
+
+/* Before a call that blocks, or whose events others' must be ordered
+ * against: send the summary first. */
+static inline void
+worker_sum_sync(struct il_worker *w)
+{
+	if (w->sum.on)
+		il_flush(w);
+}
+
+void
+il_summarise(struct il_worker *w)
+{
+	if (worker_controlled(w))
+		return;
+	memset(&w->sum, 0, sizeof w->sum);
+	w->sum.on = 1;
+	w->sum.every = w->sum.countdown = 1;
+	w->sum.due_ns = clock_now_ns() + WORKER_BUCKET_NS;
+}
+
+void
+il_flush(struct il_worker *w)
+{
+	if (!w->sum.on)
+		return;
+	worker_sum_flush(w);
+	w->sum.due_ns = clock_now_ns() + WORKER_BUCKET_NS;
 }
 
 int
@@ -55,7 +185,10 @@ il_line(struct il_worker *w, int line)
 {
 	if (conductor_step_point(w->conductor, w->id, OP_LINE, 0, line) != 0)
 		return;
-	worker_emit(w, EV_LINE, line, 0, 0);
+	if (w->sum.on)
+		worker_sum_step(w, line);
+	else
+		worker_emit(w, EV_LINE, line, 0, 0);
 }
 
 /* Whether var's id can be tracked in a worker's loaded values. */
@@ -77,9 +210,32 @@ il_load(struct il_worker *w, struct il_var *var, int line)
 	if (worker_var_ok(var)) {
 		w->loaded_value[var->id] = v;
 		w->loaded |= 1u << var->id;
+		if (w->sum.on) {
+			worker_sum_step(w, line);
+			return v;
+		}
 	}
 	worker_emit(w, EV_LOAD, line, var->id, v);
 	return v;
+}
+
+/* A summarised store to var (a valid id), which overwrote or not. */
+static void
+worker_sum_store(
+    struct il_worker *w, struct il_var *var, int overwrote, int line)
+{
+	struct il_summary *s = &w->sum;
+	int i = var->id;
+
+	s->var[i] = var;
+	s->stored |= 1u << i;
+	s->overwrites[i] += (uint32_t)overwrote;
+	if (++s->stores[i] < WORKER_SUM_MAX) {
+		worker_sum_step(w, line);
+		return;
+	}
+	s->line = line;
+	il_flush(w);
 }
 
 /*
@@ -102,6 +258,10 @@ il_store(struct il_worker *w, struct il_var *var, int64_t v, int line)
 	if (worker_var_ok(var) && (w->loaded & 1u << var->id)) {
 		overwrote = old != w->loaded_value[var->id];
 		w->loaded &= ~(1u << var->id);
+	}
+	if (w->sum.on && worker_var_ok(var)) {
+		worker_sum_store(w, var, overwrote, line);
+		return overwrote;
 	}
 	worker_emit(w, EV_STORE, line,
 	    var->id | (overwrote ? EV_STORE_OVERWROTE : 0), v);
@@ -129,6 +289,7 @@ il_cpu(struct il_worker *w, long units, int line)
 	uint64_t x = 0x9e3779b97f4a7c15ULL + (uint64_t)w->id;
 	long i;
 
+	worker_sum_sync(w);
 	if (conductor_step_point(w->conductor, w->id, OP_CPU, units, line) != 0)
 		return;
 	for (i = 0; i < units && !il_cancelled(w); i++)
@@ -177,6 +338,7 @@ worker_sleep(struct il_worker *w, long ms)
 void
 il_io(struct il_worker *w, long ms, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(w->conductor, w->id, OP_IO, ms, line) != 0)
 		return;
 	/* Controlled runs use virtual time: the grant showed the step as I/O. */
@@ -219,6 +381,7 @@ il_lock(struct il_worker *w, struct il_lock *l, int line)
 {
 	int waited = 0;
 
+	worker_sum_sync(w);
 	if (conductor_step_point(w->conductor, w->id, OP_LOCK, l->id, line) !=
 	    0)
 		return -1;
@@ -242,6 +405,7 @@ il_lock(struct il_worker *w, struct il_lock *l, int line)
 void
 il_unlock(struct il_worker *w, struct il_lock *l, int line)
 {
+	worker_sum_sync(w);
 	/* Even when cancelled, a held mutex is released. */
 	(void)conductor_step_point(w->conductor, w->id, OP_UNLOCK, l->id, line);
 	if (conductor_lock_owner(w->conductor, l->id) != w->id)
@@ -255,6 +419,7 @@ il_unlock(struct il_worker *w, struct il_lock *l, int line)
 void
 il_state(struct il_worker *w, int lane, enum thread_state s, int line)
 {
+	worker_sum_sync(w);
 	conductor_emit(w->conductor, lane, EV_STATE, line, s, 0);
 }
 
@@ -262,6 +427,7 @@ void
 il_lock_report(struct il_worker *w, const struct il_lock *l,
     enum il_lock_event what, int line)
 {
+	worker_sum_sync(w);
 	switch (what) {
 	case IL_LOCK_REQUESTED:
 		worker_emit(w, EV_LOCK_REQ, line, l->id, 0);
@@ -281,13 +447,18 @@ il_lock_report(struct il_worker *w, const struct il_lock *l,
 void
 il_tally(struct il_worker *w, struct il_var *var, int64_t count)
 {
-	worker_emit(w, EV_TALLY, 0, EV_TALLY_A(var->id, count),
-	    atomic_load_explicit(&var->value, memory_order_relaxed));
+	worker_sum_sync(w);
+	worker_tally_emit(w, var, EV_TALLY_A(var->id, count));
 }
 
 void
 il_local(struct il_worker *w, int slot, int64_t v)
 {
+	if (w->sum.on && slot >= 0 && slot < IL_SUMMARY_LOCALS) {
+		w->sum.local[slot] = v;
+		w->sum.local_dirty |= (uint8_t)(1u << slot);
+		return;
+	}
 	if (il_cancelled(w))
 		return;
 	worker_emit(w, EV_MARK, slot, MARK_LOCAL, v);
@@ -336,6 +507,10 @@ il_fetch_add(struct il_worker *w, struct il_var *var, int64_t delta, int line)
 	old =
 	    atomic_fetch_add_explicit(&var->value, delta, memory_order_relaxed);
 	/* A read-modify-write: it reads and writes, and overwrites nothing. */
+	if (w->sum.on && worker_var_ok(var)) {
+		worker_sum_store(w, var, 0, line);
+		return old;
+	}
 	worker_emit(w, EV_LOAD, line, var->id, old);
 	worker_emit(w, EV_STORE, line, var->id, old + delta);
 	return old;
@@ -344,6 +519,7 @@ il_fetch_add(struct il_worker *w, struct il_var *var, int64_t delta, int line)
 int
 il_trylock(struct il_worker *w, struct il_lock *l, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(
 	        w->conductor, w->id, OP_TRYLOCK, l->id, line) != 0)
 		return 0;
@@ -400,6 +576,7 @@ int
 il_cond_wait(
     struct il_worker *w, struct il_cond *cv, struct il_lock *l, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(
 	        w->conductor, w->id, OP_COND_WAIT, l->id, line) != 0)
 		return -1;
@@ -422,6 +599,7 @@ il_cond_wait(
 static void
 worker_cond_wake(struct il_worker *w, struct il_cond *cv, int all, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(w->conductor, w->id,
 	        all ? OP_COND_BROADCAST : OP_COND_SIGNAL, cv->id, line) != 0)
 		return;
@@ -468,6 +646,7 @@ il_sem_wait(struct il_worker *w, struct il_sem *sem, int line)
 {
 	int waited = 0;
 
+	worker_sum_sync(w);
 	if (worker_controlled(w))
 		return worker_sem_wait_controlled(w, sem, line);
 	if (conductor_step_point(
@@ -491,6 +670,7 @@ il_sem_wait(struct il_worker *w, struct il_sem *sem, int line)
 void
 il_sem_post(struct il_worker *w, struct il_sem *sem, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(
 	        w->conductor, w->id, OP_SEM_POST, sem->id, line) != 0)
 		return;
@@ -508,6 +688,7 @@ il_sem_post(struct il_worker *w, struct il_sem *sem, int line)
 void
 il_yield(struct il_worker *w, int line)
 {
+	worker_sum_sync(w);
 	if (conductor_step_point(w->conductor, w->id, OP_YIELD, 0, line) != 0)
 		return;
 	if (!worker_controlled(w))

@@ -67,6 +67,30 @@ struct il_sem {
 	const char *name;
 };
 
+/* Locals a summary keeps (slots below this; others go as events). */
+#define IL_SUMMARY_LOCALS 4
+
+/*
+ * A free run's summary of a worker's hot steps (il_summarise): instead of
+ * an event per load, store, line and local, the worker counts them here
+ * and sends what they add up to once per bucket of time (worker.c). Only
+ * the worker's own thread touches it.
+ */
+struct il_summary {
+	int on;
+	uint32_t countdown; /* steps until the clock is read again */
+	uint32_t every;     /* steps between clock reads */
+	uint64_t due_ns;    /* the bucket ends: flush at the next read after */
+	int line;           /* the line of the last step, 0: none */
+	int sent_line;      /* the line last sent */
+	int64_t local[IL_SUMMARY_LOCALS];
+	uint8_t local_dirty; /* bit per slot set since the last flush */
+	uint32_t stored;     /* bit per variable stored to since then */
+	struct il_var *var[EV_MAX_VARS]; /* each variable stored to */
+	uint32_t stores[EV_MAX_VARS];
+	uint32_t overwrites[EV_MAX_VARS]; /* of those, stores that overwrote */
+};
+
 /* One worker thread's handle. */
 struct il_worker {
 	int id; /* 0-based */
@@ -87,6 +111,7 @@ struct il_worker {
 	 * thread touches these. */
 	int64_t loaded_value[EV_MAX_VARS];
 	uint32_t loaded;
+	struct il_summary sum;
 };
 
 /* Each takes the source line (1-based, into the module's code[]) that the
@@ -169,6 +194,24 @@ void il_sem_post(struct il_worker *, struct il_sem *, int line);
  * worker made count more updates to var (count below 2^31); the model
  * takes var's value as it is now, read from real memory. */
 void il_tally(struct il_worker *, struct il_var *, int64_t count);
+
+/*
+ * Summaries (free runs). From now on this worker's loads, stores,
+ * fetch-adds, lines and locals send no event each: they are counted, and
+ * about once per WORKER_BUCKET_NS of time (worker.c) the worker sends its
+ * line, its locals, for each variable it stored to an EV_TALLY with
+ * EV_TALLY_STORES (how many stores, and the value now) and, if any of
+ * them overwrote another thread's update, a MARK_OVERWROTE. Every other
+ * call flushes first, so events that must be ordered against the others
+ * (locks, states, I/O) are. The worker's own thread, before its steps;
+ * a no-op in a controlled run, which keeps one event per step. A run
+ * with events off (run_config.quiet) should not ask for it.
+ */
+void il_summarise(struct il_worker *);
+/* Send what the summary holds now (nothing if there is no summary). The
+ * run calls it when the module's worker returns. Also after cancel: the
+ * steps it reports did happen. */
+void il_flush(struct il_worker *);
 
 /* A step that gives up the CPU (sched_yield in a free run). */
 void il_yield(struct il_worker *, int line);

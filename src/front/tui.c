@@ -514,7 +514,13 @@ loop_wait(struct tui *ui, uint64_t now)
 	if (live && ui->ses.free_run) {
 		int t = ms_until(ui->next_tick, now);
 
-		if (evq_arm(run->q)) {
+		/* With a frame already due, new events wait for it in the
+		 * queue (producers wait, never drop, while it is full), so a
+		 * busy run wakes this thread about once a frame rather than
+		 * once per burst of events. */
+		if (ui->dirty) {
+			/* the frame's timeout above */
+		} else if (evq_arm(run->q)) {
 			timeout = 0; /* events already waiting */
 		} else {
 			armed = 1;

@@ -45,6 +45,9 @@ struct race {
 	long iterations;
 	long fuzz;
 	int free_run;
+	/* A free run with events on: workers summarise their steps by time
+	 * bucket (il_summarise) instead of an event each. */
+	int summarise;
 	/* Increments each worker completed, and its stores that overwrote
 	 * another thread's update (il_store saw it in real memory): written
 	 * only by that worker (relaxed), read by the controller for
@@ -74,6 +77,7 @@ race_setup(struct run *r, const long *params, char *err, size_t errlen)
 	st->iterations = params[RACE_ITERATIONS];
 	st->fuzz = params[RACE_FUZZ];
 	st->free_run = r->cfg.policy == POLICY_FREE;
+	st->summarise = st->free_run && !r->cfg.quiet;
 	st->done = xcalloc((size_t)r->nthreads, sizeof *st->done);
 	st->overwrote = xcalloc((size_t)r->nthreads, sizeof *st->overwrote);
 	r->lesson = st;
@@ -103,6 +107,8 @@ race_worker(struct il_worker *w)
 	int64_t tmp;
 	long i;
 
+	if (st->summarise)
+		il_summarise(w);
 	for (i = 0; i < st->iterations && !il_cancelled(w); i++) {
 		tmp = il_load(w, st->counter, LINE_LOAD);
 		il_local(w, 0, tmp);

@@ -120,6 +120,9 @@ model_event_ok(const struct model *m, const struct event *ev)
 	case EV_TALLY:
 		return ev->a >= 0 && EV_TALLY_COUNT(ev->a) <= INT32_MAX &&
 		    model_id_ok(EV_TALLY_VAR(ev->a), m->nvars);
+	case EV_MARK:
+		return ev->a != MARK_OVERWROTE ||
+		    (model_id_ok(ev->line, m->nvars) && ev->b >= 0);
 	default:
 		return 1;
 	}
@@ -450,21 +453,86 @@ model_lock_event(struct model *m, int thread, const struct event *ev)
 	}
 }
 
-/* A hot loop's summary: count more updates, then the value read. */
+/*
+ * A hot loop's summary: count more updates, then the value read. A tally
+ * older than the one that set the value (by its timestamp; see
+ * EV_TALLY_STORES) counts but leaves the value alone, so the last read
+ * wins whatever order the queue gives.
+ *
+ * A store tally (EV_TALLY_STORES) stands for that many of the thread's
+ * stores, each load before them already used: the thread has no pending
+ * load. The chain is not known for them, so for a counter the net loss
+ * comes from the values, lost = expected - value, as the run's result
+ * says it; elsewhere each store is taken to build on the last.
+ */
 static void
-model_tally(struct model_var *v, const struct event *ev)
+model_tally(struct model *m, struct model_thread *th, const struct event *ev)
 {
+	int var = EV_TALLY_VAR(ev->a);
+	struct model_var *v = &m->vars[var];
 	uint64_t n = (uint64_t)EV_TALLY_COUNT(ev->a);
 
 	if (v->counter)
 		v->expected += (int64_t)n;
-	v->value = ev->b;
+	if (ev->ts_ns >= v->value_ts) {
+		v->value = ev->b;
+		v->value_ts = ev->ts_ns;
+	}
+	if (!(ev->a & EV_TALLY_STORES))
+		return;
+	th->loaded[var] = 0;
+	v->stores += n;
+	v->last_store_thread = ev->thread;
+	v->last_store_step = ev->step;
+	if (v->counter)
+		v->lost = v->expected > v->value
+		    ? (uint64_t)(v->expected - v->value)
+		    : 0;
+	if (v->lost > v->stores)
+		v->lost = v->stores;
+	v->depth = v->stores - v->lost;
 }
 
-/* A lesson mark: MARK_LOCAL sets one of the thread's locals. */
+/* A summary's overwriting stores: n marks at time t, by thread, on var,
+ * as many as the stores themselves would have made. Who was overwritten
+ * is unknown in a free run; the value is the variable's latest. */
 static void
-model_mark_event(struct model_thread *th, const struct event *ev)
+model_overwrites(
+    struct model *m, int thread, const struct event *ev, uint64_t t)
 {
+	struct model_var *v = &m->vars[ev->line];
+	struct lost_mark mk = {
+	    .t = t,
+	    .step = ev->step,
+	    .thread = thread,
+	    .victim = -1,
+	    .var = ev->line,
+	    .value = v->value,
+	};
+	uint64_t n = (uint64_t)ev->b, i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n && m->nmarks < MODEL_FIRST_MARKS; i++)
+		m->first_marks[m->nmarks++] = mk;
+	m->nmarks += n - i;
+	m->last_mark = mk;
+	v->stale += n;
+	timeline_add_marks(&m->threads[thread].tl, t, n);
+}
+
+/* A lesson mark: MARK_LOCAL sets one of the thread's locals,
+ * MARK_OVERWROTE adds a summary's lost-update marks. */
+static void
+model_mark_event(
+    struct model *m, int thread, const struct event *ev, uint64_t t)
+{
+	struct model_thread *th = &m->threads[thread];
+
+	if (ev->a == MARK_OVERWROTE) {
+		model_overwrites(m, thread, ev, t);
+		return;
+	}
 	if (ev->a != MARK_LOCAL || !model_id_ok(ev->line, MODEL_MAX_LOCALS))
 		return;
 	th->locals[ev->line] = ev->b;
@@ -488,7 +556,8 @@ model_apply(struct model *m, const struct event *ev)
 		m->step = ev->step;
 	m->events++;
 	th->events++;
-	if (ev->line > 0 && !(ev->kind == EV_MARK && ev->a == MARK_LOCAL))
+	/* a mark's line is its own argument (a slot, a variable) */
+	if (ev->line > 0 && ev->kind != EV_MARK)
 		th->line = ev->line;
 	switch (ev->kind) {
 	case EV_THREAD_START:
@@ -518,7 +587,7 @@ model_apply(struct model *m, const struct event *ev)
 		model_lock_event(m, thread, ev);
 		break;
 	case EV_MARK:
-		model_mark_event(th, ev);
+		model_mark_event(m, thread, ev, t);
 		break;
 	case EV_OS_SAMPLE:
 		model_os_sample(m, thread, ev, t);
@@ -527,7 +596,7 @@ model_apply(struct model *m, const struct event *ev)
 		model_identity(m, thread, (int)ev->a, (int)ev->b);
 		break;
 	case EV_TALLY:
-		model_tally(&m->vars[EV_TALLY_VAR(ev->a)], ev);
+		model_tally(m, th, ev);
 		break;
 	default:
 		break;

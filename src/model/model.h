@@ -59,6 +59,7 @@ struct model_var {
 	uint64_t depth;        /* chain length behind the current value */
 	int last_store_thread; /* -1: initial */
 	uint32_t last_store_step;
+	uint64_t value_ts; /* ts_ns of the tally that set value, if any */
 };
 
 struct model_lock {

@@ -323,6 +323,35 @@ timeline_add_mark(struct timeline *tl, uint64_t t)
 	tl->nmarks++;
 }
 
+/* Marks at the newest time are appended as a block, as many as there is
+ * room for each time; the rest (rare: out of order) go one by one. */
+void
+timeline_add_marks(struct timeline *tl, uint64_t t, uint64_t n)
+{
+	if (t > TIMELINE_MAX_T)
+		t = TIMELINE_MAX_T;
+	while (n > 0) {
+		size_t room, k;
+
+		if (t < tl->exact_from) {
+			tl->bins[t / tl->bin_w].marks += n;
+			return;
+		}
+		if (tl->nmarks > 0 && tl->marks[tl->nmarks - 1] > t) {
+			timeline_add_mark(tl, t);
+			n--;
+			continue;
+		}
+		timeline_reserve_mark(tl); /* may move exact_from */
+		if (t < tl->exact_from)
+			continue;
+		room = tl->capmarks - tl->nmarks;
+		k = n < room ? (size_t)n : room;
+		for (; k > 0; k--, n--)
+			tl->marks[tl->nmarks++] = t;
+	}
+}
+
 /* Index of the first closed span that ends after t (n if none). */
 static size_t
 timeline_find(const struct timeline *tl, uint64_t t)

@@ -68,6 +68,9 @@ void timeline_set_state(struct timeline *, uint64_t t, enum thread_state s);
 
 /* A lost-update mark at time t. Times may come slightly out of order. */
 void timeline_add_mark(struct timeline *, uint64_t t);
+/* n lost-update marks at time t (a summary's), as n calls of
+ * timeline_add_mark would add them. */
+void timeline_add_marks(struct timeline *, uint64_t t, uint64_t n);
 
 /* Time spent in each state within [t0, t1), counting the open span as
  * lasting until now. out has TS_COUNT entries. Where [t0, t1) covers part
