@@ -411,12 +411,14 @@ wait_for "the progress line goes when the run ends" '^bash-[0-9.]+#$'
 
 # ---- a free run on screen ----
 start_shell
-run_in_pane "race --policy free --set threads=4 --set iterations=200000"
+# Long enough (a few hundred ms: a free run's steps cost ~10 ns) for the
+# 10 ms sampler to catch threads waiting for a CPU.
+run_in_pane "race --policy free --set threads=4 --set iterations=3000000"
 wait_for "a free run finishes on screen" 'DONE +([0-9]+ ms|[0-9]+\.[0-9] s)'
 # The model's "expected" counts the stores it saw: a slow (sanitized) run
 # can drop events, which the panel counts as dropped; the result, read
-# from real memory, always names all 800000 increments.
-wait_for "the free run shows its result" 'expected  800000|of (the )?800000( |$)'
+# from real memory, always names all 12000000 increments.
+wait_for "the free run shows its result" 'expected  12000000|of (the )?12000000( |$)'
 wait_for "the free run's lanes are the kernel's view" '· waiting for a CPU'
 wait_for "four threads on this machine's cores wait for a CPU" '^ 1 A  .*·'
 wait_for "the free run names its overwriting stores" 'overwrote [0-9]+ ✗'
