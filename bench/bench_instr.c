@@ -35,19 +35,19 @@ extern const struct lesson_module race_module;
 #define WHO "bench_instr"
 
 /* What one run took. */
-struct outcome {
+struct instr_run {
 	double ns_per_step;
 	long long dropped;
 	long long expected;
 };
 
 /* One free run of race: instrumented as the screen runs it, or bare. */
-static struct outcome
+static struct instr_run
 race_run(const long *params, int bare)
 {
 	struct run_config cfg;
 	struct result res;
-	struct outcome o;
+	struct instr_run o;
 	struct run *r;
 
 	run_config_for(&cfg, &race_module, params, POLICY_FREE, 0);
@@ -81,7 +81,7 @@ main(void)
 	for (round = 0; round < ROUNDS; round++) {
 		for (k = 0; k < 2; k++) {
 			int is_bare = (k + round) % 2;
-			struct outcome o = race_run(p, is_bare);
+			struct instr_run o = race_run(p, is_bare);
 
 			if (o.expected != (long long)THREADS * ITERATIONS)
 				incomplete++;
