@@ -142,7 +142,7 @@ conductor_emit(struct conductor *c, int thread, enum ev_kind kind, int line,
 	evq_push(c->q, &ev);
 }
 
-static int conductor_pass(struct conductor *, int from);
+static int conductor_pass(struct conductor *, int from, int *heir);
 
 /* Record thread t's pending step point. */
 static void
@@ -211,12 +211,9 @@ conductor_step_point(
 	if (!direct) {
 		conductor_signal(&s->park);
 	} else {
-		next = conductor_pass(c, t);
+		next = conductor_pass(c, t, &heir);
 		if (next == t)
 			goto granted; /* chose itself: no handoff at all */
-		heir = next >= 0 &&
-		    atomic_load_explicit(
-		        &c->slot[next].spinning, memory_order_relaxed);
 	}
 	if (conductor_wait_grant(c, t, seq, heir) != 0)
 		return -1;
@@ -230,7 +227,7 @@ void
 conductor_thread_end(struct conductor *c, int t)
 {
 	struct conductor_slot *s = &c->slot[t];
-	int direct;
+	int direct, heir;
 
 	conductor_set_pending(s, OP_NONE, 0, 0);
 	if (!conductor_is_cancelled(c)) {
@@ -245,7 +242,7 @@ conductor_thread_end(struct conductor *c, int t)
 	direct = c->chooser != NULL && !conductor_is_cancelled(c);
 	atomic_store_explicit(&s->phase, PHASE_DONE, memory_order_release);
 	if (direct)
-		(void)conductor_pass(c, t);
+		(void)conductor_pass(c, t, &heir);
 	else
 		conductor_signal(&s->park);
 }
@@ -380,18 +377,23 @@ conductor_grant(struct conductor *c, int t)
  * controller may reuse everything, so nothing is touched after it.
  */
 static int
-conductor_pass(struct conductor *c, int from)
+conductor_pass(struct conductor *c, int from, int *heir)
 {
 	int next = c->chooser(c->chooser_ctx, c);
 
-	(void)from;
+	*heir = 0;
 	if (next < 0 || !conductor_runnable(c, next, NULL, 0)) {
 		conductor_signal(&c->home);
 		return -1;
 	}
 	conductor_hand(c, next);
-	if (next != from)
+	if (next != from) {
+		/* Before the signal: once woken, next clears it at once, but
+		 * gives its spin token back only a moment later. */
+		*heir = atomic_load_explicit(
+		    &c->slot[next].spinning, memory_order_relaxed);
 		conductor_signal(&c->slot[next].grant);
+	}
 	return next;
 }
 
