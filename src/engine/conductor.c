@@ -72,6 +72,9 @@ conductor_new(int nthreads, enum policy policy, uint64_t seed, struct evq *q)
 	 * measured on 2 CPUs with 2 workers, yielding is faster. */
 	c->spin_budget = ncpu > nthreads ? (int)ncpu - 1 : 0;
 	c->direct_budget = ncpu > 1 ? (int)ncpu - 1 : 0;
+	/* A direct handoff with a CPU for every worker: one runs, the others
+	 * may all spin, and need no token. */
+	c->direct_free = ncpu > 1 && ncpu >= nthreads;
 	atomic_init(&c->spinners, 0);
 	atomic_init(&c->skip_busy, 0);
 	c->rng = seed;
@@ -174,7 +177,10 @@ conductor_end_step(struct conductor *c, struct conductor_slot *s)
 {
 	if (s->in_step) {
 		s->in_step = 0;
-		atomic_fetch_add_explicit(&c->steps, 1, memory_order_relaxed);
+		/* Only the baton holder advances it: no read-modify-write. */
+		atomic_store_explicit(&c->steps,
+		    atomic_load_explicit(&c->steps, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
 	}
 }
 
@@ -400,6 +406,7 @@ conductor_pass(struct conductor *c, int from, int *heir)
 int
 conductor_run_chosen(struct conductor *c, conductor_chooser pick, void *ctx)
 {
+	uint64_t t0;
 	uint32_t seq;
 	int t, rc;
 
@@ -412,10 +419,17 @@ conductor_run_chosen(struct conductor *c, conductor_chooser pick, void *ctx)
 	c->chooser_ctx = ctx;
 	atomic_store_explicit(&c->direct, 1, memory_order_relaxed);
 	seq = conductor_seq(&c->home);
+	t0 = clock_now_ns();
 	conductor_hand(c, t);
 	conductor_signal(&c->slot[t].grant);
-	rc = conductor_wait_word(
-	    c, &c->home, seq, CONDUCTOR_WAIT_CANCEL | CONDUCTOR_WAIT_YIELD);
+	/* Short handoffs (an explorer's runs) are waited for by yielding;
+	 * after a long one (a replay's batch), sleep at once, so as not to
+	 * take turns on a CPU with the workers. */
+	rc = conductor_wait_word(c, &c->home, seq,
+	    CONDUCTOR_WAIT_CANCEL |
+	        (c->long_handoff ? CONDUCTOR_WAIT_SLEEP
+	                         : CONDUCTOR_WAIT_YIELD));
+	c->long_handoff = clock_now_ns() - t0 > CONDUCTOR_YIELD_NS;
 	if (rc != 0) {
 		/* Cancelled with the baton out: wait for every worker to wind
 		 * up, so no one reads the chooser after it is cleared. */

@@ -148,7 +148,15 @@ conductor_busy_wait(struct conductor *c, struct conductor_slot *self,
 	uint32_t v;
 	int i;
 
-	if (!(flags & CONDUCTOR_WAIT_YIELD) &&
+	if (!(flags & CONDUCTOR_WAIT_YIELD) && self != NULL && c->direct_free &&
+	    atomic_load_explicit(&c->direct, memory_order_relaxed)) {
+		/* Every worker has a CPU and the controller sleeps. */
+		for (i = 0; i < CONDUCTOR_SPINS; i++) {
+			if (conductor_settled(c, w, seq, cancellable, &v, rc))
+				return 1;
+			conductor_relax();
+		}
+	} else if (!(flags & CONDUCTOR_WAIT_YIELD) &&
 	    conductor_spin_take(c, (flags & CONDUCTOR_WAIT_HEIR) != 0)) {
 		if (self != NULL)
 			atomic_store_explicit(
@@ -196,7 +204,9 @@ conductor_wait_in(struct conductor *c, struct conductor_slot *self,
 	uint32_t v;
 	int rc;
 
-	if (flags & CONDUCTOR_WAIT_YIELD) {
+	if (flags & CONDUCTOR_WAIT_SLEEP) {
+		/* straight to the futex */
+	} else if (flags & CONDUCTOR_WAIT_YIELD) {
 		if (conductor_busy_wait(c, self, w, seq, flags, &rc))
 			return rc;
 	} else if (!conductor_skip_busy(c)) {

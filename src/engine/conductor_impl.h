@@ -78,6 +78,9 @@ struct conductor {
 	struct evq *q;
 	int spin_budget;   /* CPUs - 1 if there are more CPUs than workers */
 	int direct_budget; /* CPUs - 1: spinners while the controller sleeps */
+	int direct_free; /* a CPU for every worker: direct waiters just spin */
+	/* The controller's: its last direct handoff outlasted the yields. */
+	int long_handoff;
 	/* Waiters spinning with pause now (at most spin_budget): taken and
 	 * given back by any waiting thread. */
 	_Atomic int spinners;
@@ -144,6 +147,7 @@ int conductor_wait(struct conductor *, _Atomic uint32_t *w, uint32_t seq);
 #define CONDUCTOR_WAIT_CANCEL 1
 #define CONDUCTOR_WAIT_YIELD  2
 #define CONDUCTOR_WAIT_HEIR   4 /* internal: see conductor_wait_grant */
+#define CONDUCTOR_WAIT_SLEEP  8 /* no busy waiting at all */
 int conductor_wait_word(
     struct conductor *, _Atomic uint32_t *w, uint32_t seq, int flags);
 /* Worker t waits for its grant word to leave seq; heir: it has just
