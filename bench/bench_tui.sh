@@ -13,7 +13,7 @@ command -v tmux >/dev/null 2>&1 || { echo "bench_tui: tmux is not installed; ski
 SOCK="il-bench-$$"
 SEED=$$
 T() { tmux -u -L "$SOCK" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null' EXIT
+trap 'T kill-server 2>/dev/null; SOCK="il-bench-$$-ui"; T kill-server 2>/dev/null' EXIT
 HZ=$(getconf CLK_TCK)
 
 # cpu_ticks PID: utime + stime in clock ticks.
@@ -82,6 +82,8 @@ pid=
 
 # The UI thread during a free run at 132x40: the run is long (100M
 # increments a thread), so it is still going when the 5 s window ends.
+# A server of its own: the last one may still be on its way out.
+SOCK="il-bench-$$-ui"
 args="race --policy free --set threads=4 --set iterations=100000000"
 T new-session -d -s b -x 132 -y 40 -e LANG=C.UTF-8 -e TERM=xterm-256color \
   "bash --norc --noprofile"
