@@ -143,14 +143,9 @@ explore_counts(struct grid *g, int y, const struct screen_explore *e)
 	if (x->complete)
 		snprintf(
 		    line, sizeof line, "complete: every schedule was explored");
-	else if (x->cancelled)
-		snprintf(line, sizeof line,
-		    "not complete: stopped at %s of about %s schedules", a, b);
 	else
 		snprintf(line, sizeof line,
-		    "not complete: stopped at %s of about %s schedules (the "
-		    "bound)",
-		    a, b);
+		    "stopped at %s of about %s schedules: not complete", a, b);
 	text_print_fit(g, 2, y + 3, g->w - 4,
 	    x->complete ? ROLE_DEFAULT : ROLE_WARNING, line, r);
 }
@@ -215,8 +210,9 @@ explore_bar(struct grid *g, int y, const struct screen_explore *e, int i,
 		grid_print(g, x, y, g->w - x, ROLE_LOST, "failure");
 }
 
-/* The histogram in rows y.. y + rows - 1, scrolled to show the pick. */
-static void
+/* The histogram in rows y.. y + rows - 1 at most, scrolled to show
+ * the pick; returns the rows it took. */
+static int
 explore_histogram(struct grid *g, int y, int rows, struct screen_explore *e)
 {
 	const struct explore *x = e->x;
@@ -229,7 +225,7 @@ explore_histogram(struct grid *g, int y, int rows, struct screen_explore *e)
 	if (x->nout == 0) {
 		grid_print(g, 2, y, g->w - 4, ROLE_DEFAULT,
 		    "no run ended: every one was cut short");
-		return;
+		return 2;
 	}
 	explore_widths(x, &w[0], &w[1], &w[2]);
 	for (i = 0; i < x->nout; i++)
@@ -254,15 +250,19 @@ explore_histogram(struct grid *g, int y, int rows, struct screen_explore *e)
 	if (e->top + rows < x->nout)
 		grid_print(
 		    g, g->w - 2, y + rows - 1, 1, ROLE_LABEL, r->down_arrow);
+	return 1 + (x->nout - e->top < rows ? x->nout - e->top : rows);
 }
 
-/* The picked outcome's witness on row y. */
+/* The picked outcome's witness on row y: as many of its steps as fit,
+ * cut between two of them. */
 static void
 explore_witness(struct grid *g, int y, const struct screen_explore *e)
 {
+	const struct rules *r = text_rules_for(e->glyphs);
 	const struct explore_outcome *o;
 	char head[128], *w;
-	int x;
+	int x, room, ew = text_width(r->ellipsis, strlen(r->ellipsis));
+	size_t n;
 
 	if (e->x->nout == 0)
 		return;
@@ -270,9 +270,20 @@ explore_witness(struct grid *g, int y, const struct screen_explore *e)
 	snprintf(head, sizeof head, "witness for %s=%s, %zu step%s:", o->o.key,
 	    o->o.value, o->nwitness, o->nwitness == 1 ? "" : "s");
 	x = 2 + grid_print(g, 2, y, g->w - 4, ROLE_LABEL, head) + 1;
+	room = g->w - x - 1;
 	w = explore_witness_text(e->x, e->sel);
-	text_print_fit(
-	    g, x, y, g->w - x - 1, ROLE_CODE, w, text_rules_for(e->glyphs));
+	n = strlen(w); /* digits and commas: a byte a column */
+	if ((int)n > room) {
+		n = room - ew - 1 > 0 ? (size_t)(room - ew - 1) : 0;
+		while (n > 0 && w[n] != ',')
+			n--;
+		if (n > 0)
+			n++; /* keep the comma */
+		text_print_n(g, x, y, room, ROLE_CODE, w, n);
+		grid_print(g, x + (int)n, y, ew, ROLE_CODE, r->ellipsis);
+	} else {
+		text_print_n(g, x, y, room, ROLE_CODE, w, n);
+	}
 	free(w);
 }
 
@@ -309,6 +320,28 @@ explore_keys(struct grid *g, const struct screen_explore *e)
 	}
 }
 
+/* text from row y, wrapped at spaces, in rows rows at most (the last
+ * cut with an ellipsis if it is still too long). */
+static void
+explore_wrap(
+    struct grid *g, int y, int rows, const char *text, const struct rules *r)
+{
+	const char *p = text, *next;
+	int i;
+
+	for (i = 0; i < rows && *p != '\0'; i++) {
+		size_t n = text_wrap(p, g->w - 4, &next);
+
+		if (i == rows - 1 && *next != '\0') {
+			text_print_fit(
+			    g, 2, y + i, g->w - 4, ROLE_DEFAULT, p, r);
+			return;
+		}
+		text_print_n(g, 2, y + i, g->w - 4, ROLE_DEFAULT, p, n);
+		p = next;
+	}
+}
+
 /* The status line, over two rows: wrapped, and broken at a newline. */
 static void
 explore_status(struct grid *g, const struct screen_explore *e)
@@ -339,19 +372,29 @@ screen_explore_draw(struct grid *g, struct screen_explore *e)
 	explore_title(g, e);
 	snprintf(line, sizeof line, "every schedule of %s with %s",
 	    e->lesson->id, e->params);
-	text_print_fit(g, 2, y, g->w - 4, ROLE_DEFAULT, line, r);
+	explore_wrap(g, y, 2, line, r);
 	y += 2;
 	explore_progress(g, y, e);
 	y += 3;
 	if (e->error != NULL) {
 		text_print_fit(g, 2, y, g->w - 4, ROLE_WARNING, e->error, r);
+	} else if (e->x == NULL && e->bound > 0 && e->total > e->bound) {
+		char a[32], b[32];
+
+		text_thousands(e->total, a, sizeof a);
+		text_thousands(e->bound, b, sizeof b);
+		snprintf(line, sizeof line,
+		    "about %s schedules in all (an estimate that firms up as "
+		    "it goes): the explorer stops at %s",
+		    a, b);
+		explore_wrap(g, y, 2, line, r);
 	} else if (e->x != NULL) {
 		explore_counts(g, y, e);
 		y += COUNT_LINES + 1;
 		/* the rule and the bars, a blank row, the witness */
 		rows = g->h - STATUS_ROWS - 3 - y;
-		explore_histogram(g, y, rows, e);
-		explore_witness(g, g->h - STATUS_ROWS - 2, e);
+		y += explore_histogram(g, y, rows, e);
+		explore_witness(g, y + 1, e);
 	}
 	explore_status(g, e);
 	explore_keys(g, e);
