@@ -13,6 +13,8 @@
 #
 # A few names are also ordinary words of the shared layers; shared code
 # may use these, and only these, for its own meaning:
+#   all      the explorer's strategy that runs every schedule
+#            (--explore=all)
 #   deadlock the result key of a stepped run in which no thread can
 #            move (headless adds it for any lesson that does not)
 #   io       the name of a thread state (TS_IO) in the event log
@@ -22,9 +24,11 @@
 #   order    the lesson file's key for the menu order
 #   random   the name of the seeded random policy (--policy random)
 #   socket   the system call the page server names in its errors
+#   strategy the explorer's word for how it searches (strategy=all on
+#            its result line)
 #   threads  the generic word for a run's lanes
 #   workers  a column of the plan's results table
-generic=" deadlock io ms none order random socket threads workers "
+generic=" all deadlock io ms none order random socket strategy threads workers "
 . "${top_srcdir:-.}/tests/lib.sh"
 
 names="${top_builddir:-.}/tests/lesson_names"
