@@ -205,6 +205,77 @@ START_TEST(test_folders_in_order)
 }
 END_TEST
 
+/* A saved schedule loads back by its name, with its comment, in a
+ * folder made for it. */
+START_TEST(test_save_loads)
+{
+	char tmp[] = "/tmp/il-save-XXXXXX", dir[256], path[512], err[512];
+	const char *dirs[] = {dir, NULL};
+	int items[70], i;
+	struct schedule s;
+	struct stat st;
+	char *desc;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(dir, sizeof dir, "%s/a/schedules", tmp);
+	for (i = 0; i < 70; i++)
+		items[i] = i % 3;
+	ck_assert_msg(schedule_save(dir, "race-counter-1", "race: counter=1",
+	                  items, 70, path, sizeof path, err, sizeof err) == 0,
+	    "%s", err);
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0755);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	ck_assert_int_eq(
+	    schedule_load("@race-counter-1", dirs, &s, err, sizeof err),
+	    SCHEDULE_OK);
+	ck_assert_uint_eq(s.n, 70);
+	for (i = 0; i < 70; i++)
+		ck_assert_int_eq(s.items[i], i % 3);
+	schedule_free(&s);
+	desc = schedule_describe(dirs, "race-counter-1");
+	ck_assert_str_eq(desc, "race: counter=1");
+	free(desc);
+	/* saved again over the old one */
+	ck_assert_int_eq(schedule_save(dir, "race-counter-1", "again", items, 2,
+	                     path, sizeof path, err, sizeof err),
+	    0);
+	ck_assert_int_eq(
+	    schedule_load("@race-counter-1", dirs, &s, err, sizeof err),
+	    SCHEDULE_OK);
+	ck_assert_str_eq(s.text, "1,2");
+	schedule_free(&s);
+	ck_assert_int_ne(schedule_save(dir, "../x", "bad", items, 2, path,
+	                     sizeof path, err, sizeof err),
+	    0);
+	remove(path);
+	rmdir(dir);
+	snprintf(dir, sizeof dir, "%s/a", tmp);
+	rmdir(dir);
+	rmdir(tmp);
+}
+END_TEST
+
+static const struct {
+	const char *text, *name;
+} name_cases[] = {
+    {"race-counter-1", "race-counter-1"},
+    {"Deadlock end=deadlock", "deadlock-end-deadlock"},
+    {"--a__b  C--", "a-b-c"},
+    {"\xc3\xa9t\xc3\xa9", "t"},
+    {"***", "schedule"},
+};
+
+START_TEST(test_name_from)
+{
+	char buf[80];
+
+	schedule_name_from(name_cases[_i].text, buf, sizeof buf);
+	ck_assert_str_eq(buf, name_cases[_i].name);
+}
+END_TEST
+
 Suite *
 make_schedule_suite(void)
 {
@@ -218,6 +289,9 @@ make_schedule_suite(void)
 	tcase_add_test(tc, test_item_sanitized);
 	tcase_add_test(tc, test_fifo_refused);
 	tcase_add_test(tc, test_folders_in_order);
+	tcase_add_test(tc, test_save_loads);
+	tcase_add_loop_test(tc, test_name_from, 0,
+	    (int)(sizeof name_cases / sizeof name_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

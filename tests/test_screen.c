@@ -406,6 +406,7 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_zoom_keeps_middle);
 	screen_add_panel_tests(tc);
 	screen_add_measuring_tests(tc);
+	screen_add_explore_tests(tc);
 	suite_add_tcase(s, tc);
 	return s;
 }

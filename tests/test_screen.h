@@ -43,4 +43,7 @@ void screen_add_measuring_tests(TCase *tc);
 /* Add the layout and panel tests (test_screen_panels.c) to tc. */
 void screen_add_panel_tests(TCase *tc);
 
+/* Add the explorer's screen tests (test_screen_explore.c) to tc. */
+void screen_add_explore_tests(TCase *tc);
+
 #endif

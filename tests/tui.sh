@@ -667,4 +667,73 @@ wait_for "philosophers: the cycle mentions T5" 'held by T5\) → T5'
 T send-keys -t il q
 wait_file "philosophers: q exits 0" "$TMPD/rc" '^rc=0$'
 
+
+# ---- the explorer: every schedule, the outcomes, a witness ----
+start_shell
+T send-keys -t il "export XDG_DATA_HOME=$TMPD/xdg" Enter
+run_in_pane race
+wait_for "explorer: the lesson is up" "STEP  step 0  seed $SEED"
+wait_for "explorer: the key bar offers e" ' e explore '
+T send-keys -t il '?'
+wait_for "explorer: the help lists e" 'explore every schedule'
+T send-keys -t il x
+T send-keys -t il e
+wait_for "e explores every schedule of race" 'EXPLORED'
+wait_for "explorer: 20 schedules in all" 'schedules +20 '
+wait_for "explorer: and every one of them" 'complete: every schedule was explored'
+wait_for "explorer: counter=1 in 18 schedules, 2 classes, a failure" 'counter=1 +18 .*2 classes +failure'
+wait_for "explorer: counter=2 in 2 schedules, 2 classes" 'counter=2 +2 .*2 classes *$'
+has_colour "explorer: the failure's bar in the lost-update colour" '38;5;175' '█'
+if capc | grep 'counter=2' | grep -Pq '\x1b\[38;5;36m(\x1b\[[0-9;]*m)*█'; then
+  pass "explorer: a success's bar in the running colour"
+else fail "explorer: a success's bar in the running colour" "$(capc | grep counter= | cat -v)"; fi
+wait_for "explorer: counter=1 is picked, its witness shown" 'witness for counter=1, 6 steps: 1,1,2,1,2,2'
+T send-keys -t il j
+wait_for "explorer: j picks counter=2" 'witness for counter=2, 6 steps: 1,1,1,2,2,2'
+T send-keys -t il k
+wait_for "explorer: k picks counter=1 again" 'witness for counter=1, 6 steps'
+T send-keys -t il w
+saved="$TMPD/xdg/interleave/schedules/race-counter-1"
+wait_for "w: the status says where the witness is saved" "saved $TMPD/xdg/interleave/schedules/race-counter-1"
+wait_for "w: and how to replay it" 'interleave race --headless --schedule @race-counter-1 replays it'
+wait_file "w: the file holds the witness" "$saved" '^1,1,2,1,2,2$'
+wait_file "w: its first line says what it is" "$saved" '^# race threads=2 iterations=1 fuzz=0: counter=1, found by the explorer$'
+out=$(XDG_DATA_HOME="$TMPD/xdg" "$il" race --headless --schedule @race-counter-1 </dev/null 2>&1)
+if printf '%s\n' "$out" | grep -q '^result: counter=1 '; then pass "w: the saved schedule replays the lost update"
+else fail "w: the saved schedule replays the lost update" "$out"; fi
+T send-keys -t il Enter
+wait_for "Enter: the witness opens in step mode" 'witness for counter=1: 6 steps, from the explorer'
+wait_for "Enter: every step of it is taken" "DONE  step 6  seed $SEED"
+wait_for "Enter: the witness loses the update" 'overwrote 1 ✗'
+T send-keys -t il u
+wait_for "after the witness u undoes its last step" "STEP  step 5  seed $SEED"
+T send-keys -t il 2
+wait_for "and stepping on loses the update again" "DONE  step 6  seed $SEED"
+T send-keys -t il q
+wait_file "explorer: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# a long exploration: Esc stops it and goes back at once
+start_shell
+run_in_pane "race --set iterations=4 --set threads=3"
+wait_for "long exploration: the lesson is up" "STEP  step 0  seed $SEED"
+T send-keys -t il e
+wait_for "long exploration: a progress bar with runs of about how many" '[0-9,]+ of about [0-9,]+ runs \([0-9]+%\)'
+T send-keys -t il Escape
+t0=$(date +%s)
+wait_for "Esc: back to the lesson" "STEP  step 0  seed $SEED"
+wait_for "Esc: the status says the explorer stopped" 'the explorer stopped after [0-9,]+ runs'
+if [ $(($(date +%s) - t0)) -le 5 ]; then pass "Esc: back within 5 s"
+else fail "Esc: back within 5 s" "took $(($(date +%s) - t0)) s"; fi
+T send-keys -t il q
+wait_file "long exploration: q exits 0" "$TMPD/rc" '^rc=0$'
+
+# a lesson whose runs are free has nothing to explore
+start_shell
+run_in_pane "io-vs-cpu --set tasks=2 --set ms=50"
+wait_for "io-vs-cpu: every run is measured" 'measured 2 runs'
+T send-keys -t il e
+wait_for "io-vs-cpu: e says there are no steps to explore" 'this lesson has no steps to explore'
+T send-keys -t il q
+wait_file "io-vs-cpu: q exits 0" "$TMPD/rc" '^rc=0$'
+
 finish

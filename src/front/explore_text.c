@@ -10,33 +10,12 @@
 #include "glyphs.h"
 #include "result.h"
 #include "say.h"
+#include "screen_explore.h"
 #include "util.h"
 
 #define EXPLORE_BAR_WIDTH 30
 #define PROGRESS_AFTER_NS 1000000000ULL
 #define PROGRESS_EVERY_NS 500000000ULL
-
-/* "threads=2 iterations=1": every parameter of the run. */
-static void
-explore_params_text(const struct explore_args *a, char *buf, size_t len)
-{
-	const struct lesson_module *m = a->lesson->module;
-	size_t i, off = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < m->nparams && off < len; i++) {
-		const char *word =
-		    module_param_name(&m->params[i], a->params[i]);
-
-		if (word != NULL)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s=%s",
-			    i ? " " : "", m->params[i].name, word);
-		else
-			off +=
-			    (size_t)snprintf(buf + off, len - off, "%s%s=%ld",
-			        i ? " " : "", m->params[i].name, a->params[i]);
-	}
-}
 
 void
 explore_result_line(const struct explore *x, char *buf, size_t len)
@@ -287,7 +266,7 @@ explore_main(const struct explore_args *a)
 	char params[1024];
 	int rc;
 
-	explore_params_text(a, params, sizeof params);
+	screen_params_text(a->lesson->module, a->params, params, sizeof params);
 	fprintf(a->out, "explore: %s (%s), strategy %s\n",
 	    a->lesson->module->id, params,
 	    a->strategy == EXPLORE_COMPARE

@@ -146,7 +146,9 @@ draw(struct tui *ui)
 		ui->g = grid_new(w, h);
 	}
 	grid_clear(ui->g);
-	if (ui->lesson == NULL) {
+	if (ui->ex != NULL) {
+		explorer_draw(ui, ui->g);
+	} else if (ui->lesson == NULL) {
 		screen_draw_menu(ui->g, ui->args->lessons, ui->args->nlessons,
 		    ui->menu_sel, ui->args->ascii);
 	} else {
@@ -362,7 +364,9 @@ read_keys(struct tui *ui)
 			ui->dirty = 1;
 			continue;
 		}
-		if (ui->lesson != NULL)
+		if (ui->ex != NULL)
+			explorer_key(ui, ch);
+		else if (ui->lesson != NULL)
 			key_lesson(ui, ch);
 		else
 			key_menu(ui, ch);
@@ -484,6 +488,7 @@ loop_advance(struct tui *ui, uint64_t now)
 		auto_step(ui);
 		ui->next_auto = now + 1000000000ull / tui_speeds[ui->speed];
 	}
+	explorer_poll(ui);
 	if (ui->dirty && now >= ui->next_frame)
 		draw(ui);
 }
@@ -504,7 +509,7 @@ loop_wait(struct tui *ui, uint64_t now)
 	fds[0].events = POLLIN;
 	fds[1].fd = tui_signal_fd();
 	fds[1].events = POLLIN;
-	if (ui->dirty)
+	if (ui->dirty || explorer_busy(ui))
 		timeout = ms_until(ui->next_frame, now);
 	if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run) {
 		int t = ms_until(ui->next_auto, now);
@@ -614,6 +619,7 @@ tui_main(const struct tui_args *args)
 	ui.dirty = 1;
 	loop(&ui);
 
+	explorer_close(&ui);
 	session_close(&ui.ses);
 	endwin();
 	delscreen(ui.sp);

@@ -15,6 +15,8 @@
 #include "session.h"
 #include "tui.h"
 
+struct tui_explore;
+
 /* The front end's state. */
 struct tui {
 	const struct tui_args *args;
@@ -29,7 +31,7 @@ struct tui {
 	int speed;
 	enum screen_mode mode;
 	char status[256];
-	char alert[256]; /* the lesson's alert for the run on screen */
+	char alert[256];     /* the lesson's alert for the run on screen */
 	char long_note[160]; /* the last restart's warning of a long run */
 	struct screen scr;
 
@@ -48,6 +50,9 @@ struct tui {
 	char log[SCREEN_LOG_MAX][160];
 	const char *logp[SCREEN_LOG_MAX];
 	int nlog, log_head;
+
+	/* the explorer's screen, over the lesson's, or NULL */
+	struct tui_explore *ex;
 
 	size_t menu_sel;
 	int dirty;
@@ -96,5 +101,18 @@ void lesson_close(struct tui *);
 void auto_step(struct tui *);
 void key_lesson(struct tui *, int ch);
 void key_menu(struct tui *, int ch);
+
+/* tui_explore.c: the explorer's screen. */
+/* e: explore the lesson on screen (or say why it cannot be). */
+void explorer_open(struct tui *);
+/* Leave the explorer's screen: cancel it if it runs, join, free. */
+void explorer_close(struct tui *);
+/* Notice the end of the exploration; 1 while it runs (so a frame is due
+ * each frame time). */
+int explorer_poll(struct tui *);
+/* 1 while an exploration runs: the loop then wakes each frame time. */
+int explorer_busy(const struct tui *);
+void explorer_draw(struct tui *, struct grid *);
+void explorer_key(struct tui *, int ch);
 
 #endif

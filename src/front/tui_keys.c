@@ -343,6 +343,9 @@ key_lesson(struct tui *ui, int ch)
 	case 'f':
 		key_free_step(ui);
 		break;
+	case 'e':
+		explorer_open(ui);
+		break;
 	case 'u':
 		if (ui->mode == SCREEN_AUTO)
 			ui->mode = SCREEN_PAUSED;

@@ -24,7 +24,11 @@ usage_synopsis(FILE *f)
 	    "lane's letter\n"
 	    "                              with Shift, step that thread; space "
 	    "run/pause,\n"
-	    "                              u undo, f free run/step, up/down "
+	    "                              u undo, f free run/step, e explore "
+	    "every\n"
+	    "                              schedule (Enter: step through an "
+	    "outcome's\n"
+	    "                              witness, w: save it), up/down "
 	    "scroll the\n"
 	    "                              page, ? help, q quit;\n",
 	    f);

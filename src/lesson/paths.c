@@ -154,6 +154,16 @@ paths_schedule_dirs(void)
 	return schedule_list;
 }
 
+int
+paths_user_schedules(char *buf, size_t len)
+{
+	char base[PATH_MAX];
+
+	if (paths_user_data(base, sizeof base) != 0)
+		return -1;
+	return paths_join(buf, len, base, "/schedules");
+}
+
 const char *const *
 paths_schedules_dir(void)
 {

@@ -36,6 +36,12 @@ const struct paths_folder *paths_lesson_folders(size_t *n);
 /* The schedule folders in search order, NULL-terminated. */
 const char *const *paths_schedule_dirs(void);
 
+/* The user's schedule folder ($XDG_DATA_HOME/interleave/schedules, by
+ * default ~/.local/share/interleave/schedules), the last of
+ * paths_schedule_dirs(), into buf; 0, or -1 if there is none (no HOME and
+ * no absolute XDG_DATA_HOME). It may not exist yet. */
+int paths_user_schedules(char *buf, size_t len);
+
 /* The old name of paths_schedule_dirs(), which headless.c still uses. */
 const char *const *paths_schedules_dir(void);
 

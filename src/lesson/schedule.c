@@ -5,13 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conductor.h"
 #include "paths.h"
 #include "sanitize.h"
 #include "util.h"
 
-#define SCHEDULE_TEXT_MAX 120
+#define SCHEDULE_TEXT_MAX   120
+#define SCHEDULE_NAME_MAX   64 /* bytes of a schedule's name */
+#define SCHEDULE_LINE_ITEMS 30 /* items on one line of a saved file */
 
 /* Append item to the schedule, growing the array. */
 static void
@@ -146,7 +150,7 @@ schedule_name_ok(const char *name)
 {
 	const char *p;
 
-	if (*name == '\0' || strlen(name) > 64)
+	if (*name == '\0' || strlen(name) > SCHEDULE_NAME_MAX)
 		return 0;
 	for (p = name; *p; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
@@ -307,6 +311,115 @@ schedule_describe(const char *const *dirs, const char *name)
 	}
 	fclose(f);
 	return out;
+}
+
+void
+schedule_name_from(const char *text, char *buf, size_t len)
+{
+	size_t n = 0,
+	       max = len - 1 < SCHEDULE_NAME_MAX ? len - 1 : SCHEDULE_NAME_MAX;
+	const char *p;
+
+	for (p = text; *p != '\0' && n < max; p++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)*p);
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf[n++] = (char)c;
+		else if (n > 0 && buf[n - 1] != '-')
+			buf[n++] = '-';
+	}
+	while (n > 0 && buf[n - 1] == '-')
+		n--;
+	buf[n] = '\0';
+	if (n == 0)
+		snprintf(buf, len, "schedule");
+}
+
+/* mkdir -p dir, each new folder with mode 0755: 0, or -1 (errno). */
+static int
+schedule_make_dirs(const char *dir)
+{
+	char buf[4096];
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		buf[i] = dir[i];
+	}
+	return 0;
+}
+
+/* Write the comment line and the items to f, a line of them at a time
+ * (a line break separates items as a comma does): 0, or -1. */
+static int
+schedule_write(FILE *f, const char *comment, const int *items, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "# %s\n", comment);
+	for (i = 0; i < n; i++) {
+		int end = i + 1 == n || (i + 1) % SCHEDULE_LINE_ITEMS == 0;
+
+		fprintf(f, "%d%s", items[i] + 1, end ? "\n" : ",");
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int
+schedule_save(const char *dir, const char *name, const char *comment,
+    const int *items, size_t n, char *path, size_t pathlen, char *err,
+    size_t errlen)
+{
+	char tmp[4096];
+	int fd, e;
+	FILE *f;
+
+	if (!schedule_name_ok(name) || n == 0) {
+		snprintf(err, errlen, "'%s' is not a schedule name", name);
+		return -1;
+	}
+	if (schedule_make_dirs(dir) != 0) {
+		snprintf(
+		    err, errlen, "cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, pathlen, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, name);
+	if ((fd = mkstemp(tmp)) < 0) {
+		snprintf(err, errlen, "cannot write in %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, 0644) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(
+		    err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	e = schedule_write(f, comment, items, n);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		e = -1;
+	if (fclose(f) != 0)
+		e = -1;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = -1;
+	if (e != 0) {
+		snprintf(
+		    err, errlen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 void

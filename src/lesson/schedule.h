@@ -40,6 +40,21 @@ enum schedule_error schedule_load(const char *spec, const char *const *dirs,
 /* The comment line that describes a named schedule, or NULL. */
 char *schedule_describe(const char *const *dirs, const char *name);
 
+/* Save items[0..n) (0-based threads) as the named schedule name in the
+ * folder dir, which is made (mode 0755, its parents too) if missing: the
+ * first line is "# " and comment, then the items, 1-based. Written to a
+ * temporary file in dir and renamed into place, so a reader sees the
+ * old file or the whole new one. 0 with the file's path in path, or -1
+ * with why in err. */
+int schedule_save(const char *dir, const char *name, const char *comment,
+    const int *items, size_t n, char *path, size_t pathlen, char *err,
+    size_t errlen);
+
+/* A schedule name from text: lower case letters, digits and '-', every
+ * other run of characters one '-', none at either end, at most 64
+ * bytes, into buf (len > 64); "schedule" if nothing is left. */
+void schedule_name_from(const char *text, char *buf, size_t len);
+
 void schedule_free(struct schedule *);
 
 #endif

@@ -15,6 +15,8 @@ static const struct key_help key_list[] = {
     {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
     {NULL, NULL, NULL, NULL, 0, KEYS_LESSON},
     {"u", "u", "undo", "undo one step", 0, KEYS_STEP},
+    {"e", "e", "explore", "explore every schedule: its outcomes and witnesses",
+        0, KEYS_EXPLORE},
     {"n p", "n p", "page", "next / previous narration page", 0, KEYS_ALL},
     {"\xe2\x86\x91 \xe2\x86\x93", "up down", "read",
         "scroll a long page (PgUp PgDn: a screenful)", 0, KEYS_ALL},
@@ -97,6 +99,8 @@ key_shown(const struct key_help *k, const struct screen *s)
 		return s->free_run && s->meas == NULL;
 	case KEYS_SWITCH:
 		return s->free_run && !module_free_only(s->lesson->module);
+	case KEYS_EXPLORE:
+		return s->lesson->module->outcome != NULL;
 	}
 	return 1;
 }

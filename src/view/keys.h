@@ -24,10 +24,19 @@ struct key_row {
 };
 
 /* When a key applies: always, stepped runs, measuring lessons, free
- * runs that do not measure, free runs of a lesson that also steps;
+ * runs that do not measure, free runs of a lesson that also steps,
+ * lessons the explorer can explore (their module has an outcome);
  * KEYS_LESSON marks the place of the lesson's own keys (its module's
  * table) in the list. */
-enum { KEYS_ALL, KEYS_STEP, KEYS_MEASURE, KEYS_FREE, KEYS_SWITCH, KEYS_LESSON };
+enum {
+	KEYS_ALL,
+	KEYS_STEP,
+	KEYS_MEASURE,
+	KEYS_FREE,
+	KEYS_SWITCH,
+	KEYS_EXPLORE,
+	KEYS_LESSON
+};
 
 /* How many keys the screen lists: the common ones and the lesson's. */
 size_t keys_total(const struct screen *);

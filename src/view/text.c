@@ -320,3 +320,19 @@ screen_step_keys(int n, char *buf, size_t len)
 		snprintf(
 		    buf, len, "1-9 A-%c", thread_letter(n <= 26 ? n - 1 : 25));
 }
+
+void
+text_thousands(uint64_t n, char *buf, size_t len)
+{
+	char digits[32];
+	size_t nd, i, o = 0;
+
+	snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
+	nd = strlen(digits);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}

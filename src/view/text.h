@@ -61,4 +61,7 @@ void text_rule(struct grid *, int x, int y, int w, const struct rules *,
 /* Put label at the right end of a rule drawn at x..x+w. */
 void text_rule_right(struct grid *, int x, int y, int w, const char *label);
 
+/* n with a comma between each group of three digits: "12,500". */
+void text_thousands(uint64_t n, char *buf, size_t len);
+
 #endif

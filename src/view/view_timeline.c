@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "text.h"
 #include "util.h"
 
 void
@@ -45,23 +46,6 @@ view_timeline_col_time(const struct timeline_view *v, int col)
 	return v->t0 + (uint64_t)col * v->per_col;
 }
 
-/* n with a comma between each group of three digits: "12,500". */
-static void
-view_timeline_thousands(uint64_t n, char *buf, size_t len)
-{
-	char digits[32];
-	size_t nd, i, o = 0;
-
-	snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
-	nd = strlen(digits);
-	for (i = 0; i < nd && o + 2 < len; i++) {
-		if (i > 0 && (nd - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-}
-
 /* The unit a time ruler labels in (ns per unit, and its name). */
 struct ruler_unit {
 	uint64_t ns;
@@ -84,7 +68,7 @@ view_timeline_tick_label(
 	uint64_t frac = v % unit, scale = unit;
 	int decimals = 0;
 
-	view_timeline_thousands(v / unit, whole, sizeof whole);
+	text_thousands(v / unit, whole, sizeof whole);
 	while (every % scale != 0 && decimals < 3) {
 		scale /= 10;
 		decimals++;
@@ -181,7 +165,7 @@ view_timeline_ruler(struct grid *g, int x, int y, int w, const struct model *m,
 		if ((col = view_timeline_col_of(v, t)) < 0 || col < next_free)
 			continue;
 		if (steps)
-			view_timeline_thousands(val, label, sizeof label);
+			text_thousands(val, label, sizeof label);
 		else
 			view_timeline_tick_label(
 			    val, unit, every, label, sizeof label);
