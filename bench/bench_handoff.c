@@ -18,7 +18,7 @@
 #include "worker.h"
 
 #define BENCH_THREADS    2
-#define BENCH_QUEUE      (1 << 16)
+#define BENCH_QUEUE      (1 << 13) /* as run.c: RUN_EVQ_CAPACITY */
 #define BENCH_BATCH      256
 #define BENCH_MAX_ROUNDS 99
 #define TARGET_RATE      2e6
@@ -139,7 +139,7 @@ bench_conductor(void)
 
 /* Replay's chooser: the threads in turn, with the baton back at the
  * controller every BENCH_BATCH_STEPS steps so it can drain the queue. */
-#define BENCH_BATCH_STEPS 4096
+#define BENCH_BATCH_STEPS 1024 /* as run_replay */
 
 struct bench_turns {
 	long left;  /* steps still to grant */
