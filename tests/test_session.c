@@ -188,6 +188,49 @@ START_TEST(test_undo_auto)
 }
 END_TEST
 
+/* Redo takes back what undo took, in order, to the very same state; a
+ * new step forgets what is left to redo, and so does a fresh start. */
+START_TEST(test_redo)
+{
+	static const int sched[] = {0, 1, 1, 0, 1, 0};
+	struct session a, b;
+	char msg[256], *sa, *sb;
+
+	open_session(&a, 2, 1);
+	open_session(&b, 2, 1);
+	steps(&a, sched, 6);
+	steps(&b, sched, 6);
+	ck_assert_int_eq(session_redo(&a, msg, sizeof msg), -1);
+	ck_assert_str_eq(msg, "nothing to redo");
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_uint_eq(a.nredo, 3);
+	ck_assert_int_eq(session_redo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(a.hist[3].thread, 0);
+	ck_assert_int_eq(session_redo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(session_redo(&a, msg, sizeof msg), 0);
+	ck_assert_uint_eq(a.nredo, 0);
+	sa = snapshot(&a);
+	sb = snapshot(&b);
+	ck_assert_str_eq(sa, sb);
+	ck_assert_str_eq(a.verdict, b.verdict);
+	free(sa);
+	free(sb);
+	/* a different step after an undo: nothing left to redo */
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_uint_eq(a.nredo, 2);
+	ck_assert_int_eq(session_step(&a, 0, msg, sizeof msg), 0);
+	ck_assert_uint_eq(a.nredo, 0);
+	ck_assert_int_eq(session_undo(&a, msg, sizeof msg), 0);
+	ck_assert_int_eq(session_start(&a, msg, sizeof msg), 0);
+	ck_assert_uint_eq(a.nredo, 0);
+	session_close(&a);
+	session_close(&b);
+}
+END_TEST
+
 /* Restarting with the same seed replays the same auto-run. */
 START_TEST(test_restart_same_seed)
 {
@@ -293,6 +336,7 @@ make_session_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_undo_equals_prefix);
 	tcase_add_test(tc, test_undo_auto);
+	tcase_add_test(tc, test_redo);
 	tcase_add_test(tc, test_restart_same_seed);
 	tcase_add_test(tc, test_free_run);
 	tcase_add_test(tc, test_measuring);

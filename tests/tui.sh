@@ -707,6 +707,17 @@ wait_for "Enter: every step of it is taken" "DONE  step 6  seed $SEED"
 wait_for "Enter: the witness loses the update" 'overwrote 1 ✗'
 T send-keys -t il u
 wait_for "after the witness u undoes its last step" "STEP  step 5  seed $SEED"
+T send-keys -t il u
+wait_for "and u again, step 4" "STEP  step 4  seed $SEED"
+T send-keys -t il C-r
+wait_for "Ctrl-R redoes the witness's step 5" "STEP  step 5  seed $SEED"
+T send-keys -t il C-r
+wait_for "and its step 6, to the same end" "DONE  step 6  seed $SEED"
+wait_for "the redone witness loses the update" 'overwrote 1 ✗'
+T send-keys -t il C-r
+wait_for "with nothing left, Ctrl-R says so" 'nothing to redo'
+T send-keys -t il u
+wait_for "undo once more" "STEP  step 5  seed $SEED"
 T send-keys -t il 2
 wait_for "and stepping on loses the update again" "DONE  step 6  seed $SEED"
 T send-keys -t il q

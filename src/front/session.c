@@ -50,6 +50,9 @@ session_close(struct session *s)
 	free(s->hist);
 	s->hist = NULL;
 	s->nhist = s->caphist = 0;
+	free(s->redo);
+	s->redo = NULL;
+	s->nredo = s->capredo = 0;
 }
 
 static int session_launch(
@@ -135,6 +138,7 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 	s->verdict[0] = '\0';
 	s->words[0] = '\0';
 	s->nhist = 0;
+	s->nredo = 0;
 	s->overflow = 0;
 	if ((s->run = run_new(&cfg, msg, msglen)) == NULL)
 		return -1;
@@ -145,6 +149,17 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 	}
 	session_check_done(s);
 	return 0;
+}
+
+/* Put a step on the redo stack. */
+static void
+redo_push(struct session *s, struct session_step st)
+{
+	if (s->nredo == s->capredo) {
+		s->capredo = s->capredo ? s->capredo * 2 : 64;
+		s->redo = xrealloc(s->redo, s->capredo * sizeof *s->redo);
+	}
+	s->redo[s->nredo++] = st;
 }
 
 static void
@@ -225,6 +240,8 @@ step(struct session *s, int t, int autopick, char *msg, size_t msglen)
 	if (run_step(s->run, t, msg, msglen) != 0)
 		return -1;
 	history_push(s, t, autopick);
+	if (!s->redoing)
+		s->nredo = 0;
 	session_describe(s->lesson->module, s->run->m, t, marks, msg, msglen);
 	session_check_done(s);
 	return 0;
@@ -256,7 +273,7 @@ int
 session_undo(struct session *s, char *msg, size_t msglen)
 {
 	struct session_step *h;
-	size_t n, i;
+	size_t n, i, keep;
 	char why[256];
 
 	if (s->free_run) {
@@ -275,12 +292,15 @@ session_undo(struct session *s, char *msg, size_t msglen)
 		return -1;
 	}
 	n = s->nhist - 1;
-	h = xmalloc((n ? n : 1) * sizeof *h);
-	memcpy(h, s->hist, n * sizeof *h);
+	h = xmalloc((n + 1) * sizeof *h);
+	memcpy(h, s->hist, (n + 1) * sizeof *h);
+	keep = s->nredo;
 	if (session_start(s, msg, msglen) != 0) {
 		free(h);
 		return -1;
 	}
+	s->nredo = keep; /* the start cleared it; the steps are still there */
+	redo_push(s, h[n]);
 	for (i = 0; i < n; i++) {
 		int t = h[i].thread;
 
@@ -298,8 +318,30 @@ session_undo(struct session *s, char *msg, size_t msglen)
 		snprintf(msg, msglen, "undo could not replay step %zu", i + 1);
 		return -1;
 	}
-	snprintf(msg, msglen, "undid step %zu; back at step %zu", n + 1, n);
+	snprintf(msg, msglen, "undid step %zu; back at step %zu (^R redoes it)",
+	    n + 1, n);
 	return 0;
+}
+
+int
+session_redo(struct session *s, char *msg, size_t msglen)
+{
+	struct session_step st;
+	int rc;
+
+	if (s->nredo == 0) {
+		snprintf(msg, msglen, "nothing to redo");
+		return -1;
+	}
+	st = s->redo[s->nredo - 1];
+	s->redoing = 1;
+	/* The random policy picks this thread again from the same state. */
+	rc = st.autopick ? session_auto_step(s, msg, msglen)
+	                 : session_step(s, st.thread, msg, msglen);
+	s->redoing = 0;
+	if (rc == 0)
+		s->nredo--;
+	return rc;
 }
 
 size_t

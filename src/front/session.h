@@ -34,7 +34,13 @@ struct session {
 	struct session_step *hist;
 	size_t nhist, caphist;
 	size_t max_hist; /* steps recorded for undo */
-	int overflow;    /* more steps than that: undo is off */
+	/* Steps taken back with undo, the last undone last: redo takes
+	 * them again, a new step forgets them, and so does a fresh start
+	 * (other than undo's own). */
+	struct session_step *redo;
+	size_t nredo, capredo;
+	int redoing;  /* a step redo takes (which keeps the rest) */
+	int overflow; /* more steps than that: undo is off */
 	/* A measuring lesson (free runs only) runs its planned modes one
 	 * after another; meas holds the results so far. */
 	int measuring;
@@ -68,6 +74,8 @@ int session_step(struct session *, int t, char *msg, size_t msglen);
 int session_auto_step(struct session *, char *msg, size_t msglen);
 /* Take back the last step. 0, or -1 with why in msg. */
 int session_undo(struct session *, char *msg, size_t msglen);
+/* Take again the last step undo took back. 0, or -1 with why in msg. */
+int session_redo(struct session *, char *msg, size_t msglen);
 
 /* Free runs: move queued events into the model (at most max) and notice
  * the end of the run. Returns the events moved. */

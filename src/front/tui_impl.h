@@ -6,6 +6,9 @@
 #ifndef IL_TUI_IMPL_H
 #define IL_TUI_IMPL_H
 
+/* Ctrl-R: redo the step undo took back. */
+#define TUI_KEY_REDO 0x12
+
 #include <curses.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -351,6 +351,11 @@ key_lesson(struct tui *ui, int ch)
 			ui->mode = SCREEN_PAUSED;
 		session_undo(&ui->ses, ui->status, sizeof ui->status);
 		break;
+	case TUI_KEY_REDO:
+		if (ui->mode == SCREEN_AUTO)
+			ui->mode = SCREEN_PAUSED;
+		session_redo(&ui->ses, ui->status, sizeof ui->status);
+		break;
 	default:
 		if (key_view(ui, ch) || key_lesson_own(ui, ch))
 			break;

@@ -14,7 +14,7 @@ static const struct key_help key_list[] = {
     {"click", "click", NULL, "clicking a lane steps that thread", 0, KEYS_STEP},
     {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
     {NULL, NULL, NULL, NULL, 0, KEYS_LESSON},
-    {"u", "u", "undo", "undo one step", 0, KEYS_STEP},
+    {"u", "u", "undo", "undo one step (Ctrl-R: redo it)", 0, KEYS_STEP},
     {"e", "e", "explore", "explore every schedule: its outcomes and witnesses",
         0, KEYS_EXPLORE},
     {"n p", "n p", "page", "next / previous narration page", 0, KEYS_ALL},
