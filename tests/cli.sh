@@ -557,9 +557,11 @@ ow=$(printf '%s\n' "$OUT" | sed -n 's/^result: .* overwrites=\([0-9]*\) .*/\1/p'
 if [ -n "$marks" ] && [ "$marks" = "$ow" ]; then pass "the marks in the notes and overwrites= count the same stores"
 else fail "the marks in the notes and overwrites= count the same stores" "notes $marks, result $ow"; fi
 
-# A free run with more threads than cores: the kernel's view, and marks
+# A free run with more threads than cores: the kernel's view, and marks.
+# Long enough (a free run's steps cost ~10-40 ns) for the 10 ms sampler
+# to catch lanes waiting for a CPU.
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-run "$il" race --headless --policy free --set threads=$((cores * 2)) --set iterations=300000
+run "$il" race --headless --policy free --set threads=$((cores * 2)) --set iterations=5000000
 expect_out "a free race run prints the kernel's view of each lane" "the kernel's view of each lane"
 expect_out "with twice as many threads as cores, lanes wait for a CPU" '^ +1 A  .*·'
 if printf '%s\n' "$OUT" | grep -q ' overwrites=0 '; then pass "a free run with no overwrite has no mark (none here)"
