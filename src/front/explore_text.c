@@ -232,11 +232,14 @@ explore_compare(const struct explore_args *a)
 {
 	struct explore x[EXPLORE_STRATEGIES];
 	char line[4096];
-	int s, rc = 0, n;
+	int s, rc, n;
 
-	for (s = 0; s < EXPLORE_STRATEGIES && rc == 0; s++)
-		if ((rc = explore_one(a, s, &x[s], 1)) != 0)
+	for (s = 0; s < EXPLORE_STRATEGIES; s++)
+		if ((rc = explore_one(a, s, &x[s], 1)) != 0) {
+			while (s-- > 0)
+				explore_free(&x[s]);
 			return rc;
+		}
 	fprintf(a->out, "%-8s %10s %9s %9s  %s\n", "strategy", "runs",
 	    "classes", "outcomes", "first failure");
 	for (s = 0; s < EXPLORE_STRATEGIES; s++) {
