@@ -386,6 +386,36 @@ START_TEST(test_zoom_keeps_middle)
 }
 END_TEST
 
+/* At 132x40 and wider, a few lanes are two rows tall and their steps
+ * wider; a click on either row picks its lane. At 100x30 they are not. */
+START_TEST(test_big_lanes)
+{
+	static const int sizes[][2] = {{132, 40}, {200, 60}, {100, 30}};
+	struct session s;
+	struct screen scr;
+	size_t k;
+
+	race_session(&s, 2, "121212");
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		struct grid *g = grid_new(sizes[k][0], sizes[k][1]);
+		int big = sizes[k][0] >= 132, y;
+
+		screen_for(&scr, &s, 0);
+		screen_draw(g, &scr);
+		y = scr.layout.lanes_y;
+		ck_assert_int_eq(scr.layout.lane_h, big ? 2 : 1);
+		ck_assert_int_eq(screen_lane_at(&scr, y), 0);
+		ck_assert_int_eq(screen_lane_at(&scr, y + 1), big ? 0 : 1);
+		ck_assert_int_eq(screen_lane_at(&scr, y + 2), big ? 1 : -1);
+		ck_assert_int_eq(screen_lane_at(&scr, y + 3), big ? 1 : -1);
+		ck_assert_int_eq(screen_lane_at(&scr, y + 4), -1);
+		ck_assert_int_eq(scr.zoom.cell_w, big ? 8 : 4);
+		grid_free(g);
+	}
+	session_close(&s);
+}
+END_TEST
+
 Suite *
 make_screen_suite(void)
 {
@@ -397,6 +427,7 @@ make_screen_suite(void)
 	tcase_add_loop_test(tc, test_golden, 0,
 	    (int)(sizeof golden_cases / sizeof golden_cases[0]));
 	tcase_add_test(tc, test_contents);
+	tcase_add_test(tc, test_big_lanes);
 	tcase_add_test(tc, test_sizes);
 	tcase_add_test(tc, test_too_small);
 	tcase_add_loop_test(tc, test_layout_priority, 0,

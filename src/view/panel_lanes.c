@@ -17,6 +17,14 @@ zoom_span(const struct screen_zoom *z, int lane_w)
 	return cw > 1 ? (uint64_t)(lane_w / cw) : (uint64_t)lane_w * per;
 }
 
+/* The widest a step (or time unit) may be drawn: a big screen's lanes
+ * are tall, and their steps wide to match. */
+static int
+lanes_cell_max(const struct screen *s)
+{
+	return s->big ? 8 : 4;
+}
+
 /* Work out the view for this frame from the zoom state. */
 static void
 zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
@@ -27,7 +35,7 @@ zoom_view(struct screen *s, struct timeline_view *v, int lane_w)
 
 	v->glyphs = s->glyphs;
 	if (z->fit || z->per_col == 0) {
-		view_timeline_fit(v, m, lane_w, 4);
+		view_timeline_fit(v, m, lane_w, lanes_cell_max(s));
 		z->fit = 1;
 		z->per_col = v->per_col;
 		z->cell_w = v->cell_w;
@@ -52,6 +60,63 @@ lanes_view(struct screen *s, struct timeline_view *v, int lane_w)
 	v->pids = s->pids;
 }
 
+/* A big screen (LANES_BIG_W x LANES_BIG_H or more) draws each lane two
+ * rows tall, so the bars read from the back of a room: for a run of up to
+ * LANES_BIG_MAX lanes that is not measured (a measuring lesson's panels
+ * need those rows), when every lane fits so. */
+#define LANES_BIG_W   132
+#define LANES_BIG_H   40
+#define LANES_BIG_MAX 8
+
+static int
+lanes_big(const struct screen *s, int w, int h)
+{
+	return s->report == NULL && w >= LANES_BIG_W && h >= LANES_BIG_H &&
+	    lanes_count(s) <= LANES_BIG_MAX && !screen_measuring(s);
+}
+
+/* Whether glyph ch is a state drawn as a solid bar (running, waiting
+ * for a lock, I/O, a condition), which the second row of a tall lane
+ * repeats; thin glyphs and marks stay on the first row alone. */
+static int
+lanes_solid(const struct glyphs *gl, uint32_t ch)
+{
+	return ch != 0 &&
+	    (ch == gl->state[TS_RUNNING] || ch == gl->state[TS_LOCK_WAIT] ||
+	        ch == gl->state[TS_IO] || ch == gl->state[TS_COND_WAIT]);
+}
+
+/* Lanes two rows tall: each lane's row of tmp, then under it its solid
+ * bars again (under a mark, the state it marks: an overwriting store is
+ * a step the thread runs, the closing of a cycle a wait for a lock),
+ * then the ruler. */
+static void
+lanes_draw_tall(struct grid *g, struct rect rc, const struct grid *tmp, int n,
+    int lw, const struct glyphs *gl)
+{
+	int t, x;
+
+	for (t = 0; t < n; t++) {
+		grid_blit_rows(g, rc.x, rc.y + 2 * t, tmp, t, 1);
+		for (x = lw; x < rc.w && x < tmp->w; x++) {
+			const struct cell *c = &tmp->cells[t * tmp->w + x];
+
+			if (lanes_solid(gl, c->ch))
+				grid_put(g, rc.x + x, rc.y + 2 * t + 1, c->ch,
+				    (enum role)c->role);
+			else if (c->ch == gl->lost) /* a store: running */
+				grid_put(g, rc.x + x, rc.y + 2 * t + 1,
+				    gl->state[TS_RUNNING],
+				    glyphs_state_role(TS_RUNNING));
+			else if (c->ch == gl->deadlock) /* it waits */
+				grid_put(g, rc.x + x, rc.y + 2 * t + 1,
+				    gl->state[TS_LOCK_WAIT],
+				    glyphs_state_role(TS_LOCK_WAIT));
+		}
+	}
+	grid_blit_rows(g, rc.x, rc.y + 2 * n, tmp, n, 1); /* the ruler */
+}
+
 /* The lanes and the ruler in rc; when not every lane fits, the last
  * lane's row says how many more there are. */
 static void
@@ -66,7 +131,12 @@ lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 	lanes_view(s, &v, w - lw);
 	tmp = grid_new(w, n + 1);
 	view_timeline_draw(tmp, 0, 0, w, m, &v);
-	if (lanes < n) {
+	s->layout.lane_h = 1;
+	if (s->big && lanes >= 2 * n) {
+		lanes_draw_tall(g, rc, tmp, n, lw, s->glyphs);
+		s->layout.lane_h = 2;
+		s->layout.nlanes = n;
+	} else if (lanes < n) {
 		/* show the first lanes-1 threads and say how many more */
 		grid_blit_rows(g, rc.x, y, tmp, first, lanes - 1);
 		grid_printf(g, rc.x, y + lanes - 1, w, ROLE_LABEL,
@@ -77,7 +147,8 @@ lanes_draw(struct grid *g, struct rect rc, struct screen *s)
 		grid_blit_rows(g, rc.x, y, tmp, 0, n);
 		s->layout.nlanes = n;
 	}
-	grid_blit_rows(g, rc.x, y + lanes, tmp, n, 1); /* the ruler */
+	if (s->layout.lane_h == 1)
+		grid_blit_rows(g, rc.x, y + lanes, tmp, n, 1); /* the ruler */
 	grid_free(tmp);
 	s->layout.lanes_x = rc.x + lw;
 	s->layout.lanes_y = y;
@@ -99,10 +170,9 @@ lanes_rows(struct screen *s, int w, int h, struct view_size *z)
 {
 	int n = lanes_count(s);
 
-	(void)w;
-	(void)h;
+	s->big = lanes_big(s, w, h);
 	z->fixed = 1;
-	z->want = n;
+	z->want = s->big ? 2 * n : n;
 	z->min = n < 2 ? n : 2;
 	z->more = n < 4 ? n : 4;
 }
@@ -197,7 +267,8 @@ zoom_current(struct screen *s)
 	if (z->fit && s->model != NULL && s->layout.lanes_w > 0) {
 		struct timeline_view v;
 
-		view_timeline_fit(&v, s->model, s->layout.lanes_w, 4);
+		view_timeline_fit(
+		    &v, s->model, s->layout.lanes_w, lanes_cell_max(s));
 		z->per_col = v.per_col;
 		z->cell_w = v.cell_w;
 		z->t0 = 0;
@@ -244,7 +315,7 @@ screen_zoom_in(struct screen *s)
 	zoom_current(s);
 	if (z->per_col > 1)
 		zoom_to(s, z->per_col / 2, 1);
-	else if (z->cell_w < 4)
+	else if (z->cell_w < lanes_cell_max(s))
 		zoom_to(s, 1, z->cell_w + 1);
 	else
 		z->fit = 0;
@@ -310,9 +381,11 @@ screen_lane_at(const struct screen *s, int y)
 {
 	const struct screen_layout *l = &s->layout;
 
-	if (l->too_small || y < l->lanes_y || y >= l->lanes_y + l->nlanes)
+	int h = l->lane_h > 1 ? l->lane_h : 1;
+
+	if (l->too_small || y < l->lanes_y || y >= l->lanes_y + l->nlanes * h)
 		return -1;
-	return l->first_lane + (y - l->lanes_y);
+	return l->first_lane + (y - l->lanes_y) / h;
 }
 
 /* Zoom and scroll the timelines: + and - zoom, the arrows scroll, Home

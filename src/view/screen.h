@@ -47,6 +47,7 @@ struct screen_zoom {
 struct screen_layout {
 	int lanes_x, lanes_y, lanes_w; /* lane cells (after the labels) */
 	int first_lane, nlanes;        /* threads shown, from first_lane */
+	int lane_h;                    /* rows a lane takes: 1, or 2 (big) */
 	int narr_rows;                 /* narration text rows shown */
 	int narr_need;                 /* rows the page on screen needs */
 	int cores;                     /* rows of the cores view */
@@ -95,7 +96,8 @@ struct screen {
 	 * results, which replace the code panel; a cores view follows the
 	 * lanes. */
 	const struct measure_set *meas;
-	int kernel;      /* 1: sampled; -1: kernel data unavailable; 0: off */
+	int kernel; /* 1: sampled; -1: kernel data unavailable; 0: off */
+	int big; /* set while laying out: a big screen, lanes two rows tall */
 	const int *pids; /* processes: each lane's PID for its label, or NULL */
 	int ncpus;       /* rows of the cores view */
 	/* The last status lines, oldest first, for the log panel that a
