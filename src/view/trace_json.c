@@ -243,6 +243,42 @@ trace_states(
 	free(ln);
 }
 
+/* A sampled free run: each sampled lane's kernel view (running, waiting
+ * for a CPU, blocked) as a second track, "1 A kernel", after the lanes.
+ * It comes from the lane's OS timeline, whose older history is kept
+ * only as summary bins: the track starts where the exact spans do. */
+static void
+trace_kernel(
+    struct trace_json *tj, const struct trace_run *r, const struct model *m)
+{
+	char name[96];
+	int t, n = m->nthreads;
+
+	for (t = 0; t < n; t++) {
+		const struct timeline *tl = &m->threads[t].os_tl;
+		uint64_t t0, t1;
+		enum thread_state st;
+		size_t i;
+
+		if (m->threads[t].os_samples == 0)
+			continue;
+		snprintf(
+		    name, sizeof name, "%d %c kernel", t + 1, thread_letter(t));
+		trace_head(tj, "thread_name", NULL, "M", n + t);
+		fputs(",\"args\":{\"name\":", tj->f);
+		trace_json_string(tj->f, name);
+		fputs("}}", tj->f);
+		trace_head(tj, "thread_sort_index", NULL, "M", n + t);
+		fprintf(tj->f, ",\"args\":{\"sort_index\":%d}}", n + t);
+		for (i = 0; i < tl->n; i++) {
+			timeline_span(tl, i, &t0, &t1, &st);
+			trace_slice(tj, r, m, n + t, st, -1, t0, t1);
+		}
+		trace_slice(tj, r, m, n + t, (enum thread_state)tl->cur, -1,
+		    tl->cur_start, m->now);
+	}
+}
+
 /* A lock operation: a zero-length slice on its lane at time t. */
 static void
 trace_lock_op(struct trace_json *tj, const struct model *m, int lane,
@@ -409,6 +445,7 @@ trace_json_run(
 	tj->dropped += view.log->dropped;
 	trace_names(tj, r, &view);
 	trace_states(tj, r, &view);
+	trace_kernel(tj, r, &view);
 	trace_locks(tj, &view);
 	trace_lost(tj, &view);
 	trace_deadlock(tj, &view);

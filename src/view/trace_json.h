@@ -10,7 +10,9 @@
  *     "bp":"e", the trace-event format's first flow binding);
  *   - each overwriting store (a lost update) as an instant event
  *     ("ph":"i", args var, value) and a deadlock's cycle as one instant
- *     event on its first lane when it closed (args cycle, threads, locks).
+ *     event on its first lane when it closed (args cycle, threads, locks);
+ * and in a sampled free run, each lane's kernel view (running, waiting
+ * for a CPU, blocked) as one more track per lane, "1 A kernel".
  * Times are in microseconds: a free run's ns / 1000, a stepped run's
  * steps * TRACE_STEP_US (said in otherData).
  */
