@@ -772,4 +772,21 @@ expect_err "and says which file" "cannot write the trace file .*no-such-dir/t.js
 run "$il" race --explore --trace "$tr"
 expect_rc "--trace with --explore exits 2" 2
 
+# Ctrl-C during a long headless run leaves neither the file nor its
+# temporary file
+mkdir "$TMPD/sig"
+"$il" race --headless --policy free --set threads=2 --set iterations=100000000 \
+  --trace "$TMPD/sig/t.json" >/dev/null 2>&1 &
+pid=$!
+end=$(($(date +%s) + 30))
+while [ -z "$(ls "$TMPD/sig")" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.05; done
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+if [ "$RC" -ne 0 ] && [ -z "$(ls "$TMPD/sig")" ]; then
+  pass "--trace: SIGINT removes the temporary file"
+else
+  fail "--trace: SIGINT removes the temporary file" "rc=$RC" "$(ls "$TMPD/sig")"
+fi
+
 finish

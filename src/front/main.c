@@ -685,6 +685,8 @@ run_traced(struct options *o)
 		say("%s", err);
 		return EXIT_CANTCREAT;
 	}
+	if (o->headless)
+		trace_file_unlink_on_signal(o->tracef);
 	rc = o->lesson == NULL ? run_menu(o) : run_lesson(o);
 	if (rc != 0) {
 		trace_file_discard(o->tracef);

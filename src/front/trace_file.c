@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,10 @@
 #include "module.h"
 #include "trace_file.h"
 #include "util.h"
+
+/* The temporary file a signal removes (trace_file_unlink_on_signal), or
+ * NULL. Set and cleared by the main thread; read by the handler. */
+static const char *volatile trace_signal_tmp;
 
 struct trace_file *
 trace_file_open(const char *path, char *err, size_t len)
@@ -76,11 +81,41 @@ trace_file_add(struct trace_file *tf, const struct lesson *l,
 static void
 trace_file_free(struct trace_file *tf, int unlink_tmp)
 {
+	if (trace_signal_tmp == tf->tmp)
+		trace_signal_tmp = NULL;
 	if (unlink_tmp)
 		unlink(tf->tmp);
 	free(tf->tmp);
 	free(tf->path);
 	free(tf);
+}
+
+/* Remove the temporary file, then die of sig: only async-signal-safe
+ * calls. */
+static void
+trace_file_on_signal(int sig)
+{
+	const char *tmp = trace_signal_tmp;
+
+	if (tmp != NULL)
+		unlink(tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+trace_file_unlink_on_signal(struct trace_file *tf)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	trace_signal_tmp = tf->tmp;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = trace_file_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 int

@@ -36,7 +36,13 @@ void trace_file_add(struct trace_file *, const struct lesson *l,
  * message in err (the temporary file is then removed). */
 int trace_file_commit(struct trace_file *, char *err, size_t len);
 
-/* Drop the file unwritten (an error ended the run); frees tf. */
+/* Drop the file unwritten (an error or a signal ended the run); frees
+ * tf. NULL is ignored. */
 void trace_file_discard(struct trace_file *);
+
+/* Until tf is committed or discarded, a SIGINT, SIGTERM or SIGHUP
+ * removes its temporary file and then ends the program as the signal
+ * would have (headless, where nothing else handles them). */
+void trace_file_unlink_on_signal(struct trace_file *);
 
 #endif
