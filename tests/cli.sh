@@ -684,4 +684,109 @@ expect_rc "--max-schedules 0 exits 2" 2
 run "$il" race --explore --depth 11
 expect_rc "--depth above 10 exits 2" 2
 
+# --trace: the file is read back with a real JSON parser (python3's json),
+# and PY, statements over what it holds, must pass: d (the object), ev
+# (its events), tracks (thread names), states (state slice names), lost
+# and dead (lost-update and deadlock instants), flows (s/f events).
+trace_ok() {
+  if ! command -v python3 >/dev/null 2>&1; then
+    fail "$1" "python3 is needed to read the trace"
+    return
+  fi
+  if msg=$(python3 - "$2" "$3" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["traceEvents"]
+tracks = {e["args"]["name"] for e in ev
+          if e["ph"] == "M" and e["name"] == "thread_name"}
+states = {e["name"] for e in ev if e["ph"] == "X" and e.get("cat") == "state"}
+lost = [e for e in ev if e["ph"] == "i" and e["name"] == "lost update"]
+dead = [e for e in ev if e["ph"] == "i" and e["name"] == "deadlock"]
+flows = [e for e in ev if e["ph"] in ("s", "f")]
+for e in ev:
+    assert e["ph"] == "M" or isinstance(e["ts"], (int, float)), e
+    assert e["ph"] != "X" or e["dur"] >= 0, e
+exec(sys.argv[2])
+PY
+  ); then pass "$1"; else fail "$1" "$msg"; fi
+}
+
+tr="$TMPD/trace.json"
+run "$il" race --headless --policy replay --schedule 1,2,1,2,1,2 --trace "$tr"
+expect_rc "--trace: a stepped race exits 0" 0
+trace_ok "--trace: stepped race has a track per thread, its states and the lost update" "$tr" '
+assert tracks == {"1 A", "2 B"}, tracks
+assert {"running", "waiting for its turn"} <= states, states
+assert len(lost) == 1 and lost[0]["tid"] == 2, lost
+assert lost[0]["args"] == {"var": "counter", "value": 1}, lost
+assert lost[0]["ts"] == 5000, lost
+assert d["otherData"]["step_us"] == 1000
+assert d["otherData"]["runs"] == [{"pid": 1, "clock": "steps"}]'
+if [ "$(ls "$TMPD" | grep -c '^trace\.json')" -eq 1 ]; then
+  pass "--trace leaves no temporary file behind"
+else
+  fail "--trace leaves no temporary file behind" "$(ls "$TMPD")"
+fi
+
+run "$il" race --headless --policy free --set threads=2 --set iterations=100000 --trace "$tr"
+expect_rc "--trace: a free race exits 0" 0
+trace_ok "--trace: free race has both tracks, running slices, real time" "$tr" '
+assert tracks - {"1 A kernel", "2 B kernel"} == {"1 A", "2 B"}, tracks
+assert "running" in states, states
+assert d["otherData"]["runs"] == [{"pid": 1, "clock": "ns"}]
+assert sum(len(e["args"]) for e in lost) == 2 * len(lost)'
+
+run "$il" deadlock --headless --policy replay --schedule 1,2 --trace "$tr"
+expect_rc "--trace: deadlock exits 0" 0
+trace_ok "--trace: deadlock has both waits and the cycle as an instant" "$tr" '
+assert tracks == {"1 A (T1)", "2 B (T2)"}, tracks
+assert {"waiting for lock A", "waiting for lock B"} <= states, states
+assert len(dead) == 1, dead
+assert dead[0]["args"]["cycle"] == "T1 -> B (held by T2) -> T2 -> A (held by T1) -> T1", dead
+assert not lost'
+
+run "$il" lock-fix --headless --policy replay --set fix=mutex --schedule 1,1,1,1,1,2,2,2,2,2 --trace "$tr"
+expect_rc "--trace: lock-fix with a mutex exits 0" 0
+trace_ok "--trace: lock-fix has a flow from the release by A to the acquire by B" "$tr" '
+assert "waiting for lock m" in states, states
+s = [e for e in flows if e["ph"] == "s"]
+f = [e for e in flows if e["ph"] == "f"]
+assert len(s) == 1 and len(f) == 1, flows
+assert s[0]["id"] == f[0]["id"] and s[0]["tid"] == 1 and f[0]["tid"] == 2, flows
+assert s[0]["ts"] < f[0]["ts"], flows
+ops = {(e["tid"], e["name"]) for e in ev if e.get("cat") == "lock" and e["ph"] == "X"}
+assert ops == {(1, "acquire m"), (1, "release m"), (2, "acquire m"), (2, "release m")}, ops
+assert not lost'
+
+run "$il" io-vs-cpu --headless --set mode=threads --set tasks=2 --set ms=20 --trace "$tr"
+expect_rc "--trace: a measured plan exits 0" 0
+trace_ok "--trace: each run of the plan is a process with its I/O" "$tr" '
+names = [e["args"]["name"] for e in ev if e["name"] == "process_name"]
+assert names == ["io-vs-cpu (sequential)", "io-vs-cpu (threads)"], names
+assert "blocked on I/O" in states, states
+assert {e["pid"] for e in ev} == {1, 2}'
+
+run "$il" race --headless --schedule 1,2 --trace "$TMPD/no-such-dir/t.json"
+expect_rc "--trace into a missing folder exits 73" 73
+expect_err "and says which file" "cannot write the trace file .*no-such-dir/t.json"
+run "$il" race --explore --trace "$tr"
+expect_rc "--trace with --explore exits 2" 2
+
+# Ctrl-C during a long headless run leaves neither the file nor its
+# temporary file
+mkdir "$TMPD/sig"
+"$il" race --headless --policy free --set threads=2 --set iterations=100000000 \
+  --trace "$TMPD/sig/t.json" >/dev/null 2>&1 &
+pid=$!
+end=$(($(date +%s) + 30))
+while [ -z "$(ls "$TMPD/sig")" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.05; done
+kill -INT "$pid"
+wait "$pid"
+RC=$?
+if [ "$RC" -ne 0 ] && [ -z "$(ls "$TMPD/sig")" ]; then
+  pass "--trace: SIGINT removes the temporary file"
+else
+  fail "--trace: SIGINT removes the temporary file" "rc=$RC" "$(ls "$TMPD/sig")"
+fi
+
 finish

@@ -747,4 +747,30 @@ wait_for "io-vs-cpu: e says there are no steps to explore" 'this lesson has no s
 T send-keys -t il q
 wait_file "io-vs-cpu: q exits 0" "$TMPD/rc" '^rc=0$'
 
+# --trace from the screen: the run on screen is written when it is left
+start_shell
+run_in_pane "race --trace $TMPD/tui-trace.json"
+wait_for "--trace: the screen comes up" "STEP  step 0  seed $SEED"
+T send-keys -t il 1 2 1 2 1 2
+wait_for "--trace: the update is lost on screen" 'overwrote +1 ✗'
+if [ -e "$TMPD/tui-trace.json" ]; then
+  fail "--trace: no file before the lesson is left"
+else pass "--trace: no file before the lesson is left"; fi
+T send-keys -t il q
+wait_file "--trace: q exits 0" "$TMPD/rc" '^rc=0$'
+if ! command -v python3 >/dev/null 2>&1; then
+  fail "--trace: the file is JSON with the lost update" "python3 is needed"
+elif msg=$(python3 - "$TMPD/tui-trace.json" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d["traceEvents"]
+tracks = {e["args"]["name"] for e in ev if e["name"] == "thread_name"}
+assert tracks == {"1 A", "2 B"}, tracks
+lost = [e for e in ev if e["ph"] == "i" and e["name"] == "lost update"]
+assert len(lost) == 1 and lost[0]["args"]["var"] == "counter", lost
+assert [e["args"]["name"] for e in ev if e["name"] == "process_name"] == ["race (step)"]
+PY
+); then pass "--trace: the file is JSON with the lost update"
+else fail "--trace: the file is JSON with the lost update" "$msg"; fi
+
 finish

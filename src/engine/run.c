@@ -161,6 +161,8 @@ run_new(const struct run_config *cfg, char *err, size_t errlen)
 	r->m = model_new(n,
 	    cfg->policy == POLICY_FREE ? MODEL_CLOCK_NS : MODEL_CLOCK_STEPS,
 	    spans);
+	if (cfg->trace)
+		model_trace_on(r->m);
 	run_naming(r);
 	r->tids = xcalloc((size_t)n, sizeof *r->tids);
 	r->workers = xcalloc((size_t)n, sizeof *r->workers);

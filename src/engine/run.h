@@ -34,6 +34,8 @@ struct run_config {
 	/* Keep the worker threads from one run to the next: run_reset()
 	 * readies the run again on the same threads. */
 	int reuse;
+	/* Keep a trace log in the model (--trace; see tracelog.h). */
+	int trace;
 };
 
 struct run_thread_arg {

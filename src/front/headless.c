@@ -13,6 +13,7 @@
 #include "schedule.h"
 #include "screen.h"
 #include "session.h"
+#include "trace_file.h"
 #include "util.h"
 #include "view_timeline.h"
 
@@ -502,6 +503,7 @@ headless_main(const struct headless_args *a)
 		return rc;
 
 	run_config_for(&cfg, a->lesson->module, a->params, a->policy, a->seed);
+	cfg.trace = a->trace != NULL;
 	hs.run = run_new(&cfg, err, sizeof err);
 	if (hs.run == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
@@ -522,8 +524,11 @@ headless_main(const struct headless_args *a)
 		rc = headless_drive(&hs);
 	}
 	run_finish(hs.run);
-	if (rc == 0)
+	if (rc == 0) {
 		headless_report_run(&hs, a->lesson->title);
+		trace_file_add(
+		    a->trace, a->lesson, hs.run, policy_name(a->policy));
+	}
 	for (i = 0; i < hs.nnotes; i++)
 		free(hs.notes[i]);
 	run_free(hs.run);

@@ -15,6 +15,8 @@
 
 #define HEADLESS_WIDTH 80
 
+struct trace_file;
+
 struct headless_args {
 	const struct lesson *lesson;
 	long params[MODULE_MAX_PARAMS];
@@ -23,6 +25,9 @@ struct headless_args {
 	const char *schedule; /* "1,2,1" or "@name", or NULL */
 	int ascii;
 	FILE *out;
+	/* --trace: the finished run (each run of a plan) is added to it;
+	 * NULL without --trace. */
+	struct trace_file *trace;
 };
 
 /* What headless_render prints around the timelines. */

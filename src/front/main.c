@@ -24,6 +24,7 @@
 #include "say.h"
 #include "schedule.h"
 #include "screen.h"
+#include "trace_file.h"
 #include "tui.h"
 #include "usage.h"
 #include "util.h"
@@ -44,6 +45,7 @@ enum {
 	OPT_MAX_PREEMPTIONS,
 	OPT_MAX_SCHEDULES,
 	OPT_DEPTH,
+	OPT_TRACE,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
     {"max-preemptions", required_argument, NULL, OPT_MAX_PREEMPTIONS},
     {"max-schedules", required_argument, NULL, OPT_MAX_SCHEDULES},
     {"depth", required_argument, NULL, OPT_DEPTH},
+    {"trace", required_argument, NULL, OPT_TRACE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -87,6 +90,8 @@ struct options {
 	int depth;
 	int explore_bounds; /* a bound or --depth was given */
 	const char *lesson;
+	const char *trace;         /* --trace FILE, or NULL */
+	struct trace_file *tracef; /* open while a lesson runs */
 };
 
 static int usage_error(const char *fmt, ...)
@@ -431,6 +436,9 @@ apply_option(int c, char **argv, struct options *o)
 	case OPT_MAX_SCHEDULES:
 	case OPT_DEPTH:
 		return explore_bound(c, optarg, o);
+	case OPT_TRACE:
+		o->trace = optarg;
+		break;
 	case ':':
 		return usage_error(
 		    "option '%s' needs a value", argv[optind - 1]);
@@ -535,6 +543,7 @@ run_tui(const struct options *o, const struct catalog *c, int start,
 	t.ascii = o->ascii;
 	t.color = !o->no_color && (nc == NULL || *nc == '\0');
 	t.mouse = !o->no_mouse;
+	t.trace = o->tracef;
 	rc = tui_main(&t);
 	free(t.lessons);
 	return rc;
@@ -614,6 +623,7 @@ run_lesson(const struct options *o)
 	a.schedule = o->schedule;
 	a.ascii = o->ascii;
 	a.out = stdout;
+	a.trace = o->tracef;
 	if (module_plan_for(l->module, a.params) != NULL)
 		rc = measure_main(&a);
 	else
@@ -661,6 +671,34 @@ run_menu(const struct options *o)
 	return rc;
 }
 
+/* A lesson run or the menu with --trace: the file is written when it
+ * ends well, and an unwritable one is EXIT_CANTCREAT. */
+static int
+run_traced(struct options *o)
+{
+	char err[4096 + 256];
+	int rc;
+
+	if (o->explore >= 0)
+		return usage_error("--trace does not go with --explore");
+	if ((o->tracef = trace_file_open(o->trace, err, sizeof err)) == NULL) {
+		say("%s", err);
+		return EXIT_CANTCREAT;
+	}
+	if (o->headless)
+		trace_file_unlink_on_signal(o->tracef);
+	rc = o->lesson == NULL ? run_menu(o) : run_lesson(o);
+	if (rc != 0) {
+		trace_file_discard(o->tracef);
+		return rc;
+	}
+	if (trace_file_commit(o->tracef, err, sizeof err) != 0) {
+		say("%s", err);
+		return EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -682,7 +720,7 @@ main(int argc, char **argv)
 		return list_lessons();
 	if ((rc = check_combination(&o)) != 0)
 		return rc;
-	if (o.lesson == NULL)
-		return run_menu(&o);
-	return run_lesson(&o);
+	if (o.trace == NULL)
+		return o.lesson == NULL ? run_menu(&o) : run_lesson(&o);
+	return run_traced(&o);
 }

@@ -21,6 +21,7 @@
 #include "run.h"
 #include "sampler.h"
 #include "screen.h"
+#include "trace_file.h"
 #include "util.h"
 #include "view_timeline.h"
 
@@ -317,6 +318,7 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	char err[256];
 
 	run_config_for(&cfg, mod, params, POLICY_FREE, a->seed);
+	cfg.trace = a->trace != NULL;
 	if ((r = run_new(&cfg, err, sizeof err)) == NULL) {
 		fprintf(stderr, "interleave: %s\n", err);
 		return EXIT_SOFTWARE; /* the lesson was checked: the program failed */
@@ -330,6 +332,9 @@ measure_run(const struct headless_args *a, struct measure_set *ms,
 	run_wait_free(r);
 	run_finish(r);
 	measure_record(ms, r);
+	/* each run of the plan is one process of the trace */
+	trace_file_add(
+	    a->trace, a->lesson, r, measure_mode_name(ms, ms->n - 1));
 	if (keep != NULL)
 		*keep = r;
 	else

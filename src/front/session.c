@@ -6,6 +6,7 @@
 
 #include "conductor.h"
 #include "names.h"
+#include "trace_file.h"
 #include "util.h"
 
 #define SESSION_MAX_HIST 1000000
@@ -42,9 +43,32 @@ session_drop_prev(struct session *s)
 	s->prev = NULL;
 }
 
+/* --trace: the plan's earlier run, if kept, and the run on screen, as
+ * far as it went (a free run still going is stopped here). */
+static void
+session_trace(struct session *s)
+{
+	int cur = s->done ? s->meas.n - 1 : s->meas.n;
+
+	if (s->trace == NULL)
+		return;
+	if (s->measuring && s->prev != NULL)
+		trace_file_add(s->trace, s->lesson, s->prev,
+		    measure_mode_name(&s->meas, s->prev_index));
+	if (s->run == NULL)
+		return;
+	run_finish(s->run);
+	trace_file_add(s->trace, s->lesson, s->run,
+	    s->measuring && cur >= 0 && cur < s->meas.nmodes
+	        ? measure_mode_name(&s->meas, cur)
+	        : s->free_run ? "free"
+	                      : "step");
+}
+
 void
 session_close(struct session *s)
 {
+	session_trace(s);
 	session_stop(s);
 	session_drop_prev(s);
 	free(s->hist);
@@ -134,6 +158,7 @@ session_launch(struct session *s, const long *params, char *msg, size_t msglen)
 	s->generation++;
 	run_config_for(&cfg, s->lesson->module, params,
 	    s->free_run ? POLICY_FREE : POLICY_RANDOM, s->seed);
+	cfg.trace = s->trace != NULL;
 	s->done = 0;
 	s->verdict[0] = '\0';
 	s->words[0] = '\0';

@@ -17,6 +17,8 @@
 #include "measure.h"
 #include "run.h"
 
+struct trace_file;
+
 struct session_step {
 	int thread;
 	int autopick; /* chosen by the random policy */
@@ -50,6 +52,9 @@ struct session {
 	struct run *prev;
 	int prev_index;      /* its place in the plan */
 	unsigned generation; /* counts runs started, so a new one is seen */
+	/* --trace, or NULL: session_close adds the run on screen (and a
+	 * plan's run before it) to it. Set after session_init. */
+	struct trace_file *trace;
 };
 
 /* Set up s for a lesson (no run yet). */

@@ -31,6 +31,7 @@
 #include "sampler.h"
 #include "screen.h"
 #include "session.h"
+#include "trace_file.h"
 #include "util.h"
 
 #define FRAME_NS      (1000000000ull / 30)
@@ -629,6 +630,8 @@ tui_main(const struct tui_args *args)
 	if (ui.quit_signal != 0) {
 		sigset_t set;
 
+		/* a signal ends the program: no trace file */
+		trace_file_discard(args->trace);
 		sigemptyset(&set);
 		sigaddset(&set, ui.quit_signal);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);

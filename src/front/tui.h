@@ -11,6 +11,8 @@
 #include "conductor.h"
 #include "lesson.h"
 
+struct trace_file;
+
 struct tui_args {
 	/* The lessons the menu offers (sorted); with start >= 0 the menu is
 	 * skipped and that lesson opens at once. */
@@ -25,6 +27,9 @@ struct tui_args {
 	int ascii;
 	int color;
 	int mouse;
+	/* --trace: each lesson's run on screen when it is left is added to
+	 * it (main writes the file at the end); NULL without --trace. */
+	struct trace_file *trace;
 };
 
 /* 0 if stdin and stdout are a terminal curses can draw on; otherwise -1

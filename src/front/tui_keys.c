@@ -154,6 +154,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 	    module_free_only(ui->lesson->module);
 	session_close(&ui->ses);
 	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
+	ui->ses.trace = ui->args->trace;
 	memset(&ui->scr, 0, sizeof ui->scr);
 	ui->status[0] = '\0';
 	ui->mode = free_run                     ? SCREEN_FREE

@@ -55,6 +55,7 @@ model_free(struct model *m)
 	free(m->threads);
 	for (i = 0; i < m->ncpus; i++)
 		free(m->cpus[i].spans);
+	tracelog_free(m->log);
 	free(m);
 }
 
@@ -556,6 +557,8 @@ model_apply(struct model *m, const struct event *ev)
 		m->step = ev->step;
 	m->events++;
 	th->events++;
+	if (m->log != NULL)
+		tracelog_add(m->log, ev, t);
 	/* a mark's line is its own argument (a slot, a variable) */
 	if (ev->line > 0 && ev->kind != EV_MARK)
 		th->line = ev->line;
@@ -601,6 +604,13 @@ model_apply(struct model *m, const struct event *ev)
 	default:
 		break;
 	}
+}
+
+void
+model_trace_on(struct model *m)
+{
+	if (m->log == NULL)
+		m->log = tracelog_new();
 }
 
 int

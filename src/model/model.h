@@ -38,6 +38,7 @@
 #include "event.h"
 #include "names.h"
 #include "timeline.h"
+#include "tracelog.h"
 
 #define MODEL_MAX_VARS    EV_MAX_VARS
 #define MODEL_MAX_LOCKS   EV_MAX_LOCKS
@@ -181,6 +182,8 @@ struct model {
 	/* How texts name the threads (the lesson's choice; letters unless
 	 * set before the first event). */
 	enum thread_naming naming;
+	/* The events a trace file needs, or NULL (see model_trace_on). */
+	struct tracelog *log;
 };
 
 struct model *model_new(int nthreads, enum model_clock, size_t max_spans);
@@ -193,6 +196,10 @@ int model_add_var(
 int model_add_lock(struct model *, const char *name);
 
 void model_apply(struct model *, const struct event *);
+
+/* Keep a trace log of the events applied from now on (--trace): call it
+ * before the first event. The model owns the log. */
+void model_trace_on(struct model *);
 
 /* The worker that ran longest on cpu within [t0, t1), or -1 if none
  * did (the CPU was idle, or ran something else); *ran (if not NULL)
