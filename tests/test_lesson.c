@@ -566,6 +566,7 @@ make_lesson_suite(void)
 	suite_add_tcase(s, tc);
 
 	suite_add_tcase(s, make_lesson_limits_tcase());
+	suite_add_tcase(s, make_lesson_blocks_tcase());
 	suite_add_tcase(s, make_lesson_render_tcase());
 	return s;
 }
