@@ -323,6 +323,26 @@ START_TEST(test_blocks_bad)
 }
 END_TEST
 
+/* Every built-in lesson asks a prediction and a quiz, and sets a
+ * challenge with hints. */
+START_TEST(test_blocks_in_lessons)
+{
+	static const char *const ids[] = {
+	    "race", "lock-fix", "deadlock", "io-vs-cpu"};
+	struct lesson *l = test_lesson(ids[_i]);
+	size_t i;
+
+	ck_assert_uint_ge(l->npredicts, 1);
+	ck_assert_uint_ge(l->nquizzes, 1);
+	ck_assert_uint_ge(l->nchallenges, 1);
+	for (i = 0; i < l->nchallenges; i++) {
+		ck_assert_ptr_nonnull(l->challenges[i].win);
+		ck_assert_uint_ge(l->challenges[i].nhints, 1);
+	}
+	lesson_free(l);
+}
+END_TEST
+
 /* The goal of the one challenge in text (a page of HEAD or PAGE_DL). */
 static struct lesson *
 blocks_goal(const char *text, size_t len, const struct lesson_goal **g)
@@ -428,6 +448,7 @@ make_lesson_blocks_tcase(void)
 	tcase_add_test(tc, test_blocks_good_deadlock);
 	tcase_add_loop_test(
 	    tc, test_blocks_bad, 0, (int)IL_ARRAY_LEN(block_bad_cases));
+	tcase_add_loop_test(tc, test_blocks_in_lessons, 0, 4);
 	tcase_add_test(tc, test_blocks_goal_met);
 	tcase_add_loop_test(
 	    tc, test_blocks_result_keys, 0, (int)IL_ARRAY_LEN(keys_cases));
