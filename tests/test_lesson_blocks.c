@@ -343,6 +343,43 @@ START_TEST(test_blocks_in_lessons)
 }
 END_TEST
 
+/* The examples of the blocks in doc/lesson-format.md, on one page of
+ * a race lesson, load: one block of each kind. */
+START_TEST(test_blocks_doc_examples)
+{
+	static const char open[] = "````markdown\n", close[] = "\n````\n";
+	char path[4096], err[512], *doc, *at, *end, *text;
+	size_t len = strlen(PAGE);
+	struct lesson *l;
+
+	snprintf(path, sizeof path, "%s/doc/lesson-format.md", test_srcdir());
+	doc = test_slurp(path);
+	ck_assert_ptr_nonnull(doc);
+	at = strstr(doc, "## Interactive blocks");
+	ck_assert_ptr_nonnull(at);
+	text = xmalloc(strlen(doc) + len + 1);
+	memcpy(text, PAGE, len);
+	while ((at = strstr(at, open)) != NULL) {
+		at += strlen(open);
+		end = strstr(at, close);
+		ck_assert_ptr_nonnull(end);
+		memcpy(text + len, at, (size_t)(end - at) + 1);
+		len += (size_t)(end - at) + 1;
+		at = end;
+	}
+	l = lesson_parse("doc.md", text, len, err, sizeof err);
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_uint_eq(l->npredicts, 1);
+	ck_assert_uint_eq(l->nquizzes, 1);
+	ck_assert_uint_eq(l->nchallenges, 1);
+	ck_assert_uint_eq(l->challenges[0].nhints, 2);
+	ck_assert_int_eq(l->pages[0].show.event, LESSON_SHOW_LOST_UPDATE);
+	lesson_free(l);
+	free(text);
+	free(doc);
+}
+END_TEST
+
 /* The goal of the one challenge in text (a page of HEAD or PAGE_DL). */
 static struct lesson *
 blocks_goal(const char *text, size_t len, const struct lesson_goal **g)
@@ -449,6 +486,7 @@ make_lesson_blocks_tcase(void)
 	tcase_add_loop_test(
 	    tc, test_blocks_bad, 0, (int)IL_ARRAY_LEN(block_bad_cases));
 	tcase_add_loop_test(tc, test_blocks_in_lessons, 0, 4);
+	tcase_add_test(tc, test_blocks_doc_examples);
 	tcase_add_test(tc, test_blocks_goal_met);
 	tcase_add_loop_test(
 	    tc, test_blocks_result_keys, 0, (int)IL_ARRAY_LEN(keys_cases));
