@@ -304,6 +304,11 @@ static const struct block_bad_case {
     {BYTES(PAGE "```show\n```\n"),
         "b.md:8: the ```show block is empty; write the event, such as "
         "'lost-update' or 'done'"},
+    /* Before the ```lesson block, which is after the first page. */
+    {BYTES("# T\n## P\ntext\n```show\ndone\n```\n```lesson\nmodule: "
+           "race\nsummary: s\n```\n"),
+        "b.md:4: the ```show block needs the lesson's module, but no "
+        "```lesson block comes before the first page (line 2)"},
     /* Before the first page, as any code block. */
     {BYTES(HEAD "```quiz\nask: Q?\n```\n## P\ntext\n"),
         "b.md:6: a code block before the first page; only the title and "

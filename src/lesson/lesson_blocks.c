@@ -897,6 +897,15 @@ lesson_blocks(
 	    lesson_show};
 	size_t i;
 
+	/* A ```lesson block after the first page is an error of its own,
+	 * but the blocks before it would have no module to check against. */
+	if (p->l->module == NULL) {
+		lesson_error(p, cmark_node_get_start_line(n),
+		    "the ```%.*s block needs the lesson's module, but no "
+		    "```lesson block comes before the first page (line %d)",
+		    (int)len, word, p->page_line);
+		return -1;
+	}
 	for (i = 0; i < IL_ARRAY_LEN(block_words); i++)
 		if (strlen(block_words[i]) == len &&
 		    memcmp(block_words[i], word, len) == 0)
