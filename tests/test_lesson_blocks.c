@@ -182,6 +182,9 @@ static const struct block_bad_case {
     {BYTES(PAGE_DL "```predict\nask: A?\nkey: deadlock\nchoices: yes, "
                    "maybe\n```\n"),
         "b.md:11: 'deadlock' is never 'maybe', so it cannot be a choice"},
+    {BYTES(PAGE "```predict\nask: A?\nkey: counter\n- 1\n```\n"),
+        "b.md:11: a '- ' item in the ```predict block, which has only "
+        "'field: value' lines"},
     /* ```quiz */
     {BYTES(PAGE "```quiz\nask: Q?\n- [ ] a :: no\n- [ ] b :: no\n```\n"),
         "b.md:8: the quiz has no right answer; mark the right choice "

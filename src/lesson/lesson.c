@@ -4,8 +4,10 @@
  * raw bytes and the tree are checked first (lesson_check.c) so that every
  * problem is reported at its exact line; the blocks are rendered to text
  * by lesson_render.c into the buffer of lesson_out.c; the metadata block
- * is read by lesson_meta.c and placeholders by lesson_placeholder.c.
- * The format is documented in doc/lesson-format.md.
+ * is read by lesson_meta.c and placeholders by lesson_placeholder.c;
+ * the interactive blocks (```predict and the rest) by lesson_blocks.c,
+ * with goals in lesson_goal.c and each module's result keys in
+ * lesson_keys.c. The format is documented in doc/lesson-format.md.
  */
 #include "lesson.h"
 

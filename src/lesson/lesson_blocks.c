@@ -125,7 +125,14 @@ blk_field(struct lesson_parse *p, struct blk *k, const struct blk_line *b)
 	char list[256] = "";
 	size_t i;
 
-	if (b->key == NULL || b->item) {
+	if (b->item) {
+		lesson_error(p, b->line,
+		    "a '- ' item in the ```%s block, which has only 'field: "
+		    "value' lines",
+		    k->kind);
+		return -1;
+	}
+	if (b->key == NULL) {
 		lesson_error(p, b->line,
 		    "expected 'field: value' in the ```%s block, but there "
 		    "is no ':' in '%.*s'",
