@@ -10,7 +10,9 @@
  * "fuzz.md:LINE: message", that sanitized text is valid UTF-8 with no
  * control characters but newlines (and in a page's text the style
  * markers, balanced), also once its placeholders are expanded, and that
- * the text of a lesson stays within LESSON_TEXT_LIMIT of its size.
+ * the text of a lesson stays within LESSON_TEXT_LIMIT of its size, and
+ * that the interactive blocks hold safe texts within their bounds.
+ * tests/data/lessons/good-blocks.md seeds every kind of block.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -81,6 +83,71 @@ fuzz_check_page(const struct lesson *l, const char *text, int styled)
 	free(out);
 }
 
+/* Abort unless a block's text is safe and within its bound. */
+static void
+fuzz_check_field(const char *s)
+{
+	if (s == NULL)
+		return;
+	fuzz_check_sanitized(s, 0);
+	/* an escape such as "\xff" shows one byte as four */
+	if (strlen(s) > 4 * LESSON_FIELD_MAX)
+		abort();
+}
+
+/* Check the interactive blocks: safe texts, counts within their
+ * bounds, each on a page the lesson has. */
+static void
+fuzz_check_blocks(const struct lesson *l)
+{
+	const struct lesson_challenge *c;
+	size_t i, j;
+
+	if (l->npredicts + l->nquizzes + l->nchallenges > LESSON_MAX_BLOCKS)
+		abort();
+	for (i = 0; i < l->npredicts; i++) {
+		if (l->predicts[i].page >= l->npages ||
+		    l->predicts[i].ask == NULL ||
+		    l->predicts[i].nchoices > LESSON_MAX_CHOICES ||
+		    l->predicts[i].nchoices == 1)
+			abort();
+		fuzz_check_field(l->predicts[i].ask);
+		for (j = 0; j < l->predicts[i].nchoices; j++)
+			fuzz_check_field(l->predicts[i].choices[j]);
+	}
+	for (i = 0; i < l->nquizzes; i++) {
+		const struct lesson_quiz *q = &l->quizzes[i];
+
+		if (q->page >= l->npages || q->nchoices < 2 ||
+		    q->nchoices > LESSON_MAX_CHOICES ||
+		    q->right >= q->nchoices || !q->choices[q->right].right)
+			abort();
+		fuzz_check_field(q->ask);
+		for (j = 0; j < q->nchoices; j++) {
+			if (q->choices[j].right != (j == q->right))
+				abort();
+			fuzz_check_field(q->choices[j].text);
+			fuzz_check_field(q->choices[j].why);
+		}
+	}
+	for (i = 0; i < l->nchallenges; i++) {
+		c = &l->challenges[i];
+		if (c->page >= l->npages || c->title == NULL ||
+		    c->goal.nterms == 0 || c->goal.nterms > LESSON_MAX_TERMS ||
+		    c->nhints > LESSON_MAX_HINTS ||
+		    strlen(c->keys) > LESSON_MAX_KEYS)
+			abort();
+		fuzz_check_field(c->title);
+		fuzz_check_field(c->win);
+		fuzz_check_field(c->goal_text);
+		for (j = 0; j < c->nhints; j++)
+			fuzz_check_field(c->hints[j]);
+	}
+	for (i = 0; i < l->npages; i++)
+		if ((unsigned)l->pages[i].show.event >= LESSON_SHOW_COUNT)
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -105,6 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (text > LESSON_TEXT_LIMIT(size))
 			abort();
+		fuzz_check_blocks(l);
 		lesson_free(l);
 	}
 

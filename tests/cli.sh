@@ -147,6 +147,16 @@ expect_err "and names FILE:LINE" "bad.md:6: .*colour"
 run "$il" "$TMPD/bad.md" --headless
 expect_rc "running a bad lesson file exits 65" 65
 
+# A bad interactive block is reported at its line, like any other error.
+printf '# Title\n\n```lesson\nmodule: deadlock\nsummary: x\n```\n\n## Page\n\nText.\n\n```challenge\ntitle: T\ngoal: deadlock = maybe\n```\n' >"$TMPD/bad-goal.md"
+run "$il" --check-lesson "$TMPD/bad-goal.md"
+expect_rc "--check-lesson on a bad challenge exits 65" 65
+expect_err "and names the goal's line" "bad-goal.md:14: 'deadlock' is one of yes, no, never 'maybe'"
+for l in race lock-fix deadlock io-vs-cpu; do
+  run "$il" --check-lesson "$top_srcdir/lessons/$l.md"
+  expect_rc "--check-lesson $l with its blocks exits 0" 0
+done
+
 # The screen front end refuses what it cannot do, before touching the tty.
 run "$il" race --schedule 1,2
 expect_rc "--schedule without --headless exits 2" 2

@@ -38,6 +38,8 @@ static const struct good_case {
         NULL, 0, 2, 1, 0, 1},
     {"tests/data/lessons/good-full.md", "good-full",
         "A title written Setext style", "three-way-lost", -5, 3, 1000, 25, 2},
+    {"tests/data/lessons/good-blocks.md", "good-blocks",
+        "Every interactive block", NULL, 0, 2, 3, 0, 2},
 };
 
 /* Check what a page's text promises: no control byte but '\n' and, when
@@ -566,6 +568,7 @@ make_lesson_suite(void)
 	suite_add_tcase(s, tc);
 
 	suite_add_tcase(s, make_lesson_limits_tcase());
+	suite_add_tcase(s, make_lesson_blocks_tcase());
 	suite_add_tcase(s, make_lesson_render_tcase());
 	return s;
 }

@@ -37,6 +37,9 @@ void lesson_test_check_text(const char *s, int styled);
 /* The render test case of the lesson suite, from test_lesson_render.c. */
 TCase *make_lesson_render_tcase(void);
 
+/* The interactive blocks test case, from test_lesson_blocks.c. */
+TCase *make_lesson_blocks_tcase(void);
+
 /* The limits test case of the lesson suite, from test_lesson_limits.c. */
 TCase *make_lesson_limits_tcase(void);
 

@@ -49,7 +49,7 @@ static const struct render_case {
         "Code:\n\n  " CON "int x;" COFF "\n  " CON "    x++;" COFF},
     {"indented code that looks like a fence", "Code:\n\n    ```  \n    x",
         "Code:\n\n  " CON "```  " COFF "\n  " CON "x" COFF},
-    {"quiz block kept as code", "```quiz\nQ?\n```", "  " CON "Q?" COFF},
+    {"step block kept as code", "```step\nQ?\n```", "  " CON "Q?" COFF},
     {"code block in a list", "- x\n\n  ```\n  a\n\n  b\n  ```",
         "- x\n\n    " CON "a" COFF "\n\n    " CON "b" COFF},
     {"blanks end the page before the marker", "```\nx  \n```",

@@ -4,8 +4,10 @@
  * raw bytes and the tree are checked first (lesson_check.c) so that every
  * problem is reported at its exact line; the blocks are rendered to text
  * by lesson_render.c into the buffer of lesson_out.c; the metadata block
- * is read by lesson_meta.c and placeholders by lesson_placeholder.c.
- * The format is documented in doc/lesson-format.md.
+ * is read by lesson_meta.c and placeholders by lesson_placeholder.c;
+ * the interactive blocks (```predict and the rest) by lesson_blocks.c,
+ * with goals in lesson_goal.c and each module's result keys in
+ * lesson_keys.c. The format is documented in doc/lesson-format.md.
  */
 #include "lesson.h"
 
@@ -136,6 +138,7 @@ lesson_page_end(struct lesson_parse *p)
 	pg->title = p->page_title;
 	pg->text = text;
 	pg->line = p->page_line;
+	pg->show = p->page_show;
 	p->page_title = NULL;
 	p->page_line = 0;
 	return 0;
@@ -151,6 +154,7 @@ lesson_page_start(struct lesson_parse *p, cmark_node *n)
 	    lesson_heading_text(p, n, 1, &p->page_title) != 0)
 		return -1;
 	p->page_line = line;
+	memset(&p->page_show, 0, sizeof p->page_show);
 	if (p->page_title[0] == '\0') {
 		lesson_error(p, line, "the page heading is empty");
 		return -1;
@@ -188,8 +192,8 @@ static int
 lesson_block(struct lesson_parse *p, cmark_node *n)
 {
 	cmark_node_type type = cmark_node_get_type(n);
-	const char *word;
-	size_t wlen, from;
+	const char *word = "";
+	size_t wlen = 0, from;
 
 	if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1)
 		return lesson_title(p, n);
@@ -208,6 +212,9 @@ lesson_block(struct lesson_parse *p, cmark_node *n)
 		    lesson_block_name(n));
 		return -1;
 	}
+	/* The interactive blocks are for the screen, not the page's text. */
+	if (type == CMARK_NODE_CODE_BLOCK && lesson_is_block(word, wlen))
+		return lesson_blocks(p, n, word, wlen);
 	from = p->page.len;
 	p->page.nmarks = 0; /* only this block's text is checked */
 	lesson_out_node(&p->page, n);
@@ -406,6 +413,7 @@ lesson_free(struct lesson *l)
 		free(l->pages[i].text);
 	}
 	free(l->pages);
+	lesson_blocks_free(l);
 	free(l->path);
 	free(l->id);
 	free(l->title);

@@ -41,12 +41,110 @@
 #define LESSON_STRONG_ON  '\x05'
 #define LESSON_STRONG_OFF '\x06'
 
+/*
+ * Interactive blocks (```predict, ```quiz, ```challenge, ```hint and
+ * ```show; see doc/lesson-format.md). Their texts are sanitized plain
+ * text of at most LESSON_FIELD_MAX bytes in the file, without styles or
+ * placeholders; a page's text never shows them.
+ */
+#define LESSON_FIELD_MAX   400 /* bytes of one field's value in the file */
+#define LESSON_WORD_MAX    32  /* a result key, or a value compared */
+#define LESSON_MAX_CHOICES 8
+#define LESSON_MAX_HINTS   8
+#define LESSON_MAX_TERMS   8  /* comparisons joined by 'and' in a goal */
+#define LESSON_MAX_KEYS    32 /* keys a challenge allows */
+#define LESSON_MAX_BLOCKS  64 /* predict, quiz and challenge blocks */
+
+struct lesson_show {
+	enum lesson_show_event event;
+	int thread; /* AFTER_LOAD, AFTER_STORE: 0 for A (or T1), 1 for B */
+	int line;   /* the ```show block; 0 if the page has none */
+};
+
 /* A narration page: a level-2 heading and the text under it. */
 struct lesson_page {
 	char *title; /* sanitized plain text, without style markers */
 	char *text;  /* sanitized, with style markers; paragraphs separated
 	              * by "\n\n" */
 	int line;    /* where the page starts in the file */
+	struct lesson_show show;
+};
+
+/* A question asked before a run, answered by the run's result key. */
+struct lesson_predict {
+	size_t page; /* the page it is on */
+	int line;    /* its fence */
+	char *ask;
+	char key[LESSON_WORD_MAX];
+	/* The values the student picks from (a number, or a word of the
+	 * key); none: the student types a number. */
+	char *choices[LESSON_MAX_CHOICES];
+	size_t nchoices;
+};
+
+struct lesson_choice {
+	char *text;
+	char *why; /* the explanation shown once it is picked */
+	int right;
+};
+
+/* A multiple-choice question with exactly one right choice. */
+struct lesson_quiz {
+	size_t page;
+	int line;
+	char *ask;
+	struct lesson_choice choices[LESSON_MAX_CHOICES];
+	size_t nchoices;
+	size_t right; /* index of the right choice */
+};
+
+enum lesson_op {
+	LESSON_EQ,
+	LESSON_NE,
+	LESSON_LT,
+	LESSON_LE,
+	LESSON_GT,
+	LESSON_GE
+};
+
+/* One comparison of a goal: key op value. */
+struct lesson_term {
+	char key[LESSON_WORD_MAX];
+	enum lesson_op op;
+	int numeric; /* 1: value is number; 0: word (op is EQ or NE) */
+	long long number;
+	char word[LESSON_WORD_MAX];
+};
+
+/* A goal: every term holds. */
+struct lesson_goal {
+	struct lesson_term terms[LESSON_MAX_TERMS];
+	size_t nterms;
+};
+
+enum lesson_policy {
+	LESSON_POLICY_ANY,
+	LESSON_POLICY_STEP,
+	LESSON_POLICY_FREE
+};
+
+struct lesson_challenge {
+	size_t page;
+	int line;
+	char *title;
+	char *win;       /* the win banner's text, or NULL */
+	char *goal_text; /* the goal as written, sanitized */
+	struct lesson_goal goal;
+	enum lesson_policy policy;
+	long max_steps;                 /* 0: no limit (step runs only) */
+	char keys[LESSON_MAX_KEYS + 1]; /* allowed key characters; "": any */
+	/* The run's parameters: the lesson's, then the challenge's own;
+	 * bit i of params_set is 1 when it sets parameter i. */
+	long params[MODULE_MAX_PARAMS];
+	unsigned params_set;
+	char *hints[LESSON_MAX_HINTS]; /* shown one at a time, in order */
+	size_t nhints;
+	int hint_line; /* its ```hint block, 0 if none */
 };
 
 struct lesson {
@@ -64,6 +162,12 @@ struct lesson {
 	int param_line[MODULE_MAX_PARAMS];
 	struct lesson_page *pages;
 	size_t npages;
+	struct lesson_predict *predicts;
+	size_t npredicts;
+	struct lesson_quiz *quizzes;
+	size_t nquizzes;
+	struct lesson_challenge *challenges;
+	size_t nchallenges;
 };
 
 /* Load and validate a lesson file. Returns NULL with "FILE:LINE: message"
@@ -96,5 +200,16 @@ size_t lesson_strip_styles(char *s);
  */
 char *lesson_expand(
     const struct lesson *l, const char *text, const long *params);
+
+/* The keys a run of module m puts in its result that a goal or a
+ * prediction may name, with what they hold (see lesson_keys.c): their
+ * count, and up to max of them into keys. */
+size_t lesson_result_keys(
+    const struct lesson_module *m, const char **keys, size_t max);
+
+struct result;
+/* Whether result res meets goal g: every term's key is in res, and holds
+ * (a number compared as a number, a word as a word). */
+int lesson_goal_met(const struct lesson_goal *g, const struct result *res);
 
 #endif

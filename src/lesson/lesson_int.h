@@ -1,7 +1,8 @@
 /*
  * Declarations shared by the files of the lesson loader (lesson.c,
- * lesson_check.c, lesson_out.c, lesson_render.c, lesson_meta.c and
- * lesson_placeholder.c); nothing outside src/lesson/lesson*.c includes it.
+ * lesson_check.c, lesson_out.c, lesson_render.c, lesson_meta.c,
+ * lesson_placeholder.c, lesson_blocks.c, lesson_goal.c and
+ * lesson_keys.c); nothing outside src/lesson/lesson*.c includes it.
  * The public interface is lesson.h.
  */
 #ifndef IL_LESSON_INT_H
@@ -95,6 +96,7 @@ struct lesson_parse {
 	int page_line;
 	char *page_title;
 	struct lesson_out page;
+	struct lesson_show page_show; /* its ```show block, if any */
 };
 
 /* Length of s for quoting in a message. */
@@ -142,6 +144,39 @@ void lesson_out_node(struct lesson_out *o, cmark_node *root);
 /* lesson_meta.c */
 void lesson_list_params(const struct lesson_module *m, char *buf, size_t size);
 int lesson_meta(struct lesson_parse *p, cmark_node *block);
+
+/* lesson_keys.c */
+/* The result key called [key, key + len) that module m's runs put in
+ * their result, or NULL. */
+const struct result_key *lesson_result_key(
+    const struct lesson_module *m, const char *key, size_t len);
+/* The words word key k can have (NULL-terminated), or NULL for any. */
+const char *const *lesson_result_words(
+    const struct lesson_module *m, const struct result_key *k);
+/* m's result keys for a message: "counter, expected, lost". */
+void lesson_list_result_keys(
+    const struct lesson_module *m, char *buf, size_t size);
+/* Whether a page of a lesson of module m may wait for event e. */
+int lesson_show_allowed(
+    const struct lesson_module *m, enum lesson_show_event e);
+
+/* lesson_blocks.c */
+/* 1 if a code block with this info word is an interactive block. */
+int lesson_is_block(const char *word, size_t len);
+/* Interpret an interactive block on the page being collected. */
+int lesson_blocks(
+    struct lesson_parse *p, cmark_node *n, const char *word, size_t len);
+void lesson_blocks_free(struct lesson *l);
+
+/* lesson_goal.c */
+/* Parse a challenge's goal from [s, s + len): 0, or -1 with a message at
+ * line. */
+int lesson_goal_parse(struct lesson_parse *p, const char *s, size_t len,
+    int line, struct lesson_goal *g);
+
+/* lesson_meta.c, for the blocks' lines too */
+void lesson_trim(const char **s, size_t *len);
+int lesson_parse_long(const char *s, size_t len, long *out);
 
 /* lesson_placeholder.c */
 int lesson_check_no_placeholder(struct lesson_parse *p, const char *s,

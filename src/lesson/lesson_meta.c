@@ -18,7 +18,7 @@ static const char *const lesson_fixed_keys[] = {
     "module", "summary", "schedule", "order"};
 
 /* Strip blanks from both ends of [*s, *s + *len). */
-static void
+void
 lesson_trim(const char **s, size_t *len)
 {
 	while (*len > 0 && (**s == ' ' || **s == '\t')) {
@@ -32,7 +32,7 @@ lesson_trim(const char **s, size_t *len)
 }
 
 /* Parse a decimal integer: 0, -1 if it is not one, -2 if it overflows. */
-static int
+int
 lesson_parse_long(const char *s, size_t len, long *out)
 {
 	char buf[32];

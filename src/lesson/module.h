@@ -144,6 +144,29 @@ struct lesson_plan {
 	const char *hint;
 };
 
+/* When a lesson page asks to be shown, from its ```show block (see
+ * lesson.h); LESSON_SHOW_BIT(e) in a module's show_events. */
+enum lesson_show_event {
+	LESSON_SHOW_NONE,        /* when the student turns to it */
+	LESSON_SHOW_AFTER_LOAD,  /* after thread .thread's next load */
+	LESSON_SHOW_AFTER_STORE, /* after thread .thread's next store */
+	LESSON_SHOW_LOST_UPDATE, /* when a store overwrites an update */
+	LESSON_SHOW_DEADLOCK,    /* when the run deadlocks */
+	LESSON_SHOW_DONE,        /* when the run has ended */
+	LESSON_SHOW_COUNT
+};
+#define LESSON_SHOW_BIT(e) (1u << (e))
+
+/* A key the module's result hook puts in the result, for the lesson
+ * file's blocks that name one (a prediction's key, a challenge's goal).
+ * A word key without words takes them from the module's parameter of
+ * the same name, if there is one (else any word). */
+struct result_key {
+	const char *key;
+	int numeric;              /* 1: a number (INT or REAL); 0: a word */
+	const char *const *words; /* a word's values, NULL-terminated */
+};
+
 /* What one run of a lesson ended as, for the explorer: a key and its
  * value ("counter" and "2"; "end" and "deadlock"), words only. */
 #define OUTCOME_WORD_MAX 32
@@ -209,6 +232,13 @@ struct lesson_module {
 	 * this many ms (0: never), as a normal end: a run that can stop
 	 * making progress (a deadlock, a livelock) ends by itself. */
 	uint64_t (*timeout_ms)(const long *params);
+	/* The keys result() may put in the result (every one it ever
+	 * does; tests/test_lesson_blocks.c checks them on a real run),
+	 * and the page events its runs can have (LESSON_SHOW_BIT()s). */
+	const struct result_key *result_keys;
+	size_t nresult_keys;
+	unsigned show_events;
+
 	/* Optional: what the screen must say about the run as it goes,
 	 * beyond the model's own deadlock ("LIVELOCK for 1.2 s: ..."), as
 	 * a headline (before the first ':') and its text; 0 if nothing.

@@ -696,6 +696,14 @@ static const struct lesson_key deadlock_keys[] = {
         "philosophers", 0, 0, NULL, NULL, NULL},
 };
 
+static const char *const deadlock_yes_no[] = {"yes", "no", NULL};
+static const struct result_key deadlock_result_keys[] = {
+    {"deadlock", 0, deadlock_yes_no}, {"cycle", 0, NULL},
+    {"livelock", 0, deadlock_yes_no}, {"livelock_ms", 1, NULL},
+    {"order", 0, NULL}, {"strategy", 0, NULL}, {"backoff", 0, NULL},
+    {"philosophers", 1, NULL}, {"meals", 1, NULL}, {"expected_meals", 1, NULL},
+    {"timed_out", 0, deadlock_yes_no}};
+
 const struct lesson_module deadlock_module = {
     .id = "deadlock",
     .params = deadlock_params,
@@ -707,6 +715,10 @@ const struct lesson_module deadlock_module = {
     .setup = deadlock_setup,
     .worker = deadlock_worker,
     .result = deadlock_result,
+    .result_keys = deadlock_result_keys,
+    .nresult_keys = IL_ARRAY_LEN(deadlock_result_keys),
+    .show_events = LESSON_SHOW_BIT(LESSON_SHOW_DEADLOCK) |
+        LESSON_SHOW_BIT(LESSON_SHOW_DONE),
     .result_words = deadlock_result_words,
     .teardown = deadlock_teardown,
     .progress = deadlock_progress,

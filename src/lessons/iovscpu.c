@@ -397,6 +397,14 @@ static const struct lesson_plan iovscpu_plan = {
     .compare_pairs = 1,
 };
 
+static const char *const iovscpu_sums_words[] = {"ok", "WRONG", "n/a", NULL};
+/* pages and failed: only with io=socket. */
+static const struct result_key iovscpu_result_keys[] = {{"kind", 0, NULL},
+    {"io", 0, NULL}, {"mode", 0, NULL}, {"tasks", 1, NULL},
+    {"workers", 1, NULL}, {"wall_ms", 1, NULL}, {"cpu_ms", 1, NULL},
+    {"done", 1, NULL}, {"pages", 1, NULL}, {"failed", 1, NULL},
+    {"sums", 0, iovscpu_sums_words}};
+
 const struct lesson_module iovscpu_module = {
     .id = "io-vs-cpu",
     .params = iovscpu_params,
@@ -409,6 +417,9 @@ const struct lesson_module iovscpu_module = {
     .setup = iovscpu_setup,
     .worker = iovscpu_worker,
     .result = iovscpu_result,
+    .result_keys = iovscpu_result_keys,
+    .nresult_keys = IL_ARRAY_LEN(iovscpu_result_keys),
+    .show_events = LESSON_SHOW_BIT(LESSON_SHOW_DONE),
     .progress = iovscpu_progress,
     .estimate_ms = iovscpu_estimate_ms,
     .teardown = iovscpu_teardown,

@@ -578,6 +578,10 @@ static const struct lesson_panel_want lockfix_panels[] = {
     {LESSON_PANEL_LOG, 70},
 };
 
+static const struct result_key lockfix_result_keys[] = {{"counter", 1, NULL},
+    {"expected", 1, NULL}, {"lost", 1, NULL}, {"fix", 0, NULL},
+    {"scope", 0, NULL}, {"wall_ms", 1, NULL}, {"ns_per_inc", 1, NULL}};
+
 const struct lesson_module lockfix_module = {
     .id = "lock-fix",
     .params = lockfix_params,
@@ -590,6 +594,12 @@ const struct lesson_module lockfix_module = {
     .setup = lockfix_setup,
     .worker = lockfix_worker,
     .result = lockfix_result,
+    .result_keys = lockfix_result_keys,
+    .nresult_keys = IL_ARRAY_LEN(lockfix_result_keys),
+    .show_events = LESSON_SHOW_BIT(LESSON_SHOW_AFTER_LOAD) |
+        LESSON_SHOW_BIT(LESSON_SHOW_AFTER_STORE) |
+        LESSON_SHOW_BIT(LESSON_SHOW_LOST_UPDATE) |
+        LESSON_SHOW_BIT(LESSON_SHOW_DONE),
     .result_words = lockfix_result_words,
     .teardown = lockfix_teardown,
     .progress = lockfix_progress,

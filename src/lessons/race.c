@@ -238,6 +238,9 @@ race_teardown(struct run *r)
 	r->lesson = NULL;
 }
 
+static const struct result_key race_result_keys[] = {{"counter", 1, NULL},
+    {"expected", 1, NULL}, {"lost", 1, NULL}, {"overwrites", 1, NULL}};
+
 const struct lesson_module race_module = {
     .id = "race",
     .params = race_params,
@@ -249,6 +252,12 @@ const struct lesson_module race_module = {
     .setup = race_setup,
     .worker = race_worker,
     .result = race_result,
+    .result_keys = race_result_keys,
+    .nresult_keys = IL_ARRAY_LEN(race_result_keys),
+    .show_events = LESSON_SHOW_BIT(LESSON_SHOW_AFTER_LOAD) |
+        LESSON_SHOW_BIT(LESSON_SHOW_AFTER_STORE) |
+        LESSON_SHOW_BIT(LESSON_SHOW_LOST_UPDATE) |
+        LESSON_SHOW_BIT(LESSON_SHOW_DONE),
     .progress = race_progress,
     .estimate_ms = race_estimate_ms,
     .result_words = race_result_words,
