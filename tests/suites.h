@@ -30,5 +30,6 @@ Suite *make_run_suite(void);
 Suite *make_module_suite(void);
 Suite *make_explore_suite(void);
 Suite *make_summary_suite(void);
+Suite *make_progress_suite(void);
 
 #endif
