@@ -314,11 +314,14 @@ START_TEST(test_crash_before_rename_keeps_old)
 	text = test_slurp(file);
 	ck_assert_str_eq(text, old_text);
 	free(text);
+	ck_assert_int_eq(count_entries(".progress.", NULL, 0), 1);
 	p = load_ok();
 	ck_assert_int_eq(progress_page(p, "race"), 1);
 	progress_mark_page(p, "race", 2);
 	save_ok(p);
 	progress_free(p);
+	/* and the dead save's temporary file is cleared away */
+	ck_assert_int_eq(count_entries(".progress.", NULL, 0), 0);
 }
 END_TEST
 

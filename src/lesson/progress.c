@@ -3,6 +3,7 @@
 
 #include "progress.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -865,6 +866,28 @@ write_atomic(
 	return 0;
 }
 
+/* Remove the temporary files of saves that died before their rename.
+ * Call under the lock: every save holds it while its temporary file
+ * exists, so any such file left is no one's. */
+static void
+remove_stale_temps(const char *path)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 256];
+	struct dirent *de;
+	DIR *d;
+
+	dir_of(path, dir, sizeof dir);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, ".progress.", 10) == 0 &&
+		    strlen(de->d_name) == 16) {
+			snprintf(tmp, sizeof tmp, "%s/%s", dir, de->d_name);
+			unlink(tmp);
+		}
+	closedir(d);
+}
+
 /* Move d's records into p, which drops its own. */
 static void
 progress_take(struct progress *p, struct progress *d)
@@ -908,6 +931,7 @@ progress_save(struct progress *p, char *msg, size_t len)
 	msg[0] = '\0';
 	if ((lock = lock_take(p->path, 1, msg, len)) < 0)
 		return -1;
+	remove_stale_temps(p->path);
 	if (read_file(&d, p->path, msg, len) != PROGRESS_FAILED) {
 		for (i = 0; i < p->n; i++)
 			if (p->recs[i].dirty)
