@@ -798,5 +798,34 @@ if [ "$RC" -ne 0 ] && [ -z "$(ls "$TMPD/sig")" ]; then
 else
   fail "--trace: SIGINT removes the temporary file" "rc=$RC" "$(ls "$TMPD/sig")"
 fi
+# --reset-progress: the progress file under $XDG_STATE_HOME (or
+# ~/.local/state) is removed, and the program says what it did.
+state="$HOME/.local/state/interleave"
+run "$il" --reset-progress
+expect_rc "--reset-progress with no file exits 0" 0
+expect_out "--reset-progress says there was nothing" '^no progress to clear$'
+mkdir -p "$state" && printf 'interleave-progress 1\npage race 2\n' >"$state/progress"
+run "$il" --reset-progress
+expect_rc "--reset-progress with a file exits 0" 0
+expect_out "--reset-progress names the file it cleared" "^progress cleared: $state/progress\$"
+if [ -e "$state/progress" ]; then fail "--reset-progress removes the file"
+else pass "--reset-progress removes the file"; fi
+XDG_STATE_HOME="$TMPD/xdg-state" run "$il" --reset-progress
+expect_out "--reset-progress: XDG_STATE_HOME's file is another" '^no progress to clear$'
+mkdir -p "$TMPD/xdg-state/interleave" && : >"$TMPD/xdg-state/interleave/progress"
+XDG_STATE_HOME="$TMPD/xdg-state" run "$il" --reset-progress
+expect_out "--reset-progress clears under XDG_STATE_HOME" "^progress cleared: $TMPD/xdg-state/interleave/progress\$"
+printf 'interleave-progress 1\n' >"$state/progress"
+run "$il" --reset-progress race
+expect_rc "--reset-progress with a LESSON exits 2" 2
+expect_err "--reset-progress with a LESSON says why" 'takes no LESSON'
+run "$il" --reset-progress --headless
+expect_rc "--reset-progress with another option exits 2" 2
+if [ -e "$state/progress" ]; then pass "a refused --reset-progress keeps the file"
+else fail "a refused --reset-progress keeps the file"; fi
+mkdir -p "$TMPD/xdg-dir/interleave/progress"
+XDG_STATE_HOME="$TMPD/xdg-dir" run "$il" --reset-progress
+expect_rc "--reset-progress on a directory exits 65" 65
+expect_err "--reset-progress on a directory says so" 'is a directory'
 
 finish

@@ -38,6 +38,7 @@ main(void)
 	srunner_add_suite(sr, make_explore_suite());
 	srunner_add_suite(sr, make_summary_suite());
 	srunner_add_suite(sr, make_trace_json_suite());
+	srunner_add_suite(sr, make_progress_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

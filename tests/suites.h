@@ -31,5 +31,6 @@ Suite *make_module_suite(void);
 Suite *make_explore_suite(void);
 Suite *make_summary_suite(void);
 Suite *make_trace_json_suite(void);
+Suite *make_progress_suite(void);
 
 #endif

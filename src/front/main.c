@@ -20,6 +20,7 @@
 #include "module.h"
 #include "names.h"
 #include "paths.h"
+#include "progress.h"
 #include "sanitize.h"
 #include "say.h"
 #include "schedule.h"
@@ -46,6 +47,7 @@ enum {
 	OPT_MAX_SCHEDULES,
 	OPT_DEPTH,
 	OPT_TRACE,
+	OPT_RESET_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +67,7 @@ static const struct option long_options[] = {
     {"max-schedules", required_argument, NULL, OPT_MAX_SCHEDULES},
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"trace", required_argument, NULL, OPT_TRACE},
+    {"reset-progress", no_argument, NULL, OPT_RESET_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -89,6 +92,8 @@ struct options {
 	uint64_t max_schedules;
 	int depth;
 	int explore_bounds; /* a bound or --depth was given */
+	int reset_progress;
+	int noptions; /* how many options were given */
 	const char *lesson;
 	const char *trace;         /* --trace FILE, or NULL */
 	struct trace_file *tracef; /* open while a lesson runs */
@@ -421,6 +426,9 @@ apply_option(int c, char **argv, struct options *o)
 	case OPT_NO_MOUSE:
 		o->no_mouse = 1;
 		break;
+	case OPT_RESET_PROGRESS:
+		o->reset_progress = 1;
+		break;
 	case OPT_EXPLORE:
 		if (optarg == NULL)
 			o->explore = EXPLORE_ALL;
@@ -461,9 +469,11 @@ parse_args(int argc, char **argv, struct options *o)
 	o->max_preemptions = -1;
 	o->seed = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+		o->noptions++;
 		if ((rc = apply_option(c, argv, o)) != 0)
 			return rc;
+	}
 	if (optind < argc)
 		o->lesson = argv[optind++];
 	if (optind < argc)
@@ -649,6 +659,36 @@ folder_names(char *buf, size_t len)
 		    fs[i].dir);
 }
 
+/* --reset-progress: remove the progress file, saying what was done.
+ * It goes alone: a LESSON or another option with it would suggest a
+ * narrower reset than the whole file. */
+static int
+reset_progress(const struct options *o)
+{
+	char path[4096], msg[1024], *shown;
+	int rc;
+
+	if (o->lesson != NULL || o->noptions > 1)
+		return usage_error("--reset-progress clears all progress and "
+		                   "takes no LESSON or other option");
+	if (paths_progress_file(path, sizeof path) != 0) {
+		printf("no progress to clear\n");
+		return 0;
+	}
+	if ((rc = progress_reset(path, msg, sizeof msg)) < 0) {
+		say("%s", msg);
+		return EXIT_DATAERR;
+	}
+	if (rc == 0) {
+		printf("no progress to clear\n");
+		return 0;
+	}
+	shown = sanitize_text(path, strlen(path), 0);
+	printf("progress cleared: %s\n", shown);
+	free(shown);
+	return 0;
+}
+
 /* No LESSON: the menu of every lesson. */
 static int
 run_menu(const struct options *o)
@@ -709,6 +749,8 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if ((rc = parse_args(argc, argv, &o)) != 0)
 		return rc;
+	if (o.reset_progress)
+		return reset_progress(&o);
 	cs = nl_langinfo(CODESET);
 	if (cs == NULL || strcmp(cs, "UTF-8") != 0)
 		o.ascii = 1;

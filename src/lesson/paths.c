@@ -77,20 +77,30 @@ paths_join(char *buf, size_t len, const char *a, const char *b)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-/* The user's interleave folder: $XDG_DATA_HOME/interleave, with
- * XDG_DATA_HOME ~/.local/share when it is unset or not absolute (as the
- * XDG base directory spec says). 0, or -1 if there is none. */
+/* An XDG base folder: $var/interleave if var is set and absolute, else
+ * ~/fallback/interleave (as the XDG base directory spec says). 0, or -1
+ * if there is none. */
 static int
-paths_user_data(char *buf, size_t len)
+paths_xdg(char *buf, size_t len, const char *var, const char *fallback)
 {
-	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *xdg = getenv(var);
 	const char *home = getenv("HOME");
+	int n;
 
 	if (xdg != NULL && xdg[0] == '/')
 		return paths_join(buf, len, xdg, "/interleave");
-	if (home != NULL && home[0] != '\0')
-		return paths_join(buf, len, home, "/.local/share/interleave");
-	return -1;
+	if (home == NULL || home[0] == '\0')
+		return -1;
+	n = snprintf(buf, len, "%s%s/interleave", home, fallback);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* The user's interleave folder: $XDG_DATA_HOME/interleave, by default
+ * ~/.local/share/interleave. 0, or -1 if there is none. */
+static int
+paths_user_data(char *buf, size_t len)
+{
+	return paths_xdg(buf, len, "XDG_DATA_HOME", "/.local/share");
 }
 
 /* Add a folder pair under base with the lessons in base/lessons and the
@@ -162,6 +172,22 @@ paths_user_schedules(char *buf, size_t len)
 	if (paths_user_data(base, sizeof base) != 0)
 		return -1;
 	return paths_join(buf, len, base, "/schedules");
+}
+
+int
+paths_user_state(char *buf, size_t len)
+{
+	return paths_xdg(buf, len, "XDG_STATE_HOME", "/.local/state");
+}
+
+int
+paths_progress_file(char *buf, size_t len)
+{
+	char base[PATH_MAX];
+
+	if (paths_user_state(base, sizeof base) != 0)
+		return -1;
+	return paths_join(buf, len, base, "/progress");
 }
 
 const char *const *

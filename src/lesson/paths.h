@@ -42,6 +42,15 @@ const char *const *paths_schedule_dirs(void);
  * no absolute XDG_DATA_HOME). It may not exist yet. */
 int paths_user_schedules(char *buf, size_t len);
 
+/* The user's state folder, $XDG_STATE_HOME/interleave (XDG_STATE_HOME
+ * defaults to ~/.local/state when unset or not absolute), into buf; 0, or
+ * -1 if there is none (no HOME and no absolute XDG_STATE_HOME). It may not
+ * exist yet. */
+int paths_user_state(char *buf, size_t len);
+
+/* The progress file, progress in paths_user_state(); 0 or -1 likewise. */
+int paths_progress_file(char *buf, size_t len);
+
 /* The old name of paths_schedule_dirs(), which headless.c still uses. */
 const char *const *paths_schedules_dir(void);
 
