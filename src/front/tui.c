@@ -614,6 +614,7 @@ tui_main(const struct tui_args *args)
 		return EXIT_USAGE;
 	}
 	curses_setup(&ui);
+	tui_progress_open(&ui);
 
 	if (args->start >= 0)
 		lesson_open(&ui, (size_t)args->start, args->params);
@@ -622,6 +623,7 @@ tui_main(const struct tui_args *args)
 
 	explorer_close(&ui);
 	session_close(&ui.ses);
+	tui_progress_close(&ui);
 	endwin();
 	delscreen(ui.sp);
 	fclose(out);

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "tui.h"
 
+struct progress;
 struct tui_explore;
 
 /* The front end's state. */
@@ -53,6 +54,12 @@ struct tui {
 	char log[SCREEN_LOG_MAX][160];
 	const char *logp[SCREEN_LOG_MAX];
 	int nlog, log_head;
+
+	/* The student's progress (loaded at the start, saved as it grows),
+	 * or NULL if its folder cannot be used; notice holds what the
+	 * student must be told about it ("" if nothing). */
+	struct progress *progress;
+	char notice[512];
 
 	/* the explorer's screen, over the lesson's, or NULL */
 	struct tui_explore *ex;
@@ -104,6 +111,14 @@ void lesson_close(struct tui *);
 void auto_step(struct tui *);
 void key_lesson(struct tui *, int ch);
 void key_menu(struct tui *, int ch);
+
+/* tui_progress.c: the student's progress. */
+/* Load it (a file set aside or unusable puts a sentence in notice). */
+void tui_progress_open(struct tui *);
+/* Save what was recorded since the last save; a failure is said in the
+ * status line (and the records are kept, for the next save). */
+void tui_progress_save(struct tui *);
+void tui_progress_close(struct tui *);
 
 /* tui_explore.c: the explorer's screen. */
 /* e: explore the lesson on screen (or say why it cannot be). */
