@@ -58,6 +58,7 @@ START_TEST(test_blocks_good)
 	struct lesson *l =
 	    lesson_parse("b.md", BYTES(good_blocks), err, sizeof err);
 	const struct lesson_challenge *c;
+	char id[LESSON_ID_MAX];
 
 	ck_assert_msg(l != NULL, "%s", err);
 	ck_assert_uint_eq(l->npages, 2);
@@ -91,6 +92,11 @@ START_TEST(test_blocks_good)
 	c = &l->challenges[0];
 	ck_assert_uint_eq(c->page, 1);
 	ck_assert_str_eq(c->title, "Lose one");
+	ck_assert_str_eq(c->id, "lose-one");
+	lesson_predict_id(0, id, sizeof id);
+	ck_assert_str_eq(id, "predict-1");
+	lesson_quiz_id(1, id, sizeof id);
+	ck_assert_str_eq(id, "quiz-2");
 	ck_assert_str_eq(c->win, "Well done.");
 	ck_assert_str_eq(c->goal_text, "lost >= 1 and counter = 1");
 	ck_assert_uint_eq(c->goal.nterms, 2);
@@ -260,6 +266,13 @@ static const struct block_bad_case {
                 "3\n```\n"),
         "b.md:11: unknown field 'limit' in the ```challenge block; its "
         "fields are: title, goal, win, policy, max-steps, keys, params"},
+    {BYTES(PAGE "```challenge\ntitle: ***\ngoal: lost >= 1\n```\n"),
+        "b.md:9: a challenge's title needs a letter or a digit (ASCII): "
+        "progress names the challenge by it"},
+    {BYTES(PAGE "```challenge\ntitle: Lose one!\ngoal: lost >= 1\n```\n"
+                "```challenge\ntitle: lose  ONE\ngoal: lost >= 1\n```\n"),
+        "b.md:13: this challenge's title is too like the one at line 8 "
+        "(both are 'lose-one' to progress): give it another"},
     {BYTES(PAGE_DL "```challenge\ntitle: T\ngoal: deadlock = maybe\n```\n"),
         "b.md:10: 'deadlock' is one of yes, no, never 'maybe'"},
     {BYTES(PAGE_DL "```challenge\ntitle: T\ngoal: deadlock > 1\n```\n"),

@@ -128,9 +128,16 @@ enum lesson_policy {
 	LESSON_POLICY_FREE
 };
 
+/* A challenge's id, for progress: its title in lower case, with each run
+ * of other characters than letters and digits made one '-' (no '-' at
+ * either end), at most LESSON_ID_MAX - 1 bytes. Titles that give the same
+ * id are refused, so an id names one challenge of its lesson. */
+#define LESSON_ID_MAX 48
+
 struct lesson_challenge {
 	size_t page;
 	int line;
+	char id[LESSON_ID_MAX];
 	char *title;
 	char *win;       /* the win banner's text, or NULL */
 	char *goal_text; /* the goal as written, sanitized */
@@ -206,6 +213,11 @@ char *lesson_expand(
  * count, and up to max of them into keys. */
 size_t lesson_result_keys(
     const struct lesson_module *m, const char **keys, size_t max);
+
+/* The id of prediction or quiz i (from 0, in file order) for progress:
+ * "predict-1", "quiz-2". */
+void lesson_predict_id(size_t i, char *buf, size_t len);
+void lesson_quiz_id(size_t i, char *buf, size_t len);
 
 struct result;
 /* Whether result res meets goal g: every term's key is in res, and holds

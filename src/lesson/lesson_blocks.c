@@ -6,6 +6,7 @@
  * syntax is documented in doc/lesson-format.md.
  */
 #include <cmark.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -705,6 +706,44 @@ challenge_line(struct lesson_parse *p, void *arg, struct blk_line *b)
 	}
 }
 
+/* The challenge's id from its title (see lesson.h); 0, or -1 if it has
+ * no letter or digit or another challenge has it. */
+static int
+challenge_id(struct lesson_parse *p, struct challenge_state *st)
+{
+	struct lesson_challenge *c = &st->c;
+	const unsigned char *t = (const unsigned char *)c->title;
+	size_t n = 0, i;
+	int gap = 0;
+
+	for (; *t != '\0' && n + 1 < sizeof c->id; t++) {
+		if (*t < 0x80 && isalnum(*t)) {
+			if (gap && n > 0 && n + 2 < sizeof c->id)
+				c->id[n++] = '-';
+			c->id[n++] = (char)tolower(*t);
+			gap = 0;
+		} else
+			gap = 1;
+	}
+	c->id[n] = '\0';
+	if (n == 0) {
+		lesson_error(p, st->k.seen[CH_TITLE],
+		    "a challenge's title needs a letter or a digit (ASCII): "
+		    "progress names the challenge by it");
+		return -1;
+	}
+	for (i = 0; i < p->l->nchallenges; i++) {
+		if (strcmp(p->l->challenges[i].id, c->id) != 0)
+			continue;
+		lesson_error(p, st->k.seen[CH_TITLE],
+		    "this challenge's title is too like the one at line %d "
+		    "(both are '%s' to progress): give it another",
+		    p->l->challenges[i].line, c->id);
+		return -1;
+	}
+	return 0;
+}
+
 /* What can only be checked once the whole block is read. */
 static int
 challenge_check(struct lesson_parse *p, struct challenge_state *st)
@@ -715,6 +754,8 @@ challenge_check(struct lesson_parse *p, struct challenge_state *st)
 
 	if (c->title == NULL)
 		return blk_missing(p, &st->k, "title", "title: Lose an update");
+	if (challenge_id(p, st) != 0)
+		return -1;
 	if (c->goal_text == NULL)
 		return blk_missing(p, &st->k, "goal", "goal: lost >= 1");
 	if (c->max_steps != 0 && c->policy != LESSON_POLICY_STEP) {
@@ -757,6 +798,18 @@ lesson_challenge(struct lesson_parse *p, cmark_node *n)
 	    l->challenges, (l->nchallenges + 1) * sizeof *l->challenges);
 	l->challenges[l->nchallenges++] = st.c;
 	return 0;
+}
+
+void
+lesson_predict_id(size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "predict-%zu", i + 1);
+}
+
+void
+lesson_quiz_id(size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "quiz-%zu", i + 1);
 }
 
 /* ---- ```hint ---- */
