@@ -116,7 +116,9 @@ START_TEST(test_round_trip)
 	int matched;
 
 	/* given */
+	ck_assert(!progress_pending(p));
 	ck_assert_int_eq(progress_mark_page(p, "race", 2), 0);
+	ck_assert(progress_pending(p));
 	ck_assert_int_eq(progress_mark_page(p, "race", 1), 0);
 	ck_assert_int_eq(progress_record_prediction(
 	                     p, "race", "counter", "1", 1, 1700000000),
@@ -125,9 +127,11 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(progress_record_hint(p, "race", "h1", 2), 0);
 	/* when */
 	save_ok(p);
+	ck_assert(!progress_pending(p));
 	progress_free(p);
 	p = load_ok();
 	/* then */
+	ck_assert(!progress_pending(p));
 	ck_assert_int_eq(progress_page(p, "race"), 2);
 	ck_assert_int_eq(progress_page(p, "deadlock"), -1);
 	ck_assert(progress_prediction(p, "race", "counter", &answer, &matched));

@@ -36,7 +36,7 @@ tui_progress_save(struct tui *ui)
 {
 	char msg[256];
 
-	if (ui->progress == NULL)
+	if (ui->progress == NULL || !progress_pending(ui->progress))
 		return;
 	msg[0] = '\0';
 	if (progress_save(ui->progress, msg, sizeof msg) != 0 || msg[0] != '\0')

@@ -921,6 +921,17 @@ progress_load(struct progress *p, char *msg, size_t len)
 }
 
 int
+progress_pending(const struct progress *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->recs[i].dirty)
+			return 1;
+	return 0;
+}
+
+int
 progress_save(struct progress *p, char *msg, size_t len)
 {
 	struct progress d = {p->path, NULL, 0, p->fault};

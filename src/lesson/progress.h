@@ -74,6 +74,10 @@ enum progress_status progress_load(struct progress *p, char *msg, size_t len);
  * is otherwise left empty). */
 int progress_save(struct progress *p, char *msg, size_t len);
 
+/* 1 if p holds records made since the last load or save: a save would
+ * change the file. */
+int progress_pending(const struct progress *p);
+
 /* Remove the file at path, under the lock: 1 if it was removed, 0 if
  * there was none, -1 with a sentence in msg if it could not be. */
 int progress_reset(const char *path, char *msg, size_t len);
