@@ -141,6 +141,8 @@ START_TEST(test_menu_marks)
 	/* the selected lesson's row is highlighted */
 	y = menu_row_of(text, " 3  race");
 	ck_assert_int_eq(g->cells[y * g->w + 4].role, ROLE_TITLE);
+	ck_assert_int_eq(g->cells[y * g->w + 77].role, ROLE_TITLE);
+	ck_assert_int_eq(g->cells[y * g->w + 78].role, ROLE_DEFAULT);
 	free(text);
 	grid_free(g);
 }

@@ -55,6 +55,11 @@ tui_course_open(struct tui *ui)
 		nch += it->lesson->nchallenges;
 	}
 	free(own);
+	/* a lesson opened at once is the one selected when the menu opens */
+	for (i = 0; i < n; i++)
+		if (ui->args->start >= 0 &&
+		    c->order[i].lesson == (size_t)ui->args->start)
+			ui->menu_sel = i;
 	ui->course = c;
 }
 
