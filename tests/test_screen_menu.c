@@ -157,6 +157,7 @@ START_TEST(test_menu_scroll)
 	struct grid *g = grid_new(80, 24);
 	char *text, want[32];
 	size_t sel;
+	int y;
 
 	menu_fixture(&f, MENU_MAX, 0, 0);
 	for (sel = 0; sel < MENU_MAX; sel++) {
@@ -177,10 +178,22 @@ START_TEST(test_menu_scroll)
 		free(text);
 	}
 	ck_assert_int_gt(f.m.top, 0);
-	/* back up: the list scrolls back */
-	f.m.sel = 0;
-	grid_clear(g);
-	screen_draw_menu(g, &f.m);
+	/* back up: the list scrolls back, showing each selected lesson's
+	 * chapter heading too */
+	for (sel = MENU_MAX; sel-- > 0;) {
+		f.m.sel = sel;
+		grid_clear(g);
+		screen_draw_menu(g, &f.m);
+		text = grid_text(g, 0);
+		/* the heading, alone or with the arrow for the rows above */
+		snprintf(want, sizeof want, "Chapter %zu\n", sel / 2 + 1);
+		y = menu_row_of(text, want);
+		snprintf(want, sizeof want, "Chapter %zu ", sel / 2 + 1);
+		if (y < 0)
+			y = menu_row_of(text, want);
+		ck_assert_msg(y >= 2, "no heading over lesson %zu", sel + 1);
+		free(text);
+	}
 	ck_assert_int_eq(f.m.top, 0);
 	grid_free(g);
 

@@ -3,7 +3,8 @@
  * lesson under its heading with its number, id, title, summary and a mark
  * of how far the student got, and under each lesson its challenges with
  * a mark for the ones won. The list scrolls to keep the selected lesson
- * in view; a notice about the student's progress goes above it.
+ * in view, with its chapter's heading when there is room; a notice about
+ * the student's progress goes above it.
  */
 #include "config.h"
 
@@ -87,32 +88,34 @@ menu_draw_challenge(const struct menu_window *win, int y,
 }
 
 /* Walk the whole list, drawing the rows in win; returns how many rows it
- * has, and the rows of the selected lesson (its heading, if it starts a
- * chapter, to its last challenge) in [*sel_a, *sel_b). */
+ * has, and the rows of the selected lesson: from its chapter's heading
+ * (*sel_head), or from its own row (*sel_a), to its last challenge
+ * (before *sel_b). */
 static int
 menu_walk(const struct menu_window *win, const struct screen_menu *m,
-    int *sel_a, int *sel_b)
+    int *sel_head, int *sel_a, int *sel_b)
 {
-	int row = 0, y;
+	int row = 0, head = 0, y;
 	size_t i, c;
 
-	*sel_a = *sel_b = 0;
+	*sel_head = *sel_a = *sel_b = 0;
 	for (i = 0; i < m->n; i++) {
 		const struct screen_menu_item *it = &m->items[i];
 		const struct lesson *l = it->lesson;
 
-		if (i == m->sel)
-			*sel_a = row;
 		if (i == 0 ||
 		    strcmp(it->chapter, m->items[i - 1].chapter) != 0) {
 			if (i > 0)
 				row++; /* a blank row between chapters */
-			if (i == m->sel)
-				*sel_a = row;
+			head = row;
 			if ((y = menu_row_y(win, row)) >= 0)
 				text_print_fit(win->g, 2, y, win->right - 2,
 				    ROLE_LABEL, it->chapter, win->r);
 			row++;
+		}
+		if (i == m->sel) {
+			*sel_head = head;
+			*sel_a = row;
 		}
 		if ((y = menu_row_y(win, row)) >= 0)
 			menu_draw_lesson(win, y, it, i + 1, i == m->sel);
@@ -160,7 +163,7 @@ screen_draw_menu(struct grid *g, struct screen_menu *m)
 	const struct glyphs *gl = m->ascii ? &glyphs_ascii : &glyphs_utf8;
 	const struct rules *r = text_rules_for(gl);
 	struct menu_window win = {NULL, r, gl, 0, 0, 0, 0};
-	int x, y = 2, total, sel_a, sel_b;
+	int x, y = 2, total, sel_head, sel_a, sel_b;
 
 	if (g->w < SCREEN_MIN_W || g->h < SCREEN_MIN_H) {
 		screen_draw_too_small(g);
@@ -179,7 +182,10 @@ screen_draw_menu(struct grid *g, struct screen_menu *m)
 	win.y = y;
 	win.right = g->w - 2 < MENU_LIST_W + 2 ? g->w - 2 : MENU_LIST_W + 2;
 	win.n = g->h - 2 - y;
-	total = menu_walk(&win, m, &sel_a, &sel_b);
+	total = menu_walk(&win, m, &sel_head, &sel_a, &sel_b);
+	if (sel_b - sel_head <= win.n)
+		sel_a =
+		    sel_head; /* and its chapter's heading, if there is room */
 	if (m->top > total - win.n)
 		m->top = total - win.n;
 	if (sel_b > m->top + win.n)
@@ -190,7 +196,7 @@ screen_draw_menu(struct grid *g, struct screen_menu *m)
 		m->top = 0;
 	win.g = g;
 	win.top = m->top;
-	menu_walk(&win, m, &sel_a, &sel_b);
+	menu_walk(&win, m, &sel_head, &sel_a, &sel_b);
 	if (m->top > 0)
 		text_print_fit(g, win.right, y, 1, ROLE_LABEL, r->up_arrow, r);
 	if (m->top + win.n < total)
