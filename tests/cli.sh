@@ -801,6 +801,7 @@ fi
 # --reset-progress: the progress file under $XDG_STATE_HOME (or
 # ~/.local/state) is removed, and the program says what it did.
 state="$HOME/.local/state/interleave"
+rm -rf "$state" # the screen runs above saved the pages they showed
 run "$il" --reset-progress
 expect_rc "--reset-progress with no file exits 0" 0
 expect_out "--reset-progress says there was nothing" '^no progress to clear$'

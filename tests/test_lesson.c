@@ -90,6 +90,8 @@ START_TEST(test_lesson_good)
 	else
 		ck_assert_str_eq(l->schedule, c->schedule);
 	ck_assert_int_eq(l->order, c->order);
+	if (strcmp(c->id, "race") == 0)
+		ck_assert_str_eq(l->chapter, "Races and locks");
 	ck_assert_int_eq(l->params[0], c->threads);
 	ck_assert_int_eq(l->params[1], c->iterations);
 	ck_assert_int_eq(l->params[2], c->fuzz);
@@ -186,7 +188,7 @@ static const struct bad_case {
     {"bad-text-before-page.md", NULL, 0, 8, "text before the first page"},
     {"bad-unknown-key.md", NULL, 0, 6,
         "unknown key 'thread'; valid keys are: module, summary, "
-        "schedule, order, threads, iterations, fuzz"},
+        "schedule, order, chapter, threads, iterations, fuzz"},
     {"bad-unknown-module.md", NULL, 0, 5,
         "unknown module 'racing'; known modules: race"},
     {"bad-missing-module.md", NULL, 0, 3, "no 'module' key"},
@@ -325,7 +327,61 @@ static const struct bad_case {
         BYTES("# T\n```lesson\nmodule: race\nsummary: {{threads}} of them\n"
               "```\n## P\nx\n"),
         4, "'{{' in the summary"},
+    /* chapter: */
+    {NULL, BYTES("# T\n```lesson\nmodule: race\nsummary: s\nchapter:\n```\n"),
+        5, "'chapter' has no value"},
+    {NULL,
+        BYTES("# T\n```lesson\nmodule: race\nsummary: s\nchapter: "
+              "0123456789012345678901234567890123456789012345678901234567890"
+              "\n```\n## P\nx\n"),
+        5, "'chapter' is 61 bytes long; the limit is 60 bytes"},
+    {NULL,
+        BYTES("# T\n```lesson\nmodule: race\nsummary: s\n"
+              "chapter: {{threads}} threads\n```\n## P\nx\n"),
+        5, "'{{' in the chapter"},
+    {NULL,
+        BYTES("# T\n```lesson\nmodule: race\nchapter: A\nsummary: s\n"
+              "chapter: B\n```\n## P\nx\n"),
+        6, "duplicate key 'chapter'; it is already set on line 4"},
 };
+
+/* The chapter key: its value, sanitized and trimmed; none without it. */
+static const struct chapter_case {
+	const char *data;
+	size_t len;
+	const char *chapter; /* NULL: none */
+} chapter_cases[] = {
+    {BYTES(HEAD "## P\nx\n"), NULL},
+    {BYTES("# T\n```lesson\nmodule: race\nsummary: s\n"
+           "chapter: Races and locks\n```\n## P\nx\n"),
+        "Races and locks"},
+    {BYTES("# T\n```lesson\nmodule: race\nsummary: s\n"
+           "chapter: \t  Caf\xc3\xa9 *not* styled  \n```\n## P\nx\n"),
+        "Caf\xc3\xa9 *not* styled"},
+    {BYTES("# T\n```lesson\nmodule: race\nsummary: s\nchapter: "
+           "012345678901234567890123456789012345678901234567890123456789"
+           "\n```\n## P\nx\n"),
+        "012345678901234567890123456789012345678901234567890123456789"},
+};
+
+START_TEST(test_lesson_chapter)
+{
+	const struct chapter_case *c = &chapter_cases[_i];
+	char err[512];
+	struct lesson *l;
+
+	/* when */
+	l = lesson_parse("c.md", c->data, c->len, err, sizeof err);
+
+	/* then */
+	ck_assert_msg(l != NULL, "case %d: %s", _i, err);
+	if (c->chapter == NULL)
+		ck_assert_ptr_null(l->chapter);
+	else
+		ck_assert_str_eq(l->chapter, c->chapter);
+	lesson_free(l);
+}
+END_TEST
 
 /* The name a bad case is loaded under, as it appears in messages (caller
  * frees). */
@@ -552,6 +608,8 @@ make_lesson_suite(void)
 	    tc, test_lesson_good, 0, (int)IL_ARRAY_LEN(good_cases));
 	tcase_add_test(tc, test_lesson_race_pages_are_short);
 	tcase_add_test(tc, test_lesson_doc_example);
+	tcase_add_loop_test(
+	    tc, test_lesson_chapter, 0, (int)IL_ARRAY_LEN(chapter_cases));
 	tcase_add_test(tc, test_lesson_pages_and_lines);
 	tcase_add_loop_test(
 	    tc, test_lesson_line_endings, 0, (int)IL_ARRAY_LEN(ending_cases));

@@ -279,27 +279,6 @@ START_TEST(test_too_small)
 }
 END_TEST
 
-START_TEST(test_menu)
-{
-	struct lesson *ls[2] = {race, race};
-	struct grid *g = grid_new(80, 24);
-	char *text;
-
-	screen_draw_menu(g, ls, 2, 1, 0);
-	text = grid_text(g, 0);
-	test_check_golden("screen-menu-80x24.utf8", text);
-	ck_assert(strstr(text, "1  race") != NULL);
-	ck_assert(strstr(text, "2  race") != NULL);
-	free(text);
-	grid_clear(g);
-	screen_draw_menu(g, ls, 1, 0, 1);
-	text = grid_text(g, 1);
-	test_check_golden("screen-menu-80x24.ascii", text);
-	free(text);
-	grid_free(g);
-}
-END_TEST
-
 /* Zoom and scroll move through the run and come back to follow it. */
 START_TEST(test_zoom_scroll)
 {
@@ -432,7 +411,7 @@ make_screen_suite(void)
 	tcase_add_test(tc, test_too_small);
 	tcase_add_loop_test(tc, test_layout_priority, 0,
 	    (int)(sizeof layout_cases / sizeof layout_cases[0]));
-	tcase_add_test(tc, test_menu);
+	screen_add_menu_tests(tc);
 	tcase_add_test(tc, test_zoom_scroll);
 	tcase_add_test(tc, test_zoom_keeps_middle);
 	screen_add_panel_tests(tc);

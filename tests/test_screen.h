@@ -46,4 +46,7 @@ void screen_add_panel_tests(TCase *tc);
 /* Add the explorer's screen tests (test_screen_explore.c) to tc. */
 void screen_add_explore_tests(TCase *tc);
 
+/* Add the course menu's tests (test_screen_menu.c) to tc. */
+void screen_add_menu_tests(TCase *tc);
+
 #endif

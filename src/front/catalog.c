@@ -129,6 +129,33 @@ catalog_lessons(const struct catalog *c)
 	return ls;
 }
 
+enum paths_origin
+catalog_origin(const char *path)
+{
+	const struct paths_folder *f;
+	enum paths_origin origin = PATHS_ARGUMENT;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	struct stat sd, sf;
+	size_t n, i;
+
+	f = paths_lesson_folders(&n);
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &sd) == 0) {
+		for (i = 0; i < n; i++) {
+			if (stat(f[i].dir, &sf) == 0 &&
+			    sf.st_dev == sd.st_dev && sf.st_ino == sd.st_ino)
+				origin = f[i].origin;
+		}
+	}
+	free(dir);
+	return origin;
+}
+
 /* --list: one lesson per line: id, title, folder, file, tab-separated. */
 int
 list_lessons(void)

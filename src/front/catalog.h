@@ -33,6 +33,9 @@ size_t catalog_place(struct catalog *, struct lesson *l, const char *path,
     enum paths_origin origin);
 /* The lessons in order, as a new NULL-terminated array. */
 struct lesson **catalog_lessons(const struct catalog *);
+/* The folder lesson file path is in (the last of the lesson folders that
+ * is the same folder as its own), or PATHS_ARGUMENT if none is. */
+enum paths_origin catalog_origin(const char *path);
 /* --list: one lesson per line: id, title, folder, file, tab-separated. */
 int list_lessons(void);
 

@@ -150,12 +150,13 @@ draw(struct tui *ui)
 	if (ui->ex != NULL) {
 		explorer_draw(ui, ui->g);
 	} else if (ui->lesson == NULL) {
-		screen_draw_menu(ui->g, ui->args->lessons, ui->args->nlessons,
-		    ui->menu_sel, ui->args->ascii);
+		tui_course_draw(ui, ui->g);
 	} else {
 		screen_fill(ui);
-		if (ui->scr.model != NULL)
+		if (ui->scr.model != NULL) {
 			screen_draw(ui->g, &ui->scr);
+			tui_course_page_seen(ui);
+		}
 	}
 	tui_flush_grid(ui);
 	ui->dirty = 0;
@@ -615,6 +616,7 @@ tui_main(const struct tui_args *args)
 	}
 	curses_setup(&ui);
 	tui_progress_open(&ui);
+	tui_course_open(&ui);
 
 	if (args->start >= 0)
 		lesson_open(&ui, (size_t)args->start, args->params);
@@ -623,6 +625,7 @@ tui_main(const struct tui_args *args)
 
 	explorer_close(&ui);
 	session_close(&ui.ses);
+	tui_course_close(&ui);
 	tui_progress_close(&ui);
 	endwin();
 	delscreen(ui.sp);

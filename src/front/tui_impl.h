@@ -19,6 +19,7 @@
 #include "tui.h"
 
 struct progress;
+struct tui_course;
 struct tui_explore;
 
 /* The front end's state. */
@@ -64,7 +65,8 @@ struct tui {
 	/* the explorer's screen, over the lesson's, or NULL */
 	struct tui_explore *ex;
 
-	size_t menu_sel;
+	struct tui_course *course; /* the menu's lessons, in course order */
+	size_t menu_sel;           /* a place in the course */
 	int dirty;
 	int full_repaint;
 	uint64_t next_frame;
@@ -119,6 +121,19 @@ void tui_progress_open(struct tui *);
  * status line (and the records are kept, for the next save). */
 void tui_progress_save(struct tui *);
 void tui_progress_close(struct tui *);
+
+/* tui_course.c: the course menu. */
+/* Put the lessons in course order (once, after tui_progress_open). */
+void tui_course_open(struct tui *);
+void tui_course_close(struct tui *);
+/* The lessons in the course, and the lesson index of place i. */
+size_t tui_course_count(const struct tui *);
+size_t tui_course_lesson(const struct tui *, size_t i);
+/* Draw the menu with what the progress says now. */
+void tui_course_draw(struct tui *, struct grid *);
+/* Record the lesson page on screen as seen, and save, if it is further
+ * than any seen before. */
+void tui_course_page_seen(struct tui *);
 
 /* tui_explore.c: the explorer's screen. */
 /* e: explore the lesson on screen (or say why it cannot be). */

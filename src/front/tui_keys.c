@@ -374,8 +374,9 @@ key_lesson(struct tui *ui, int ch)
 void
 key_menu(struct tui *ui, int ch)
 {
-	size_t n = ui->args->nlessons;
+	size_t n = tui_course_count(ui);
 
+	ui->notice[0] = '\0'; /* the notice stays until a key is pressed */
 	switch (ch) {
 	case 'q':
 		ui->quit = 1;
@@ -393,13 +394,15 @@ key_menu(struct tui *ui, int ch)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		if (n > 0)
-			lesson_open(ui, ui->menu_sel, NULL);
+		if (ui->menu_sel < n)
+			lesson_open(
+			    ui, tui_course_lesson(ui, ui->menu_sel), NULL);
 		break;
 	default:
 		if (ch >= '1' && ch <= '9' && (size_t)(ch - '1') < n) {
 			ui->menu_sel = (size_t)(ch - '1');
-			lesson_open(ui, ui->menu_sel, NULL);
+			lesson_open(
+			    ui, tui_course_lesson(ui, ui->menu_sel), NULL);
 		}
 		break;
 	}

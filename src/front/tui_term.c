@@ -191,6 +191,8 @@ static const struct role_colour role_colours[ROLE_COUNT] = {
     [ROLE_CODE] = {74, COLOR_CYAN, A_BOLD, A_NORMAL},     /* sky blue */
     [ROLE_EMPH] = {-1, -1, A_ITALIC, A_ITALIC},
     [ROLE_STRONG] = {-1, -1, A_BOLD, A_BOLD},
+    [ROLE_WON] = {220, COLOR_YELLOW, A_BOLD, A_BOLD},       /* gold */
+    [ROLE_LESSON_DONE] = {36, COLOR_GREEN, A_BOLD, A_BOLD}, /* bluish green */
     THREAD_STATES(STATE_THEME)};
 
 void

@@ -419,5 +419,6 @@ lesson_free(struct lesson *l)
 	free(l->title);
 	free(l->summary);
 	free(l->schedule);
+	free(l->chapter);
 	free(l);
 }

@@ -54,6 +54,7 @@
 #define LESSON_MAX_TERMS   8  /* comparisons joined by 'and' in a goal */
 #define LESSON_MAX_KEYS    32 /* keys a challenge allows */
 #define LESSON_MAX_BLOCKS  64 /* predict, quiz and challenge blocks */
+#define LESSON_CHAPTER_MAX 60 /* bytes of the 'chapter' key's value */
 
 struct lesson_show {
 	enum lesson_show_event event;
@@ -163,6 +164,9 @@ struct lesson {
 	long params[MODULE_MAX_PARAMS]; /* module defaults, then the file's */
 	char *schedule; /* named schedule the lesson suggests, or NULL */
 	long order;     /* menu position from the lesson block; 0 if absent */
+	/* The course chapter the menu lists it under (sanitized plain
+	 * text, at most LESSON_CHAPTER_MAX bytes in the file), or NULL. */
+	char *chapter;
 	/* Where things were set, for messages about them (0: not set). */
 	int block_line;    /* the ```lesson block */
 	int schedule_line; /* its 'schedule:' key */

@@ -16,7 +16,14 @@
 
 /* Slots for the metadata keys, to catch duplicates: the fixed keys, then
  * one per module parameter. */
-enum { KEY_MODULE, KEY_SUMMARY, KEY_SCHEDULE, KEY_ORDER, KEY_PARAM0 };
+enum {
+	KEY_MODULE,
+	KEY_SUMMARY,
+	KEY_SCHEDULE,
+	KEY_ORDER,
+	KEY_CHAPTER,
+	KEY_PARAM0
+};
 
 /* The styles of a page's text; style k starts with the marker byte
  * 2k + 1 and ends with 2k + 2 (LESSON_CODE_ON and so on). */

@@ -1,6 +1,7 @@
 /*
  * The ```lesson metadata block: key: value lines, the module, its
- * parameters, the summary, the suggested schedule and the menu order.
+ * parameters, the summary, the suggested schedule, the menu order and
+ * the chapter.
  */
 #include <cmark.h>
 #include <stdint.h>
@@ -15,7 +16,7 @@
 
 /* The keys every lesson may set, in the order of their slots. */
 static const char *const lesson_fixed_keys[] = {
-    "module", "summary", "schedule", "order"};
+    "module", "summary", "schedule", "order", "chapter"};
 
 /* Strip blanks from both ends of [*s, *s + *len). */
 void
@@ -258,6 +259,28 @@ lesson_schedule_name_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* The 'chapter' key: plain text on one line, at most LESSON_CHAPTER_MAX
+ * bytes, without placeholders. */
+static int
+lesson_meta_chapter(struct lesson_parse *p, struct lesson_kv *kv)
+{
+	if (kv->vlen == 0) {
+		lesson_error(p, kv->line, "'chapter' has no value");
+		return -1;
+	}
+	if (kv->vlen > LESSON_CHAPTER_MAX) {
+		lesson_error(p, kv->line,
+		    "'chapter' is %zu bytes long; the limit is %d bytes",
+		    kv->vlen, LESSON_CHAPTER_MAX);
+		return -1;
+	}
+	if (lesson_check_no_placeholder(
+	        p, kv->value, kv->vlen, kv->line, "chapter") != 0)
+		return -1;
+	p->l->chapter = sanitize_text(kv->value, kv->vlen, 0);
+	return 0;
+}
+
 /* Second pass: check and store one key: value line. */
 static int
 lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
@@ -313,6 +336,8 @@ lesson_meta_apply(struct lesson_parse *p, struct lesson_kv *kv)
 			return -1;
 		}
 		return 0;
+	case KEY_CHAPTER:
+		return lesson_meta_chapter(p, kv);
 	default:
 		return lesson_meta_param(p, kv, slot - KEY_PARAM0);
 	}

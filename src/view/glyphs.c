@@ -15,7 +15,11 @@ const struct glyphs glyphs_utf8 = {
     .lost = 0x2717,     /* ✗ ballot x */
     .deadlock = 0x25b2, /* ▲ */
     .arrow = "\xe2\x86\x92",
-    .bar = "\xe2\x96\x88", /* █ */
+    .bar = "\xe2\x96\x88",   /* █ */
+    .won = "\xe2\x98\x85",   /* ★ */
+    .unwon = "\xe2\x98\x86", /* ☆ */
+    .done = "\xe2\x9c\x93 done",
+    .started = "started",
 };
 
 const struct glyphs glyphs_ascii = {
@@ -24,6 +28,10 @@ const struct glyphs glyphs_ascii = {
     .deadlock = '^',
     .arrow = "->",
     .bar = "#",
+    .won = "[x]",
+    .unwon = "[ ]",
+    .done = "[done]",
+    .started = "[started]",
 };
 
 static const char *const legend_words[TS_COUNT] = {THREAD_STATES(STATE_WORDS)};

@@ -17,6 +17,9 @@ struct glyphs {
 	uint32_t deadlock; /* a lane's mark where a deadlock's cycle closed */
 	const char *arrow; /* between the nodes of a cycle: "T1 -> B" */
 	const char *bar;   /* one cell of a histogram's bar */
+	/* The menu's marks: a challenge won and not yet won; a lesson done
+	 * and started. */
+	const char *won, *unwon, *done, *started;
 };
 
 extern const struct glyphs glyphs_utf8;

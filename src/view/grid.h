@@ -21,9 +21,11 @@ enum role {
 	ROLE_RULER,
 	ROLE_LOST,
 	ROLE_WARNING,
-	ROLE_CODE,   /* narration: a code span or block */
-	ROLE_EMPH,   /* narration: emphasis */
-	ROLE_STRONG, /* narration: strong emphasis */
+	ROLE_CODE,        /* narration: a code span or block */
+	ROLE_EMPH,        /* narration: emphasis */
+	ROLE_STRONG,      /* narration: strong emphasis */
+	ROLE_WON,         /* the menu: a challenge won */
+	ROLE_LESSON_DONE, /* the menu: a lesson done */
 	THREAD_STATES(ROLE_OF_STATE) ROLE_COUNT
 };
 

@@ -146,10 +146,35 @@ void screen_draw(struct grid *g, struct screen *s);
  * a terminal, with every row it wants and a blank line between panels. */
 void screen_print(FILE *, struct screen *s, int w, int ascii);
 
-/* The lesson menu: one row per lesson with its number, title and summary;
- * sel is highlighted. */
-void screen_draw_menu(struct grid *g, struct lesson *const *lessons, size_t n,
-    size_t sel, int ascii);
+/* One lesson of the course menu, with what the front end found of the
+ * student's progress in it. */
+struct screen_menu_item {
+	const struct lesson *lesson;
+	const char *chapter; /* the heading it goes under */
+	int done;            /* every challenge won and its last page seen */
+	int started;         /* some page seen or a challenge won */
+	/* For each of the lesson's challenges: 1 if won, and the best
+	 * win's steps (NULL: none won). */
+	const int *won;
+	const long *steps;
+};
+
+/* The course menu: chapter headings in order, each lesson under its
+ * heading with its number (its place in items, from 1), id, title,
+ * summary and mark, and its challenges under it. */
+struct screen_menu {
+	const struct screen_menu_item *items; /* in course order */
+	size_t n;
+	size_t sel;         /* the selected item, highlighted */
+	int top;            /* first list row shown; the draw keeps sel in
+	                     * view and updates it */
+	const char *notice; /* a sentence to show above the list, or NULL */
+	int ascii;
+};
+
+/* Draw the menu into g, which is the whole terminal (below SCREEN_MIN_W x
+ * SCREEN_MIN_H the "terminal too small" notice). */
+void screen_draw_menu(struct grid *g, struct screen_menu *m);
 
 /* Zoom in / out one level, keeping the middle of the view where it is
  * (or the live end, when following); scroll by a quarter of the lane
