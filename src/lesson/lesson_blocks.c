@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "lesson_int.h"
-#include "schedule.h"
 #include "sanitize.h"
+#include "schedule.h"
 #include "util.h"
 
 /* One line of a block that is neither blank nor a comment. */
@@ -1166,8 +1166,8 @@ lesson_demo_load(const struct lesson *l, const char *const *dirs,
 	snprintf(spec, sizeof spec, "@%s", d->schedule);
 	if ((rc = schedule_load(spec, dirs, out, msg, sizeof msg)) !=
 	    SCHEDULE_OK) {
-		snprintf(err, errlen, "%s:%d: %s", l->path, d->schedule_line,
-		    msg);
+		snprintf(
+		    err, errlen, "%s:%d: %s", l->path, d->schedule_line, msg);
 		return rc;
 	}
 	if (d->nstops > 0 && d->stops[d->nstops - 1].step > (long)out->n) {

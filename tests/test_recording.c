@@ -1,0 +1,173 @@
+/* Recordings of a session: a round trip through the file replays to the
+ * same state, and each kind of bad file gives its one-line message. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson.h"
+#include "recording.h"
+#include "session.h"
+#include "suites.h"
+#include "util.h"
+
+static struct lesson *race;
+static char path[64];
+
+static void
+setup(void)
+{
+	int fd;
+
+	race = test_lesson("race");
+	snprintf(path, sizeof path, "/tmp/il-recXXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void
+teardown(void)
+{
+	lesson_free(race);
+	race = NULL;
+	unlink(path);
+}
+
+/* What the screen shows of a run that matters here. */
+static void
+state_of(const struct session *s, char *buf, size_t len)
+{
+	const struct model *m = s->run->m;
+
+	snprintf(buf, len, "counter %lld lost %llu step %u hist %zu seed %llu",
+	    (long long)m->vars[0].value, (unsigned long long)m->vars[0].lost,
+	    (unsigned)m->step, s->nhist, (unsigned long long)s->seed);
+}
+
+START_TEST(test_recording_round_trip)
+{
+	static const int plan[] = {0, 1, 0, 1};
+	struct session s, t;
+	struct recording rec, back;
+	char msg[256], err[512], a[256], b[256];
+	size_t i;
+
+	session_init(&s, race, NULL, 0, 7);
+	recording_init(&rec, race->id);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_START, &s);
+	for (i = 0; i < IL_ARRAY_LEN(plan); i++) {
+		ck_assert_int_eq(session_step(&s, plan[i], msg, sizeof msg), 0);
+		recording_add(&rec, REC_STEP, &s);
+	}
+	ck_assert_int_eq(session_undo(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_UNDO, &s);
+	ck_assert_int_eq(session_redo(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_REDO, &s);
+	ck_assert_int_eq(session_auto_step(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_AUTO, &s);
+	/* a restart with a new seed, and steps after it */
+	s.seed = 99;
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_START, &s);
+	ck_assert_int_eq(session_auto_step(&s, msg, sizeof msg), 0);
+	recording_add(&rec, REC_AUTO, &s);
+	ck_assert_int_eq(session_step(&s, 1, msg, sizeof msg), 0);
+	recording_add(&rec, REC_STEP, &s);
+	state_of(&s, a, sizeof a);
+
+	ck_assert_msg(
+	    recording_save(&rec, race, path, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(
+	    recording_load(path, &back, err, sizeof err) == 0, "%s", err);
+	ck_assert_msg(
+	    recording_bind(&back, race, err, sizeof err) == 0, "%s", err);
+	ck_assert_uint_eq(back.n, rec.n);
+	session_init(&t, race, NULL, 0, 1);
+	for (i = 0; i < back.n; i++) {
+		ck_assert_int_eq(back.ev[i].kind, rec.ev[i].kind);
+		ck_assert_msg(
+		    recording_apply(&t, &back.ev[i], msg, sizeof msg) == 0,
+		    "event %zu: %s", i, msg);
+	}
+	state_of(&t, b, sizeof b);
+	ck_assert_str_eq(a, b);
+	session_close(&s);
+	session_close(&t);
+	recording_free(&rec);
+	recording_free(&back);
+}
+END_TEST
+
+static const struct bad_recording {
+	const char *text;
+	const char *message; /* after "PATH:" */
+} bad_recordings[] = {
+    {"", "1: not a recording: it is empty or cut short"},
+    {"hello\n",
+        "1: not a recording: it does not start with "
+        "'interleave-recording 1'"},
+    {"interleave-recording 9\nlesson race\nend 0\n",
+        "1: recording version 9; this program reads version 1"},
+    {"interleave-recording 1\nlessons race\nend 0\n",
+        "2: expected 'lesson ID'"},
+    {"interleave-recording 1\nlesson nosuch\nstart seed=1\nend 1\n",
+        "2: a recording of 'nosuch', not of 'race'"},
+    {"interleave-recording 1\nlesson race\nstep 1\nend 1\n",
+        "3: the first event must be 'start'"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\nstep x\nend 2\n",
+        "4: bad step 'x': expected a thread number from 1"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\nstep 3\nend 2\n",
+        "4: bad step: thread 3, but the run has 2 threads"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\njump 1\nend 2\n",
+        "4: unknown event 'jump' (start, step, auto, undo, redo or end)"},
+    {"interleave-recording 1\nlesson race\nstart seed=1 colour=3\nend 1\n",
+        "3: lesson race has no parameter 'colour'"},
+    {"interleave-recording 1\nlesson race\nstart free=1\nend 1\n",
+        "3: the start line has no 'seed='"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\nstep 1\n",
+        "5: the recording is cut short: no 'end' line"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\nstep 1\nend 3\n",
+        "5: 'end' should count the 2 events before it, not '3'"},
+    {"interleave-recording 1\nlesson race\nstart seed=1\nend 1\nundo\n",
+        "5: text after the 'end' line"},
+};
+
+START_TEST(test_recording_bad)
+{
+	const struct bad_recording *c = &bad_recordings[_i];
+	struct recording rec;
+	char err[512], want[600];
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	ck_assert_ptr_nonnull(f);
+	fputs(c->text, f);
+	fclose(f);
+	rc = recording_load(path, &rec, err, sizeof err);
+	if (rc == 0)
+		rc = recording_bind(&rec, race, err, sizeof err);
+	ck_assert_msg(rc != 0, "case %d read", _i);
+	snprintf(want, sizeof want, "%s:%s", path, c->message);
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	recording_free(&rec);
+}
+END_TEST
+
+Suite *
+make_recording_suite(void)
+{
+	Suite *s = suite_create("recording");
+	TCase *tc = tcase_create("recording");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_recording_round_trip);
+	tcase_add_loop_test(
+	    tc, test_recording_bad, 0, (int)IL_ARRAY_LEN(bad_recordings));
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
