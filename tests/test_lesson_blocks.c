@@ -458,6 +458,7 @@ START_TEST(test_blocks_doc_examples)
 	ck_assert_uint_eq(l->nquizzes, 1);
 	ck_assert_uint_eq(l->nchallenges, 1);
 	ck_assert_uint_eq(l->challenges[0].nhints, 2);
+	ck_assert_uint_eq(l->demo.nstops, 2);
 	ck_assert_int_eq(l->pages[0].show.event, LESSON_SHOW_LOST_UPDATE);
 	lesson_free(l);
 	free(text);

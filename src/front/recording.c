@@ -42,8 +42,7 @@ recording_free(struct recording *rec)
 	memset(rec, 0, sizeof *rec);
 }
 
-/* Room for one more event, zeroed. */
-static struct rec_event *
+struct rec_event *
 recording_push(struct recording *rec)
 {
 	struct rec_event *e;

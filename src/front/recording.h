@@ -56,6 +56,9 @@ struct recording {
 void recording_init(struct recording *, const char *lesson_id);
 void recording_free(struct recording *);
 
+/* Room for one more event at the end, zeroed. */
+struct rec_event *recording_push(struct recording *);
+
 /* Note what just happened to s: a START takes its seed, parameters and
  * mode, a STEP or AUTO the thread of its last step. */
 void recording_add(struct recording *, enum rec_kind, const struct session *s);
