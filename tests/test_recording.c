@@ -8,6 +8,7 @@
 
 #include "lesson.h"
 #include "recording.h"
+#include "schedule.h"
 #include "session.h"
 #include "suites.h"
 #include "util.h"
@@ -101,6 +102,53 @@ START_TEST(test_recording_round_trip)
 }
 END_TEST
 
+/* The race lesson's demo: its schedule loads from the repository's
+ * folder, every stop is within it, and played as step events on a
+ * session it loses the update, the same way twice. */
+START_TEST(test_recording_race_demo)
+{
+	char dir[4096], err[1024], msg[256], first[256] = "";
+	const char *dirs[2] = {dir, NULL};
+	struct schedule sch;
+	struct session s;
+	struct rec_event e;
+	int round;
+	size_t i;
+
+	snprintf(dir, sizeof dir, "%s/data/schedules", test_srcdir());
+	ck_assert_int_ne(race->demo.line, 0);
+	ck_assert_msg(
+	    lesson_demo_load(race, dirs, &sch, err, sizeof err) == SCHEDULE_OK,
+	    "%s", err);
+	ck_assert_uint_ge(race->demo.nstops, 2);
+	ck_assert_int_le(
+	    race->demo.stops[race->demo.nstops - 1].step, (long)sch.n);
+	for (round = 0; round < 2; round++) {
+		session_init(&s, race, NULL, 0, 1);
+		memset(&e, 0, sizeof e);
+		e.kind = REC_START;
+		e.seed = 1;
+		memcpy(e.params, race->params, sizeof e.params);
+		ck_assert_int_eq(recording_apply(&s, &e, msg, sizeof msg), 0);
+		for (i = 0; i < sch.n; i++) {
+			e.kind = REC_STEP;
+			e.thread = sch.items[i];
+			ck_assert_msg(
+			    recording_apply(&s, &e, msg, sizeof msg) == 0,
+			    "step %zu: %s", i + 1, msg);
+		}
+		ck_assert_uint_eq(s.run->m->vars[0].lost, 1);
+		state_of(&s, msg, sizeof msg);
+		if (round == 0)
+			snprintf(first, sizeof first, "%s", msg);
+		else
+			ck_assert_str_eq(first, msg);
+		session_close(&s);
+	}
+	schedule_free(&sch);
+}
+END_TEST
+
 static const struct bad_recording {
 	const char *text;
 	const char *message; /* after "PATH:" */
@@ -111,6 +159,8 @@ static const struct bad_recording {
         "'interleave-recording 1'"},
     {"interleave-recording 9\nlesson race\nend 0\n",
         "1: recording version 9; this program reads version 1"},
+    {"interleave-recording 1\nlesson race\nend 0\n",
+        "3: the recording has no 'start' before its end"},
     {"interleave-recording 1\nlessons race\nend 0\n",
         "2: expected 'lesson ID'"},
     {"interleave-recording 1\nlesson nosuch\nstart seed=1\nend 1\n",
@@ -165,6 +215,7 @@ make_recording_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_recording_round_trip);
+	tcase_add_test(tc, test_recording_race_demo);
 	tcase_add_loop_test(
 	    tc, test_recording_bad, 0, (int)IL_ARRAY_LEN(bad_recordings));
 	tcase_set_timeout(tc, 30);

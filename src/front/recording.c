@@ -227,6 +227,10 @@ read_event(struct reader *r, struct recording *rec, char *s, int *ended)
 	if (sp != NULL)
 		*sp = '\0';
 	if (strcmp(s, "end") == 0) {
+		if (rec->n == 0)
+			return reader_error(r,
+			    "the recording has no 'start' "
+			    "before its end");
 		if (parse_number(arg, &v) != 0 || v != rec->n)
 			return reader_error(r,
 			    "'end' should count the %zu events before it, "
