@@ -38,6 +38,17 @@ printf 'interleave-recording 1\nlesson race\nstart seed=1\nstep 1\n' >"$TMPD/cut
 run "$il" --replay "$TMPD/cut.rec"
 expect_rc "--replay of a cut file: exit 65" 65
 expect_err "--replay says it is cut short" "cut.rec:5: the recording is cut short"
+# --check-lesson reports a bad demo as FILE:LINE
+{ cat "$TMPD/nodemo.md"; printf '\n```demo\nschedule: no-such-schedule\n```\n'; } >"$TMPD/badsched.md"
+run "$il" --check-lesson "$TMPD/badsched.md"
+expect_rc "--check-lesson: a demo's missing schedule exits 65" 65
+expect_err "--check-lesson names the demo's schedule line" 'badsched.md:13: .*no-such-schedule'
+{ cat "$TMPD/nodemo.md"; printf '\n```demo\nsteps: 1,2\nstop: 1 Nowhere\n```\n'; } >"$TMPD/badstop.md"
+run "$il" --check-lesson "$TMPD/badstop.md"
+expect_rc "--check-lesson: a stop on a missing page exits 65" 65
+expect_err "--check-lesson names the stop's line" "badstop.md:14: no page is called 'Nowhere'"
+run "$il" "$TMPD/badsched.md" --demo
+expect_rc "--demo whose schedule is missing: exit 65" 65
 run "$il" race --demo --headless
 expect_rc "--demo with --headless: exit 2" 2
 run "$il" race --speed 5
