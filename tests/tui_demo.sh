@@ -140,4 +140,13 @@ t2=$(grep -o 'step [0-9]*  seed [0-9]*' "$TMPD/replayed" | head -n 1)
 T send-keys -t il q
 wait_file "the replay quits with 0" "$TMPD/rc" 'rc=0'
 
+# ---- a --record file that cannot be written ----
+run_in_pane "race --record $TMPD/no-such-dir/s.rec"
+wait_for "race opens to be recorded into a missing folder" 'STEP  step 0 '
+T send-keys -t il 1
+wait_for "a step to record" 'STEP  step 1 '
+T send-keys -t il q
+wait_file "an unwritable --record file exits 73" "$TMPD/rc" 'rc=73'
+wait_for "and says why" 'cannot write the recording .*no-such-dir'
+
 finish
