@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lesson.h"
+#include "player.h"
 #include "recording.h"
 #include "schedule.h"
 #include "session.h"
@@ -149,6 +150,98 @@ START_TEST(test_recording_race_demo)
 }
 END_TEST
 
+/* The player on the race demo: forward to the end, back two steps, and
+ * the state is the one two steps before the end; the stops are found at
+ * their steps. */
+START_TEST(test_player_demo)
+{
+	char dir[4096], err[1024], msg[256], want[256], got[256];
+	const char *dirs[2] = {dir, NULL};
+	const struct lesson_stop *st;
+	struct session s;
+	struct player p;
+	size_t stops = 0;
+
+	snprintf(dir, sizeof dir, "%s/data/schedules", test_srcdir());
+	session_init(&s, race, NULL, 0, 1);
+	ck_assert_int_eq(session_start(&s, msg, sizeof msg), 0);
+	ck_assert_msg(
+	    player_from_demo(&p, race, &s, dirs, err, sizeof err) == 0, "%s",
+	    err);
+	ck_assert_int_ne(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	while (!player_at_end(&p)) {
+		ck_assert_msg(
+		    player_forward(&p, &s, NULL, msg, sizeof msg) == 0,
+		    "event %zu: %s", p.pos, msg);
+		if ((st = player_stop(&p, &s)) != NULL) {
+			ck_assert_int_eq(st->step, (long)s.nhist);
+			stops++;
+		}
+		if (p.pos + 2 == p.rec.n)
+			state_of(&s, want, sizeof want);
+	}
+	ck_assert_uint_eq(stops, race->demo.nstops);
+	ck_assert_uint_eq(s.run->m->vars[0].lost, 1);
+	ck_assert_int_ne(player_forward(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	state_of(&s, got, sizeof got);
+	ck_assert_str_eq(want, got);
+	player_free(&p);
+	session_close(&s);
+}
+END_TEST
+
+/* Back over an undo plays again from the start: the step it undid is
+ * taken again, whatever the redo list holds by then. */
+START_TEST(test_player_back_over_undo)
+{
+	static const enum rec_kind kinds[] = {
+	    REC_START, REC_STEP, REC_UNDO, REC_STEP, REC_START, REC_STEP};
+	static const int threads[] = {0, 0, 0, 1, 0, 1};
+	struct recording rec;
+	struct session s;
+	struct player p;
+	char msg[256];
+	size_t i;
+
+	recording_init(&rec, race->id);
+	for (i = 0; i < IL_ARRAY_LEN(kinds); i++) {
+		struct rec_event *e = recording_push(&rec);
+
+		e->kind = kinds[i];
+		e->thread = threads[i];
+		e->seed = i == 0 ? 1 : 5;
+		memcpy(e->params, race->params, sizeof e->params);
+	}
+	player_from_recording(&p, &rec);
+	session_init(&s, race, NULL, 0, 1);
+	while (!player_at_end(&p))
+		ck_assert_msg(
+		    player_forward(&p, &s, NULL, msg, sizeof msg) == 0,
+		    "event %zu: %s", p.pos, msg);
+	ck_assert_uint_eq(s.nhist, 1);
+	ck_assert_uint_eq(s.seed, 5);
+	/* back over the step, then over the second start: the first run */
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_uint_eq(s.nhist, 0);
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_uint_eq(s.seed, 1);
+	ck_assert_uint_eq(s.nhist, 1);
+	ck_assert_int_eq(s.hist[0].thread, 1);
+	/* back over B's step, then over the undo: A's step again */
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_uint_eq(s.nhist, 0);
+	ck_assert_int_eq(player_back(&p, &s, NULL, msg, sizeof msg), 0);
+	ck_assert_uint_eq(s.nhist, 1);
+	ck_assert_int_eq(s.hist[0].thread, 0);
+	ck_assert_uint_eq(p.pos, 2);
+	player_free(&p);
+	recording_free(&rec);
+	session_close(&s);
+}
+END_TEST
+
 static const struct bad_recording {
 	const char *text;
 	const char *message; /* after "PATH:" */
@@ -216,6 +309,8 @@ make_recording_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_recording_round_trip);
 	tcase_add_test(tc, test_recording_race_demo);
+	tcase_add_test(tc, test_player_demo);
+	tcase_add_test(tc, test_player_back_over_undo);
 	tcase_add_loop_test(
 	    tc, test_recording_bad, 0, (int)IL_ARRAY_LEN(bad_recordings));
 	tcase_set_timeout(tc, 30);

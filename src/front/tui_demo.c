@@ -14,14 +14,13 @@
 
 #include "exit.h"
 #include "paths.h"
-#include "schedule.h"
 #include "tui_impl.h"
 #include "util.h"
 
 static const char *
 player_what(const struct tui_player *p)
 {
-	return p->demo != NULL ? "demo" : "replay";
+	return p->pl.demo != NULL ? "demo" : "replay";
 }
 
 /* The player is done: the lesson is the student's again. */
@@ -38,40 +37,28 @@ player_finish(struct tui *ui)
 	    player_what(p), ui->ses.nhist);
 }
 
-/* Do event e: 0, or -1 with why in msg. */
+/* A start event: the run restarted as the screen restarts it. */
 static int
-player_apply(struct tui *ui, const struct rec_event *e, char *msg, size_t len)
+hook_start(void *ctx, const struct rec_event *e, char *msg, size_t len)
 {
-	if (e->kind == REC_START) {
-		ui->ses.seed = e->seed;
-		ui->ses.free_run = e->free_run;
-		memcpy(ui->ses.params, e->params, sizeof ui->ses.params);
-		if (restart(ui) != 0) {
-			snprintf(msg, len, "%s", ui->status);
-			return -1;
-		}
-		snprintf(msg, len, "started with seed %llu",
-		    (unsigned long long)e->seed);
-		return 0;
-	}
-	if (recording_apply(&ui->ses, e, msg, len) != 0)
+	struct tui *ui = ctx;
+
+	ui->ses.seed = e->seed;
+	ui->ses.free_run = e->free_run;
+	memcpy(ui->ses.params, e->params, sizeof ui->ses.params);
+	if (restart(ui) != 0) {
+		snprintf(msg, len, "%s", ui->status);
 		return -1;
-	if (e->kind == REC_STEP || e->kind == REC_AUTO)
-		log_add(ui, msg);
+	}
+	snprintf(
+	    msg, len, "started with seed %llu", (unsigned long long)e->seed);
 	return 0;
 }
 
-/* The demo's stop at the step the session is at, or NULL. */
-static const struct lesson_stop *
-player_stop(const struct tui *ui)
+static void
+hook_stepped(void *ctx, const char *msg)
 {
-	const struct lesson_demo *d = ui->play.demo;
-	size_t i;
-
-	for (i = 0; d != NULL && i < d->nstops; i++)
-		if (d->stops[i].step == (long)ui->ses.nhist)
-			return &d->stops[i];
-	return NULL;
+	log_add(ctx, msg);
 }
 
 /* Turn to a stop's page; while playing, pause there. */
@@ -92,120 +79,72 @@ player_at_stop(struct tui *ui, const struct lesson_stop *st)
 
 /* Play the next event; the end finishes the player. */
 static void
-player_forward(struct tui *ui)
+player_next(struct tui *ui)
 {
 	struct tui_player *p = &ui->play;
+	struct player_hooks h = {hook_start, hook_stepped, ui};
 	const struct lesson_stop *st;
 	char msg[256];
 
-	if (p->pos == p->rec.n) {
+	if (player_at_end(&p->pl)) {
 		player_finish(ui);
 		return;
 	}
-	if (player_apply(ui, &p->rec.ev[p->pos], msg, sizeof msg) != 0) {
+	if (player_forward(&p->pl, &ui->ses, &h, msg, sizeof msg) != 0) {
 		p->active = p->playing = 0;
 		ui->mode = SCREEN_STEP;
 		set_status(ui, "the %s stopped at its event %zu: %s",
-		    player_what(p), p->pos + 1, msg);
+		    player_what(p), p->pl.pos + 1, msg);
 		return;
 	}
-	p->pos++;
 	set_status(ui, "%s, step %zu: %s%s", player_what(p), ui->ses.nhist, msg,
 	    p->playing ? "" : " (paused: space plays)");
-	if ((st = player_stop(ui)) != NULL)
+	if ((st = player_stop(&p->pl, &ui->ses)) != NULL)
 		player_at_stop(ui, st);
-	else if (p->pos == p->rec.n && p->playing)
+	else if (player_at_end(&p->pl) && p->playing)
 		player_finish(ui);
 }
 
-/* Take back the last event played: a step with undo, anything else by
- * playing again from the start before it. */
+/* Take back the last event played. */
 static void
-player_back(struct tui *ui)
+player_prev(struct tui *ui)
 {
 	struct tui_player *p = &ui->play;
-	const struct rec_event *e;
+	struct player_hooks h = {hook_start, hook_stepped, ui};
 	const struct lesson_stop *st;
 	char msg[256];
-	size_t from, i;
 
-	if (p->pos <= 1) {
-		set_status(ui, "at the start of the %s", player_what(p));
+	if (player_back(&p->pl, &ui->ses, &h, msg, sizeof msg) != 0) {
+		set_status(ui, "%s: %s", player_what(p), msg);
 		return;
 	}
-	e = &p->rec.ev[p->pos - 1];
-	if (e->kind == REC_STEP || e->kind == REC_AUTO) {
-		if (session_undo(&ui->ses, msg, sizeof msg) != 0) {
-			set_status(ui, "%s", msg);
-			return;
-		}
-	} else {
-		for (from = p->pos - 2; from > 0; from--)
-			if (p->rec.ev[from].kind == REC_START)
-				break;
-		for (i = from; i < p->pos - 1; i++)
-			if (player_apply(ui, &p->rec.ev[i], msg, sizeof msg) !=
-			    0) {
-				set_status(ui, "%s", msg);
-				return;
-			}
-	}
-	p->pos--;
 	set_status(ui, "%s, back to step %zu (-> steps again, space plays)",
 	    player_what(p), ui->ses.nhist);
-	if ((st = player_stop(ui)) != NULL)
+	if ((st = player_stop(&p->pl, &ui->ses)) != NULL)
 		player_at_stop(ui, st);
-}
-
-/* The demo's steps as events: the run as it is, then each step. */
-static int
-player_demo_events(struct tui *ui)
-{
-	struct tui_player *p = &ui->play;
-	struct schedule s;
-	char err[1024];
-	size_t i;
-
-	if (lesson_demo_load(ui->lesson, paths_schedule_dirs(), &s, err,
-	        sizeof err) != SCHEDULE_OK) {
-		set_status(ui, "%s", err);
-		return -1;
-	}
-	recording_init(&p->rec, ui->lesson->id);
-	recording_add(&p->rec, REC_START, &ui->ses);
-	for (i = 0; i < s.n; i++) {
-		struct rec_event *e = recording_push(&p->rec);
-
-		e->kind = REC_STEP;
-		e->thread = s.items[i];
-	}
-	schedule_free(&s);
-	p->demo = &ui->lesson->demo;
-	return 0;
 }
 
 int
 tui_demo_open(struct tui *ui)
 {
 	struct tui_player *p = &ui->play;
-	const struct recording *src = ui->args->replay;
+	char err[1024];
 
 	memset(p, 0, sizeof *p);
 	if (ui->lesson == NULL || ui->ses.run == NULL)
 		return -1;
-	if (src == NULL) {
-		if (player_demo_events(ui) != 0)
-			return -1;
-	} else {
-		recording_init(&p->rec, src->lesson);
-		for (size_t i = 0; i < src->n; i++)
-			*recording_push(&p->rec) = src->ev[i];
+	if (ui->args->replay != NULL) {
+		player_from_recording(&p->pl, ui->args->replay);
+	} else if (player_from_demo(&p->pl, ui->lesson, &ui->ses,
+	               paths_schedule_dirs(), err, sizeof err) != 0) {
+		set_status(ui, "%s", err);
+		return -1;
 	}
-	if (p->rec.n == 0)
+	if (p->pl.rec.n == 0)
 		return -1;
 	p->active = p->playing = 1;
 	ui->mode = SCREEN_AUTO;
-	player_forward(ui); /* the start */
+	player_next(ui); /* the start */
 	p->next = clock_now_ns() + 1000000000ull / tui_speeds[ui->speed];
 	return 0;
 }
@@ -217,7 +156,7 @@ tui_demo_advance(struct tui *ui, uint64_t now)
 
 	if (!p->active || !p->playing || now < p->next)
 		return;
-	player_forward(ui);
+	player_next(ui);
 	p->next = now + 1000000000ull / tui_speeds[ui->speed];
 	ui->dirty = 1;
 }
@@ -243,7 +182,7 @@ tui_demo_key(struct tui *ui, int ch)
 		return 0;
 	switch (ch) {
 	case ' ':
-		if (p->pos == p->rec.n) {
+		if (player_at_end(&p->pl)) {
 			player_finish(ui);
 			return 1;
 		}
@@ -257,12 +196,12 @@ tui_demo_key(struct tui *ui, int ch)
 	case KEY_RIGHT:
 		p->playing = 0;
 		ui->mode = SCREEN_PAUSED;
-		player_forward(ui);
+		player_next(ui);
 		return 1;
 	case KEY_LEFT:
 		p->playing = 0;
 		ui->mode = SCREEN_PAUSED;
-		player_back(ui);
+		player_prev(ui);
 		return 1;
 	case 'q':
 	case '?':
@@ -290,7 +229,7 @@ tui_demo_key(struct tui *ui, int ch)
 void
 tui_demo_close(struct tui *ui)
 {
-	recording_free(&ui->play.rec);
+	player_free(&ui->play.pl);
 	memset(&ui->play, 0, sizeof ui->play);
 	recording_free(&ui->rec);
 	ui->rec_on = 0;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "conductor.h"
+#include "player.h"
 #include "recording.h"
 #include "screen.h"
 #include "session.h"
@@ -22,14 +23,11 @@
 struct progress;
 struct tui_explore;
 
-/* The demo and replay player (tui_demo.c): a recording played back on
- * the session, pos events of it done so far. */
+/* The demo and replay player on the screen (tui_demo.c). */
 struct tui_player {
 	int active;  /* playing or paused; 0 once it ends */
 	int playing; /* 0: paused (by the student or at a stop) */
-	const struct lesson_demo *demo; /* its stops; NULL for a replay */
-	struct recording rec;
-	size_t pos;
+	struct player pl;
 	uint64_t next; /* when the next event is due while playing */
 };
 
