@@ -17,6 +17,7 @@ Suite *make_schedule_suite(void);
 Suite *make_headless_suite(void);
 Suite *make_screen_suite(void);
 Suite *make_session_suite(void);
+Suite *make_recording_suite(void);
 Suite *make_sampler_suite(void);
 Suite *make_iovscpu_suite(void);
 Suite *make_lockfix_suite(void);

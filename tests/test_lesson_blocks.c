@@ -320,6 +320,44 @@ static const struct block_bad_case {
     {BYTES(PAGE "```show\n```\n"),
         "b.md:8: the ```show block is empty; write the event, such as "
         "'lost-update' or 'done'"},
+    /* ```demo */
+    {BYTES(PAGE "```demo\nstop: 1 P\n```\n"),
+        "b.md:8: the ```demo block has no steps; add 'schedule: "
+        "lost-update' or 'steps: 1,2,1,2'"},
+    {BYTES(PAGE "```demo\nsteps: 1,3\n```\n"),
+        "b.md:9: 'steps' item 2 is thread 3, but the lesson has 2 "
+        "threads"},
+    {BYTES(PAGE "```demo\nsteps: 1,x\n```\n"),
+        "b.md:9: 'steps': schedule item 2: 'x' is not a thread number"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nschedule: lost-update\n```\n"),
+        "b.md:10: the demo's steps are already given on line 9; give "
+        "either 'schedule:' or 'steps:', once"},
+    {BYTES(PAGE "```demo\nschedule: a b\n```\n"),
+        "b.md:9: 'schedule' must be the name of a schedule (letters, "
+        "digits, '-' and '_'), not 'a b'"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: two P\n```\n"),
+        "b.md:10: expected 'stop: STEP PAGE' (a step count and a page's "
+        "number or title), as in 'stop: 2 The lost update', not 'two P'"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: 2\n```\n"),
+        "b.md:10: expected 'stop: STEP PAGE' (a step count and a page's "
+        "number or title), as in 'stop: 2 The lost update', not '2'"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: 2 P\nstop: 1 P\n```\n"),
+        "b.md:11: the stop at step 1 comes after the one at step 2; list "
+        "the stops in step order, one per step"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: 3 P\n```\n"),
+        "b.md:10: the stop at step 3 is past the demo's end: it has 2 "
+        "steps"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: 1 Q\n```\n"),
+        "b.md:10: no page is called 'Q'; write a page's title as its "
+        "heading has it, or its number"},
+    {BYTES(PAGE "```demo\nsteps: 1,2\nstop: 1 2\n```\n"),
+        "b.md:10: page 2: the lesson has pages 1 to 1"},
+    {BYTES(PAGE "```demo\nsteps: 1\nspeed: 3\n```\n"),
+        "b.md:10: unknown field 'speed' in the ```demo block; its fields "
+        "are: schedule, steps, stop"},
+    {BYTES(PAGE "```demo\nsteps: 1\n```\n```demo\nsteps: 1\n```\n"),
+        "b.md:11: a second ```demo block; a lesson has one demo, on line "
+        "8"},
     /* Before the ```lesson block, which is after the first page. */
     {BYTES("# T\n## P\ntext\n```show\ndone\n```\n```lesson\nmodule: "
            "race\nsummary: s\n```\n"),
@@ -331,6 +369,32 @@ static const struct block_bad_case {
         "the ```lesson block may come before it (start a page with '## "
         "Heading')"},
 };
+
+/* A demo's steps and its stops, by page title and by number. */
+START_TEST(test_blocks_demo)
+{
+	static const char text[] = PAGE "## Second\nmore\n```demo\n"
+	                                "steps: 1, 2, 2\n"
+	                                "stop: 0 P\n"
+	                                "stop: 3 2\n```\n";
+	char err[512];
+	struct lesson *l =
+	    lesson_parse("b.md", text, sizeof text - 1, err, sizeof err);
+
+	ck_assert_msg(l != NULL, "%s", err);
+	ck_assert_int_eq(l->demo.line, 10);
+	ck_assert_ptr_null(l->demo.schedule);
+	ck_assert_uint_eq(l->demo.nsteps, 3);
+	ck_assert_int_eq(l->demo.steps[0], 0);
+	ck_assert_int_eq(l->demo.steps[2], 1);
+	ck_assert_uint_eq(l->demo.nstops, 2);
+	ck_assert_int_eq(l->demo.stops[0].step, 0);
+	ck_assert_uint_eq(l->demo.stops[0].page, 0);
+	ck_assert_int_eq(l->demo.stops[1].step, 3);
+	ck_assert_uint_eq(l->demo.stops[1].page, 1);
+	lesson_free(l);
+}
+END_TEST
 
 START_TEST(test_blocks_bad)
 {
@@ -394,6 +458,7 @@ START_TEST(test_blocks_doc_examples)
 	ck_assert_uint_eq(l->nquizzes, 1);
 	ck_assert_uint_eq(l->nchallenges, 1);
 	ck_assert_uint_eq(l->challenges[0].nhints, 2);
+	ck_assert_uint_eq(l->demo.nstops, 2);
 	ck_assert_int_eq(l->pages[0].show.event, LESSON_SHOW_LOST_UPDATE);
 	lesson_free(l);
 	free(text);
@@ -504,6 +569,7 @@ make_lesson_blocks_tcase(void)
 
 	tcase_add_test(tc, test_blocks_good);
 	tcase_add_test(tc, test_blocks_good_deadlock);
+	tcase_add_test(tc, test_blocks_demo);
 	tcase_add_loop_test(
 	    tc, test_blocks_bad, 0, (int)IL_ARRAY_LEN(block_bad_cases));
 	tcase_add_loop_test(tc, test_blocks_in_lessons, 0, 4);

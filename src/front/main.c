@@ -21,6 +21,7 @@
 #include "names.h"
 #include "paths.h"
 #include "progress.h"
+#include "recording.h"
 #include "sanitize.h"
 #include "say.h"
 #include "schedule.h"
@@ -48,6 +49,10 @@ enum {
 	OPT_DEPTH,
 	OPT_TRACE,
 	OPT_RESET_PROGRESS,
+	OPT_DEMO,
+	OPT_SPEED,
+	OPT_RECORD,
+	OPT_REPLAY,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +73,10 @@ static const struct option long_options[] = {
     {"depth", required_argument, NULL, OPT_DEPTH},
     {"trace", required_argument, NULL, OPT_TRACE},
     {"reset-progress", no_argument, NULL, OPT_RESET_PROGRESS},
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"speed", required_argument, NULL, OPT_SPEED},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -97,6 +106,11 @@ struct options {
 	const char *lesson;
 	const char *trace;         /* --trace FILE, or NULL */
 	struct trace_file *tracef; /* open while a lesson runs */
+	int demo;                  /* --demo */
+	int speed;                 /* --speed N, 0 if not given */
+	const char *record;        /* --record FILE, or NULL */
+	const char *replay;        /* --replay FILE, or NULL */
+	struct recording *rec;     /* --replay's, once read */
 };
 
 static int usage_error(const char *fmt, ...)
@@ -447,6 +461,25 @@ apply_option(int c, char **argv, struct options *o)
 	case OPT_TRACE:
 		o->trace = optarg;
 		break;
+	case OPT_DEMO:
+		o->demo = 1;
+		break;
+	case OPT_SPEED: {
+		uint64_t v;
+
+		if (parse_u64(optarg, &v) != 0 || v < 1 || v > 500)
+			return usage_error("--speed '%s': expected steps a "
+			                   "second, 1 to 500",
+			    optarg);
+		o->speed = (int)v;
+		break;
+	}
+	case OPT_RECORD:
+		o->record = optarg;
+		break;
+	case OPT_REPLAY:
+		o->replay = optarg;
+		break;
 	case ':':
 		return usage_error(
 		    "option '%s' needs a value", argv[optind - 1]);
@@ -488,6 +521,24 @@ check_combination(struct options *o)
 	if (o->explore_bounds && o->explore < 0)
 		return usage_error("--max-preemptions, --max-schedules and "
 		                   "--depth go with --explore");
+	if ((o->demo || o->record != NULL || o->replay != NULL) &&
+	    (o->headless || o->explore >= 0 || o->policy >= 0 ||
+	        o->schedule != NULL))
+		return usage_error("--demo, --record and --replay are for the "
+		                   "screen: leave out --headless, --explore, "
+		                   "--policy and --schedule");
+	if (o->demo + (o->record != NULL) + (o->replay != NULL) > 1)
+		return usage_error(
+		    "--demo, --record and --replay go one at a time");
+	if ((o->demo || o->record != NULL) && o->lesson == NULL)
+		return usage_error(
+		    "%s needs a LESSON", o->demo ? "--demo" : "--record");
+	if (o->replay != NULL && (o->lesson != NULL || o->nsets > 0))
+		return usage_error("--replay takes the lesson and its "
+		                   "parameters from the recording: leave out "
+		                   "LESSON and --set");
+	if (o->speed > 0 && !o->demo && o->replay == NULL)
+		return usage_error("--speed goes with --demo or --replay");
 	if (o->explore >= 0) {
 		if (o->lesson == NULL)
 			return usage_error("--explore needs a LESSON");
@@ -554,6 +605,10 @@ run_tui(const struct options *o, const struct catalog *c, int start,
 	t.color = !o->no_color && (nc == NULL || *nc == '\0');
 	t.mouse = !o->no_mouse;
 	t.trace = o->tracef;
+	t.demo = o->demo;
+	t.replay = o->rec;
+	t.record = o->record;
+	t.speed = o->speed;
 	rc = tui_main(&t);
 	free(t.lessons);
 	return rc;
@@ -599,6 +654,57 @@ run_explore(const struct options *o, const struct lesson *l, const long *params)
 	return explore_main(&e);
 }
 
+/* --demo: the lesson has a demo, and its steps load. 0, or the exit
+ * status with the message said. */
+static int
+check_demo(const struct lesson *l)
+{
+	struct schedule s;
+	char err[2048];
+	int rc;
+
+	if (l->demo.line == 0) {
+		say("%s: the lesson has no ```demo block, so --demo has "
+		    "nothing to play",
+		    l->path);
+		return EXIT_USAGE;
+	}
+	rc = lesson_demo_load(l, paths_schedule_dirs(), &s, err, sizeof err);
+	if (rc != SCHEDULE_OK) {
+		say_text("", err);
+		return EXIT_DATAERR;
+	}
+	schedule_free(&s);
+	return 0;
+}
+
+/* --replay FILE: read the recording and find its lesson, which becomes
+ * the LESSON. 0, or EXIT_DATAERR with the message said. */
+static int
+open_replay(struct options *o, struct recording *rec)
+{
+	char err[2048], path[4096];
+	enum paths_origin origin;
+
+	if (recording_load(o->replay, rec, err, sizeof err) != 0) {
+		say_text("", err);
+		recording_free(rec);
+		return EXIT_DATAERR;
+	}
+	if (lesson_arg_is_path(rec->lesson) ||
+	    paths_find_lesson(rec->lesson, path, sizeof path, &origin) != 0) {
+		say("%s:2: a recording of an unknown lesson '%s' (try "
+		    "'interleave --list')",
+		    rec->path, rec->lesson);
+		recording_free(rec);
+		return EXIT_DATAERR;
+	}
+	o->lesson = rec->lesson;
+	o->rec = rec;
+	o->seed = rec->ev[0].seed;
+	return 0;
+}
+
 static int
 run_lesson(const struct options *o)
 {
@@ -624,6 +730,18 @@ run_lesson(const struct options *o)
 		rc = run_explore(o, l, a.params);
 		lesson_free(l);
 		return rc;
+	}
+	if (o->demo && (rc = check_demo(l)) != 0) {
+		lesson_free(l);
+		return rc;
+	}
+	if (o->rec != NULL) {
+		if (recording_bind(o->rec, l, err, sizeof err) != 0) {
+			say_text("", err);
+			lesson_free(l);
+			return EXIT_DATAERR;
+		}
+		memcpy(a.params, o->rec->ev[0].params, sizeof a.params);
 	}
 	if (!o->headless)
 		return run_tui_lesson(o, l, path, origin, a.params);
@@ -762,6 +880,15 @@ main(int argc, char **argv)
 		return list_lessons();
 	if ((rc = check_combination(&o)) != 0)
 		return rc;
+	if (o.replay != NULL) {
+		struct recording rec;
+
+		if ((rc = open_replay(&o, &rec)) != 0)
+			return rc;
+		rc = o.trace == NULL ? run_lesson(&o) : run_traced(&o);
+		recording_free(&rec);
+		return rc;
+	}
 	if (o.trace == NULL)
 		return o.lesson == NULL ? run_menu(&o) : run_lesson(&o);
 	return run_traced(&o);

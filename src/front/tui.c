@@ -219,6 +219,7 @@ restart(struct tui *ui)
 		return -1;
 	}
 	ui->generation = ui->ses.generation;
+	tui_record(ui, REC_START);
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
 	/* a plan of runs runs free, whatever ran before it */
@@ -485,6 +486,7 @@ loop_advance(struct tui *ui, uint64_t now)
 			ui->next_tick = now + CLOCK_TICK_NS;
 		}
 	}
+	tui_demo_advance(ui, now);
 	if (live && ui->mode == SCREEN_AUTO && !ui->ses.free_run &&
 	    now >= ui->next_auto) {
 		auto_step(ui);
@@ -537,6 +539,7 @@ loop_wait(struct tui *ui, uint64_t now)
 		}
 		timeout = timeout < 0 || t < timeout ? t : timeout;
 	}
+	timeout = tui_demo_timeout(ui, now, timeout);
 	if (poll(fds, nfds, timeout) < 0 && errno != EINTR)
 		return -1;
 	if (armed)
@@ -591,10 +594,16 @@ tui_main(const struct tui_args *args)
 {
 	struct tui ui;
 	FILE *out;
+	size_t i;
+	int rc;
 
 	memset(&ui, 0, sizeof ui);
 	ui.args = args;
 	ui.speed = SPEED_DEFAULT;
+	/* --speed: the fastest speed not above it */
+	for (i = 0; args->speed > 0 && i < tui_nspeeds; i++)
+		if (tui_speeds[i] <= args->speed)
+			ui.speed = (int)i;
 	ui.glyphs = args->ascii ? &glyphs_ascii : &glyphs_utf8;
 
 	tui_save_terminal();
@@ -618,8 +627,14 @@ tui_main(const struct tui_args *args)
 	tui_progress_open(&ui);
 	tui_course_open(&ui);
 
+	if (args->record != NULL && args->start >= 0) {
+		recording_init(&ui.rec, args->lessons[args->start]->id);
+		ui.rec_on = 1;
+	}
 	if (args->start >= 0)
 		lesson_open(&ui, (size_t)args->start, args->params);
+	if (args->start >= 0 && (args->demo || args->replay != NULL))
+		tui_demo_open(&ui);
 	ui.dirty = 1;
 	loop(&ui);
 
@@ -632,6 +647,8 @@ tui_main(const struct tui_args *args)
 	fclose(out);
 	grid_free(ui.g);
 	tui_signals_default();
+	rc = ui.quit_signal == 0 ? tui_record_save(&ui) : 0;
+	tui_demo_close(&ui);
 	if (ui.quit_signal != 0) {
 		sigset_t set;
 
@@ -642,5 +659,5 @@ tui_main(const struct tui_args *args)
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		raise(ui.quit_signal);
 	}
-	return 0;
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include "conductor.h"
 #include "lesson.h"
 
+struct recording;
 struct trace_file;
 
 struct tui_args {
@@ -30,6 +31,13 @@ struct tui_args {
 	/* --trace: each lesson's run on screen when it is left is added to
 	 * it (main writes the file at the end); NULL without --trace. */
 	struct trace_file *trace;
+	/* --demo: play the lesson's demo (start >= 0); --replay: play this
+	 * recording of it; --record FILE: write the session there at the
+	 * end. speed: steps a second to play at, 0 for the default. */
+	int demo;
+	const struct recording *replay;
+	const char *record;
+	int speed;
 };
 
 /* 0 if stdin and stdout are a terminal curses can draw on; otherwise -1

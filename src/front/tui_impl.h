@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "conductor.h"
+#include "player.h"
+#include "recording.h"
 #include "screen.h"
 #include "session.h"
 #include "tui.h"
@@ -21,6 +23,14 @@
 struct progress;
 struct tui_course;
 struct tui_explore;
+
+/* The demo and replay player on the screen (tui_demo.c). */
+struct tui_player {
+	int active;  /* playing or paused; 0 once it ends */
+	int playing; /* 0: paused (by the student or at a stop) */
+	struct player pl;
+	uint64_t next; /* when the next event is due while playing */
+};
 
 /* The front end's state. */
 struct tui {
@@ -64,6 +74,11 @@ struct tui {
 
 	/* the explorer's screen, over the lesson's, or NULL */
 	struct tui_explore *ex;
+
+	struct tui_player play;
+	/* --record: what the session did so far (rec_on: recording) */
+	struct recording rec;
+	int rec_on;
 
 	struct tui_course *course; /* the menu's lessons, in course order */
 	size_t menu_sel;           /* a place in the course */
@@ -113,6 +128,22 @@ void lesson_close(struct tui *);
 void auto_step(struct tui *);
 void key_lesson(struct tui *, int ch);
 void key_menu(struct tui *, int ch);
+
+/* tui_demo.c: --demo and --replay, and --record. */
+/* Open the player on the lesson on screen (args->demo or args->replay);
+ * 0, or -1 with why in the status line. */
+int tui_demo_open(struct tui *);
+/* Play the next event when one is due at now. */
+void tui_demo_advance(struct tui *, uint64_t now);
+/* timeout (ms, -1: none) shortened to the player's next event. */
+int tui_demo_timeout(const struct tui *, uint64_t now, int timeout);
+/* The player's keys while it runs: 1 if it took ch. */
+int tui_demo_key(struct tui *, int ch);
+void tui_demo_close(struct tui *);
+/* --record: note what just happened to the session (no-op without). */
+void tui_record(struct tui *, enum rec_kind);
+/* --record: write the file at the end; 0, or the exit status. */
+int tui_record_save(struct tui *);
 
 /* tui_progress.c: the student's progress. */
 /* Load it (a file set aside or unusable puts a sentence in notice). */

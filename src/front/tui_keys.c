@@ -126,8 +126,10 @@ user_step(struct tui *ui, int t)
 
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
-	if (session_step(&ui->ses, t, msg, sizeof msg) == 0)
+	if (session_step(&ui->ses, t, msg, sizeof msg) == 0) {
 		log_add(ui, msg);
+		tui_record(ui, REC_STEP);
+	}
 	set_status(ui, "%s", msg);
 }
 
@@ -136,10 +138,14 @@ auto_step(struct tui *ui)
 {
 	char msg[256];
 
-	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0)
+	if (ui->play.active)
+		return; /* the player's own clock plays it */
+	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0) {
 		ui->mode = SCREEN_PAUSED;
-	else
+	} else {
 		log_add(ui, msg);
+		tui_record(ui, REC_AUTO);
+	}
 	set_status(ui, "%s", msg);
 }
 
@@ -306,6 +312,10 @@ key_lesson(struct tui *ui, int ch)
 {
 	struct screen *s = &ui->scr;
 
+	if (tui_demo_key(ui, ch)) {
+		ui->dirty = 1;
+		return;
+	}
 	if (s->help) {
 		/* any key closes the help; q still quits */
 		s->help = 0;
@@ -350,12 +360,14 @@ key_lesson(struct tui *ui, int ch)
 	case 'u':
 		if (ui->mode == SCREEN_AUTO)
 			ui->mode = SCREEN_PAUSED;
-		session_undo(&ui->ses, ui->status, sizeof ui->status);
+		if (session_undo(&ui->ses, ui->status, sizeof ui->status) == 0)
+			tui_record(ui, REC_UNDO);
 		break;
 	case TUI_KEY_REDO:
 		if (ui->mode == SCREEN_AUTO)
 			ui->mode = SCREEN_PAUSED;
-		session_redo(&ui->ses, ui->status, sizeof ui->status);
+		if (session_redo(&ui->ses, ui->status, sizeof ui->status) == 0)
+			tui_record(ui, REC_REDO);
 		break;
 	default:
 		if (key_view(ui, ch) || key_lesson_own(ui, ch))

@@ -235,7 +235,7 @@ lesson_walk(struct lesson_parse *p, cmark_node *doc)
 		if (lesson_block(p, n) != 0)
 			return -1;
 	}
-	if (lesson_page_end(p) != 0)
+	if (lesson_page_end(p) != 0 || lesson_demo_resolve(p) != 0)
 		return -1;
 	if (p->title_line == 0) {
 		lesson_error(p, 1,
@@ -286,6 +286,7 @@ lesson_parse(
 	struct lesson_parse p;
 	cmark_node *doc = NULL;
 	int rc = -1;
+	size_t i;
 
 	if (name == NULL)
 		name = "(lesson)";
@@ -310,6 +311,8 @@ out:
 		cmark_node_free(doc);
 	lesson_out_free(&p.page);
 	free(p.page_title);
+	for (i = 0; i < LESSON_MAX_STOPS; i++)
+		free(p.stop_page[i]);
 	free(p.lines);
 	free(p.name);
 	if (rc != 0) {

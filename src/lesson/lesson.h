@@ -155,6 +155,29 @@ struct lesson_challenge {
 	int hint_line; /* its ```hint block, 0 if none */
 };
 
+/*
+ * A ```demo block: the steps a demo plays (a named schedule or an inline
+ * list), and where it stops to turn to a page and pause. At most one per
+ * lesson; line is 0 when the lesson has none.
+ */
+#define LESSON_MAX_STOPS 32
+
+struct lesson_stop {
+	long step;   /* pause once this many steps are taken (0: at once) */
+	size_t page; /* the page to turn to, from 0 */
+	int line;
+};
+
+struct lesson_demo {
+	int line;
+	char *schedule; /* a named schedule without '@', or NULL */
+	int *steps;     /* else the inline steps, 0-based threads */
+	size_t nsteps;
+	int schedule_line; /* its 'schedule:' or 'steps:' line */
+	struct lesson_stop stops[LESSON_MAX_STOPS]; /* by step, ascending */
+	size_t nstops;
+};
+
 struct lesson {
 	char *path;
 	char *id;      /* file name without directory and ".md" */
@@ -179,6 +202,7 @@ struct lesson {
 	size_t nquizzes;
 	struct lesson_challenge *challenges;
 	size_t nchallenges;
+	struct lesson_demo demo;
 };
 
 /* Load and validate a lesson file. Returns NULL with "FILE:LINE: message"
@@ -222,6 +246,14 @@ size_t lesson_result_keys(
  * "predict-1", "quiz-2". */
 void lesson_predict_id(size_t i, char *buf, size_t len);
 void lesson_quiz_id(size_t i, char *buf, size_t len);
+
+struct schedule;
+/* The steps of l's demo into out: its named schedule from the folders
+ * dirs (as schedule_load() finds it) or its inline steps. An
+ * enum schedule_error: 0, or why in err ("FILE:LINE: ..." for a schedule
+ * that is missing or bad, or past which a stop would come). */
+int lesson_demo_load(const struct lesson *l, const char *const *dirs,
+    struct schedule *out, char *err, size_t errlen);
 
 struct result;
 /* Whether result res meets goal g: every term's key is in res, and holds

@@ -1,6 +1,6 @@
 /*
  * The interactive blocks of a page: ```predict, ```quiz, ```challenge,
- * ```hint and ```show. Each is read line by line, as "field: value"
+ * ```hint, ```show and ```demo. Each is read line by line, as "field: value"
  * lines or "- " items, checked against the lesson's module, and stored
  * on the lesson (see lesson.h); the page's text does not show them. The
  * syntax is documented in doc/lesson-format.md.
@@ -13,6 +13,7 @@
 
 #include "lesson_int.h"
 #include "sanitize.h"
+#include "schedule.h"
 #include "util.h"
 
 /* One line of a block that is neither blank nor a comment. */
@@ -51,7 +52,7 @@ static const char *const show_events[] = {[LESSON_SHOW_NONE] = "",
 
 /* The info words of the blocks, in the order of lesson_blocks()'s table. */
 static const char *const block_words[] = {
-    "predict", "quiz", "challenge", "hint", "show"};
+    "predict", "quiz", "challenge", "hint", "show", "demo"};
 
 int
 lesson_is_block(const char *word, size_t len)
@@ -948,13 +949,246 @@ lesson_show(struct lesson_parse *p, cmark_node *n)
 	return 0;
 }
 
+/* ---- ```demo ---- */
+
+static const char *const demo_fields[] = {"schedule", "steps", "stop"};
+enum { DEMO_SCHEDULE, DEMO_STEPS, DEMO_STOP };
+
+struct demo_state {
+	struct blk k;
+	struct lesson_demo *d;
+};
+
+/* 'steps: 1,2,1,2': every thread one the lesson has. */
+static int
+demo_steps(struct lesson_parse *p, struct lesson_demo *d, struct blk_line *b)
+{
+	const struct lesson_module *m = p->l->module;
+	struct schedule s;
+	char err[256], *text;
+	int nthreads = m->threads != NULL ? m->threads(p->l->params) : 1;
+	size_t i;
+
+	text = xmalloc(b->vlen + 1);
+	memcpy(text, b->val, b->vlen);
+	text[b->vlen] = '\0';
+	if (schedule_parse(text, &s, err, sizeof err) != SCHEDULE_OK) {
+		free(text);
+		lesson_error(p, b->line, "'steps': %s", err);
+		return -1;
+	}
+	free(text);
+	for (i = 0; i < s.n; i++)
+		if (s.items[i] >= nthreads) {
+			lesson_error(p, b->line,
+			    "'steps' item %zu is thread %d, but the lesson "
+			    "has %d threads",
+			    i + 1, s.items[i] + 1, nthreads);
+			schedule_free(&s);
+			return -1;
+		}
+	d->steps = xmalloc((s.n > 0 ? s.n : 1) * sizeof *d->steps);
+	memcpy(d->steps, s.items, s.n * sizeof *d->steps);
+	d->nsteps = s.n;
+	schedule_free(&s);
+	return 0;
+}
+
+/* 'stop: STEP PAGE': the page as written, resolved at the end. */
+static int
+demo_stop(struct lesson_parse *p, struct lesson_demo *d, struct blk_line *b)
+{
+	const char *s = b->val, *end = b->val + b->vlen, *w;
+	size_t n = challenge_word(&s, end, &w), rest;
+	struct lesson_stop *st;
+	long step;
+
+	if (d->nstops == LESSON_MAX_STOPS) {
+		lesson_error(p, b->line, "more than %d stops in one demo",
+		    LESSON_MAX_STOPS);
+		return -1;
+	}
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	rest = (size_t)(end - s);
+	if (n == 0 || lesson_parse_long(w, n, &step) != 0 || step < 0 ||
+	    rest == 0) {
+		lesson_error(p, b->line,
+		    "expected 'stop: STEP PAGE' (a step count and a page's "
+		    "number or title), as in 'stop: 2 The lost update', not "
+		    "'%.*s'",
+		    lesson_quote_len(b->vlen), b->val);
+		return -1;
+	}
+	if (d->nstops > 0 && step <= d->stops[d->nstops - 1].step) {
+		lesson_error(p, b->line,
+		    "the stop at step %ld comes after the one at step %ld; "
+		    "list the stops in step order, one per step",
+		    step, d->stops[d->nstops - 1].step);
+		return -1;
+	}
+	st = &d->stops[d->nstops];
+	st->step = step;
+	st->line = b->line;
+	p->stop_page[d->nstops] = sanitize_text(s, rest, 0);
+	d->nstops++;
+	return 0;
+}
+
+static int
+demo_line(struct lesson_parse *p, void *arg, struct blk_line *b)
+{
+	struct demo_state *st = arg;
+	struct lesson_demo *d = st->d;
+	int f;
+
+	if (b->key != NULL && b->klen == 4 && memcmp(b->key, "stop", 4) == 0)
+		return demo_stop(p, d, b);
+	if ((f = blk_field(p, &st->k, b)) < 0)
+		return -1;
+	if (d->schedule_line != 0) {
+		lesson_error(p, b->line,
+		    "the demo's steps are already given on line %d; give "
+		    "either 'schedule:' or 'steps:', once",
+		    d->schedule_line);
+		return -1;
+	}
+	d->schedule_line = b->line;
+	if (f == DEMO_STEPS)
+		return demo_steps(p, d, b);
+	if (b->vlen > 0 && b->val[0] == '@') {
+		b->val++;
+		b->vlen--;
+	}
+	if (!lesson_schedule_name_ok(b->val, b->vlen)) {
+		lesson_error(p, b->line,
+		    "'schedule' must be the name of a schedule (letters, "
+		    "digits, '-' and '_'), not '%.*s'",
+		    lesson_quote_len(b->vlen), b->val);
+		return -1;
+	}
+	d->schedule = sanitize_text(b->val, b->vlen, 0);
+	return 0;
+}
+
+static int
+lesson_demo(struct lesson_parse *p, cmark_node *n)
+{
+	struct lesson_demo *d = &p->l->demo;
+	struct demo_state st;
+	int line = cmark_node_get_start_line(n);
+
+	if (d->line != 0) {
+		lesson_error(p, line,
+		    "a second ```demo block; a lesson has one demo, on line "
+		    "%d",
+		    d->line);
+		return -1;
+	}
+	d->line = line;
+	blk_init(&st.k, "demo", n, demo_fields, IL_ARRAY_LEN(demo_fields));
+	st.d = d;
+	if (blk_each(p, n, demo_line, &st) != 0)
+		return -1;
+	if (d->schedule_line == 0) {
+		lesson_error(p, line,
+		    "the ```demo block has no steps; add 'schedule: "
+		    "lost-update' or 'steps: 1,2,1,2'");
+		return -1;
+	}
+	if (d->steps != NULL && d->nstops > 0 &&
+	    d->stops[d->nstops - 1].step > (long)d->nsteps) {
+		lesson_error(p, d->stops[d->nstops - 1].line,
+		    "the stop at step %ld is past the demo's end: it has %zu "
+		    "steps",
+		    d->stops[d->nstops - 1].step, d->nsteps);
+		return -1;
+	}
+	return 0;
+}
+
+int
+lesson_demo_resolve(struct lesson_parse *p)
+{
+	struct lesson *l = p->l;
+	struct lesson_demo *d = &l->demo;
+	size_t i, k;
+	long num;
+
+	for (i = 0; i < d->nstops; i++) {
+		const char *ref = p->stop_page[i];
+
+		if (lesson_parse_long(ref, strlen(ref), &num) == 0) {
+			if (num < 1 || (size_t)num > l->npages) {
+				lesson_error(p, d->stops[i].line,
+				    "page %ld: the lesson has pages 1 to %zu",
+				    num, l->npages);
+				return -1;
+			}
+			d->stops[i].page = (size_t)num - 1;
+			continue;
+		}
+		for (k = 0; k < l->npages; k++)
+			if (strcmp(l->pages[k].title, ref) == 0)
+				break;
+		if (k == l->npages) {
+			lesson_error(p, d->stops[i].line,
+			    "no page is called '%s'; write a page's title as "
+			    "its heading has it, or its number",
+			    ref);
+			return -1;
+		}
+		d->stops[i].page = k;
+	}
+	return 0;
+}
+
+int
+lesson_demo_load(const struct lesson *l, const char *const *dirs,
+    struct schedule *out, char *err, size_t errlen)
+{
+	const struct lesson_demo *d = &l->demo;
+	char spec[256], msg[1024];
+	enum schedule_error rc;
+
+	memset(out, 0, sizeof *out);
+	if (d->line == 0) {
+		snprintf(err, errlen, "%s: the lesson has no ```demo block",
+		    l->path);
+		return SCHEDULE_NOT_FOUND;
+	}
+	if (d->schedule == NULL) {
+		out->items = xmalloc((d->nsteps + 1) * sizeof *out->items);
+		memcpy(out->items, d->steps, d->nsteps * sizeof *out->items);
+		out->n = d->nsteps;
+		return SCHEDULE_OK;
+	}
+	snprintf(spec, sizeof spec, "@%s", d->schedule);
+	if ((rc = schedule_load(spec, dirs, out, msg, sizeof msg)) !=
+	    SCHEDULE_OK) {
+		snprintf(
+		    err, errlen, "%s:%d: %s", l->path, d->schedule_line, msg);
+		return rc;
+	}
+	if (d->nstops > 0 && d->stops[d->nstops - 1].step > (long)out->n) {
+		snprintf(err, errlen,
+		    "%s:%d: the stop at step %ld is past the demo's end: "
+		    "schedule '%s' has %zu steps",
+		    l->path, d->stops[d->nstops - 1].line,
+		    d->stops[d->nstops - 1].step, d->schedule, out->n);
+		schedule_free(out);
+		return SCHEDULE_BAD_DATA;
+	}
+	return SCHEDULE_OK;
+}
+
 int
 lesson_blocks(
     struct lesson_parse *p, cmark_node *n, const char *word, size_t len)
 {
 	static int (*const read[])(struct lesson_parse *, cmark_node *) = {
 	    lesson_predict, lesson_quiz, lesson_challenge, lesson_hint,
-	    lesson_show};
+	    lesson_show, lesson_demo};
 	size_t i;
 
 	/* A ```lesson block after the first page is an error of its own,
@@ -987,4 +1221,6 @@ lesson_blocks_free(struct lesson *l)
 	free(l->predicts);
 	free(l->quizzes);
 	free(l->challenges);
+	free(l->demo.schedule);
+	free(l->demo.steps);
 }

@@ -104,6 +104,8 @@ struct lesson_parse {
 	char *page_title;
 	struct lesson_out page;
 	struct lesson_show page_show; /* its ```show block, if any */
+	/* the ```demo block's stops' pages as written, until resolved */
+	char *stop_page[LESSON_MAX_STOPS];
 };
 
 /* Length of s for quoting in a message. */
@@ -174,6 +176,8 @@ int lesson_is_block(const char *word, size_t len);
 int lesson_blocks(
     struct lesson_parse *p, cmark_node *n, const char *word, size_t len);
 void lesson_blocks_free(struct lesson *l);
+/* Once every page is read: turn the ```demo block's stops into pages. */
+int lesson_demo_resolve(struct lesson_parse *p);
 
 /* lesson_goal.c */
 /* Parse a challenge's goal from [s, s + len): 0, or -1 with a message at
@@ -184,6 +188,7 @@ int lesson_goal_parse(struct lesson_parse *p, const char *s, size_t len,
 /* lesson_meta.c, for the blocks' lines too */
 void lesson_trim(const char **s, size_t *len);
 int lesson_parse_long(const char *s, size_t len, long *out);
+int lesson_schedule_name_ok(const char *s, size_t len);
 
 /* lesson_placeholder.c */
 int lesson_check_no_placeholder(struct lesson_parse *p, const char *s,

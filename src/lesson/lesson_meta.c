@@ -242,7 +242,7 @@ lesson_meta_param(struct lesson_parse *p, struct lesson_kv *kv, int idx)
 }
 
 /* Whether s is a schedule name: letters, digits, '-' and '_'. */
-static int
+int
 lesson_schedule_name_ok(const char *s, size_t len)
 {
 	size_t i;

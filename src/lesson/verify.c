@@ -135,8 +135,8 @@ verify_lesson_params(
 /* Replay schedule s on the lesson's parameters: every item must name a
  * thread that can take its step then. */
 static enum verify_result
-verify_replay(
-    const struct lesson *l, const struct schedule *s, char *err, size_t errlen)
+verify_replay(const struct lesson *l, const struct schedule *s, int line,
+    char *err, size_t errlen)
 {
 	struct run_config cfg;
 	enum verify_result rc = VERIFY_OK;
@@ -159,9 +159,10 @@ verify_replay(
 	}
 	for (i = 0; rc == VERIFY_OK && i < s->n; i++) {
 		if (run_step(r, s->items[i], why, sizeof why) != 0)
-			rc = verify_error(l, l->schedule_line,
-			    VERIFY_BAD_LESSON, err, errlen,
-			    "schedule '%s', item %zu: %s", s->name, i + 1, why);
+			rc = verify_error(l, line, VERIFY_BAD_LESSON, err,
+			    errlen, "schedule '%s', item %zu: %s",
+			    s->name != NULL ? s->name : "of the demo", i + 1,
+			    why);
 	}
 	run_finish(r);
 	run_free(r);
@@ -189,7 +190,28 @@ verify_schedule(
 	if (schedule_load(spec, dirs, &s, msg, sizeof msg) != SCHEDULE_OK)
 		return verify_error(l, l->schedule_line, VERIFY_BAD_LESSON, err,
 		    errlen, "%s", msg);
-	rc = verify_replay(l, &s, err, errlen);
+	rc = verify_replay(l, &s, l->schedule_line, err, errlen);
+	schedule_free(&s);
+	return rc;
+}
+
+/* The lesson's demo: its steps load, and they replay. */
+static enum verify_result
+verify_demo(
+    const struct lesson *l, const char *const *dirs, char *err, size_t errlen)
+{
+	enum verify_result rc;
+	struct schedule s;
+
+	if (l->demo.line == 0)
+		return VERIFY_OK;
+	if (verify_free_only(l->module))
+		return verify_error(l, l->demo.line, VERIFY_BAD_LESSON, err,
+		    errlen, "module %s runs free only, so it has no demo",
+		    l->module->id);
+	if (lesson_demo_load(l, dirs, &s, err, errlen) != SCHEDULE_OK)
+		return VERIFY_BAD_LESSON;
+	rc = verify_replay(l, &s, l->demo.schedule_line, err, errlen);
 	schedule_free(&s);
 	return rc;
 }
@@ -200,7 +222,8 @@ verify_lesson(
 {
 	enum verify_result rc;
 
-	if ((rc = verify_lesson_params(l, 1, err, errlen)) != VERIFY_OK)
+	if ((rc = verify_lesson_params(l, 1, err, errlen)) != VERIFY_OK ||
+	    (rc = verify_schedule(l, dirs, err, errlen)) != VERIFY_OK)
 		return rc;
-	return verify_schedule(l, dirs, err, errlen);
+	return verify_demo(l, dirs, err, errlen);
 }
