@@ -61,19 +61,23 @@ expect_rc "--replay with a LESSON: exit 2" 2
 # ---- the race demo plays to its end, pausing at each stop ----
 start_shell
 run_in_pane "race --demo --speed 50"
-wait_for "the demo pauses at its first stop, step 0" 'demo paused at step 0: One line, three steps'
+wait_for "the demo pauses at its first stop, step 0" 'demo paused at step 0 \(space goes on'
+wait_for "the demo pauses at its first stop, step 0: its page is on screen" '─ One line, three steps \(page'
 T send-keys -t il Space
-wait_for "space plays on to the stop at step 2" 'demo paused at step 2: Step it yourself'
+wait_for "space plays on to the stop at step 2" 'demo paused at step 2 \(space goes on'
+wait_for "space plays on to the stop at step 2: its page is on screen" '─ Step it yourself \(page'
 wait_for "the stop turns to its page" 'Step it yourself \(page 2/'
 T send-keys -t il Right
 wait_for "-> takes one step" 'PAUSED  step 3 '
 T send-keys -t il Left
 wait_for "<- takes it back" 'demo, back to step 2'
 T send-keys -t il Space
-wait_for "the demo pauses at step 4" 'demo paused at step 4: The lost update'
+wait_for "the demo pauses at step 4" 'demo paused at step 4 \(space goes on'
+wait_for "the demo pauses at step 4: its page is on screen" '─ The lost update \(page'
 cap >"$TMPD/run1"
 T send-keys -t il Space
-wait_for "the demo pauses at its last stop" 'demo paused at step 6: Two counts'
+wait_for "the demo pauses at its last stop" 'demo paused at step 6 \(space goes on'
+wait_for "the demo pauses at its last stop: its page is on screen" '─ Two counts: lost and overwrote \(page'
 wait_for "the demo plays the lost update" 'lost      1'
 T send-keys -t il Space
 wait_for "at the end it says demo finished" 'demo finished at step 6'

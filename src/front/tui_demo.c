@@ -71,10 +71,12 @@ player_at_stop(struct tui *ui, const struct lesson_stop *st)
 		return;
 	ui->play.playing = 0;
 	ui->mode = SCREEN_PAUSED;
+	/* the page's title is the narration's heading: the status keeps
+	 * to the keys, so that it fits 80 columns */
 	set_status(ui,
-	    "demo paused at step %zu: %s (space goes on, -> steps, <- steps "
+	    "demo paused at step %zu (space goes on, -> steps, <- steps "
 	    "back)",
-	    ui->ses.nhist, ui->lesson->pages[st->page].title);
+	    ui->ses.nhist);
 }
 
 /* Play the next event; the end finishes the player. */
