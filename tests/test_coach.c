@@ -1,0 +1,321 @@
+/* The coach: challenges, predictions, quizzes and hints over real runs of
+ * the real lesson files. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coach.h"
+#include "lesson.h"
+#include "result.h"
+#include "session.h"
+#include "suites.h"
+
+static struct lesson *les;
+static struct session ses;
+static struct coach co;
+static char msg[256];
+
+/* Open lesson id in a stepped session with its coach. */
+static void
+open_lesson(const char *id)
+{
+	les = test_lesson(id);
+	session_init(&ses, les, NULL, 0, 1);
+	ck_assert_int_eq(session_start(&ses, msg, sizeof msg), 0);
+	coach_init(&co, les);
+}
+
+static void
+close_lesson(void)
+{
+	session_close(&ses);
+	lesson_free(les);
+	les = NULL;
+}
+
+/* The challenge with this id. */
+static size_t
+challenge(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < les->nchallenges; i++)
+		if (strcmp(les->challenges[i].id, id) == 0)
+			return i;
+	ck_abort_msg("no challenge %s", id);
+	return 0;
+}
+
+/* Take the steps of "1,2,1" as the TUI would: keys and max-steps first,
+ * then the step, then the coach's look at the run. Returns the steps
+ * taken; won is set when a step won. */
+static size_t
+play(const char *keys, int *won)
+{
+	size_t n = 0;
+	const char *k;
+
+	*won = 0;
+	for (k = keys; *k != '\0'; k++) {
+		if (*k == ',')
+			continue;
+		if (coach_allow_key(&co, *k, msg, sizeof msg) != 0 ||
+		    coach_may_step(&co, &ses, msg, sizeof msg) != 0)
+			break;
+		if (session_step(&ses, *k - '1', msg, sizeof msg) != 0)
+			break;
+		n++;
+		if (coach_update(&co, &ses))
+			*won = 1;
+	}
+	return n;
+}
+
+START_TEST(test_race_win)
+{
+	int won;
+
+	open_lesson("race");
+	ck_assert_int_eq(coach_start(&co, &ses, challenge("lose-an-update"),
+	                     msg, sizeof msg),
+	    0);
+	ck_assert_int_eq(ses.free_run, 0);
+	ck_assert_uint_eq(play("1,2,1,2,1,2", &won), 6);
+	ck_assert_int_eq(won, 1);
+	ck_assert_int_eq(co.won, 1);
+	ck_assert_uint_eq(co.won_steps, 6);
+	/* a win is told once */
+	ck_assert_int_eq(coach_update(&co, &ses), 0);
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_race_no_win)
+{
+	int won;
+
+	open_lesson("race");
+	coach_start(&co, &ses, challenge("lose-an-update"), msg, sizeof msg);
+	ck_assert_uint_eq(play("1,1,1,2,2,2", &won), 6);
+	ck_assert_int_eq(ses.done, 1);
+	ck_assert_int_eq(won, 0);
+	ck_assert_int_eq(co.won, 0);
+	close_lesson();
+}
+END_TEST
+
+/* Six steps allowed: a seventh is refused, undo gives one back. */
+START_TEST(test_max_steps)
+{
+	const struct lesson_challenge *c;
+	int won;
+
+	open_lesson("race");
+	coach_start(
+	    &co, &ses, challenge("three-each-two-counted"), msg, sizeof msg);
+	c = coach_challenge(&co);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->max_steps, 0); /* this one has no limit */
+	coach_start(&co, &ses, challenge("lose-an-update"), msg, sizeof msg);
+	ck_assert_int_eq(coach_challenge(&co)->max_steps, 6);
+	ck_assert_uint_eq(play("1,1,1,2,2", &won), 5);
+	ck_assert_int_eq(coach_may_step(&co, &ses, msg, sizeof msg), 0);
+	ck_assert_uint_eq(play("2", &won), 1);
+	ck_assert_int_eq(coach_may_step(&co, &ses, msg, sizeof msg), -1);
+	ck_assert_str_eq(msg, "out of steps: u undoes, r starts again");
+	ck_assert_int_eq(session_undo(&ses, msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_may_step(&co, &ses, msg, sizeof msg), 0);
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_key_refused)
+{
+	open_lesson("race");
+	/* no challenge: every key */
+	ck_assert_int_eq(coach_allow_key(&co, 's', msg, sizeof msg), 0);
+	coach_start(&co, &ses, challenge("lose-an-update"), msg, sizeof msg);
+	ck_assert_int_eq(coach_allow_key(&co, '1', msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_allow_key(&co, 'u', msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_allow_key(&co, 0x12, msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_allow_key(&co, '3', msg, sizeof msg), -1);
+	ck_assert_str_eq(msg, "this challenge allows only 1 2 u");
+	ck_assert_int_eq(coach_allow_key(&co, 's', msg, sizeof msg), -1);
+	coach_stop(&co);
+	ck_assert_int_eq(coach_allow_key(&co, 's', msg, sizeof msg), 0);
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_deadlock_win)
+{
+	int won;
+
+	open_lesson("deadlock");
+	ck_assert_int_eq(
+	    coach_start(
+	        &co, &ses, challenge("deadlock-both-threads"), msg, sizeof msg),
+	    0);
+	ck_assert_int_eq(coach_stuck(&ses), 0);
+	play("1,2", &won);
+	ck_assert_int_eq(coach_stuck(&ses), 1);
+	ck_assert_int_eq(won, 1);
+	close_lesson();
+}
+END_TEST
+
+/* An order that never deadlocks ends, and does not win. */
+START_TEST(test_deadlock_no_win)
+{
+	int won;
+
+	open_lesson("deadlock");
+	coach_start(
+	    &co, &ses, challenge("deadlock-both-threads"), msg, sizeof msg);
+	while (!ses.done && play("1", &won) == 1)
+		ck_assert_int_eq(won, 0);
+	while (!ses.done && play("2", &won) == 1)
+		ck_assert_int_eq(won, 0);
+	ck_assert_int_eq(ses.done, 1);
+	ck_assert_int_eq(co.won, 0);
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_prediction)
+{
+	int won;
+
+	open_lesson("race");
+	ck_assert_uint_ge(les->npredicts, 1);
+	ck_assert_str_eq(les->predicts[0].key, "counter");
+	ck_assert_int_eq(coach_answer(&co, &ses, 0, "7", msg, sizeof msg), -1);
+	ck_assert_int_eq(coach_answer(&co, &ses, 0, "1", msg, sizeof msg), 0);
+	play("1,2,1,2,1,2", &won);
+	ck_assert_int_eq(co.pred[0].compared, 1);
+	ck_assert_int_eq(co.pred[0].matched, 1);
+	ck_assert_str_eq(co.pred[0].actual, "1");
+	/* the same answer against a run that counts both */
+	session_start(&ses, msg, sizeof msg);
+	play("1,1,1,2,2,2", &won);
+	ck_assert_int_eq(co.pred[0].matched, 0);
+	ck_assert_str_eq(co.pred[0].actual, "2");
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_prediction_word)
+{
+	int won;
+
+	open_lesson("deadlock");
+	ck_assert_int_eq(coach_answer(&co, &ses, 0, "no", msg, sizeof msg), 0);
+	coach_start(
+	    &co, &ses, challenge("deadlock-both-threads"), msg, sizeof msg);
+	play("1,2", &won);
+	ck_assert_int_eq(co.pred[0].compared, 1);
+	ck_assert_int_eq(co.pred[0].matched, 0);
+	ck_assert_str_eq(co.pred[0].actual, "yes");
+	close_lesson();
+}
+END_TEST
+
+START_TEST(test_quiz_and_hints)
+{
+	size_t i, n = 0;
+	int kind, q;
+
+	open_lesson("race");
+	i = challenge("lose-an-update");
+	q = coach_page_question(&co, les->quizzes[0].page, &kind);
+	ck_assert_int_eq(q, 0);
+	ck_assert_int_eq(kind, 1);
+	ck_assert_int_eq(coach_quiz(&co, 0, les->quizzes[0].right), 1);
+	ck_assert_int_eq(coach_quiz(&co, 0, les->quizzes[0].right ? 0 : 1), 0);
+	ck_assert_int_eq(coach_quiz(&co, 0, 99), -1);
+	ck_assert_int_eq(co.quiz_pick[0], les->quizzes[0].right ? 0 : 1);
+	ck_assert_int_eq(
+	    coach_page_challenge(&co, les->challenges[i].page), (int)i);
+	while (coach_hint(&co, i) != NULL)
+		n++;
+	ck_assert_uint_eq(n, les->challenges[i].nhints);
+	ck_assert_uint_eq(co.hints[i], n);
+	close_lesson();
+}
+END_TEST
+
+/* Giving up a stepped challenge steps through a schedule that meets its
+ * goal. */
+START_TEST(test_give_up)
+{
+	struct result res;
+
+	open_lesson("race");
+	coach_start(
+	    &co, &ses, challenge("three-each-two-counted"), msg, sizeof msg);
+	ck_assert_int_eq(coach_give_up(&co, &ses, msg, sizeof msg), 0);
+	ck_assert_msg(strncmp(msg, "a witness: ", 11) == 0, "%s", msg);
+	result_clear(&res);
+	ck_assert_int_eq(coach_result(&ses, &res), 0);
+	ck_assert(lesson_goal_met(&coach_challenge(&co)->goal, &res));
+	ck_assert_uint_gt(ses.nhist, 0);
+	/* undo works through it */
+	ck_assert_int_eq(session_undo(&ses, msg, sizeof msg), 0);
+	ck_assert_int_eq(co.won, 0);
+	close_lesson();
+}
+END_TEST
+
+/* The page after a lost update's ```show turns by itself. */
+START_TEST(test_show_page)
+{
+	unsigned long long marks;
+	size_t p, want = 0;
+	long got = -1;
+	int i, cyc;
+	const int order[] = {0, 1, 0, 1, 0, 1};
+
+	open_lesson("race");
+	for (p = 0; p < les->npages; p++)
+		if (les->pages[p].show.event == LESSON_SHOW_LOST_UPDATE)
+			want = p;
+	ck_assert_uint_gt(want, 0);
+	for (i = 0; i < 6 && got < 0; i++) {
+		marks = ses.run->m->nmarks;
+		cyc = ses.run->m->deadlock.n;
+		session_step(&ses, order[i], msg, sizeof msg);
+		got = coach_show_page(&co, &ses, order[i], marks, cyc, 0);
+		if (i < 5)
+			ck_assert_msg(got < 0 || (size_t)got == want,
+			    "step %d turned to page %ld", i, got);
+	}
+	ck_assert_int_eq(got, (long)want);
+	/* not to a page before the one on screen */
+	ck_assert_int_eq(
+	    coach_show_page(&co, &ses, 1, 0, 0, les->npages - 1), -1);
+	close_lesson();
+}
+END_TEST
+
+Suite *
+make_coach_suite(void)
+{
+	Suite *s = suite_create("coach");
+	TCase *tc = tcase_create("coach");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_race_win);
+	tcase_add_test(tc, test_race_no_win);
+	tcase_add_test(tc, test_max_steps);
+	tcase_add_test(tc, test_key_refused);
+	tcase_add_test(tc, test_deadlock_win);
+	tcase_add_test(tc, test_deadlock_no_win);
+	tcase_add_test(tc, test_prediction);
+	tcase_add_test(tc, test_prediction_word);
+	tcase_add_test(tc, test_quiz_and_hints);
+	tcase_add_test(tc, test_give_up);
+	tcase_add_test(tc, test_show_page);
+	suite_add_tcase(s, tc);
+	return s;
+}
