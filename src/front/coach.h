@@ -85,7 +85,7 @@ const char *coach_hint(struct coach *, size_t i);
  * up. */
 #define COACH_EXPLORE_MAX 20000
 
-/* g: give up the active challenge. A stepped one: the session steps
+/* Give up the active challenge. A stepped one: the session steps
  * through a schedule the explorer found that meets the goal (0, with
  * "a witness: 1,2,1" in msg; -1 if none was found). Any other: every
  * hint is counted as shown (1). */
