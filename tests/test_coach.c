@@ -10,6 +10,7 @@
 #include "result.h"
 #include "session.h"
 #include "suites.h"
+#include "test_screen.h"
 
 static struct lesson *les;
 static struct session ses;
@@ -298,6 +299,160 @@ START_TEST(test_show_page)
 }
 END_TEST
 
+/* Draw the lesson screen with coach view v at 80x24; the grid. */
+static struct grid *
+draw_coach(const struct screen_coach *v, struct model **m)
+{
+	struct grid *g = grid_new(80, 24);
+	struct screen scr;
+
+	*m = model_new(2, MODEL_CLOCK_STEPS, 64);
+	memset(&scr, 0, sizeof scr);
+	scr.lesson = les;
+	scr.model = *m;
+	scr.zoom.fit = scr.zoom.follow = 1;
+	scr.glyphs = &glyphs_utf8;
+	scr.mode = SCREEN_STEP;
+	scr.params = les->params;
+	scr.page = (int)les->predicts[0].page;
+	scr.coach = v;
+	screen_draw(g, &scr);
+	return g;
+}
+
+/* The row of g that holds needle, or -1. */
+static int
+row_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle), *q;
+	int row = 0;
+
+	if (p == NULL)
+		return -1;
+	for (q = text; q < p; q++)
+		row += *q == '\n';
+	return row;
+}
+
+/* The role of the first cell of row y that is not blank, from column x. */
+static int
+role_at(const struct grid *g, int x, int y)
+{
+	for (; x < g->w; x++)
+		if (g->cells[y * g->w + x].ch != ' ')
+			return g->cells[y * g->w + x].role;
+	return -1;
+}
+
+START_TEST(test_screen_card)
+{
+	const char *choices[] = {"0", "1", "2"};
+	struct screen_coach v;
+	struct model *m;
+	struct grid *g;
+	char *text;
+
+	int y;
+
+	les = test_lesson("race");
+	memset(&v, 0, sizeof v);
+	v.line[0] = "Predict (Enter to answer): what will counter be?";
+	v.line_role[0] = ROLE_LABEL;
+	v.nlines = 1;
+	g = draw_coach(&v, &m);
+	text = grid_text(g, 0);
+	/* the line under the narration, in its role */
+	ck_assert_int_ge(
+	    (y = row_of(text, "Predict (Enter to answer): what will")), 0);
+	ck_assert_int_eq(role_at(g, 0, y), ROLE_LABEL);
+	free(text);
+	grid_free(g);
+	model_free(m);
+	v.card = SCREEN_CARD_PREDICT;
+	v.title = "Predict";
+	v.ask = les->predicts[0].ask;
+	v.choices = choices;
+	v.nchoices = 3;
+	v.sel = 1;
+	v.picked = -1;
+	v.foot = "left/right or 1-9, Enter: answer  Esc: close";
+	g = draw_coach(&v, &m);
+	text = grid_text(g, 0);
+	ck_assert_msg(strstr(text, "\xe2\x94\x8c\xe2\x94\x80 Predict ") != NULL,
+	    "%s", text);
+	ck_assert_msg(strstr(text, " 1 0   2 1   3 2 ") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "Enter: answer") != NULL, "%s", text);
+	/* the choice picked now is highlighted */
+	{
+		y = row_of(text, " 2 1 ");
+		const char *line = text, *p;
+		int x = 0;
+
+		ck_assert_int_ge(y, 0);
+		for (int i = 0; i < y; i++)
+			line = strchr(line, '\n') + 1;
+		p = strstr(line, " 2 1 ");
+		/* columns: every cell before is one byte or a box char */
+		for (const char *q = line; q < p; q++)
+			x += ((unsigned char)*q & 0xc0) != 0x80;
+		ck_assert_int_eq(g->cells[y * g->w + x + 1].role, ROLE_TITLE);
+	}
+	free(text);
+	grid_free(g);
+	model_free(m);
+	lesson_free(les);
+}
+END_TEST
+
+START_TEST(test_screen_quiz_and_banner)
+{
+	const char *choices[] = {"a", "b"};
+	struct screen_coach v;
+	struct model *m;
+	struct grid *g;
+	char *text;
+	int y;
+
+	les = test_lesson("race");
+	memset(&v, 0, sizeof v);
+	v.card = SCREEN_CARD_QUIZ;
+	v.title = "Quiz";
+	v.ask = "Where did the other increment go?";
+	v.choices = choices;
+	v.nchoices = 2;
+	v.picked = 0;
+	v.right = 0;
+	v.why = "No: both adds ran.";
+	g = draw_coach(&v, &m);
+	text = grid_text(g, 0);
+	ck_assert_int_ge((y = row_of(text, "wrong: No: both adds ran.")), 0);
+	ck_assert_int_eq(role_at(g, 12, y), ROLE_LOST);
+	free(text);
+	grid_free(g);
+	model_free(m);
+
+	memset(&v, 0, sizeof v);
+	v.card = SCREEN_CARD_WIN;
+	v.title = "\xe2\x98\x85 Challenge won: Lose an update in 6 steps, 0 "
+	          "hints";
+	v.ask = les->challenges[0].win;
+	v.picked = -1;
+	v.foot = "Enter or Esc: close";
+	g = draw_coach(&v, &m);
+	text = grid_text(g, 0);
+	ck_assert_int_ge(
+	    (y = row_of(text, "Challenge won: Lose an update in 6 steps")), 0);
+	ck_assert_int_ge(row_of(text, les->challenges[0].win), y + 1);
+	/* the banner's frame and text are in the winning role */
+	ck_assert_int_eq(role_at(g, 4, y), ROLE_RUNNING);     /* the frame */
+	ck_assert_int_eq(role_at(g, 6, y + 1), ROLE_RUNNING); /* the text */
+	free(text);
+	grid_free(g);
+	model_free(m);
+	lesson_free(les);
+}
+END_TEST
+
 Suite *
 make_coach_suite(void)
 {
@@ -316,6 +471,8 @@ make_coach_suite(void)
 	tcase_add_test(tc, test_quiz_and_hints);
 	tcase_add_test(tc, test_give_up);
 	tcase_add_test(tc, test_show_page);
+	tcase_add_test(tc, test_screen_card);
+	tcase_add_test(tc, test_screen_quiz_and_banner);
 	suite_add_tcase(s, tc);
 	return s;
 }
