@@ -118,8 +118,8 @@ turn(struct tui *ui, int t, unsigned long long marks, int cyc)
 	snprintf(was, sizeof was, "%s", ui->status);
 	ui->scr.page = (int)p;
 	ui->scr.narr_top = 0;
-	set_status(ui, "%s (the narration turned to page %ld: %s)", was, p + 1,
-	    ui->lesson->pages[p].title);
+	set_status(ui, "the narration turned to page %ld, %s; %s", p + 1,
+	    ui->lesson->pages[p].title, was);
 }
 
 void
