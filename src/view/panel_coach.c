@@ -99,7 +99,8 @@ card_body(
 
 	n += card_text(g, x, y + n, w, rows - n,
 	    c->card == SCREEN_CARD_WIN ? ROLE_RUNNING : ROLE_DEFAULT, c->ask);
-	n++;
+	if (c->card != SCREEN_CARD_WIN)
+		n++;
 	if (c->card == SCREEN_CARD_PREDICT && c->nchoices == 0 && n < rows) {
 		if (g != NULL)
 			grid_printf(g, x, y + n, w, ROLE_LABEL, "> %s_",
