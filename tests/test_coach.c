@@ -268,6 +268,26 @@ START_TEST(test_give_up)
 }
 END_TEST
 
+/* Giving up the deadlock challenge: its witness ends with no thread
+ * able to move; a given-up challenge refuses no key. */
+START_TEST(test_give_up_deadlock)
+{
+	struct result res;
+
+	open_lesson("deadlock");
+	coach_start(
+	    &co, &ses, challenge("deadlock-both-threads"), msg, sizeof msg);
+	ck_assert_int_eq(coach_give_up(&co, &ses, msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_stuck(&ses), 1);
+	result_clear(&res);
+	ck_assert_int_eq(coach_result(&ses, &res), 0);
+	ck_assert_str_eq(result_word_of(&res, "deadlock"), "yes");
+	ck_assert_int_eq(coach_allow_key(&co, 's', msg, sizeof msg), 0);
+	ck_assert_int_eq(coach_update(&co, &ses), 0); /* not a win */
+	close_lesson();
+}
+END_TEST
+
 /* The page after a lost update's ```show turns by itself. */
 START_TEST(test_show_page)
 {
@@ -470,6 +490,7 @@ make_coach_suite(void)
 	tcase_add_test(tc, test_prediction_word);
 	tcase_add_test(tc, test_quiz_and_hints);
 	tcase_add_test(tc, test_give_up);
+	tcase_add_test(tc, test_give_up_deadlock);
 	tcase_add_test(tc, test_show_page);
 	tcase_add_test(tc, test_screen_card);
 	tcase_add_test(tc, test_screen_quiz_and_banner);
