@@ -25,6 +25,7 @@ main(void)
 	srunner_add_suite(sr, make_screen_suite());
 	srunner_add_suite(sr, make_session_suite());
 	srunner_add_suite(sr, make_recording_suite());
+	srunner_add_suite(sr, make_coach_suite());
 	srunner_add_suite(sr, make_lockfix_suite());
 	srunner_add_suite(sr, make_deadlock_suite());
 	srunner_add_suite(sr, make_sampler_suite());

@@ -33,5 +33,6 @@ Suite *make_explore_suite(void);
 Suite *make_summary_suite(void);
 Suite *make_trace_json_suite(void);
 Suite *make_progress_suite(void);
+Suite *make_coach_suite(void);
 
 #endif

@@ -134,6 +134,7 @@ screen_fill(struct tui *ui)
 	    ui->lesson->module->alert(run, ui->alert, sizeof ui->alert) == 0)
 		ui->alert[0] = '\0';
 	s->alert = ui->alert;
+	tui_coach_fill(ui);
 }
 
 static void
@@ -474,6 +475,7 @@ loop_advance(struct tui *ui, uint64_t now)
 	if (live && ui->ses.free_run) {
 		if (session_pump(&ui->ses, PUMP_BUDGET) > 0 || ui->ses.done)
 			ui->dirty = 1;
+		tui_coach_poll(ui);
 		if (ui->ses.measuring)
 			measured_progress(ui);
 		else if (ui->ses.done && ui->ses.run != NULL &&

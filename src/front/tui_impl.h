@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coach.h"
 #include "conductor.h"
 #include "player.h"
 #include "recording.h"
@@ -30,6 +31,23 @@ struct tui_player {
 	int playing; /* 0: paused (by the student or at a stop) */
 	struct player pl;
 	uint64_t next; /* when the next event is due while playing */
+};
+
+/* The coach on the lesson screen (tui_coach.c). */
+struct tui_coach {
+	struct coach c;
+	enum screen_card card; /* the card open, if any */
+	int index;             /* the prediction or quiz on it */
+	int sel;
+	int picked; /* a quiz: the choice picked, or -1 */
+	char typed[LESSON_WORD_MAX];
+	const char *choices[LESSON_MAX_CHOICES];
+	unsigned long long marks; /* before the step: lost-update marks */
+	int cycle;                /* and the deadlock cycle's length */
+	unsigned polled;          /* a free run's end looked at, + 1 */
+	char text[SCREEN_COACH_LINES][256];
+	char title[256];
+	struct screen_coach view;
 };
 
 /* The front end's state. */
@@ -71,6 +89,8 @@ struct tui {
 	 * student must be told about it ("" if nothing). */
 	struct progress *progress;
 	char notice[512];
+
+	struct tui_coach tc;
 
 	/* the explorer's screen, over the lesson's, or NULL */
 	struct tui_explore *ex;
@@ -165,6 +185,21 @@ void tui_course_draw(struct tui *, struct grid *);
 /* Record the lesson page on screen as seen, and save, if it is further
  * than any seen before. */
 void tui_course_page_seen(struct tui *);
+/* tui_coach.c: predictions, quizzes, challenges and hints. */
+void tui_coach_open(struct tui *);
+/* The coach's keys (a card's, Enter, c, h, v) and its checks on the
+ * run's keys: 1 if it took ch (or refused it, saying why). */
+int tui_coach_key(struct tui *, int ch);
+/* Whether a challenge lets another step be taken (else the status
+ * says why). */
+int tui_coach_may_step(struct tui *);
+/* Around each step: before it, and after it (a win, a page to turn). */
+void tui_coach_before(struct tui *);
+void tui_coach_stepped(struct tui *);
+/* Each loop of a free run: its end, once. */
+void tui_coach_poll(struct tui *);
+/* Fill ui->scr.coach for the frame. */
+void tui_coach_fill(struct tui *);
 
 /* tui_explore.c: the explorer's screen. */
 /* e: explore the lesson on screen (or say why it cannot be). */

@@ -126,11 +126,13 @@ user_step(struct tui *ui, int t)
 
 	if (ui->mode == SCREEN_AUTO)
 		ui->mode = SCREEN_PAUSED;
+	tui_coach_before(ui);
 	if (session_step(&ui->ses, t, msg, sizeof msg) == 0) {
 		log_add(ui, msg);
 		tui_record(ui, REC_STEP);
 	}
 	set_status(ui, "%s", msg);
+	tui_coach_stepped(ui);
 }
 
 void
@@ -140,6 +142,11 @@ auto_step(struct tui *ui)
 
 	if (ui->play.active)
 		return; /* the player's own clock plays it */
+	if (!tui_coach_may_step(ui)) {
+		ui->mode = SCREEN_PAUSED;
+		return;
+	}
+	tui_coach_before(ui);
 	if (session_auto_step(&ui->ses, msg, sizeof msg) != 0) {
 		ui->mode = SCREEN_PAUSED;
 	} else {
@@ -147,6 +154,7 @@ auto_step(struct tui *ui)
 		tui_record(ui, REC_AUTO);
 	}
 	set_status(ui, "%s", msg);
+	tui_coach_stepped(ui);
 }
 
 void
@@ -162,6 +170,7 @@ lesson_open(struct tui *ui, size_t i, const long *params)
 	session_init(&ui->ses, ui->lesson, params, free_run, ui->args->seed);
 	ui->ses.trace = ui->args->trace;
 	memset(&ui->scr, 0, sizeof ui->scr);
+	tui_coach_open(ui);
 	ui->status[0] = '\0';
 	ui->mode = free_run                     ? SCREEN_FREE
 	    : ui->args->policy == POLICY_RANDOM ? SCREEN_AUTO
@@ -324,6 +333,10 @@ key_lesson(struct tui *ui, int ch)
 			ui->quit = 1;
 		return;
 	}
+	if (tui_coach_key(ui, ch)) {
+		ui->dirty = 1;
+		return;
+	}
 	switch (ch) {
 	case 'q':
 		ui->quit = 1;
@@ -332,7 +345,6 @@ key_lesson(struct tui *ui, int ch)
 		lesson_close(ui);
 		break;
 	case '?':
-	case 'h':
 	case KEY_F(1):
 		s->help = 1;
 		break;
@@ -366,8 +378,10 @@ key_lesson(struct tui *ui, int ch)
 	case TUI_KEY_REDO:
 		if (ui->mode == SCREEN_AUTO)
 			ui->mode = SCREEN_PAUSED;
+		tui_coach_before(ui);
 		if (session_redo(&ui->ses, ui->status, sizeof ui->status) == 0)
 			tui_record(ui, REC_REDO);
+		tui_coach_stepped(ui);
 		break;
 	default:
 		if (key_view(ui, ch) || key_lesson_own(ui, ch))

@@ -9,9 +9,9 @@
 #include "util.h"
 
 static const struct key_help key_list[] = {
-    {NULL, NULL, "step", "step that thread (its number, or Shift+letter)", 1,
+    {NULL, NULL, "step",
+        "step that thread (number, Shift+letter, or click its lane)", 1,
         KEYS_STEP},
-    {"click", "click", NULL, "clicking a lane steps that thread", 0, KEYS_STEP},
     {"space", "space", "run", "auto-run (seeded random) / pause", 0, KEYS_STEP},
     {NULL, NULL, NULL, NULL, 0, KEYS_LESSON},
     {"u", "u", "undo", "undo one step (Ctrl-R: redo it)", 0, KEYS_STEP},
@@ -31,8 +31,11 @@ static const struct key_help key_list[] = {
     {"f", "f", "step", "step the threads yourself again", 0, KEYS_SWITCH},
     {"\xe2\x86\x90 \xe2\x86\x92", "<- ->", "scroll",
         "scroll the timelines (Home: the start, End: live)", 0, KEYS_ALL},
+    {"\xe2\x86\xb5 c h v", "RET c h v", NULL,
+        "answer (Enter) / take on the challenge / a hint / give up", 0,
+        KEYS_COACH},
     {"m", "m", NULL, "the lesson menu", 0, KEYS_ALL},
-    {"?", "?", "help", "this help (? h F1; any key closes it)", 1, KEYS_ALL},
+    {"?", "?", "help", "this help (? F1; any key closes it)", 1, KEYS_ALL},
     {"q", "q", "quit", "quit", 1, KEYS_ALL},
 };
 static const size_t key_count = IL_ARRAY_LEN(key_list);
@@ -101,6 +104,10 @@ key_shown(const struct key_help *k, const struct screen *s)
 		return s->free_run && !module_free_only(s->lesson->module);
 	case KEYS_EXPLORE:
 		return s->lesson->module->outcome != NULL;
+	case KEYS_COACH:
+		return s->lesson->npredicts + s->lesson->nquizzes +
+		    s->lesson->nchallenges >
+		    0;
 	}
 	return 1;
 }

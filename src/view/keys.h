@@ -35,6 +35,7 @@ enum {
 	KEYS_FREE,
 	KEYS_SWITCH,
 	KEYS_EXPLORE,
+	KEYS_COACH, /* lessons with predictions, quizzes or challenges */
 	KEYS_LESSON
 };
 

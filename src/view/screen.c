@@ -38,6 +38,7 @@ struct panel_slot {
 static const struct panel_slot panels[] = {
     {&view_title, 0, -1},
     {&view_narration, 40, -1},
+    {&view_coach, 30, -1},
     {&view_alert, 5, -1},
     {&view_lanes, 20, -1},
     {&view_cores, 10, -1},
@@ -90,6 +91,8 @@ screen_panels(const struct screen *s, struct layout *lo)
 			prio = -1;
 		/* the alert panel is there only with something to say */
 		if (panels[i].view == &view_alert && !alert_shown(s))
+			prio = -1;
+		if (panels[i].view == &view_coach && !coach_shown(s))
 			prio = -1;
 		if (prio >= 0)
 			layout_add(lo, panels[i].view, prio);
@@ -290,6 +293,7 @@ screen_draw(struct grid *g, struct screen *s)
 	}
 	screen_layout(&lo, s, g->w, g->h);
 	screen_place(&lo, g, s, text_rules_for(s->glyphs));
+	coach_card_draw(g, s);
 	if (s->help) {
 		struct rect all = {0, 0, g->w, g->h};
 

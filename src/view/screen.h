@@ -68,8 +68,39 @@ struct screen_report {
 	int kernel;
 };
 
+/* What the coach (the lesson's predictions, quizzes and challenges)
+ * shows, filled in by the front end; see panel_coach.c. */
+enum screen_card {
+	SCREEN_CARD_NONE,
+	SCREEN_CARD_PREDICT, /* a prediction to answer */
+	SCREEN_CARD_QUIZ,    /* a quiz, and once picked its explanation */
+	SCREEN_CARD_WIN      /* the win banner */
+};
+
+#define SCREEN_COACH_LINES 3
+
+struct screen_coach {
+	/* Lines under the narration: an invitation, the challenge going
+	 * on, a prediction's comparison; each in its role. */
+	const char *line[SCREEN_COACH_LINES];
+	enum role line_role[SCREEN_COACH_LINES];
+	int nlines;
+	enum screen_card card;
+	const char *title; /* the card's heading */
+	const char *ask;   /* its question, or the win's text */
+	const char *const *choices;
+	size_t nchoices;
+	int sel;           /* the highlighted choice */
+	const char *typed; /* a prediction without choices: typed so far */
+	int picked;        /* a quiz: the choice picked, or -1 */
+	int right;         /* whether it is the right one */
+	const char *why;   /* its explanation */
+	const char *foot;  /* the card's keys */
+};
+
 struct screen {
 	const struct lesson *lesson;
+	const struct screen_coach *coach; /* NULL: nothing to show */
 	const struct model *model;
 	const struct glyphs *glyphs;
 	enum screen_mode mode;

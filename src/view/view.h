@@ -62,6 +62,7 @@ struct view {
 extern const struct view view_title;        /* panel_title.c */
 extern const struct view view_narration;    /* panel_narration.c */
 extern const struct view view_alert;        /* panel_alert.c */
+extern const struct view view_coach;        /* panel_coach.c */
 extern const struct view view_lanes;        /* panel_lanes.c */
 extern const struct view view_legend;       /* panel_lanes.c */
 extern const struct view view_cores;        /* panel_cores.c */
@@ -100,6 +101,11 @@ int results_always(const struct lesson_module *);
 /* Whether the alert panel has something to say (a deadlock, or the
  * lesson's alert). */
 int alert_shown(const struct screen *);
+
+/* Whether the coach has lines to show, and its card over the screen
+ * (panel_coach.c). */
+int coach_shown(const struct screen *);
+void coach_card_draw(struct grid *, struct screen *);
 
 /* Whether the screen shows a measuring lesson's plan of runs (and its
  * results table instead of the code). */
