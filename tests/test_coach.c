@@ -400,18 +400,19 @@ START_TEST(test_screen_card)
 	text = grid_text(g, 0);
 	ck_assert_msg(strstr(text, "\xe2\x94\x8c\xe2\x94\x80 Predict ") != NULL,
 	    "%s", text);
-	ck_assert_msg(strstr(text, " 1 0   2 1   3 2 ") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, " 1) 0   2) 1   3) 2 ") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "Enter: answer") != NULL, "%s", text);
 	/* the choice picked now is highlighted */
 	{
-		y = row_of(text, " 2 1 ");
+		y = row_of(text, " 2) 1 ");
 		const char *line = text, *p;
 		int x = 0;
 
 		ck_assert_int_ge(y, 0);
 		for (int i = 0; i < y; i++)
 			line = strchr(line, '\n') + 1;
-		p = strstr(line, " 2 1 ");
+		p = strstr(line, " 2) 1 ");
+		ck_assert_ptr_nonnull(p);
 		/* columns: every cell before is one byte or a box char */
 		for (const char *q = line; q < p; q++)
 			x += ((unsigned char)*q & 0xc0) != 0x80;

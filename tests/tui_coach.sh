@@ -14,7 +14,7 @@ T send-keys -t il n
 wait_for "the page with a prediction invites to it" 'Predict \(Enter to answer\): Both threads load 0'
 T send-keys -t il Enter
 wait_for "Enter opens the prediction's card" '┌─ Predict ─'
-wait_for "the card lists the choices" ' 1 0   2 1   3 2 '
+wait_for "the card lists the choices" ' 1\) 0   2\) 1   3\) 2 '
 T send-keys -t il Right Enter
 wait_for "the answer is taken" 'you predict counter = 1'
 n=0
@@ -70,5 +70,13 @@ T send-keys -t il u
 wait_for "u steps back through the witness" 'undid step'
 T send-keys -t il q
 wait_file "q exits 0" "$TMPD/rc" '^rc=0$'
+
+# ---- after a restart the menu shows what was done ----
+run_in_pane ""
+wait_for "after a restart the menu marks race as started" ' 1 +race .*started'
+wait_for "the won challenge carries its mark and steps" '★ Lose an update .*6 steps'
+wait_for "the one given up is not marked won" '☆ Three each, two counted'
+T send-keys -t il q
+wait_file "the menu's q exits 0" "$TMPD/rc" '^rc=0$'
 
 finish

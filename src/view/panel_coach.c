@@ -113,14 +113,14 @@ card_body(
 
 		if (c->picked == (int)i)
 			role = c->right ? ROLE_RUNNING : ROLE_LOST;
-		snprintf(buf, sizeof buf, "%zu %s", i + 1, c->choices[i]);
+		snprintf(buf, sizeof buf, "%zu) %s", i + 1, c->choices[i]);
 		if (c->card == SCREEN_CARD_PREDICT && g != NULL) {
 			/* choices side by side */
 			int col = 0;
 			size_t j;
 
 			for (j = 0; j < c->nchoices; j++) {
-				snprintf(buf, sizeof buf, " %zu %s ", j + 1,
+				snprintf(buf, sizeof buf, " %zu) %s ", j + 1,
 				    c->choices[j]);
 				col += grid_print(g, x + col, y + n, w - col,
 				           (int)j == c->sel ? ROLE_TITLE
