@@ -24,7 +24,7 @@ for k in 1 2 1 2 1 2; do
   wait_for "key $k takes step $n" "step $n  seed"
 done
 wait_for "the run's end compares the prediction" 'you predicted counter = 1; it is 1 ✓'
-wait_for "the lost update turns the narration by itself" 'the narration turned to page 4, Two counts: lost and overwrote; step 6'
+wait_for "the lost update turns the narration by itself" 'step 6: .*\(the run turned the page to 4\)'
 wait_for "page 4 is on screen" 'Two counts: lost and overwrote \(page 4/8\)'
 
 # ---- a challenge: refused keys, the win and its banner ----

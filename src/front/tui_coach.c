@@ -118,8 +118,14 @@ turn(struct tui *ui, int t, unsigned long long marks, int cyc)
 	snprintf(was, sizeof was, "%s", ui->status);
 	ui->scr.page = (int)p;
 	ui->scr.narr_top = 0;
-	set_status(ui, "the narration turned to page %ld, %s; %s", p + 1,
-	    ui->lesson->pages[p].title, was);
+	/* what the step did comes first: it is what the student pressed
+	 * for, and the page's title is in the narration's heading */
+	if (was[0] != '\0')
+		set_status(
+		    ui, "%s (the run turned the page to %ld)", was, p + 1);
+	else
+		set_status(ui, "the run turned the page to %ld: %s", p + 1,
+		    ui->lesson->pages[p].title);
 }
 
 void
