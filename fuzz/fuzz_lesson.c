@@ -12,7 +12,7 @@
  * markers, balanced), also once its placeholders are expanded, and that
  * the text of a lesson stays within LESSON_TEXT_LIMIT of its size, and
  * that the interactive blocks hold safe texts within their bounds.
- * tests/data/lessons/good-blocks.md seeds every kind of block.
+ * tests/data/lessons/good-blocks.md seeds every kind of block, the demo too.
  */
 #include <limits.h>
 #include <stdint.h>
