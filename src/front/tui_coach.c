@@ -445,11 +445,19 @@ fill_card(struct tui *ui, struct screen_coach *v)
 	if (t->card == SCREEN_CARD_WIN) {
 		const struct lesson_challenge *cc = coach_challenge(c);
 
-		snprintf(t->title, sizeof t->title,
-		    "%s Challenge won: %s in %zu step%s, %zu hint%s",
-		    ui->args->ascii ? "*" : "\xe2\x98\x85", cc->title,
-		    c->won_steps, c->won_steps == 1 ? "" : "s",
-		    c->hints[c->active], c->hints[c->active] == 1 ? "" : "s");
+		const char *star = ui->args->ascii ? "*" : "\xe2\x98\x85";
+		size_t h = c->hints[c->active];
+
+		/* a free run takes no steps: the OS scheduled it */
+		if (ui->ses.free_run)
+			snprintf(t->title, sizeof t->title,
+			    "%s Challenge won: %s, a free run, %zu hint%s",
+			    star, cc->title, h, h == 1 ? "" : "s");
+		else
+			snprintf(t->title, sizeof t->title,
+			    "%s Challenge won: %s in %zu step%s, %zu hint%s",
+			    star, cc->title, c->won_steps,
+			    c->won_steps == 1 ? "" : "s", h, h == 1 ? "" : "s");
 		v->title = t->title;
 		v->ask = cc->win != NULL ? cc->win : cc->goal_text;
 		v->foot = "Enter or Esc: close";
