@@ -2,7 +2,8 @@
 # The coach on the screen, end to end: a prediction answered and
 # compared with the run, a challenge taken on and won (its banner in the
 # winning colour), a refused key, a hint, giving up with a witness, and
-# a page that turns by itself when its event fires.
+# a page that turns by itself when its event fires, a free challenge won
+# on its measured run, and the marks in the menu after a restart.
 . "${top_srcdir:-.}/tests/lib.sh"
 il="$INTERLEAVE"
 . "${top_srcdir:-.}/tests/tui_lib.sh"
@@ -71,11 +72,31 @@ wait_for "u steps back through the witness" 'undid step'
 T send-keys -t il q
 wait_file "q exits 0" "$TMPD/rc" '^rc=0$'
 
+# ---- a free challenge: the OS schedules it, the real times decide ----
+run_in_pane "io-vs-cpu"
+wait_for "io-vs-cpu opens" 'io-vs-cpu: I/O-bound'
+T send-keys -t il n n n n
+wait_for "page 5 invites to its free challenge" 'Challenge: Ten waits in about one'
+T send-keys -t il c
+wait_for "the free challenge is won on its measured run" '★ Challenge won: Ten waits in about one, a free run, 0 hints'
+wait_for "the measured run is in the table" 'threads +10 +[0-9]+\.[0-9]'
+T send-keys -t il Enter
+end=$(($(date +%s) + DEADLINE)); ok=
+while [ "$(date +%s)" -le "$end" ]; do
+  cap | grep -q '★ Challenge won' || { ok=1; break; }
+  sleep 0.05
+done
+[ -n "$ok" ] && pass "Enter closes the free run's banner" ||
+  fail "Enter closes the free run's banner" "$(cap | sed 's/^/| /')"
+T send-keys -t il q
+wait_file "io-vs-cpu: q exits 0" "$TMPD/rc" '^rc=0$'
+
 # ---- after a restart the menu shows what was done ----
 run_in_pane ""
 wait_for "after a restart the menu marks race as started" ' 1 +race .*started'
 wait_for "the won challenge carries its mark and steps" '★ Lose an update .*6 steps'
 wait_for "the one given up is not marked won" '☆ Three each, two counted'
+wait_for "the free win is marked won, without steps" '★ Ten waits in about one +won'
 T send-keys -t il q
 wait_file "the menu's q exits 0" "$TMPD/rc" '^rc=0$'
 
